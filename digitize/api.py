@@ -1,0 +1,132 @@
+"""digitize(): the recipe, stage by stage, keeping every intermediate.
+
+load -> locate plots and colorbars -> colorbar to colormap and ticks -> ticks to
+scale -> grid -> pixels to values -> axis labels -> analysis.
+"""
+from __future__ import annotations
+
+import os
+import time
+from typing import Callable
+
+import numpy as np
+
+from .analysis import analyse
+from .axes import read_axes
+from .cells import cell_values
+from .colorbar import ColorbarReading, read_colorbar
+from .config import DigitizeConfig
+from .errors import NoColorbarError, NoHeatmapError, ScaleError
+from .grid import find_grid
+from .imageio import LoadedImage, load_image
+from .layout import find_layout, foreground_mask
+from .lookup import rgb_to_lab
+from .model import Box, ColorbarRegion, Digitization, Heatmap
+from .ocr import Recognizer, default_recognizer
+from .scale import fit_scale, user_scale
+
+
+def _pair_colorbar(plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
+    """The colorbar that belongs to a plot: the nearest one beside it whose long
+    side overlaps the plot's span (a shared bar may serve several plots)."""
+    best, best_d = None, None
+    for bar in bars:
+        b = bar.box
+        if bar.orientation == "vertical":
+            overlap = min(b.y1, plot.y1) - max(b.y0, plot.y0)
+            gap = max(b.x0 - plot.x1, plot.x0 - b.x1, 0)
+            span = plot.height
+        else:
+            overlap = min(b.x1, plot.x1) - max(b.x0, plot.x0)
+            gap = max(b.y0 - plot.y1, plot.y0 - b.y1, 0)
+            span = plot.width
+        d = gap + (0 if overlap > 0.3 * min(span, b.height if bar.orientation == "vertical" else b.width)
+                   else 10 * max(plot.width, plot.height))
+        if best_d is None or d < best_d:
+            best, best_d = bar, d
+    return best
+
+
+def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeConfig | None = None,
+             recognizer: Recognizer | None = None,
+             progress: Callable[[str], None] | None = None) -> Digitization:
+    """Recover the heatmap(s) of a figure.
+
+    Parameters
+    ----------
+    src : path, raw image bytes, or an (H, W, 3) uint8 RGB array
+    config : DigitizeConfig, optional
+    recognizer : OCR engine; defaults to the bundled PP-OCR model (loaded once)
+    progress : called with the name of each stage as it starts
+
+    Returns a ``Digitization``; raises a ``DigitizeError`` subclass when the image
+    cannot be read or holds no heatmap that can be measured.
+    """
+    cfg = config or DigitizeConfig()
+    timings: dict[str, float] = {}
+    say = progress or (lambda _s: None)
+
+    def stage(name, fn, *a, **k):
+        say(name)
+        t0 = time.perf_counter()
+        out = fn(*a, **k)
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
+        return out
+
+    loaded: LoadedImage = stage("load", load_image, src, max_pixels=cfg.max_pixels)
+    rgb = loaded.rgb
+    lab = stage("lab", rgb_to_lab, rgb)
+    layout = stage("layout", find_layout, rgb, lab)
+    if not layout.plots:
+        raise NoHeatmapError(f"expected a block of coloured cells; found none in "
+                             f"{loaded.source} ({rgb.shape[1]}x{rgb.shape[0]})")
+    ocr = (recognizer or default_recognizer()) if cfg.ocr else None
+    bg_lab = rgb_to_lab(np.array(layout.background, np.uint8))
+    fg = foreground_mask(lab, bg_lab)
+    readings: dict[ColorbarRegion, ColorbarReading] = {}
+    heatmaps = []
+    warnings = list(loaded.warnings)
+    for plot in layout.plots:
+        bar = _pair_colorbar(plot, layout.colorbars)
+        if bar is None:
+            if len(layout.plots) > 1 and heatmaps:
+                continue
+            raise NoColorbarError(f"found a heatmap at {plot.as_list()} but no colorbar beside it")
+        if bar not in readings:
+            readings[bar] = stage("colorbar", read_colorbar, rgb, lab, fg, bar, layout.plots,
+                                  layout.background, ocr)
+        reading = readings[bar]
+        lo, hi = bar.long_range
+        hm_warn: list[str] = []
+        if cfg.vmin is not None:
+            increasing = bar.orientation == "horizontal"
+            scale = user_scale(cfg.vmin, cfg.vmax, lo, hi, kind=cfg.scale, increasing_with_pixel=increasing,
+                               ticks=reading.ticks)
+        else:
+            try:
+                scale = stage("scale", fit_scale, list(reading.ticks), lo, hi, kind=cfg.scale)
+            except ScaleError:
+                if len(layout.plots) > 1 and heatmaps:
+                    warnings.append(f"skipped the heatmap at {plot.as_list()}: its colorbar labels were unreadable")
+                    continue
+                raise
+            n_in = sum(t.inlier for t in scale.ticks)
+            n_read = sum(t.value is not None for t in scale.ticks)
+            if n_in < 3:
+                hm_warn.append(f"the scale rests on only {n_in} colorbar labels")
+            if n_read > n_in:
+                bad = [t.label for t in scale.ticks if t.value is not None and not t.inlier]
+                hm_warn.append(f"ignored colorbar labels that disagree with the others: {bad}")
+        grid = stage("grid", find_grid, lab, plot, rgb)
+        table = stage("cells", cell_values, lab, grid, reading.colormap, scale, layout.background,
+                      residual_flag=cfg.residual_flag)
+        axes = stage("axes", read_axes, rgb, fg, plot, grid, layout, ocr, reading, list(readings.values()))
+        if table.flagged.any():
+            hm_warn.append(f"{int(table.flagged.sum())} cell(s) have colours off the colormap "
+                           f"(residual > {cfg.residual_flag:g}); their values are doubtful")
+        analysis = stage("analysis", analyse, table.values, axes.row_labels, axes.col_labels)
+        heatmaps.append(Heatmap(plot, bar, reading.colormap, scale, grid, table, axes, analysis,
+                                tuple(hm_warn)))
+    if not heatmaps:
+        raise NoColorbarError("found heatmap(s) but no colorbar that goes with them")
+    return Digitization(loaded.source, (rgb.shape[1], rgb.shape[0]), tuple(heatmaps), tuple(warnings), timings)

@@ -1,0 +1,184 @@
+"""Axis tick labels and titles around a plot area.
+
+Input: the figure, its foreground mask, the plot box, the grid and the layout.
+Output: ``AxisText``. Labels are found as text blobs beside the plot (tick
+marks removed), sorted into the tick-label band (nearest the plot, aligned) and
+the axis title beyond it, assigned to the row or column whose centre they sit
+on, and read with OCR after turning rotated text upright. Rows or columns with
+no label drawn get "" (labels are never invented); with no labels at all the
+list is empty.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .colorbar import ColorbarReading, find_tick_marks
+from .model import AxisText, Box, ColorbarRegion, Grid, Layout
+from .ocr import Recognizer, prepare_crop
+from .textblobs import Blob, blob_crop, find_blobs
+
+
+def _text_mask(fg: np.ndarray, layout: Layout, readings: list[ColorbarReading]) -> np.ndarray:
+    text = fg.copy()
+    for p in layout.plots:
+        g = p.grow(2, fg.shape)
+        text[g.y0:g.y1, g.x0:g.x1] = False
+    for bar in layout.colorbars:
+        g = bar.box.grow(3, fg.shape)
+        text[g.y0:g.y1, g.x0:g.x1] = False
+    for r in readings:
+        g = r.label_region
+        text[g.y0:g.y1, g.x0:g.x1] = False
+    return text
+
+
+def _clear_ticks(text: np.ndarray, fg: np.ndarray, plot: Box, side: str) -> int:
+    """Remove the plot's tick marks on one side from the text mask; returns the
+    depth (pixels from the plot edge) cleared."""
+    orientation = "vertical" if side in ("left", "right") else "horizontal"
+    marks, start, length = find_tick_marks(fg, ColorbarRegion(plot, orientation), side)
+    depth = start + (length if marks else 0) + 1
+    h, w = text.shape
+    if side == "left":
+        text[plot.y0:plot.y1, max(0, plot.x0 - depth):plot.x0] = False
+    elif side == "right":
+        text[plot.y0:plot.y1, plot.x1:plot.x1 + depth] = False
+    elif side == "bottom":
+        text[plot.y1:plot.y1 + depth, plot.x0:plot.x1] = False
+    else:
+        text[max(0, plot.y0 - depth):plot.y0, plot.x0:plot.x1] = False
+    return depth
+
+
+def _distance(bl: Blob, plot: Box, side: str) -> int:
+    b = bl.box
+    return {"left": plot.x0 - b.x1, "right": b.x0 - plot.x1,
+            "bottom": b.y0 - plot.y1, "top": plot.y0 - b.y1}[side]
+
+
+def _split_band(blobs: list[Blob], plot: Box, side: str) -> tuple[list[Blob], list[Blob]]:
+    """Tick labels (the aligned band nearest the plot) and what lies beyond (titles)."""
+    if not blobs:
+        return [], []
+    d = np.array([_distance(b, plot, side) for b in blobs])
+    near = d.min()
+    cs = float(np.median([b.char_size for b in blobs]))
+    band = [b for b, di in zip(blobs, d) if di <= near + 1.2 * cs]
+    if side in ("left", "right"):
+        extent = max(b.box.width for b in band)
+    else:
+        extent = max(b.box.height for b in band)
+    beyond = [b for b, di in zip(blobs, d) if di > near + extent + 0.5 * cs]
+    band = [b for b, di in zip(blobs, d) if di <= near + extent + 0.5 * cs]
+    return band, beyond
+
+
+def _anchor(bl: Blob, side: str) -> float:
+    """Where along the axis a label points: its centre, or for diagonal text
+    (right-aligned at its upper end, as matplotlib draws rotated x labels) its end."""
+    b = bl.box
+    if side in ("left", "right"):
+        return b.cy
+    if bl.angle not in (0.0, 90.0, -90.0):
+        return b.x1 - 0.5 * bl.char_size if bl.angle > 0 else b.x0 + 0.5 * bl.char_size
+    return b.cx
+
+
+def _assign(blobs: list[Blob], centres: np.ndarray, edges: np.ndarray, side: str) -> dict[int, Blob]:
+    out: dict[int, tuple[float, Blob]] = {}
+    for bl in blobs:
+        a = _anchor(bl, side)
+        i = int(np.argmin(np.abs(centres - a)))
+        size = edges[i + 1] - edges[i]
+        dist = abs(centres[i] - a)
+        if dist <= 0.6 * size and (i not in out or dist < out[i][0]):
+            out[i] = (dist, bl)
+    return {i: bl for i, (_, bl) in out.items()}
+
+
+def _rotation(bl: Blob) -> int:
+    return int(-bl.angle)
+
+
+def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: Layout,
+              ocr: Recognizer | None, reading: ColorbarReading | None,
+              readings: list[ColorbarReading] | None = None) -> AxisText:
+    """Row and column labels, axis titles and the plot title."""
+    if ocr is None:
+        return AxisText()
+    h, w = fg.shape
+    text = _text_mask(fg, layout, list(readings or ([reading] if reading else [])))
+    reach_x = int(0.45 * w)
+    reach_y = int(0.4 * h)
+    margin = int(0.5 * max(np.diff(grid.row_edges).max(), 12))
+    found: dict[str, tuple[list[Blob], list[Blob]]] = {}
+    for side in ("left", "right", "bottom", "top"):
+        depth = _clear_ticks(text, fg, plot, side)
+        if side == "left":
+            region = Box(plot.x0 - reach_x, plot.y0 - margin, plot.x0 - depth, plot.y1 + margin)
+        elif side == "right":
+            region = Box(plot.x1 + depth, plot.y0 - margin, plot.x1 + reach_x, plot.y1 + margin)
+        elif side == "bottom":
+            region = Box(plot.x0 - 2 * margin, plot.y1 + depth, plot.x1 + 2 * margin, plot.y1 + reach_y)
+        else:
+            region = Box(plot.x0 - 2 * margin, plot.y0 - reach_y, plot.x1 + 2 * margin, plot.y0 - depth)
+        region = region.clip(fg.shape)
+        # keep out of other plots' territory
+        blobs = [b for b in find_blobs(text, region)
+                 if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)]
+        found[side] = _split_band(blobs, plot, side)
+
+    def best_side(a: str, b: str, centres) -> str:
+        na = len(_assign(found[a][0], centres, None or _edges(centres), a))
+        nb = len(_assign(found[b][0], centres, _edges(centres), b))
+        return a if na >= nb else b
+
+    row_side = best_side("left", "right", grid.row_centers)
+    col_side = best_side("bottom", "top", grid.col_centers)
+    rows = _assign(found[row_side][0], grid.row_centers, grid.row_edges, row_side)
+    cols = _assign(found[col_side][0], grid.col_centers, grid.col_edges, col_side)
+    # a one-line title above the plot: the biggest upright blob(s) beyond the top labels
+    top_beyond = found["top"][1] if col_side == "top" else found["top"][0] + found["top"][1]
+    title_blobs = [b for b in top_beyond if b.angle == 0.0]
+    ylab = _title_blob(found[row_side][1], plot, vertical_axis=True)
+    xlab = _title_blob(found[col_side][1], plot, vertical_axis=False)
+    title = _title_blob(title_blobs, plot, vertical_axis=False)
+    todo: list[tuple[str, object, Blob]] = [("row", i, b) for i, b in rows.items()]
+    todo += [("col", i, b) for i, b in cols.items()]
+    todo += [(k, None, b) for k, b in (("y", ylab), ("x", xlab), ("title", title)) if b is not None]
+    crops = [prepare_crop(blob_crop(rgb, b, layout.background), rotate=_rotation(b),
+                          text_height=b.box.height if b.angle == 0.0 else None) for _, _, b in todo]
+    reads = ocr.recognize(crops) if crops else []
+    row_labels = [""] * grid.rows if rows else []
+    col_labels = [""] * grid.cols if cols else []
+    titles = {"x": "", "y": "", "title": ""}
+    for (kind, i, _), rd in zip(todo, reads):
+        if kind == "row":
+            row_labels[i] = rd.text
+        elif kind == "col":
+            col_labels[i] = rd.text
+        else:
+            titles[kind] = rd.text
+    return AxisText(tuple(row_labels), tuple(col_labels), titles["x"], titles["y"], titles["title"],
+                    reading.title if reading else "")
+
+
+def _edges(centres: np.ndarray) -> np.ndarray:
+    c = np.asarray(centres, np.float64)
+    if len(c) == 1:
+        return np.array([c[0] - 1e6, c[0] + 1e6])
+    mid = (c[:-1] + c[1:]) / 2
+    return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
+
+
+def _title_blob(blobs: list[Blob], plot: Box, *, vertical_axis: bool) -> Blob | None:
+    """The axis title: the largest blob beyond the tick labels, centred on the plot."""
+    cands = []
+    for b in blobs:
+        c = b.box.cy if vertical_axis else b.box.cx
+        lo, hi = (plot.y0, plot.y1) if vertical_axis else (plot.x0, plot.x1)
+        if lo - 0.1 * (hi - lo) <= c <= hi + 0.1 * (hi - lo):
+            cands.append(b)
+    if not cands:
+        return None
+    return max(cands, key=lambda b: b.pixels)

@@ -1,0 +1,43 @@
+"""Grid + colormap + scale -> the table of cell values (vectorized)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .lookup import delta_e, project_onto_polyline, robust_cell_colours, rgb_to_lab
+from .model import CellTable, Colormap, Grid, Scale, frozen_array
+
+#: A cell is blank (NaN/masked, drawn as background) when its colour is within
+#: this delta E of the background and nearer to it than to any colormap colour.
+BLANK_DELTA_E = 4.0
+
+
+def cell_values(lab: np.ndarray, grid: Grid, colormap: Colormap, scale: Scale,
+                background: tuple[int, int, int], *, residual_flag: float,
+                panel: tuple[int, int, int] | None = None) -> CellTable:
+    """Read every cell: robust centre colour -> place on the colormap -> value."""
+    colours = robust_cell_colours(lab, grid.row_edges, grid.col_edges)  # (R, C, 3)
+    r, c = colours.shape[:2]
+    flat = colours.reshape(-1, 3)
+    index, residual = project_onto_polyline(flat, colormap.lab)
+    pos = np.interp(index, np.arange(len(colormap.positions)), colormap.positions)
+    values = scale.pixel_to_value(pos).reshape(r, c)
+    if scale.discrete_levels:
+        levels = np.asarray(scale.discrete_levels)
+        values = levels[np.abs(values[..., None] - levels).argmin(axis=-1)]
+    residual = residual.reshape(r, c)
+    blank = np.zeros((r, c), bool)
+    for bgc in {tuple(background), tuple(panel or background)}:
+        d_bg = delta_e(colours, rgb_to_lab(np.array(bgc, np.uint8)))
+        blank |= (d_bg < BLANK_DELTA_E) & (d_bg + 0.5 < residual)
+    values = np.where(blank, np.nan, values)
+    flagged = (residual > residual_flag) & ~blank
+    rgb = np.clip(_lab_to_rgb(colours), 0, 255).astype(np.uint8)
+    return CellTable(frozen_array(values, np.float64), frozen_array(residual, np.float32),
+                     frozen_array(blank), frozen_array(flagged), frozen_array(rgb))
+
+
+def _lab_to_rgb(lab: np.ndarray) -> np.ndarray:
+    import cv2
+    shape = lab.shape
+    out = cv2.cvtColor(np.asarray(lab, np.float32).reshape(-1, 1, 3), cv2.COLOR_Lab2RGB)
+    return (out.reshape(shape) * 255.0).round()

@@ -1,0 +1,100 @@
+"""The ``digitize`` command: options -> config -> library -> writers.
+
+``digitize FIGURE`` digitizes one figure; ``digitize batch INPUT... -o DIR``
+many. Library errors become one line on stderr and the exit code of
+``ExitCode`` (listed in the README); --debug shows the traceback instead.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import DigitizeError, ExitCode
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Turn a picture of a heatmap into the numbers behind it.")
+
+_EXT_FORMAT = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".txt": "table"}
+
+
+def _fail(exc: BaseException, debug: bool) -> None:
+    if debug:
+        raise exc
+    if isinstance(exc, DigitizeError):
+        typer.echo(f"digitize: error: {exc.one_line()}", err=True)
+        raise typer.Exit(int(exc.exit_code))
+    typer.echo(f"digitize: internal error: {type(exc).__name__}: {exc} "
+               f"(please report it with the figure; --debug shows the traceback)", err=True)
+    raise typer.Exit(int(ExitCode.INTERNAL))
+
+
+@app.command()
+def run(
+    figure: Annotated[str, typer.Argument(help="image file, or - to read it from stdin")],
+    format: Annotated[Optional[str], typer.Option("--format", "-f",
+                                                  help="table, json, csv or md")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here instead of stdout")] = None,
+    vmin: Annotated[Optional[float], typer.Option(help="value at the colorbar's low end")] = None,
+    vmax: Annotated[Optional[float], typer.Option(help="value at the colorbar's high end")] = None,
+    scale: Annotated[str, typer.Option(help="auto, linear or log")] = "auto",
+    overlay: Annotated[Optional[Path], typer.Option(help="also draw the overlay PNG here")] = None,
+    max_pixels: Annotated[int, typer.Option(help="refuse larger images")] = 100_000_000,
+    strict: Annotated[bool, typer.Option(help="exit non-zero when the result carries warnings")] = False,
+    debug: Annotated[bool, typer.Option(help="show tracebacks")] = False,
+) -> None:
+    """Digitize one heatmap figure."""
+    from . import export
+    from .api import digitize
+    from .config import DigitizeConfig
+
+    if format is not None and format not in ("table", "json", "csv", "md"):
+        typer.echo(f"digitize: error: --format must be table, json, csv or md; got {format!r}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    fmt = format or (_EXT_FORMAT.get(output.suffix.lower(), "table") if output else "table")
+    try:
+        cfg = DigitizeConfig(vmin=vmin, vmax=vmax, scale=scale, max_pixels=max_pixels)
+    except ValueError as exc:
+        typer.echo(f"digitize: error: {exc}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    try:
+        src = sys.stdin.buffer.read() if figure == "-" else figure
+        result = digitize(src, config=cfg)
+        if overlay is not None:
+            from .overlay import save_overlay
+            save_overlay(result, overlay)
+    except Exception as exc:  # noqa: BLE001 - the CLI boundary
+        _fail(exc, debug)
+        return
+    if fmt == "table":
+        from .terminal import render
+        if output is not None:
+            export.write_atomic(output, export.to_markdown(result))
+        else:
+            render(result)
+    else:
+        text = export.FORMATS[fmt](result)
+        if output is not None:
+            export.write_atomic(output, text)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    warnings = [w for h in result.heatmaps for w in h.warnings] + list(result.warnings)
+    if strict and warnings:
+        typer.echo(f"digitize: --strict: {len(warnings)} warning(s): {warnings[0]}", err=True)
+        raise typer.Exit(int(ExitCode.WARNINGS))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: ``digitize FIGURE [options]`` or ``digitize batch ...``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "batch":
+        from .batch import batch_app
+        batch_app(args[1:], prog_name="digitize batch")
+        return
+    app(args, prog_name="digitize")
+
+
+if __name__ == "__main__":
+    main()

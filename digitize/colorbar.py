@@ -1,0 +1,237 @@
+"""Colorbar pixels -> ordered colormap samples, tick marks and tick labels.
+
+Input: the figure (RGB and Lab), its foreground mask, a ``ColorbarRegion`` and
+the plot boxes (their pixels are never taken for labels). Output: a
+``Colormap`` and the ticks (pixel along the long axis, text, parsed value).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .labels import parse_multiplier, parse_number
+from .layout import bar_profile
+from .model import Box, ColorbarRegion, Colormap, Tick, frozen_array
+from .ocr import Recognizer, prepare_crop
+from .textblobs import Blob, blob_crop, find_blobs
+
+
+@dataclass(frozen=True)
+class ColorbarReading:
+    colormap: Colormap
+    ticks: tuple[Tick, ...]
+    label_side: str  # "left", "right", "top", "bottom"
+    tick_marks: tuple[float, ...]
+    label_region: Box
+    multiplier: tuple[str, float] | None = None
+    title: str = ""
+
+
+def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) -> Colormap:
+    """Median colour across the central half of the bar, at every long-axis pixel."""
+    prof, _ = bar_profile(lab, region.box, region.orientation)
+    lo, hi = region.long_range
+    positions = np.arange(lo, hi, dtype=np.float64) + 0.5
+    b = region.box
+    if region.orientation == "vertical":
+        mid = (b.x0 + b.x1) // 2
+        rgb_line = rgb[b.y0:b.y1, mid]
+    else:
+        mid = (b.y0 + b.y1) // 2
+        rgb_line = rgb[mid, b.x0:b.x1]
+    return Colormap(frozen_array(positions), frozen_array(prof, np.float32), frozen_array(rgb_line, np.uint8))
+
+
+def _side_strips(region: ColorbarRegion, shape, reach: int) -> dict[str, Box]:
+    b = region.box
+    if region.orientation == "vertical":
+        return {"left": Box(b.x0 - reach, b.y0, b.x0, b.y1).clip(shape),
+                "right": Box(b.x1, b.y0, b.x1 + reach, b.y1).clip(shape)}
+    return {"top": Box(b.x0, b.y0 - reach, b.x1, b.y0).clip(shape),
+            "bottom": Box(b.x0, b.y1, b.x1, b.y1 + reach).clip(shape)}
+
+
+def _strip_profile(text: np.ndarray, region: ColorbarRegion, side: str, depth: int) -> np.ndarray:
+    """(depth, long) bool: foreground at distance d from the bar's edge on ``side``."""
+    b = region.box
+    h, w = text.shape
+    out = np.zeros((depth, region.long_range[1] - region.long_range[0]), bool)
+    for d in range(depth):
+        if side == "right" and b.x1 + d < w:
+            out[d] = text[b.y0:b.y1, b.x1 + d]
+        elif side == "left" and b.x0 - 1 - d >= 0:
+            out[d] = text[b.y0:b.y1, b.x0 - 1 - d]
+        elif side == "bottom" and b.y1 + d < h:
+            out[d] = text[b.y1 + d, b.x0:b.x1]
+        elif side == "top" and b.y0 - 1 - d >= 0:
+            out[d] = text[b.y0 - 1 - d, b.x0:b.x1]
+    return out
+
+
+def find_tick_marks(fg: np.ndarray, region: ColorbarRegion, side: str) -> tuple[list[float], int, int]:
+    """Tick marks on one side of the bar.
+
+    Returns (positions along the long axis in pixel coordinates, offset of the
+    first column past the outline, tick length in pixels).
+    """
+    short = min(region.box.width, region.box.height)
+    depth = max(6, int(short * 0.9))
+    prof = _strip_profile(fg, region, side, depth)
+    cover = prof.mean(axis=1)
+    start = 0
+    # skip an outline (runs all along the bar) and a pixel or two of gap
+    while start < min(depth, 4) and (cover[start] > 0.8 or cover[start] < 0.002):
+        start += 1
+    if start >= depth - 2:
+        return [], start, 0
+    probe = prof[start:start + 2].all(axis=0)
+    lo = region.long_range[0]
+    marks, lengths = [], []
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], probe.astype(np.int8), [0]])))
+    for a, b in zip(runs[::2], runs[1::2]):
+        if b - a > max(4, 0.4 * short):
+            continue  # a long run is a label or a frame, not a tick mark
+        marks.append(lo + (a + b) / 2.0)
+        col = prof[start:, (a + b) // 2]
+        lengths.append(int(np.argmin(col)) if not col.all() else len(col))
+    if len(marks) > 0.3 * len(probe):  # noise, not marks
+        return [], start, 0
+    return marks, start, int(np.median(lengths)) if lengths else 0
+
+
+def _label_side(text, fg, region: ColorbarRegion, strips: dict[str, Box], plots) -> str:
+    """Which side of the bar carries its labels: the side with tick marks, else the
+    side facing away from the nearest plot (matplotlib puts them outside), else
+    the side with more text."""
+    with_marks = [s for s in strips if len(find_tick_marks(fg, region, s)[0]) >= 2]
+    if len(with_marks) == 1:
+        return with_marks[0]
+    b = region.box
+    if plots:
+        near = min(plots, key=lambda p: abs(p.cx - b.cx) + abs(p.cy - b.cy))
+        if region.orientation == "vertical":
+            away = "right" if b.cx >= near.cx else "left"
+        else:
+            away = "bottom" if b.cy >= near.cy else "top"
+        if len(with_marks) != 1:
+            st = strips[away]
+            if text[st.y0:st.y1, st.x0:st.x1].sum() > 0:
+                return away
+    return max(strips, key=lambda s: text[strips[s].y0:strips[s].y1, strips[s].x0:strips[s].x1].sum())
+
+
+def _clear_mark(text: np.ndarray, region: ColorbarRegion, side: str, pos: float, depth: int) -> None:
+    b = region.box
+    p0, p1 = int(pos) - 2, int(pos) + 3
+    if side == "right":
+        text[p0:p1, b.x1:b.x1 + depth] = False
+    elif side == "left":
+        text[p0:p1, max(0, b.x0 - depth):b.x0] = False
+    elif side == "bottom":
+        text[b.y1:b.y1 + depth, p0:p1] = False
+    else:
+        text[max(0, b.y0 - depth):b.y0, p0:p1] = False
+
+
+def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: ColorbarRegion,
+                  plots: tuple[Box, ...], background: tuple[int, int, int],
+                  recognizer: Recognizer | None) -> ColorbarReading:
+    """Sample the colormap and read the tick labels of one colorbar."""
+    h, w = fg.shape
+    colormap = sample_colormap(lab, rgb, region)
+    text = fg.copy()
+    for p in plots:
+        g = p.grow(2, fg.shape)
+        text[g.y0:g.y1, g.x0:g.x1] = False
+    bb = region.box.grow(1, fg.shape)
+    text[bb.y0:bb.y1, bb.x0:bb.x1] = False
+    short = min(region.box.width, region.box.height)
+    length = max(region.box.width, region.box.height)
+    reach = int(min(max(6 * short, 60), 0.6 * length + 40))
+    strips = _side_strips(region, fg.shape, reach)
+    side = _label_side(text, fg, region, strips, plots)
+    marks, start, tick_len = find_tick_marks(fg, region, side)
+    for m in marks:  # tick marks out of the text mask: OCR reads them as minus signs
+        _clear_mark(text, region, side, m, start + tick_len + 1)
+    gap = start + tick_len + 1
+    b = region.box
+    ext = max(12, short)  # labels at the ends stick out past the bar
+    if side == "right":
+        label_region = Box(b.x1 + gap, b.y0 - ext, b.x1 + reach, b.y1 + ext)
+    elif side == "left":
+        label_region = Box(b.x0 - reach, b.y0 - ext, b.x0 - gap, b.y1 + ext)
+    elif side == "bottom":
+        label_region = Box(b.x0 - 3 * ext, b.y1 + gap, b.x1 + 3 * ext, b.y1 + reach)
+    else:
+        label_region = Box(b.x0 - 3 * ext, b.y0 - reach, b.x1 + 3 * ext, b.y0 - gap)
+    label_region = label_region.clip(fg.shape)
+    blobs = find_blobs(text, label_region)
+    vertical = region.orientation == "vertical"
+    lo, hi = region.long_range
+    # tick labels: upright blobs whose centre lies along the bar; nearest to the bar first
+    cands = [bl for bl in blobs if bl.angle == 0.0 and
+             lo - 0.6 * ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + 0.6 * ext]
+    if vertical and cands:
+        # keep the column of labels nearest the bar (a colorbar title lies beyond it)
+        near = min(abs((bl.box.x0 if side == "right" else bl.box.x1) - (b.x1 if side == "right" else b.x0))
+                   for bl in cands)
+        cands = [bl for bl in cands
+                 if abs((bl.box.x0 if side == "right" else bl.box.x1) - (b.x1 if side == "right" else b.x0))
+                 <= near + 3 * bl.char_size]
+    ticks: list[Tick] = []
+    multiplier = None
+    title = ""
+    if recognizer is not None and cands:
+        crops = [prepare_crop(blob_crop(rgb, bl, background), text_height=_text_height(bl)) for bl in cands]
+        reads = recognizer.recognize(crops)
+        for bl, rd in zip(cands, reads):
+            pos = bl.box.cy if vertical else bl.box.cx
+            half = (bl.box.height if vertical else bl.box.width) / 2.0
+            if marks:
+                nearest = min(marks, key=lambda m: abs(m - pos))
+                if abs(nearest - pos) <= max(2.0, half):
+                    pos = nearest
+            ticks.append(Tick(rd.text, parse_number(rd.text), float(pos), rd.score))
+        multiplier, title = _read_extras(rgb, text, region, blobs, cands, background, recognizer)
+    if multiplier is not None:
+        kind, m = multiplier
+        ticks = [Tick(t.label, None if t.value is None else (t.value * m if kind == "mul" else t.value + m),
+                      t.pixel, t.score) for t in ticks]
+    return ColorbarReading(colormap, tuple(ticks), side, tuple(marks), label_region, multiplier, title)
+
+
+def _text_height(bl: Blob) -> float:
+    return float(bl.box.height if bl.angle == 0.0 else bl.box.width)
+
+
+def _read_extras(rgb, text, region: ColorbarRegion, blobs: list[Blob], used: list[Blob], background,
+                 recognizer: Recognizer):
+    """The offset/multiplier text past the bar's end (matplotlib's '1e-4', '+1e3')
+    and the colorbar's title (rotated text beside the labels)."""
+    b = region.box
+    vertical = region.orientation == "vertical"
+    short = min(b.width, b.height)
+    used_ids = {id(u) for u in used}
+    # offset text: just past the high end (above a vertical bar, right of a horizontal one)
+    if vertical:
+        zone = Box(b.x0 - 2 * short, b.y0 - 4 * max(short, 12), b.x1 + 6 * short, b.y0 - 1)
+    else:
+        zone = Box(b.x1 + 1, b.y0 - 3 * short, b.x1 + 10 * short, b.y1 + 3 * short)
+    zone = zone.clip(text.shape)
+    offs = [bl for bl in find_blobs(text, zone) if bl.angle == 0.0]
+    rest = [bl for bl in blobs if id(bl) not in used_ids and bl.angle != 0.0]
+    todo = offs[:2] + rest[:1]
+    if not todo:
+        return None, ""
+    reads = recognizer.recognize([prepare_crop(blob_crop(rgb, bl, background), text_height=_text_height(bl),
+                                               rotate=-int(bl.angle) if bl.angle in (90.0, -90.0) else 0)
+                                  for bl in todo])
+    multiplier = None
+    for bl, rd in zip(todo[:len(offs[:2])], reads):
+        m = parse_multiplier(rd.text)
+        if m is not None:
+            multiplier = m
+            break
+    title = reads[-1].text if rest[:1] else ""
+    return multiplier, title

@@ -1,0 +1,165 @@
+"""Writers: the result as a JSON document, CSV, Markdown, or a terminal table.
+
+The JSON shape is the project's contract (the shared scorer reads it):
+{"source", "heatmaps": [{rows, cols, values, row_labels, col_labels, x_label,
+y_label, title, plot_box, colorbar: {box, orientation, vmin, vmax, scale, ticks,
+colormap}, cell_residual, analysis, ...}], "warnings"}.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .model import Digitization, Heatmap
+
+
+def _num(v: float, sig: int = 6):
+    if v is None or not math.isfinite(v):
+        return None
+    return float(f"{v:.{sig}g}")
+
+
+def value_decimals(h: Heatmap) -> int:
+    """Decimals worth printing: the colormap resolves ~1/256 of the range."""
+    span = abs(h.scale.vmax - h.scale.vmin) if h.scale.kind == "linear" else 0
+    if h.scale.kind == "log" or span <= 0:
+        return 4
+    step = span / 256.0
+    return max(0, int(math.ceil(-math.log10(step))) + 1) if step < 1 else 0
+
+
+def heatmap_dict(h: Heatmap) -> dict:
+    vals = [[_num(v) for v in row] for row in h.table.values.tolist()]
+    cb = None
+    if h.colorbar is not None:
+        cb = {
+            "box": h.colorbar.box.as_list(),
+            "orientation": h.colorbar.orientation,
+            "vmin": _num(h.scale.vmin, 10),
+            "vmax": _num(h.scale.vmax, 10),
+            "scale": h.scale.kind,
+            "scale_source": h.scale.source,
+            "discrete": bool(h.scale.discrete_levels),
+            "ticks": [{"label": t.label, "value": _num(t.value, 10) if t.value is not None else None,
+                       "pixel": round(t.pixel, 2), "used": t.inlier} for t in h.scale.ticks],
+            "colormap": h.colormap.name or None,
+            "label": h.axes.colorbar_label,
+        }
+    return {
+        "rows": h.rows,
+        "cols": h.cols,
+        "values": vals,
+        "row_labels": list(h.axes.row_labels),
+        "col_labels": list(h.axes.col_labels),
+        "x_label": h.axes.x_label,
+        "y_label": h.axes.y_label,
+        "title": h.axes.title,
+        "plot_box": h.plot_box.as_list(),
+        "row_edges": [round(float(e), 2) for e in h.grid.row_edges],
+        "col_edges": [round(float(e), 2) for e in h.grid.col_edges],
+        "colorbar": cb,
+        "cell_residual": [[round(float(r), 2) for r in row] for row in h.table.residual.tolist()],
+        "flagged": [[(i, j) for j in range(h.cols) if h.table.flagged[i, j]] for i in range(h.rows)],
+        "confidence": h.confidence,
+        "analysis": h.analysis,
+        "warnings": list(h.warnings),
+    }
+
+
+def to_dict(result: Digitization) -> dict:
+    warnings = list(result.warnings) + [w for h in result.heatmaps for w in h.warnings]
+    return {"source": result.source, "image_size": list(result.image_size),
+            "heatmaps": [heatmap_dict(h) for h in result.heatmaps], "warnings": warnings}
+
+
+def to_json(result: Digitization) -> str:
+    return json.dumps(to_dict(result), indent=1, ensure_ascii=False)
+
+
+def _fmt(v: float, decimals: int) -> str:
+    if not math.isfinite(v):
+        return ""
+    if abs(v) >= 1e5 or (0 < abs(v) < 10 ** -(decimals + 1)):
+        return f"{v:.4g}"
+    return f"{v:.{decimals}f}"
+
+
+def _row_label(h: Heatmap, i: int) -> str:
+    return h.axes.row_labels[i] if h.axes.row_labels else str(i)
+
+
+def _col_labels(h: Heatmap) -> list[str]:
+    return list(h.axes.col_labels) if h.axes.col_labels else [str(j) for j in range(h.cols)]
+
+
+def to_csv(result: Digitization) -> str:
+    """One block per heatmap: a header row of column labels, then one row per row."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for k, h in enumerate(result.heatmaps):
+        if len(result.heatmaps) > 1:
+            w.writerow([f"# heatmap {k}"])
+        d = value_decimals(h)
+        w.writerow([h.axes.y_label or ""] + _col_labels(h))
+        for i in range(h.rows):
+            w.writerow([_row_label(h, i)] + [_fmt(v, d + 2) for v in h.table.values[i]])
+    return buf.getvalue()
+
+
+def to_markdown(result: Digitization) -> str:
+    out = [f"# Digitized: {os.path.basename(result.source)}", ""]
+    for k, h in enumerate(result.heatmaps):
+        title = h.axes.title or f"Heatmap {k + 1}"
+        out += [f"## {title}", ""]
+        out.append(f"{h.rows} rows x {h.cols} columns; colour scale {h.scale.kind} from "
+                   f"{h.scale.vmin:g} to {h.scale.vmax:g}"
+                   + (f" ({h.colormap.name})" if h.colormap.name else "") + ".")
+        out.append("")
+        d = value_decimals(h)
+        cols = _col_labels(h)
+        out.append("| " + " | ".join([h.axes.y_label or ""] + cols) + " |")
+        out.append("|" + "---|" * (len(cols) + 1))
+        for i in range(h.rows):
+            cells = []
+            for j, v in enumerate(h.table.values[i]):
+                s = _fmt(v, d)
+                cells.append(s + (" ⚠" if h.table.flagged[i, j] else ""))
+            out.append("| " + " | ".join([_row_label(h, i)] + cells) + " |")
+        out.append("")
+        text = h.analysis.get("text")
+        if text:
+            out += [text, ""]
+        if h.warnings:
+            out += ["**Warnings**", ""] + [f"- {w}" for w in h.warnings] + [""]
+    if result.warnings:
+        out += ["**Warnings**", ""] + [f"- {w}" for w in result.warnings] + [""]
+    return "\n".join(out)
+
+
+FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown}
+
+
+def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
+    """Write a file so that a reader (or a crash) never sees half of it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

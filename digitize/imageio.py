@@ -1,0 +1,136 @@
+"""Load any raster into RGB uint8 (H, W, 3), origin top-left, alpha on white.
+
+Conventions for the whole package: images are RGB (not BGR), indexed
+``image[y, x]``; boxes are ``(x0, y0, x1, y1)`` with exclusive ends.
+"""
+from __future__ import annotations
+
+import io
+import os
+import warnings as _warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ImageTooLargeError, InputError
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """The decoded input.
+
+    rgb : (H, W, 3) uint8, read-only
+    source : str   where it came from (path, "<stdin>" or "<array>")
+    warnings : tuple of str   e.g. "used the first of 3 frames"
+    """
+
+    rgb: np.ndarray
+    source: str
+    warnings: tuple[str, ...] = ()
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a)
+    a.setflags(write=False)
+    return a
+
+
+def from_array(array: np.ndarray, *, source: str = "<array>") -> LoadedImage:
+    """Normalise a numpy image ((H, W), (H, W, 3) or (H, W, 4); uint8, uint16 or float in 0..1)."""
+    a = np.asarray(array)
+    if a.ndim == 2:
+        a = np.repeat(a[:, :, None], 3, axis=2)
+    if a.ndim != 3 or a.shape[2] not in (3, 4):
+        raise InputError(f"expected an image array of shape (H, W), (H, W, 3) or (H, W, 4); got {a.shape}")
+    if a.dtype == np.uint16:
+        a = (a / 257.0).round().astype(np.uint8)
+    elif a.dtype.kind == "f":
+        a = (np.clip(a, 0, 1) * 255).round().astype(np.uint8)
+    elif a.dtype != np.uint8:
+        a = np.clip(a, 0, 255).astype(np.uint8)
+    if a.shape[2] == 4:
+        alpha = a[:, :, 3:4].astype(np.float32) / 255.0
+        a = (a[:, :, :3] * alpha + 255.0 * (1 - alpha)).round().astype(np.uint8)
+    if a.shape[0] < 8 or a.shape[1] < 8:
+        raise InputError(f"expected a figure of at least 8x8 pixels; got {a.shape[1]}x{a.shape[0]}",
+                         hint="give the whole figure, not a thumbnail")
+    return LoadedImage(_readonly(a), source)
+
+
+def load_image(src: str | os.PathLike | bytes | np.ndarray, *, max_pixels: int) -> LoadedImage:
+    """Decode a path, raw bytes or an array into RGB uint8, guarding size before decoding."""
+    if isinstance(src, np.ndarray):
+        return from_array(src)
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if isinstance(src, (bytes, bytearray)):
+        data, source = bytes(src), "<stdin>"
+    else:
+        path = Path(src)
+        source = str(path)
+        if not path.exists():
+            raise InputError(f"no such file: {source}", hint="check the path")
+        if path.is_dir():
+            raise InputError(f"{source} is a folder; expected an image file",
+                             hint="use `digitize batch` for folders")
+        try:
+            data = path.read_bytes()
+        except PermissionError:
+            raise InputError(f"cannot read {source}: permission denied",
+                             hint="check the file's permissions") from None
+        except OSError as exc:
+            raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
+    if not data:
+        raise InputError(f"{source} is empty (0 bytes); expected an image")
+    notes: list[str] = []
+    try:
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("error", Image.DecompressionBombWarning)
+            old_limit = Image.MAX_IMAGE_PIXELS
+            Image.MAX_IMAGE_PIXELS = None
+            try:
+                im = Image.open(io.BytesIO(data))
+            finally:
+                Image.MAX_IMAGE_PIXELS = old_limit
+            w, h = im.size
+            if w * h > max_pixels:
+                raise ImageTooLargeError(
+                    f"{source} is {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,}")
+            n_frames = getattr(im, "n_frames", 1)
+            if n_frames > 1:
+                notes.append(f"the image has {n_frames} frames; used the first")
+                im.seek(0)
+            im = ImageOps.exif_transpose(im)
+            rgb = _to_rgb(im)
+    except (ImageTooLargeError, InputError):
+        raise
+    except UnidentifiedImageError:
+        raise InputError(f"{source} is not an image Pillow can read "
+                         f"(starts with {data[:8]!r})") from None
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+        raise InputError(f"{source} could not be decoded: {exc}",
+                         hint="the file may be truncated or corrupt; re-export it") from None
+    loaded = from_array(rgb, source=source)
+    return LoadedImage(loaded.rgb, source, tuple(notes))
+
+
+def _to_rgb(im) -> np.ndarray:
+    """Any Pillow mode to RGB uint8, alpha composited on white."""
+    mode = im.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I"):
+        a = np.asarray(im, dtype=np.float64)
+        hi = 65535.0 if a.max() > 255 else 255.0
+        return np.clip(a / hi * 255.0, 0, 255).round().astype(np.uint8)
+    if mode == "F":
+        a = np.asarray(im, dtype=np.float64)
+        if a.max() > 1.0:
+            a = a / a.max()
+        return (np.clip(a, 0, 1) * 255).round().astype(np.uint8)
+    if mode == "P" and "transparency" in im.info:
+        im = im.convert("RGBA")
+    elif mode in ("LA", "PA"):
+        im = im.convert("RGBA")
+    if im.mode == "RGBA":
+        return np.asarray(im)
+    return np.asarray(im.convert("RGB"))

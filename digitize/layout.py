@@ -1,0 +1,286 @@
+"""Find the plot areas (blocks of coloured cells) and the colorbars of a figure.
+
+Input: RGB uint8 (H, W, 3) and its CIELAB version. Output: a ``Layout``.
+The approach: pixels that differ from the background form a mask; an opening
+removes text, tick marks and thin lines; a closing bridges thin grid lines
+between cells; each remaining solid block is then either a colorbar (long and
+thin, colour constant across it and changing along it) or a plot area.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .lookup import delta_e, rgb_to_lab
+from .model import Box, ColorbarRegion, Layout
+
+#: A pixel is foreground when it is this far (delta E) from the background. Text
+#: anti-aliasing and light colormap ends (Blues starts at delta E ~3 from white)
+#: sit near it; 3.5 keeps the near-white cells while JPEG noise on white (< 2) stays out.
+FG_DELTA_E = 3.5
+
+#: A block is a colorbar candidate when its long side is at least this many times
+#: its short side. matplotlib and seaborn draw bars with aspect 20, Plotly ~10-15,
+#: Vega ~ 10-20; heatmaps are rarely thinner than 1:3.
+BAR_MIN_ASPECT = 4.0
+
+#: Blocks smaller than this share of the figure are noise (legends, logos, markers).
+MIN_BLOCK_SHARE = 0.002
+
+#: A plot candidate smaller than this share of the largest one is not a heatmap panel.
+MIN_PANEL_SHARE = 0.12
+
+
+def background_colour(rgb: np.ndarray) -> tuple[int, int, int]:
+    """The most common colour of the image border (RGB)."""
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.int32)
+    q = (border // 4)
+    packed = (q[:, 0] << 12) | (q[:, 1] << 6) | q[:, 2]
+    vals, counts = np.unique(packed, return_counts=True)
+    mode = vals[counts.argmax()]
+    sel = border[packed == mode]
+    return tuple(int(v) for v in np.median(sel, axis=0).round())
+
+
+def foreground_mask(lab: np.ndarray, bg_lab: np.ndarray, thr: float = FG_DELTA_E) -> np.ndarray:
+    """(H, W) bool: pixels further than ``thr`` from the background colour."""
+    return delta_e(lab, bg_lab) > thr
+
+
+def _kernel(n: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_RECT, (n, n))
+
+
+def _trim_box(mask: np.ndarray, box: Box, frac: float) -> Box:
+    """Shrink a box to the rows and columns at least ``frac`` filled, alternating
+    axes so that text attached on one side does not dilute the other axis."""
+    x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+    for _ in range(3):
+        sub = mask[y0:y1, x0:x1]
+        if sub.size == 0:
+            return box
+        cx = np.flatnonzero(sub.mean(axis=0) >= frac)
+        if len(cx) == 0:
+            return box
+        x0, x1 = x0 + int(cx[0]), x0 + int(cx[-1]) + 1
+        sub = mask[y0:y1, x0:x1]
+        ry = np.flatnonzero(sub.mean(axis=1) >= frac)
+        if len(ry) == 0:
+            return box
+        y0, y1 = y0 + int(ry[0]), y0 + int(ry[-1]) + 1
+    return Box(int(x0), int(y0), int(x1), int(y1))
+
+
+def strip_frame(lab: np.ndarray, box: Box, *, max_px: int = 3) -> Box:
+    """Remove an outline (axes spine, colorbar frame) drawn on a block's border.
+
+    An outer line is a frame when it is uniform along its length and clearly
+    different from the line just inside it.
+    """
+    x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+    for _ in range(max_px):
+        changed = False
+        for side in ("top", "bottom", "left", "right"):
+            if x1 - x0 < 4 or y1 - y0 < 4:
+                break
+            if side == "top":
+                outer, inner = lab[y0, x0:x1], lab[y0 + 1, x0:x1]
+            elif side == "bottom":
+                outer, inner = lab[y1 - 1, x0:x1], lab[y1 - 2, x0:x1]
+            elif side == "left":
+                outer, inner = lab[y0:y1, x0], lab[y0:y1, x0 + 1]
+            else:
+                outer, inner = lab[y0:y1, x1 - 1], lab[y0:y1, x1 - 2]
+            spread = float(np.median(delta_e(outer, np.median(outer, axis=0))))
+            diff = float(np.median(delta_e(outer, inner)))
+            inner_spread = float(np.median(delta_e(inner, np.median(inner, axis=0))))
+            if spread < 3.0 and diff > 12.0 and (inner_spread > spread + 1.0 or diff > 25.0):
+                if side == "top":
+                    y0 += 1
+                elif side == "bottom":
+                    y1 -= 1
+                elif side == "left":
+                    x0 += 1
+                else:
+                    x1 -= 1
+                changed = True
+        if not changed:
+            break
+    return Box(x0, y0, x1, y1)
+
+
+def bar_profile(lab: np.ndarray, box: Box, orientation: str) -> tuple[np.ndarray, np.ndarray]:
+    """Median colour along a bar's long axis over the central half of its width,
+    and the mean spread across the width (how constant the colour is across)."""
+    sub = lab[box.y0:box.y1, box.x0:box.x1]
+    if orientation == "horizontal":
+        sub = sub.transpose(1, 0, 2)  # -> (long, short, 3)
+    short = sub.shape[1]
+    a = int(round(short * 0.25))
+    b = max(a + 1, int(round(short * 0.75)))
+    core = sub[:, a:b]
+    prof = np.median(core, axis=1)
+    spread = delta_e(core, prof[:, None, :]).mean(axis=1)
+    return prof.astype(np.float32), spread
+
+
+def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str) -> bool:
+    prof, spread = bar_profile(lab, box, orientation)
+    if len(prof) < 8:
+        return False
+    span = float(delta_e(prof, prof[0]).max())
+    return float(np.median(spread)) < 4.0 and span > 8.0
+
+
+def _trim_bar_ends(mask: np.ndarray, box: Box, orientation: str) -> Box:
+    """Cut extend triangles: keep the run where the bar fills >= 90% of its width."""
+    sub = mask[box.y0:box.y1, box.x0:box.x1]
+    across = sub.mean(axis=0) if orientation == "vertical" else sub.mean(axis=1)
+    keep = np.flatnonzero(across >= 0.9)
+    if len(keep) >= 2:  # tighten the short axis first: tick marks and JPEG fringes out
+        a, b = int(keep[0]), int(keep[-1]) + 1
+        if orientation == "vertical":
+            box, sub = Box(box.x0 + a, box.y0, box.x0 + b, box.y1), sub[:, a:b]
+        else:
+            box, sub = Box(box.x0, box.y0 + a, box.x1, box.y0 + b), sub[a:b]
+    fill = sub.mean(axis=1) if orientation == "vertical" else sub.mean(axis=0)
+    full = np.flatnonzero(fill >= 0.85)
+    if len(full) < 2:
+        return box
+    lo, hi = int(full[0]), int(full[-1]) + 1
+    if orientation == "vertical":
+        return Box(box.x0, box.y0 + lo, box.x1, box.y0 + hi)
+    return Box(box.x0 + lo, box.y0, box.x0 + hi, box.y1)
+
+
+def _line(lab: np.ndarray, box: Box, orientation: str, pos: int) -> np.ndarray:
+    """The pixels across the bar at long-axis coordinate ``pos`` ((short, 3))."""
+    if orientation == "vertical":
+        return lab[pos, box.x0:box.x1]
+    return lab[box.y0:box.y1, pos]
+
+
+def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: str,
+                       bg_lab: np.ndarray, plots: list[Box]) -> Box:
+    """Grow a colorbar along its long axis over ends that fade into the background
+    (Blues, Greens, gray start or end at white).
+
+    In order: follow the bar's outline while it continues past the found end;
+    else continue while the colour across the bar stays uniform, smooth and not
+    exactly background; else, when the end is background-coloured, stop at the
+    matching edge of a plot area (matplotlib and seaborn draw the bar as long as
+    the axes it belongs to).
+    """
+    h, w = lab.shape[:2]
+    vertical = orientation == "vertical"
+    lo, hi = (box.y0, box.y1) if vertical else (box.x0, box.x1)
+    limit = h if vertical else w
+    s0, s1 = (box.x0, box.x1) if vertical else (box.y0, box.y1)
+    side_limit = w if vertical else h
+    length = hi - lo
+    new = {}
+    for end, step in (("lo", -1), ("hi", 1)):
+        pos = lo if end == "lo" else hi - 1
+        prev = np.median(_line(lab, box, orientation, pos), axis=0)
+        n = 0
+        # 1. an outline on both long sides that runs on
+        sides = [s0 - 1, s1]
+        if all(0 <= sd < side_limit for sd in sides):
+            def side_fg(p):
+                return all((fg[p, sd] if vertical else fg[sd, p]) for sd in sides)
+            k = 0
+            while 0 <= pos + step * (k + 1) < limit and side_fg(pos + step * (k + 1)) and k < length // 3:
+                k += 1
+            if 0 < k < length // 3:
+                n = k
+        if n == 0:
+            # 2. a smooth, faint continuation
+            k = 0
+            while 0 <= pos + step * (k + 1) < limit and k < length // 3:
+                line = _line(lab, box, orientation, pos + step * (k + 1))
+                med = np.median(line, axis=0)
+                if (float(np.median(delta_e(line, med))) > 2.0 or float(delta_e(med, prev)) > 3.0
+                        or float(delta_e(med, bg_lab)) < 0.8):
+                    break
+                prev = med
+                k += 1
+            n = k
+            end_colour = prev
+            # 3. a background-coloured end: align with a plot's edge
+            if float(delta_e(end_colour, bg_lab)) < 6.0:
+                cur = pos + step * n
+                for pb in plots:
+                    p_lo, p_hi = (pb.y0, pb.y1) if vertical else (pb.x0, pb.x1)
+                    target = p_lo if end == "lo" else p_hi - 1
+                    gap = (cur - target) * -step
+                    if 0 < gap <= 0.15 * length:
+                        span = range(cur + step, target + step, step)
+                        ok = all(float(np.median(delta_e(_line(lab, box, orientation, q), bg_lab))) < 6.0
+                                 for q in span)
+                        if ok:
+                            n += gap
+                            break
+        new[end] = n
+    lo2, hi2 = lo - new["lo"], hi + new["hi"]
+    if vertical:
+        return Box(box.x0, lo2, box.x1, hi2)
+    return Box(lo2, box.y0, hi2, box.y1)
+
+
+def reading_order(boxes: list[Box]) -> list[Box]:
+    """Sort boxes top-to-bottom by rows of overlapping boxes, then left-to-right."""
+    remaining = sorted(boxes, key=lambda b: b.y0)
+    rows: list[list[Box]] = []
+    for b in remaining:
+        for row in rows:
+            ref = row[0]
+            overlap = min(ref.y1, b.y1) - max(ref.y0, b.y0)
+            if overlap > 0.5 * min(ref.height, b.height):
+                row.append(b)
+                break
+        else:
+            rows.append([b])
+    return [b for row in rows for b in sorted(row, key=lambda b: b.x0)]
+
+
+def find_layout(rgb: np.ndarray, lab: np.ndarray | None = None) -> Layout:
+    """Locate plot areas and colorbars. rgb : (H, W, 3) uint8."""
+    if lab is None:
+        lab = rgb_to_lab(rgb)
+    h, w = rgb.shape[:2]
+    bg = background_colour(rgb)
+    bg_lab = rgb_to_lab(np.array(bg, np.uint8))
+    fg = foreground_mask(lab, bg_lab)
+    k = 3 if min(h, w) < 450 else 5
+    solid = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, _kernel(k))
+    bridged = cv2.morphologyEx(solid, cv2.MORPH_CLOSE, _kernel(k + 2))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(bridged, connectivity=4)
+    min_area = MIN_BLOCK_SHARE * h * w
+    bar_boxes: list[tuple[Box, str]] = []
+    plots: list[Box] = []
+    for i in range(1, n):
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        if bw < 4 or bh < 4 or area < min_area:
+            continue
+        comp = labels[y:y + bh, x:x + bw] == i
+        mask = np.zeros((h, w), bool)
+        mask[y:y + bh, x:x + bw] = comp
+        box = _trim_box(mask, Box(x, y, x + bw, y + bh), 0.5)
+        if box.width < 4 or box.height < 4 or mask[box.y0:box.y1, box.x0:box.x1].mean() < 0.6:
+            continue
+        long_, short_ = max(box.width, box.height), min(box.width, box.height)
+        orientation = "vertical" if box.height >= box.width else "horizontal"
+        if long_ >= BAR_MIN_ASPECT * short_:
+            cbox = _trim_bar_ends(mask, box, orientation)
+            cbox = strip_frame(lab, cbox)
+            if _is_gradient_bar(lab, cbox, orientation):
+                bar_boxes.append((cbox, orientation))
+                continue
+        plots.append(strip_frame(lab, box))
+    bars = [ColorbarRegion(strip_frame(lab, _extend_faint_ends(lab, fg, b, o, bg_lab, plots)), o)
+            for b, o in bar_boxes]
+    if plots:
+        biggest = max(b.area for b in plots)
+        plots = [b for b in plots if b.area >= MIN_PANEL_SHARE * biggest]
+    return Layout(bg, tuple(reading_order(plots)),
+                  tuple(sorted(bars, key=lambda r: (r.box.y0, r.box.x0))))

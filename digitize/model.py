@@ -1,0 +1,251 @@
+"""Frozen results of each pipeline stage.
+
+Coordinates are image pixels, origin top-left, x to the right, y down. A pixel
+(x, y) covers [x, x+1) x [y, y+1); its centre is (x + 0.5, y + 0.5). Boxes are
+(x0, y0, x1, y1) with exclusive ends. Arrays held here are read-only.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def frozen_array(a, dtype=None) -> np.ndarray:
+    """A read-only copy of ``a``."""
+    out = np.array(a, dtype=dtype, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+    @property
+    def area(self) -> int:
+        return max(0, self.width) * max(0, self.height)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    def as_list(self) -> list[int]:
+        return [int(self.x0), int(self.y0), int(self.x1), int(self.y1)]
+
+    def grow(self, d: int, shape: tuple[int, int] | None = None) -> "Box":
+        b = Box(self.x0 - d, self.y0 - d, self.x1 + d, self.y1 + d)
+        return b.clip(shape) if shape is not None else b
+
+    def clip(self, shape: tuple[int, int]) -> "Box":
+        h, w = shape[:2]
+        return Box(max(0, self.x0), max(0, self.y0), min(w, self.x1), min(h, self.y1))
+
+    def intersects(self, other: "Box") -> bool:
+        return not (self.x1 <= other.x0 or other.x1 <= self.x0 or
+                    self.y1 <= other.y0 or other.y1 <= self.y0)
+
+    def contains_point(self, x: float, y: float) -> bool:
+        return self.x0 <= x < self.x1 and self.y0 <= y < self.y1
+
+
+@dataclass(frozen=True)
+class ColorbarRegion:
+    """Where the colour strip of a colorbar lies.
+
+    box : the coloured strip only (no outline, no extend triangles)
+    orientation : "vertical" or "horizontal"
+    """
+
+    box: Box
+    orientation: str
+
+    @property
+    def long_range(self) -> tuple[int, int]:
+        """Pixel extent along the long axis (y for vertical, x for horizontal)."""
+        b = self.box
+        return (b.y0, b.y1) if self.orientation == "vertical" else (b.x0, b.x1)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Plot areas and colorbars found in the figure (reading order)."""
+
+    background: tuple[int, int, int]
+    plots: tuple[Box, ...]
+    colorbars: tuple[ColorbarRegion, ...]
+
+
+@dataclass(frozen=True)
+class Colormap:
+    """Ordered colours sampled along a colorbar (or taken from the catalog).
+
+    positions : (N,) float   pixel coordinate along the bar's long axis
+    lab : (N, 3) float32     CIELAB colour at each position
+    rgb : (N, 3) uint8
+    name : catalog name when recognised, else ""
+    """
+
+    positions: np.ndarray
+    lab: np.ndarray
+    rgb: np.ndarray
+    name: str = ""
+    match_distance: float = math.inf
+
+
+@dataclass(frozen=True)
+class Tick:
+    """One colorbar tick: its text, value (None if unreadable) and pixel position."""
+
+    label: str
+    value: float | None
+    pixel: float
+    score: float = 0.0
+    inlier: bool = False
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Map between the long-axis pixel coordinate and the data value.
+
+    kind : "linear" or "log"; for log, t(v) = log10(v), else t(v) = v.
+    t(v) = intercept + slope * pixel.
+    """
+
+    kind: str
+    slope: float
+    intercept: float
+    vmin: float
+    vmax: float
+    ticks: tuple[Tick, ...] = ()
+    source: str = "ticks"  # "ticks", "user", "unknown"
+    discrete_levels: tuple[float, ...] = ()
+
+    def _t(self, v):
+        v = np.asarray(v, dtype=np.float64)
+        if self.kind == "log":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.log10(v)
+        return v
+
+    def _inv_t(self, t):
+        t = np.asarray(t, dtype=np.float64)
+        return 10.0 ** t if self.kind == "log" else t
+
+    def pixel_to_value(self, pixel):
+        return self._inv_t(self.intercept + self.slope * np.asarray(pixel, dtype=np.float64))
+
+    def value_to_pixel(self, value):
+        return (self._t(value) - self.intercept) / self.slope
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Cell boundaries in image pixels: row_edges (R+1,), col_edges (C+1,)."""
+
+    row_edges: np.ndarray
+    col_edges: np.ndarray
+    regular: bool = True
+
+    @property
+    def rows(self) -> int:
+        return len(self.row_edges) - 1
+
+    @property
+    def cols(self) -> int:
+        return len(self.col_edges) - 1
+
+    @property
+    def row_centers(self) -> np.ndarray:
+        return (self.row_edges[:-1] + self.row_edges[1:]) / 2
+
+    @property
+    def col_centers(self) -> np.ndarray:
+        return (self.col_edges[:-1] + self.col_edges[1:]) / 2
+
+
+@dataclass(frozen=True)
+class CellTable:
+    """Values of the cells, top row first, left column first.
+
+    values : (R, C) float64, NaN for blank cells
+    residual : (R, C) float32 CIELAB distance of each cell colour to the colormap
+    blank : (R, C) bool
+    flagged : (R, C) bool  off the colormap (residual over the flag threshold)
+    """
+
+    values: np.ndarray
+    residual: np.ndarray
+    blank: np.ndarray
+    flagged: np.ndarray
+    rgb: np.ndarray  # (R, C, 3) uint8: the colour read for each cell
+
+
+@dataclass(frozen=True)
+class AxisText:
+    """Labels and titles read around a plot. Empty lists when none are drawn."""
+
+    row_labels: tuple[str, ...] = ()
+    col_labels: tuple[str, ...] = ()
+    x_label: str = ""
+    y_label: str = ""
+    title: str = ""
+    colorbar_label: str = ""
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Everything recovered for one heatmap, every intermediate kept."""
+
+    plot_box: Box
+    colorbar: ColorbarRegion | None
+    colormap: Colormap
+    scale: Scale
+    grid: Grid
+    table: CellTable
+    axes: AxisText
+    analysis: dict = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def rows(self) -> int:
+        return self.grid.rows
+
+    @property
+    def cols(self) -> int:
+        return self.grid.cols
+
+    @property
+    def confidence(self) -> float:
+        """0..1: share of non-blank cells not flagged, lowered by warnings."""
+        ok = ~self.table.blank
+        n = int(ok.sum())
+        share = 1.0 if n == 0 else float((ok & ~self.table.flagged).sum()) / n
+        return round(share * (0.8 ** len(self.warnings)), 3)
+
+
+@dataclass(frozen=True)
+class Digitization:
+    """The result of digitizing one image."""
+
+    source: str
+    image_size: tuple[int, int]  # (width, height)
+    heatmaps: tuple[Heatmap, ...]
+    warnings: tuple[str, ...] = ()
+    timings: dict = field(default_factory=dict)

@@ -1,0 +1,176 @@
+"""OCR adapter: the raw recognition call kept apart from crop preparation and
+text normalisation, so tests can replay recorded engine output.
+
+The engine is PP-OCR's text recognition model shipped inside the ``rapidocr``
+wheel, run directly with onnxruntime (no detection pass, no download): each label
+is cropped out by the caller, so recognition alone is enough and ~10x faster than
+full-page OCR. Nothing is fetched at run time.
+"""
+from __future__ import annotations
+
+import importlib.util
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import cv2
+import numpy as np
+
+#: Height in pixels the model reads lines at (PP-OCR rec input is 3 x 48 x W).
+_MODEL_HEIGHT = 48
+#: Crops are scaled so their text is about this tall before padding: the
+#: recogniser reads 20-36 px glyphs best; tiny 60-dpi labels are upscaled ~3x.
+_TARGET_TEXT_HEIGHT = 30
+#: White border (pixels, after scaling) added around each crop.
+_BORDER = 10
+#: Images per forward pass: bounds memory; larger batches pad more.
+_BATCH = 16
+
+
+@dataclass(frozen=True)
+class Recognition:
+    text: str
+    score: float
+
+
+class Recognizer(Protocol):
+    def recognize(self, images: Sequence[np.ndarray]) -> list[Recognition]:
+        """Read one line of text from each (H, W, 3) uint8 image."""
+
+
+def _model_path() -> Path:
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the rapidocr package is not installed; install it with `pip install rapidocr`")
+    root = Path(list(spec.submodule_search_locations)[0]) / "models"
+    found = sorted(root.glob("*rec*.onnx"))
+    if not found:
+        raise RuntimeError(f"no text recognition model (*rec*.onnx) in {root}; reinstall rapidocr")
+    return found[-1]
+
+
+class OnnxRecognizer:
+    """PP-OCR recognition with onnxruntime; the session is created on first use."""
+
+    def __init__(self, model_path: str | Path | None = None, *, threads: int = 0):
+        self._model_path = Path(model_path) if model_path else None
+        self._threads = threads
+        self._session = None
+        self._chars: list[str] = []
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._session is None:
+                import onnxruntime as ort
+
+                opts = ort.SessionOptions()
+                opts.log_severity_level = 3
+                if self._threads:
+                    opts.intra_op_num_threads = self._threads
+                path = self._model_path or _model_path()
+                sess = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+                meta = sess.get_modelmeta().custom_metadata_map
+                chars = meta.get("character", "").splitlines()
+                self._chars = ["<blank>"] + chars + [" "]
+                self._allowed = np.array([i == 0 or _allowed_char(c) for i, c in enumerate(self._chars)])
+                self._input = sess.get_inputs()[0].name
+                self._session = sess
+        return self._session
+
+    def recognize(self, images: Sequence[np.ndarray]) -> list[Recognition]:
+        if not images:
+            return []
+        sess = self._load()
+        order = sorted(range(len(images)), key=lambda i: images[i].shape[1] / images[i].shape[0])
+        out: list[Recognition | None] = [None] * len(images)
+        for lo in range(0, len(order), _BATCH):
+            idx = order[lo:lo + _BATCH]
+            ratio = max(max(images[i].shape[1] / images[i].shape[0] for i in idx), 320 / 48)
+            width = int(math.ceil(_MODEL_HEIGHT * ratio))
+            batch = np.zeros((len(idx), 3, _MODEL_HEIGHT, width), np.float32)
+            for b, i in enumerate(idx):
+                img = images[i]
+                w = min(width, int(math.ceil(_MODEL_HEIGHT * img.shape[1] / img.shape[0])))
+                r = cv2.resize(img, (w, _MODEL_HEIGHT)).astype(np.float32)
+                batch[b, :, :, :w] = (r.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+            probs = sess.run(None, {self._input: batch})[0]  # (B, T, classes)
+            n_cls = min(probs.shape[2], len(self._allowed))
+            probs = np.where(self._allowed[None, None, :n_cls], probs[:, :, :n_cls], 0.0)
+            best = probs.argmax(axis=2)
+            conf = probs.max(axis=2)
+            for b, i in enumerate(idx):
+                out[i] = self._decode(best[b], conf[b])
+        return [r for r in out if r is not None]
+
+    def _decode(self, best: np.ndarray, conf: np.ndarray) -> Recognition:
+        keep = np.ones(len(best), bool)
+        keep[1:] = best[1:] != best[:-1]
+        keep &= best != 0
+        chars = [self._chars[k] if k < len(self._chars) else "" for k in best[keep]]
+        score = float(conf[keep].mean()) if keep.any() else 0.0
+        return Recognition("".join(chars).strip(), score)
+
+
+#: Characters figures print: Latin letters, digits, Greek, punctuation, maths
+#: signs and superscripts. The model also knows ~18k CJK glyphs; on noisy crops
+#: those are the likeliest misreadings, so they are masked out before decoding.
+_EXTRA_CHARS = set("αβγδεζηθικλμνξοπρστυφχψωΓΔΘΛΞΠΣΦΨΩ×−–—·°±≤≥⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺µ%‰€£$")
+
+
+def _allowed_char(c: str) -> bool:
+    return len(c) == 1 and ((" " <= c <= "~") or c in _EXTRA_CHARS or ("\u00c0" <= c <= "\u017f"))
+
+
+_default: OnnxRecognizer | None = None
+_default_lock = threading.Lock()
+
+
+def default_recognizer() -> OnnxRecognizer:
+    """The process-wide recogniser (one model load per process)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = OnnxRecognizer()
+        return _default
+
+
+def prepare_crop(rgb: np.ndarray, *, text_height: float | None = None, rotate: int = 0) -> np.ndarray:
+    """Make a label crop readable: grey, dark text on white, upscaled, padded.
+
+    rgb : (h, w, 3) uint8 crop around one label (tick marks excluded)
+    rotate : degrees counter-clockwise to turn the crop so its text reads left to right
+    Returns (H, W, 3) uint8.
+    """
+    g = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    # text darker than its surroundings: the border pixels tell which is background
+    border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
+    if float(np.median(border)) < 128:
+        g = 255 - g
+    lo, hi = float(g.min()), float(np.median(border)) if float(np.median(border)) >= 128 else 255.0
+    hi = max(hi, float(np.percentile(g, 90)))
+    if hi - lo > 10:
+        g = np.clip((g.astype(np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+    if rotate:
+        if rotate % 90 == 0:
+            g = np.rot90(g, k=(rotate // 90) % 4).copy()
+        else:
+            g = _rotate_any(g, rotate)
+    th = text_height or g.shape[0]
+    scale = float(np.clip(_TARGET_TEXT_HEIGHT / max(th, 1), 1.0, 6.0))
+    if scale > 1.01:
+        g = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    g = cv2.copyMakeBorder(g, _BORDER, _BORDER, _BORDER, _BORDER, cv2.BORDER_CONSTANT, value=255)
+    return cv2.cvtColor(g, cv2.COLOR_GRAY2RGB)
+
+
+def _rotate_any(g: np.ndarray, degrees: float) -> np.ndarray:
+    h, w = g.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos) + 2, int(h * cos + w * sin) + 2
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(g, m, (nw, nh), flags=cv2.INTER_CUBIC, borderValue=255)

@@ -1,0 +1,130 @@
+"""Colorbar scales: pixel <-> value, fitted robustly from (pixel, value) ticks.
+
+A scale is t(v) = intercept + slope * pixel with t = identity (linear) or log10
+(log). The fit tries every pair of ticks as a hypothesis (RANSAC, exhaustive:
+colorbars carry < 20 labels), keeps the one most ticks agree with, and refits by
+least squares on those. OCR mistakes (a tick mark read as a minus, a dropped
+decimal point) become outliers instead of bending the scale.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from .errors import ScaleError
+from .model import Scale, Tick
+
+#: A tick agrees with a hypothesis when its predicted pixel is within this many
+#: pixels... or this share of the bar length, whichever is larger. Tick marks are
+#: located to ~0.5 px; label-centre positions (no tick mark) to ~1.5 px.
+TICK_TOL_PX = 2.0
+TICK_TOL_SHARE = 0.006
+
+
+def _t(kind: str, v: np.ndarray) -> np.ndarray:
+    return np.log10(v) if kind == "log" else v
+
+
+def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float):
+    ok = np.isfinite(vals) & ((vals > 0) if kind == "log" else True)
+    idx = np.flatnonzero(ok)
+    if len(idx) < 2:
+        return None
+    t = _t(kind, vals[idx])
+    p = px[idx]
+    best = None
+    for i, j in itertools.combinations(range(len(idx)), 2):
+        if abs(p[i] - p[j]) < 1.0 or t[i] == t[j]:
+            continue
+        slope = (t[j] - t[i]) / (p[j] - p[i])
+        icpt = t[i] - slope * p[i]
+        pred_px = (t - icpt) / slope
+        err = np.abs(pred_px - p)
+        inl = err <= tol
+        key = (int(inl.sum()), -float(err[inl].sum()))
+        if best is None or key > best[0]:
+            best = (key, inl)
+    if best is None:
+        return None
+    inl = best[1]
+    slope, icpt = np.polyfit(p[inl], t[inl], 1)
+    rms = float(np.sqrt(np.mean(((t[inl] - icpt) / slope - p[inl]) ** 2)))
+    mask = np.zeros(len(px), bool)
+    mask[idx[inl]] = True
+    return int(inl.sum()), rms, float(slope), float(icpt), mask
+
+
+def nice_round(v: float, step: float, span: float) -> float:
+    """Snap v to a multiple of step/20 when that moves it by < 0.4% of span."""
+    if not (math.isfinite(step) and step > 0):
+        return v
+    q = step / 20.0
+    r = round(v / q) * q
+    if abs(r - v) <= 0.004 * abs(span):
+        return float(f"{r:.12g}")
+    return v
+
+
+def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") -> Scale:
+    """Fit a scale over the bar's long-axis extent [lo, hi] (pixel coordinates).
+
+    ticks : readable ticks (value not None) with pixel positions
+    kind : "auto", "linear" or "log"
+    Raises ScaleError when fewer than two ticks agree on a scale.
+    """
+    usable = [t for t in ticks if t.value is not None]
+    if len(usable) < 2:
+        found = ", ".join(repr(t.label) for t in ticks) or "none"
+        raise ScaleError(f"expected at least two readable colorbar tick labels; read {found}")
+    px = np.array([t.pixel for t in usable], np.float64)
+    vals = np.array([t.value for t in usable], np.float64)
+    tol = max(TICK_TOL_PX, TICK_TOL_SHARE * abs(hi - lo))
+    kinds = ["linear", "log"] if kind == "auto" else [kind]
+    fits = {k: f for k in kinds if (f := _fit_kind(k, px, vals, tol)) is not None}
+    if not fits:
+        raise ScaleError(f"the colorbar labels {[t.label for t in usable]} do not fit a {kind} scale")
+    if "linear" in fits and "log" in fits:
+        lin, log = fits["linear"], fits["log"]
+        # more agreeing ticks wins; on a tie the smaller pixel error, linear preferred
+        chosen = "log" if (log[0], -log[1]) > (lin[0], -lin[1] - 0.3) else "linear"
+    else:
+        chosen = next(iter(fits))
+    n_in, rms, slope, icpt, mask = fits[chosen]
+    if n_in < 2:
+        raise ScaleError("fewer than two colorbar labels agree on a scale")
+    t_lo, t_hi = icpt + slope * lo, icpt + slope * hi
+    v_lo, v_hi = (10 ** t_lo, 10 ** t_hi) if chosen == "log" else (t_lo, t_hi)
+    vmin, vmax = min(v_lo, v_hi), max(v_lo, v_hi)
+    if chosen == "linear":
+        inl_vals = np.sort(vals[mask])
+        step = float(np.median(np.diff(inl_vals))) if len(inl_vals) > 1 else abs(vmax - vmin)
+        vmin, vmax = nice_round(vmin, step, vmax - vmin), nice_round(vmax, step, vmax - vmin)
+    else:
+        lmin, lmax = math.log10(vmin), math.log10(vmax)
+        span = lmax - lmin
+        vmin = 10 ** nice_round(lmin, 1.0, span)
+        vmax = 10 ** nice_round(lmax, 1.0, span)
+    # re-anchor the line so the snapped ends sit exactly at the bar's ends
+    t = (lambda v: math.log10(v)) if chosen == "log" else (lambda v: v)
+    if v_lo <= v_hi:
+        a, b = t(vmin), t(vmax)
+    else:
+        a, b = t(vmax), t(vmin)
+    slope2 = (b - a) / (hi - lo)
+    icpt2 = a - slope2 * lo
+    out = tuple(Tick(tk.label, tk.value, tk.pixel, tk.score, inlier=bool(m))
+                for tk, m in zip(usable, mask))
+    rest = tuple(tk for tk in ticks if tk.value is None)
+    return Scale(chosen, slope2, icpt2, float(vmin), float(vmax), out + rest, "ticks")
+
+
+def user_scale(vmin: float, vmax: float, lo: float, hi: float, *, kind: str, increasing_with_pixel: bool,
+               ticks: tuple[Tick, ...] = ()) -> Scale:
+    """The scale a user gave (--vmin/--vmax), laid over the bar's pixel extent."""
+    k = "log" if kind == "log" else "linear"
+    t = (lambda v: math.log10(v)) if k == "log" else (lambda v: v)
+    a, b = (t(vmin), t(vmax)) if increasing_with_pixel else (t(vmax), t(vmin))
+    slope = (b - a) / (hi - lo)
+    return Scale(k, slope, a - slope * lo, float(vmin), float(vmax), ticks, "user")

@@ -1,0 +1,92 @@
+"""Group foreground pixels into text blobs (one per label), and turn a blob into a
+crop the recogniser can read. Pure image processing on masks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .model import Box
+
+
+@dataclass(frozen=True, eq=False)
+class Blob:
+    """A group of text pixels: its box and the orientation of its text.
+
+    angle : 0 (reads left to right), 90 (reads bottom to top), -90 (top to bottom),
+            or a diagonal such as 45
+    """
+
+    box: Box
+    angle: float
+    pixels: int
+    char_size: float
+    mask: np.ndarray  # (box.height, box.width) bool: this blob's own pixels
+
+
+def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None) -> list[Blob]:
+    """Text blobs inside ``region`` of a boolean mask (pixels already restricted to text)."""
+    r = region.clip(mask.shape)
+    if r.width < 2 or r.height < 2:
+        return []
+    sub = mask[r.y0:r.y1, r.x0:r.x1].astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n <= 1:
+        return []
+    sizes = [max(int(s[2]), int(s[3])) for s in stats[1:] if s[4] >= 4]
+    s = char_size or (float(np.median(sizes)) if sizes else 6.0)
+    k = max(2, int(round(0.45 * s)))
+    joined = cv2.dilate(sub, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    n2, lab2 = cv2.connectedComponents(joined, connectivity=8)
+    blobs = []
+    for i in range(1, n2):
+        own = (lab2 == i) & (sub > 0)
+        ys, xs = np.nonzero(own)
+        if len(xs) < 3:
+            continue
+        y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+        box = Box(r.x0 + x0, r.y0 + y0, r.x0 + x1, r.y0 + y1)
+        blobs.append(Blob(box, _text_angle(xs, ys, s), len(xs), s, own[y0:y1, x0:x1]))
+    return blobs
+
+
+def _text_angle(xs: np.ndarray, ys: np.ndarray, char_size: float) -> float:
+    """0 for horizontal text, 90 for vertical, else the diagonal (degrees, y up)."""
+    w = xs.max() - xs.min() + 1
+    h = ys.max() - ys.min() + 1
+    if max(w, h) < 1.6 * char_size:  # one or two characters: assume upright
+        return 0.0
+    if h > 1.8 * w and w < 1.6 * char_size:
+        return 90.0
+    if w > 1.8 * h and h < 1.6 * char_size:
+        return 0.0
+    # diagonal: principal axis of the pixels
+    x = xs - xs.mean()
+    y = -(ys - ys.mean())
+    cov = np.cov(np.stack([x, y]))
+    evals, evecs = np.linalg.eigh(cov)
+    vx, vy = evecs[:, -1]
+    ang = float(np.degrees(np.arctan2(vy, vx)))
+    if ang > 90:
+        ang -= 180
+    if ang <= -90:
+        ang += 180
+    for snap in (0.0, 90.0, -90.0):
+        if abs(ang - snap) < 12:
+            return snap
+    return round(ang)
+
+
+def blob_crop(rgb: np.ndarray, blob: Blob, background: tuple[int, int, int], *, pad: int = 2) -> np.ndarray:
+    """The blob's pixels on a plain background, with ``pad`` pixels around:
+    neighbouring labels that overlap its box (diagonal text) are blanked out."""
+    b = blob.box
+    h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = max(0, b.x0 - pad), max(0, b.y0 - pad), min(w, b.x1 + pad), min(h, b.y1 + pad)
+    crop = np.array(rgb[y0:y1, x0:x1])
+    keep = np.zeros(crop.shape[:2], np.uint8)
+    keep[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = blob.mask
+    keep = cv2.dilate(keep, np.ones((3, 3), np.uint8)).astype(bool)
+    crop[~keep] = background
+    return crop
