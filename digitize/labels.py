@@ -19,7 +19,7 @@ _SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "B": 1e9, "T": 1e12, "m": 1e-
 
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 _RE_PLAIN = re.compile(rf"^({_NUM})(?:[eE]([-+]?\d+))?$")
-_RE_TIMES_POW = re.compile(rf"^(?:({_NUM})\s*[x×X*·]\s*)?10\^?\{{?([-+]?\d+)\}}?$")
+_RE_TIMES_POW = re.compile(rf"^(?:({_NUM})\s*[x×X*·]\s*)?10\^\{{?([-+]?\d+)\}}?$")
 
 
 def normalise_text(text: str) -> str:

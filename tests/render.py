@@ -1,0 +1,111 @@
+"""Render heatmaps with known values for round-trip tests (matplotlib / seaborn)."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    name: str
+    lib: str = "imshow"  # imshow | pcolormesh | seaborn
+    cmap: str = "viridis"
+    rows: int = 8
+    cols: int = 10
+    vmin: float = 0.0
+    vmax: float = 1.0
+    log: bool = False
+    cbar: str = "right"
+    dpi: int = 100
+    annot: bool = False
+    gridline: float = 0.0
+    jpeg: int = 0
+    nan_cells: int = 0
+    row_labels: tuple = ()
+    col_labels: tuple = ()
+    xlabel: str = "Layer"
+    ylabel: str = "Steps"
+    title: str = ""
+    seed: int = 0
+    kwargs: dict = field(default_factory=dict, hash=False)
+
+
+def values_for(spec: FigureSpec) -> np.ndarray:
+    rng = np.random.default_rng(spec.seed)
+    y, x = np.mgrid[0:spec.rows, 0:spec.cols]
+    f = np.sin(x / max(spec.cols, 2) * 3.0 + spec.seed) + np.cos(y / max(spec.rows, 2) * 2.0)
+    f = f + 0.6 * rng.random(f.shape)
+    u = (f - f.min()) / (np.ptp(f) or 1.0)
+    if spec.log:
+        lo, hi = np.log10(spec.vmin), np.log10(spec.vmax)
+        return 10 ** (lo + u * (hi - lo))
+    return spec.vmin + u * (spec.vmax - spec.vmin)
+
+
+def render(spec: FigureSpec) -> tuple[bytes, dict]:
+    """PNG (or JPEG) bytes of the figure and its truth."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import colors as mcolors
+
+    values = values_for(spec)
+    mask = np.zeros(values.shape, bool)
+    if spec.nan_cells:
+        rng = np.random.default_rng(spec.seed + 1)
+        mask.flat[rng.choice(values.size, spec.nan_cells, replace=False)] = True
+    rows = list(spec.row_labels) or [str(i) for i in range(spec.rows)]
+    cols = list(spec.col_labels) or [str(i) for i in range(spec.cols)]
+    norm = (mcolors.LogNorm(spec.vmin, spec.vmax) if spec.log else mcolors.Normalize(spec.vmin, spec.vmax))
+    w = float(np.clip(0.45 * spec.cols + 2.5, 4, 14))
+    h = float(np.clip(0.35 * spec.rows + 1.8, 3, 11))
+    fig, ax = plt.subplots(figsize=(w, h), dpi=spec.dpi)
+    shown = np.ma.masked_array(values, mask)
+    if spec.lib == "seaborn":
+        import pandas as pd
+        import seaborn as sns
+
+        df = pd.DataFrame(np.where(mask, np.nan, values), index=rows, columns=cols)
+        sns.heatmap(df, ax=ax, cmap=spec.cmap, norm=norm if spec.log else None,
+                    vmin=None if spec.log else spec.vmin, vmax=None if spec.log else spec.vmax,
+                    annot=spec.annot, fmt=".2g", linewidths=spec.gridline, linecolor="white",
+                    cbar_kws={"location": spec.cbar})
+    else:
+        if spec.lib == "imshow":
+            im = ax.imshow(shown, cmap=spec.cmap, norm=norm, aspect="auto", interpolation="nearest")
+            offs = 0.0
+        else:
+            im = ax.pcolormesh(shown, cmap=spec.cmap, norm=norm,
+                               edgecolors="white" if spec.gridline else "face", linewidth=spec.gridline)
+            ax.set_xlim(0, spec.cols)
+            ax.set_ylim(spec.rows, 0)
+            offs = 0.5
+        ax.set_xticks(np.arange(spec.cols) + offs, labels=cols)
+        ax.set_yticks(np.arange(spec.rows) + offs, labels=rows)
+        fig.colorbar(im, ax=ax, location=spec.cbar)
+        if spec.annot:
+            for (r, c), v in np.ndenumerate(values):
+                if not mask[r, c]:
+                    ax.text(c + offs, r + offs, f"{v:.2g}", ha="center", va="center", fontsize=7,
+                            color="white" if norm(v) < 0.5 else "black")
+    ax.set_xlabel(spec.xlabel)
+    ax.set_ylabel(spec.ylabel)
+    if spec.title:
+        ax.set_title(spec.title)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    data = buf.getvalue()
+    if spec.jpeg:
+        from PIL import Image
+
+        out = io.BytesIO()
+        Image.open(io.BytesIO(data)).convert("RGB").save(out, format="JPEG", quality=spec.jpeg)
+        data = out.getvalue()
+    truth = {"values": np.where(mask, np.nan, values), "vmin": spec.vmin, "vmax": spec.vmax,
+             "row_labels": rows, "col_labels": cols, "log": spec.log}
+    return data, truth

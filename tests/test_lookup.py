@@ -1,0 +1,60 @@
+"""The vectorized colour -> value core."""
+import colorsys
+
+import numpy as np
+import pytest
+
+from digitize.lookup import (delta_e, image_to_index, project_onto_polyline, rgb_to_lab,
+                             robust_cell_colours)
+
+
+def test_rgb_to_lab_matches_reference_values():
+    # CIELAB (D65) of pure colours, as tabulated by colour-science references
+    lab = rgb_to_lab(np.array([[255, 255, 255], [0, 0, 0], [255, 0, 0]], np.uint8))
+    assert lab[0] == pytest.approx([100.0, 0.0, 0.0], abs=0.05)
+    assert lab[1] == pytest.approx([0.0, 0.0, 0.0], abs=0.05)
+    assert lab[2] == pytest.approx([53.24, 80.09, 67.20], abs=0.3)
+
+
+def test_projection_recovers_sample_positions_exactly():
+    curve = rgb_to_lab(np.array([[int(255 * c) for c in colorsys.hsv_to_rgb(h, 0.8, 0.9)]
+                                 for h in np.linspace(0, 0.7, 50)], np.uint8))
+    idx, res = project_onto_polyline(curve, curve)
+    assert np.allclose(idx, np.arange(50), atol=1e-6)
+    assert np.all(res < 1e-3)
+
+
+def test_projection_interpolates_between_samples_and_reports_residual():
+    curve = np.array([[0, 0, 0], [10, 0, 0], [20, 0, 0]], np.float32)
+    idx, res = project_onto_polyline(np.array([[15, 3, 4]], np.float32), curve)
+    assert idx[0] == pytest.approx(1.5)
+    assert res[0] == pytest.approx(5.0)
+
+
+def test_image_lookup_equals_per_colour_projection():
+    rng = np.random.default_rng(1)
+    curve = rgb_to_lab(rng.integers(0, 256, (30, 3)).astype(np.uint8))
+    img = rng.integers(0, 256, (40, 50, 3)).astype(np.uint8)
+    idx, res = image_to_index(img, curve)
+    ref_idx, ref_res = project_onto_polyline(rgb_to_lab(img.reshape(-1, 3)), curve)
+    assert np.allclose(idx.ravel(), ref_idx)
+    assert np.allclose(res.ravel(), ref_res, atol=1e-4)
+
+
+def test_cell_colour_ignores_printed_text():
+    img = np.zeros((40, 40, 3), np.uint8)
+    img[:] = (200, 30, 30)
+    img[17:23, 12:28] = (255, 255, 255)  # a number printed in the middle of the cell
+    lab = rgb_to_lab(img)
+    col = robust_cell_colours(lab, np.array([0.0, 40.0]), np.array([0.0, 40.0]))
+    assert delta_e(col[0, 0], rgb_to_lab(np.array([200, 30, 30], np.uint8))) < 0.5
+
+
+def test_cell_colours_follow_the_grid():
+    img = np.zeros((20, 30, 3), np.uint8)
+    img[:, :10] = (10, 10, 10)
+    img[:, 10:20] = (120, 120, 120)
+    img[:, 20:] = (250, 250, 250)
+    col = robust_cell_colours(rgb_to_lab(img), np.array([0.0, 20.0]), np.array([0.0, 10.0, 20.0, 30.0]))
+    assert col.shape == (1, 3, 3)
+    assert np.all(np.diff(col[0, :, 0]) > 20)  # lightness rises left to right

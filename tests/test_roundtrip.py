@@ -1,0 +1,74 @@
+"""Round trips: render a heatmap with known values, digitize it, compare every cell."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from render import FigureSpec
+
+WORDS = ("alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu")
+
+CASES = [
+    FigureSpec("imshow-viridis-8x10"),
+    FigureSpec("seaborn-rocket-small-range", lib="seaborn", cmap="rocket", rows=10, cols=12, vmax=0.008,
+               row_labels=tuple(f"{30 * (i + 1)}k" for i in range(10))),
+    FigureSpec("pcolormesh-magma-negative", lib="pcolormesh", cmap="magma", vmin=-3.5, vmax=7.25, rows=6, cols=7),
+    FigureSpec("imshow-coolwarm-diverging", cmap="coolwarm", vmin=-1, vmax=1, rows=12, cols=9),
+    FigureSpec("imshow-jet-rainbow", cmap="jet", vmin=0, vmax=100, rows=5, cols=6),
+    FigureSpec("imshow-turbo-rainbow", cmap="turbo", vmin=10, vmax=60, rows=7, cols=5),
+    FigureSpec("seaborn-mako-words", lib="seaborn", cmap="mako", rows=6, cols=8, vmin=1000, vmax=5000,
+               row_labels=WORDS[:6], col_labels=WORDS[:8]),
+    FigureSpec("imshow-2x2", rows=2, cols=2, cmap="plasma"),
+    FigureSpec("imshow-40x40", rows=40, cols=40, cmap="cividis", dpi=100),
+    FigureSpec("imshow-tiny-range", vmin=0.0, vmax=1e-4, cmap="inferno", rows=5, cols=5),
+    FigureSpec("imshow-large-range", vmin=0, vmax=1e4, cmap="Blues", rows=6, cols=6),
+    FigureSpec("pcolormesh-gridlines", lib="pcolormesh", cmap="viridis", gridline=1.0, rows=6, cols=8),
+    FigureSpec("seaborn-annotated", lib="seaborn", cmap="YlGnBu", annot=True, rows=6, cols=7, vmax=100),
+    FigureSpec("imshow-cbar-left", cmap="viridis", cbar="left", rows=6, cols=6),
+    FigureSpec("imshow-cbar-bottom", cmap="plasma", cbar="bottom", rows=6, cols=9),
+    FigureSpec("imshow-cbar-top", cmap="Reds", cbar="top", rows=5, cols=9),
+    FigureSpec("imshow-jpeg-85", cmap="viridis", jpeg=85, rows=8, cols=8),
+    FigureSpec("imshow-72dpi", cmap="magma", dpi=72, rows=8, cols=10),
+]
+
+
+def _check(spec, rendered, *, tol_err=0.01, tol_range=0.01):
+    data, truth, result = rendered.get(spec)
+    assert not isinstance(result, Exception), f"{spec.name}: {result}"
+    h = result.heatmaps[0]
+    assert (h.rows, h.cols) == (spec.rows, spec.cols), spec.name
+    span = spec.vmax - spec.vmin
+    assert abs(h.scale.vmin - spec.vmin) <= tol_range * span
+    assert abs(h.scale.vmax - spec.vmax) <= tol_range * span
+    t = truth["values"]
+    known = np.isfinite(t)
+    err = np.abs(h.table.values[known] - t[known]) / span
+    assert float(np.mean(err)) <= tol_err, f"{spec.name}: mean error {np.mean(err):.4f} of the range"
+    assert float(np.max(err)) <= 0.05, f"{spec.name}: worst cell {np.max(err):.4f} of the range"
+    return h, truth
+
+
+@pytest.mark.parametrize("spec", CASES, ids=[c.name for c in CASES])
+def test_roundtrip_values(spec, rendered):
+    _check(spec, rendered)
+
+
+def test_roundtrip_labels_read_exactly(rendered):
+    spec = CASES[6]
+    h, truth = _check(spec, rendered)
+    assert list(h.axes.row_labels) == truth["row_labels"]
+    assert list(h.axes.col_labels) == truth["col_labels"]
+
+
+def test_numeric_row_labels_with_k_suffix(rendered):
+    spec = CASES[1]
+    h, truth = _check(spec, rendered)
+    assert list(h.axes.row_labels) == truth["row_labels"]
+
+
+def test_blank_cells_come_back_as_nan(rendered):
+    spec = FigureSpec("seaborn-nan", lib="seaborn", cmap="viridis", rows=6, cols=6, nan_cells=4)
+    h, truth = _check(spec, rendered)
+    assert np.array_equal(np.isnan(h.table.values), np.isnan(truth["values"]))

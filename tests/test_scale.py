@@ -1,0 +1,52 @@
+"""Scales: robust fit from ticks and the pixel <-> value round trip."""
+import numpy as np
+import pytest
+
+from digitize.errors import ScaleError
+from digitize.model import Tick
+from digitize.scale import fit_scale, user_scale
+
+
+def _ticks(values, pixels, labels=None):
+    labels = labels or [str(v) for v in values]
+    return [Tick(l, v, p) for l, v, p in zip(labels, values, pixels)]
+
+
+def test_linear_fit_gives_end_values_from_unlabelled_ends():
+    # a vertical bar from y=20 to y=420; ticks 0.001..0.007 every 50 px, ends unlabelled
+    vals = [0.001 * k for k in range(1, 8)]
+    px = [420 - 50 * k for k in range(1, 8)]
+    s = fit_scale(_ticks(vals, px), 20, 420)
+    assert s.kind == "linear"
+    assert s.vmin == pytest.approx(0.0, abs=1e-12)
+    assert s.vmax == pytest.approx(0.008)
+
+
+def test_ocr_mistake_is_an_outlier_not_trusted():
+    vals = [0.0, 0.2, 0.4, -0.6, 0.8, 1.0]  # "0.6" read as "-0.6" (tick mark taken for a minus)
+    px = [400, 320, 240, 160, 80, 0]
+    s = fit_scale(_ticks(vals, px), 0, 400)
+    assert s.vmin == pytest.approx(0.0) and s.vmax == pytest.approx(1.0)
+    assert [t.inlier for t in s.ticks].count(False) == 1
+
+
+def test_log_scale_is_detected_from_tick_spacing():
+    vals = [1, 10, 100, 1000]
+    px = [300, 200, 100, 0]
+    s = fit_scale(_ticks(vals, px), 0, 300)
+    assert s.kind == "log"
+    assert s.vmin == pytest.approx(1) and s.vmax == pytest.approx(1000)
+
+
+@pytest.mark.parametrize("kind,vmin,vmax", [("linear", -3.5, 7.25), ("log", 1e-3, 1e4)])
+def test_pixel_value_round_trip(kind, vmin, vmax):
+    s = user_scale(vmin, vmax, 10, 510, kind=kind, increasing_with_pixel=False)
+    px = np.linspace(10, 510, 101)
+    assert np.allclose(s.value_to_pixel(s.pixel_to_value(px)), px, rtol=0, atol=1e-9)
+    assert s.pixel_to_value(10) == pytest.approx(vmax)
+    assert s.pixel_to_value(510) == pytest.approx(vmin)
+
+
+def test_too_few_labels_is_a_clear_error():
+    with pytest.raises(ScaleError, match="at least two readable"):
+        fit_scale([Tick("abc", None, 3.0)], 0, 100)
