@@ -31,7 +31,7 @@ class LoadedImage:
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a)
+    a = np.array(a, copy=True, order="C")  # never freeze (or alias) the caller's array
     a.setflags(write=False)
     return a
 
