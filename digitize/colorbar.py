@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .labels import parse_multiplier, parse_number
+from .labels import parse_multiplier, parse_number, power_of_ten_reading
 from .layout import bar_profile
 from .model import Box, ColorbarRegion, Colormap, Tick, frozen_array
 from .ocr import Recognizer, prepare_crop
@@ -97,7 +97,8 @@ def find_tick_marks(fg: np.ndarray, region: ColorbarRegion, side: str) -> tuple[
         lengths.append(int(np.argmin(col)) if not col.all() else len(col))
     if len(marks) > 0.3 * len(probe):  # noise, not marks
         return [], start, 0
-    return marks, start, int(np.median(lengths)) if lengths else 0
+    # major ticks are the longest (log bars add many short minor ones)
+    return marks, start, int(max(lengths)) if lengths else 0
 
 
 def _label_side(text, fg, region: ColorbarRegion, strips: dict[str, Box], plots) -> str:
@@ -193,6 +194,9 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
                 if abs(nearest - pos) <= max(2.0, half):
                     pos = nearest
             ticks.append(Tick(rd.text, parse_number(rd.text), float(pos), rd.score))
+            alt = power_of_ten_reading(rd.text)
+            if alt is not None:  # "10" + a superscript read flat ("102"): let the fit choose
+                ticks.append(Tick(rd.text, alt, float(pos), rd.score * 0.9))
         multiplier, title = _read_extras(rgb, text, region, blobs, cands, background, recognizer)
     if multiplier is not None:
         kind, m = multiplier

@@ -24,7 +24,7 @@ _RE_TIMES_POW = re.compile(rf"^(?:({_NUM})\s*[x×X*·]\s*)?10\^\{{?([-+]?\d+)\}}
 
 def normalise_text(text: str) -> str:
     """Canonical form of a label: unicode minus to '-', superscripts to '^', no spaces."""
-    t = text.strip().translate(_DASHES)
+    t = text.strip().translate(_DASHES).replace("°", "⁰")
     t = t.replace("$", "").replace("\\times", "×").replace("\\mathdefault", "").replace("{", "").replace("}", "")
     sup = re.search(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+$", t)
     if sup:
@@ -90,3 +90,11 @@ def parse_multiplier(text: str) -> tuple[str, float] | None:
     if m:
         return ("mul", 10.0 ** int(m.group(1) or m.group(2)))
     return None
+
+
+def power_of_ten_reading(text: str) -> float | None:
+    """The other reading of '100', '102', '10-1': a power of ten whose superscript
+    exponent the OCR read on the base line. None when the text cannot be one."""
+    t = normalise_text(text)
+    m = re.match(r"^10(-?\d)$", t)
+    return 10.0 ** int(m.group(1)) if m else None

@@ -61,7 +61,7 @@ def _text_angle(xs: np.ndarray, ys: np.ndarray, char_size: float) -> float:
         return 90.0
     if w > 1.8 * h and h < 1.6 * char_size:
         return 0.0
-    # diagonal: principal axis of the pixels
+    # diagonal: principal axis of the pixels, trusted only when clearly elongated
     x = xs - xs.mean()
     y = -(ys - ys.mean())
     cov = np.cov(np.stack([x, y]))
@@ -72,10 +72,12 @@ def _text_angle(xs: np.ndarray, ys: np.ndarray, char_size: float) -> float:
         ang -= 180
     if ang <= -90:
         ang += 180
-    for snap in (0.0, 90.0, -90.0):
-        if abs(ang - snap) < 12:
-            return snap
-    return round(ang)
+    elongated = evals[-1] > 6.0 * max(evals[0], 1e-9)
+    if elongated and 20 <= abs(ang) <= 70:
+        return float(round(ang))
+    if h > 1.5 * w:
+        return 90.0
+    return 0.0
 
 
 def blob_crop(rgb: np.ndarray, blob: Blob, background: tuple[int, int, int], *, pad: int = 2) -> np.ndarray:
