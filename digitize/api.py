@@ -26,6 +26,16 @@ from .ocr import Recognizer, default_recognizer
 from .scale import fit_scale, user_scale
 
 
+def value_decimals_for(scale) -> int:
+    """Decimals worth quoting: the 8-bit colormap resolves ~1/256 of the range."""
+    import math
+    span = abs(scale.vmax - scale.vmin)
+    if scale.kind == "log" or span <= 0:
+        return 3
+    step = span / 256.0
+    return max(0, int(math.ceil(-math.log10(step)))) if step < 1 else 0
+
+
 def _pair_colorbar(plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
     """The colorbar that belongs to a plot: the nearest one beside it whose long
     side overlaps the plot's span (a shared bar may serve several plots)."""
@@ -124,7 +134,9 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
         if table.flagged.any():
             hm_warn.append(f"{int(table.flagged.sum())} cell(s) have colours off the colormap "
                            f"(residual > {cfg.residual_flag:g}); their values are doubtful")
-        analysis = stage("analysis", analyse, table.values, axes.row_labels, axes.col_labels)
+        analysis = stage("analysis", analyse, table.values, axes.row_labels, axes.col_labels,
+                         decimals=value_decimals_for(scale), x_label=axes.x_label, y_label=axes.y_label,
+                         vmin=scale.vmin, vmax=scale.vmax)
         heatmaps.append(Heatmap(plot, bar, reading.colormap, scale, grid, table, axes, analysis,
                                 tuple(hm_warn)))
     if not heatmaps:
