@@ -7,6 +7,7 @@ figure. Thresholds are the named constants below; the report lists them.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -131,7 +132,8 @@ def _phases(v: np.ndarray, rmean: np.ndarray, rnames: list[str], cnames: list[st
             out.append({"kind": kind, "rows": [i]})
     for ph in out:
         rows = ph.pop("rows")
-        band = np.nanmean(v[rows], axis=0)
+        with np.errstate(all="ignore"):
+            band = np.nanmean(v[rows], axis=0) if np.isfinite(v[rows]).any() else np.zeros(v.shape[1])
         top = [j for j in range(len(band)) if np.isfinite(band[j]) and band[j] >= np.nanmax(band) - 0.2 * np.ptp(band[np.isfinite(band)])]
         ph.update({"from": rnames[rows[0]], "to": rnames[rows[-1]], "mean": float(np.nanmean(v[rows])),
                    "top_cols": _band_text(_band(cnames, top))})
@@ -146,6 +148,14 @@ def analyse(values: np.ndarray, row_labels=(), col_labels=(), *, decimals: int =
     v = np.asarray(values, np.float64)
     if v.size == 0 or not np.isfinite(v).any():
         return {"note": "no readable cells", "text": ""}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-blank rows or columns
+        return _analyse(v, row_labels, col_labels, decimals=decimals, x_label=x_label, y_label=y_label,
+                        vmin=vmin, vmax=vmax)
+
+
+def _analyse(v: np.ndarray, row_labels, col_labels, *, decimals: int, x_label: str, y_label: str,
+             vmin: float | None, vmax: float | None) -> dict:
     R, C = v.shape
     rn, cn = _labels(row_labels, R), _labels(col_labels, C)
     pr, pc = np.unravel_index(np.nanargmax(v), v.shape)

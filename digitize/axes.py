@@ -68,8 +68,8 @@ def _split_band(blobs: list[Blob], plot: Box, side: str) -> tuple[list[Blob], li
         extent = max(b.box.width for b in band)
     else:
         extent = max(b.box.height for b in band)
-    beyond = [b for b, di in zip(blobs, d) if di > near + extent + 0.5 * cs]
-    band = [b for b, di in zip(blobs, d) if di <= near + extent + 0.5 * cs]
+    beyond = [b for b, di in zip(blobs, d) if di >= near + extent + 2]
+    band = [b for b, di in zip(blobs, d) if di < near + extent + 2]
     return band, beyond
 
 

@@ -9,6 +9,7 @@ def test_example_shape_scale_and_labels(example_result, example_truth):
     assert list(h.axes.row_labels) == example_truth["row_labels"]
     assert list(h.axes.col_labels) == example_truth["col_labels"]
     assert h.axes.x_label == "Layer"
+    assert h.axes.y_label == "Steps"
 
 
 def test_example_values_within_point_two_percent(example_result, example_truth):
