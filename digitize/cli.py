@@ -63,8 +63,9 @@ def run(
         src = sys.stdin.buffer.read() if figure == "-" else figure
         result = digitize(src, config=cfg)
         if overlay is not None:
+            from .imageio import load_image
             from .overlay import save_overlay
-            save_overlay(result, overlay)
+            save_overlay(result, overlay, load_image(src, max_pixels=max_pixels).rgb)
     except Exception as exc:  # noqa: BLE001 - the CLI boundary
         _fail(exc, debug)
         return

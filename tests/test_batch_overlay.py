@@ -1,0 +1,51 @@
+"""Batch runs (failures recorded, resume) and the overlay drawn from the result."""
+import csv
+import shutil
+
+import numpy as np
+from typer.testing import CliRunner
+
+from digitize.batch import batch_app
+from digitize.errors import ExitCode
+from digitize.overlay import draw_overlay
+
+
+def test_overlay_geometry_matches_the_result(example_result, example_path):
+    from digitize.imageio import load_image
+
+    img = load_image(example_path, max_pixels=10**8).rgb
+    ov = draw_overlay(example_result, img)
+    h, w = img.shape[:2]
+    assert ov.shape == (h, 3 * w, 3)
+    hm = example_result.heatmaps[0]
+    b = hm.plot_box
+    # the plot box is outlined in green on the left panel
+    assert tuple(ov[b.y0, (b.x0 + b.x1) // 2]) == (0, 200, 0)
+    # a grid line is drawn at each inner row edge
+    y = int(round(hm.grid.row_edges[3]))
+    assert tuple(ov[y, (b.x0 + b.x1) // 2 + 7]) == (255, 255, 255)
+    # the difference panel is near-flat over the plot area: the table re-draws the figure
+    diff = ov[b.y0 + 3:b.y1 - 3, 2 * w + b.x0 + 3:2 * w + b.x1 - 3, 0].astype(float) / 8
+    assert np.median(diff) < 1.0
+
+
+def test_batch_records_failures_and_resumes(tmp_path, example_path):
+    inp = tmp_path / "in"
+    inp.mkdir()
+    shutil.copy(example_path, inp / "good.png")
+    (inp / "bad.png").write_text("not an image")
+    (inp / "empty.png").write_bytes(b"")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    res = runner.invoke(batch_app, [str(inp), "-o", str(out), "--workers", "1", "--quiet"])
+    assert res.exit_code == ExitCode.PARTIAL, res.output
+    rows = list(csv.DictReader((out / "summary.csv").open()))
+    by = {r["source"].split("/")[-1]: r for r in rows}
+    assert by["good.png"]["status"] == "ok" and by["good.png"]["rows"] == "10"
+    assert by["bad.png"]["status"] == "failed" and "not an image" in by["bad.png"]["error"]
+    assert by["empty.png"]["status"] == "failed" and "empty" in by["empty.png"]["error"]
+    done = next(out.glob("good-*/result.json"))
+    stamp = done.stat().st_mtime_ns
+    res = runner.invoke(batch_app, [str(inp), "-o", str(out), "--workers", "1", "--quiet"])
+    assert done.stat().st_mtime_ns == stamp  # not redone
+    assert len(list(csv.DictReader((out / "summary.csv").open()))) == 3
