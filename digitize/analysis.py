@@ -192,6 +192,7 @@ def _analyse(v: np.ndarray, row_labels, col_labels, *, decimals: int, x_label: s
     row_trend = _trend(rmean, rn, sig_r)
     col_trend = _trend(cmean, cn, sig_c)
     phases = _phases(v, rmean, rn, cn, sig_r)
+    col_phases = _phases(v.T, cmean, cn, rn, sig_c)
     hot = hotspot(v, rn, cn) if (sig_r or sig_c) else None
     base = float(np.nanmin(v)) if vmin is None else float(vmin)
     mass = np.where(np.isfinite(v), v - base, 0.0)
@@ -209,7 +210,8 @@ def _analyse(v: np.ndarray, row_labels, col_labels, *, decimals: int, x_label: s
         "minimum": {"row": rn[mr], "col": cn[mc], "value": float(v[mr, mc]), "row_index": int(mr), "col_index": int(mc)},
         "mean": mean,
         "high_cols": high_cols, "low_cols": low_cols, "high_rows": high_rows, "low_rows": low_rows,
-        "row_trend": row_trend, "col_trend": col_trend, "phases": phases, "hotspot": hot,
+        "row_trend": row_trend, "col_trend": col_trend, "phases": phases, "col_phases": col_phases,
+        "hotspot": hot,
         "concentration": conc,
         "spread": {"std": float(np.nanstd(v)), "coefficient_of_variation": None if cv is None else round(cv, 3),
                    "uniform": not (sig_r or sig_c)},
@@ -262,6 +264,10 @@ def report(a: dict, R: int, C: int, *, decimals: int, x_label: str, y_label: str
             L.append(f"* **{yl} {rng}:** {ph['kind']} (mean {_f(ph['mean'], d)}), highest around {xl} {ph['top_cols']}.")
     else:
         L.append("* The rows do not differ by more than the noise between cells: no phases.")
+    if a.get("col_phases"):
+        bands = [f"{p['kind']} {p['from'] if p['from'] == p['to'] else p['from'] + '-' + p['to']}"
+                 for p in a["col_phases"]]
+        L.append(f"* **Across {xl}:** " + "; ".join(bands) + ".")
     L += ["", "### Key Observations"]
     if a["hotspot"]:
         h = a["hotspot"]

@@ -82,3 +82,10 @@ def test_example_figure_conclusions(example_result):
     assert a["peak"]["row"] in ("150k", "180k", "210k", "240k")
     assert a["row_trend"]["kind"] == "rise_then_fall" and a["row_trend"]["size"] == "slight"
     assert "slight decline" in a["text"]
+
+
+def test_column_phases_follow_a_ridge():
+    x = np.arange(C, dtype=float)
+    v = np.exp(-((x - 7) ** 2) / 3)[None, :] * np.ones((R, 1))
+    kinds = [p["kind"] for p in analyse(v)["col_phases"]]
+    assert kinds[0] == "low everywhere" and "highest" in kinds and kinds[-1] == "low everywhere"
