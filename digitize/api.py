@@ -23,17 +23,7 @@ from .layout import find_layout, foreground_mask
 from .lookup import rgb_to_lab
 from .model import Box, ColorbarRegion, Digitization, Heatmap
 from .ocr import Recognizer, default_recognizer
-from .scale import fit_scale, user_scale
-
-
-def value_decimals_for(scale) -> int:
-    """Decimals worth quoting: the 8-bit colormap resolves ~1/256 of the range."""
-    import math
-    span = abs(scale.vmax - scale.vmin)
-    if scale.kind == "log" or span <= 0:
-        return 3
-    step = span / 256.0
-    return max(0, int(math.ceil(-math.log10(step)))) if step < 1 else 0
+from .scale import fit_scale, scale_decimals, user_scale
 
 
 def _pair_colorbar(plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
@@ -135,7 +125,7 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
             hm_warn.append(f"{int(table.flagged.sum())} cell(s) have colours off the colormap "
                            f"(residual > {cfg.residual_flag:g}); their values are doubtful")
         analysis = stage("analysis", analyse, table.values, axes.row_labels, axes.col_labels,
-                         decimals=value_decimals_for(scale), x_label=axes.x_label, y_label=axes.y_label,
+                         decimals=scale_decimals(scale), x_label=axes.x_label, y_label=axes.y_label,
                          vmin=scale.vmin, vmax=scale.vmax)
         heatmaps.append(Heatmap(plot, bar, reading.colormap, scale, grid, table, axes, analysis,
                                 tuple(hm_warn)))

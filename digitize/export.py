@@ -27,12 +27,10 @@ def _num(v: float, sig: int = 6):
 
 
 def value_decimals(h: Heatmap) -> int:
-    """Decimals worth printing: the colormap resolves ~1/256 of the range."""
-    span = abs(h.scale.vmax - h.scale.vmin) if h.scale.kind == "linear" else 0
-    if h.scale.kind == "log" or span <= 0:
-        return 4
-    step = span / 256.0
-    return max(0, int(math.ceil(-math.log10(step))) + 1) if step < 1 else 0
+    """Decimals for printed tables (see ``scale_decimals``)."""
+    from .scale import scale_decimals
+
+    return scale_decimals(h.scale) + 1
 
 
 def heatmap_dict(h: Heatmap) -> dict:

@@ -128,3 +128,13 @@ def user_scale(vmin: float, vmax: float, lo: float, hi: float, *, kind: str, inc
     a, b = (t(vmin), t(vmax)) if increasing_with_pixel else (t(vmax), t(vmin))
     slope = (b - a) / (hi - lo)
     return Scale(k, slope, a - slope * lo, float(vmin), float(vmax), ticks, "user")
+
+
+def scale_decimals(scale: Scale) -> int:
+    """Decimals worth quoting for values on this scale: an 8-bit colormap resolves
+    about 1/256 of the range, so one more decimal than that step needs."""
+    span = abs(scale.vmax - scale.vmin)
+    if scale.kind == "log" or span <= 0:
+        return 3
+    step = span / 256.0
+    return max(0, int(math.ceil(-math.log10(step)))) if step < 1 else 0
