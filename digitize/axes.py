@@ -128,13 +128,13 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
                  if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)]
         found[side] = _split_band(blobs, plot, side)
 
-    def best_side(a: str, b: str, centres) -> str:
-        na = len(_assign(found[a][0], centres, None or _edges(centres), a))
-        nb = len(_assign(found[b][0], centres, _edges(centres), b))
+    def best_side(a: str, b: str, centres, edges) -> str:
+        na = len(_assign(found[a][0], centres, edges, a))
+        nb = len(_assign(found[b][0], centres, edges, b))
         return a if na >= nb else b
 
-    row_side = best_side("left", "right", grid.row_centers)
-    col_side = best_side("bottom", "top", grid.col_centers)
+    row_side = best_side("left", "right", grid.row_centers, grid.row_edges)
+    col_side = best_side("bottom", "top", grid.col_centers, grid.col_edges)
     rows = _assign(found[row_side][0], grid.row_centers, grid.row_edges, row_side)
     cols = _assign(found[col_side][0], grid.col_centers, grid.col_edges, col_side)
     # a one-line title above the plot: the biggest upright blob(s) beyond the top labels
@@ -161,14 +161,6 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
             titles[kind] = rd.text
     return AxisText(tuple(row_labels), tuple(col_labels), titles["x"], titles["y"], titles["title"],
                     reading.title if reading else "")
-
-
-def _edges(centres: np.ndarray) -> np.ndarray:
-    c = np.asarray(centres, np.float64)
-    if len(c) == 1:
-        return np.array([c[0] - 1e6, c[0] + 1e6])
-    mid = (c[:-1] + c[1:]) / 2
-    return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
 
 
 def _title_blob(blobs: list[Blob], plot: Box, *, vertical_axis: bool) -> Blob | None:
