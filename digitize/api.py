@@ -13,13 +13,14 @@ import numpy as np
 
 from .analysis import analyse
 from .axes import read_axes
+from .catalog import catalog_colormap, match_bar
 from .cells import cell_values
 from .colorbar import ColorbarReading, read_colorbar
 from .config import DigitizeConfig
 from .errors import NoColorbarError, NoHeatmapError, ScaleError
 from .grid import find_grid
 from .imageio import LoadedImage, load_image
-from .layout import find_layout, foreground_mask
+from .layout import find_layout, ink_mask
 from .lookup import rgb_to_lab
 from .model import Box, ColorbarRegion, Digitization, Heatmap
 from .ocr import Recognizer, default_recognizer
@@ -82,7 +83,7 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
                              f"{loaded.source} ({rgb.shape[1]}x{rgb.shape[0]})")
     ocr = (recognizer or default_recognizer()) if cfg.ocr else None
     bg_lab = rgb_to_lab(np.array(layout.background, np.uint8))
-    fg = foreground_mask(lab, bg_lab)
+    fg = ink_mask(lab, bg_lab, layout.plots + tuple(c.box for c in layout.colorbars))
     readings: dict[ColorbarRegion, ColorbarReading] = {}
     heatmaps = []
     warnings = list(loaded.warnings)
@@ -117,8 +118,12 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
             if n_read > n_in:
                 bad = [t.label for t in scale.ticks if t.value is not None and not t.inlier]
                 hm_warn.append(f"ignored colorbar labels that disagree with the others: {bad}")
+        colormap = reading.colormap
+        match = stage("catalog", match_bar, colormap, scale)
+        if match is not None:
+            colormap = catalog_colormap(match, scale)
         grid = stage("grid", find_grid, lab, plot, rgb)
-        table = stage("cells", cell_values, lab, grid, reading.colormap, scale, layout.background,
+        table = stage("cells", cell_values, lab, grid, colormap, scale, layout.background,
                       residual_flag=cfg.residual_flag)
         axes = stage("axes", read_axes, rgb, fg, plot, grid, layout, ocr, reading, list(readings.values()))
         if table.flagged.any():
@@ -127,7 +132,7 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
         analysis = stage("analysis", analyse, table.values, axes.row_labels, axes.col_labels,
                          decimals=scale_decimals(scale), x_label=axes.x_label, y_label=axes.y_label,
                          vmin=scale.vmin, vmax=scale.vmax)
-        heatmaps.append(Heatmap(plot, bar, reading.colormap, scale, grid, table, axes, analysis,
+        heatmaps.append(Heatmap(plot, bar, colormap, scale, grid, table, axes, analysis,
                                 tuple(hm_warn)))
     if not heatmaps:
         raise NoColorbarError("found heatmap(s) but no colorbar that goes with them")

@@ -47,6 +47,26 @@ def foreground_mask(lab: np.ndarray, bg_lab: np.ndarray, thr: float = FG_DELTA_E
     return delta_e(lab, bg_lab) > thr
 
 
+#: Ink (text, tick marks) is told from faint JPEG ringing around it by contrast: a
+#: pixel is ink when it is further from the background than this share of the
+#: figure's ink contrast (the 99th percentile outside the plots and bars), so black
+#: text keeps its strokes (> ~38) and grey text styles (#aaa, contrast ~31) keep
+#: theirs (> ~12).
+INK_SHARE = 0.4
+
+
+def ink_mask(lab: np.ndarray, bg_lab: np.ndarray, boxes: tuple[Box, ...] = ()) -> np.ndarray:
+    """(H, W) bool: text and tick-mark pixels (see INK_SHARE); ``boxes`` (plots,
+    bars) are left out of the contrast estimate."""
+    d = delta_e(lab, bg_lab)
+    outside = np.ones(d.shape, bool)
+    for b in boxes:
+        outside[b.y0:b.y1, b.x0:b.x1] = False
+    strong = d[outside & (d > FG_DELTA_E)]
+    contrast = float(np.quantile(strong, 0.99)) if strong.size >= 20 else 0.0
+    return d > max(FG_DELTA_E, INK_SHARE * contrast)
+
+
 def _kernel(n: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_RECT, (n, n))
 

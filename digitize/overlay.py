@@ -21,16 +21,17 @@ def _redraw(h: Heatmap, shape) -> np.ndarray:
     """The plot area re-painted from the table: each cell in its colormap colour."""
     out = np.full(shape, 255, np.uint8)
     cm = h.colormap
+    with np.errstate(invalid="ignore"):
+        pos = h.scale.value_to_pixel(h.table.values)  # (R, C); NaN for blank cells
+    # the colormap sample nearest each value (positions may run either way)
+    nearest = np.abs(np.nan_to_num(pos, nan=np.inf)[..., None] - cm.positions).argmin(axis=-1)
     for i in range(h.rows):
         for j in range(h.cols):
-            v = h.table.values[i, j]
+            if not np.isfinite(h.table.values[i, j]):
+                continue
             y0, y1 = int(round(h.grid.row_edges[i])), int(round(h.grid.row_edges[i + 1]))
             x0, x1 = int(round(h.grid.col_edges[j])), int(round(h.grid.col_edges[j + 1]))
-            if not np.isfinite(v):
-                continue
-            pos = float(h.scale.value_to_pixel(v))
-            k = int(np.clip(np.searchsorted(cm.positions, pos), 0, len(cm.rgb) - 1))
-            out[y0:y1, x0:x1] = cm.rgb[k]
+            out[y0:y1, x0:x1] = cm.rgb[nearest[i, j]]
     return out
 
 

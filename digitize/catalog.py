@@ -1,0 +1,152 @@
+"""The named colormaps people draw heatmaps with, and recognising one in a figure.
+
+The catalog (``data/colormaps.npz``, built by ``scripts/make_colormap_catalog.py``
+from matplotlib, seaborn, cmocean and cmcrameri) holds each colormap's own lookup
+table. A value v on a colorbar from vmin to vmax is drawn with entry
+``floor(f * N)`` of the table, f = (t(v) - t(vmin)) / (t(vmax) - t(vmin)). When the
+colours sampled along a bar match one entry of the catalog, the exact table
+replaces the samples for the lookup: entry i stands for f = (i + 0.5) / N, which
+removes the blur and the off-by-a-pixel of the rendered bar.
+
+Pure numpy; the npz is read once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .lookup import delta_e, project_onto_polyline, rgb_to_lab
+from .model import Colormap, Scale, frozen_array
+
+_CATALOG_PATH = Path(__file__).with_name("data") / "colormaps.npz"
+
+#: A bar matches a catalog colormap when its colours differ from the table's, at the
+#: same place on the scale, by at most this mean delta E. Exact renders give < 1;
+#: JPEG at quality 60..95 and the colour management of screenshots give 1..3.
+BAR_MATCH_DELTA_E = 3.5
+
+#: Share of each bar end left out of the comparison (outlines, extend arrows).
+BAR_END_MARGIN = 0.03
+
+#: Without a colorbar, cells match a colormap when their mean distance to its
+#: curve is at most this, and their colours cover at least MIN_COVER of it.
+CELL_MATCH_DELTA_E = 2.0
+MIN_COVER = 0.25
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    name: str
+    rgb: np.ndarray  # (N, 3) uint8, from the low end of the scale to the high end
+    lab: np.ndarray  # (N, 3) float32
+
+
+@dataclass(frozen=True)
+class CatalogMatch:
+    entry: CatalogEntry
+    distance: float  # mean delta E between the figure's colours and the entry's
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> tuple[CatalogEntry, ...]:
+    """Every catalog colormap in both directions (reversed ones named ``*_r``)."""
+    out = []
+    with np.load(_CATALOG_PATH) as data:
+        for name in data.files:
+            rgb = np.ascontiguousarray(data[name], np.uint8)
+            for nm, table in ((name, rgb), (name + "_r", rgb[::-1].copy())):
+                out.append(CatalogEntry(nm, frozen_array(table, np.uint8),
+                                        frozen_array(rgb_to_lab(table), np.float32)))
+    return tuple(out)
+
+
+def _stacked(size: int) -> tuple[tuple[CatalogEntry, ...], np.ndarray]:
+    """All entries resampled (nearest entry) to ``size`` fractions: (K, size, 3) Lab."""
+    entries = load_catalog()
+    f = (np.arange(size) + 0.5) / size
+    return entries, np.stack([e.lab[np.minimum((f * len(e.lab)).astype(int), len(e.lab) - 1)]
+                              for e in entries])
+
+
+_STACK_SIZE = 1024
+
+
+@lru_cache(maxsize=1)
+def _stack() -> tuple[tuple[CatalogEntry, ...], np.ndarray]:
+    return _stacked(_STACK_SIZE)
+
+
+def match_bar(colormap: Colormap, scale: Scale) -> CatalogMatch | None:
+    """The catalog colormap the colours sampled along a bar are, if any.
+
+    Each sample is compared with the entry's colour at the same place on the
+    scale (so a map and its reverse, or two maps with the same colours spread
+    differently, are told apart). Returns None when nothing is within
+    ``BAR_MATCH_DELTA_E``.
+    """
+    span = scale._t(scale.vmax) - scale._t(scale.vmin)
+    if not np.isfinite(span) or span == 0 or len(colormap.positions) < 8:
+        return None
+    f = (scale._t(scale.pixel_to_value(colormap.positions)) - scale._t(scale.vmin)) / span
+    keep = (f > BAR_END_MARGIN) & (f < 1 - BAR_END_MARGIN)
+    if keep.sum() < 8:
+        return None
+    entries, stack = _stack()
+    idx = np.minimum((f[keep] * _STACK_SIZE).astype(int), _STACK_SIZE - 1)
+    d = delta_e(stack[:, idx], np.asarray(colormap.lab, np.float32)[keep][None])  # (K, M)
+    mean = d.mean(axis=1)
+    best = int(np.argmin(mean))
+    if mean[best] > BAR_MATCH_DELTA_E:
+        return None
+    return CatalogMatch(entries[best], float(mean[best]))
+
+
+def catalog_colormap(match: CatalogMatch, scale: Scale) -> Colormap:
+    """The matched table laid on the bar's pixel axis: entry i at f = (i + 0.5) / N.
+
+    Runs of identical entries (8-bit tables repeat colours where the map is flat)
+    become one vertex at the middle of the run, so a colour is placed at the
+    centre of every value that draws it, not at the first.
+    """
+    e = match.entry
+    n = len(e.lab)
+    f = (np.arange(n) + 0.5) / n
+    starts = np.concatenate([[0], np.flatnonzero(np.any(np.diff(e.rgb.astype(np.int16), axis=0) != 0, axis=1)) + 1])
+    counts = np.diff(np.concatenate([starts, [n]]))
+    f = np.add.reduceat(f, starts) / counts
+    t0, t1 = scale._t(scale.vmin), scale._t(scale.vmax)
+    positions = scale.value_to_pixel(scale._inv_t(t0 + f * (t1 - t0)))
+    return Colormap(frozen_array(positions), frozen_array(e.lab[starts], np.float32),
+                    frozen_array(e.rgb[starts], np.uint8), e.name, match.distance)
+
+
+def match_cells(lab_colours: np.ndarray) -> CatalogMatch | None:
+    """The catalog colormap a set of cell colours lie on, when there is no colorbar.
+
+    Only the curve's shape can be compared, so a map and its reverse fit equally;
+    the forward name is reported. Needs the colours to cover a good part of the
+    curve (a handful of similar colours fit many maps).
+    """
+    pts = np.asarray(lab_colours, np.float32).reshape(-1, 3)
+    if len(pts) < 4:
+        return None
+    if len(pts) > 2000:
+        pts = pts[np.linspace(0, len(pts) - 1, 2000).astype(int)]
+    best = None
+    for e in load_catalog():
+        if e.name.endswith("_r"):
+            continue
+        curve = e.lab[:: max(1, len(e.lab) // 128)]
+        idx, res = project_onto_polyline(pts, curve)
+        mean = float(res.mean())
+        cover = (np.quantile(idx, 0.98) - np.quantile(idx, 0.02)) / (len(curve) - 1)
+        if cover < MIN_COVER:
+            continue
+        if best is None or mean < best[0]:
+            best = (mean, e)
+    if best is None or best[0] > CELL_MATCH_DELTA_E:
+        return None
+    return CatalogMatch(best[1], best[0])
