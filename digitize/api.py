@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -15,7 +16,7 @@ from .analysis import analyse
 from .axes import read_axes
 from .catalog import catalog_colormap, match_bar
 from .cells import cell_values
-from .colorbar import ColorbarReading, read_colorbar
+from .colorbar import ColorbarReading, find_levels, level_colormap, read_colorbar
 from .config import DigitizeConfig
 from .errors import NoColorbarError, NoHeatmapError, ScaleError
 from .grid import find_grid
@@ -119,8 +120,13 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
                 bad = [t.label for t in scale.ticks if t.value is not None and not t.inlier]
                 hm_warn.append(f"ignored colorbar labels that disagree with the others: {bad}")
         colormap = reading.colormap
-        match = stage("catalog", match_bar, colormap, scale)
-        if match is not None:
+        runs = find_levels(colormap)
+        if runs is not None:
+            colormap = level_colormap(colormap, runs)
+            scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
+            hm_warn.append(f"the colorbar is discrete ({len(runs)} colours): each cell's value is "
+                           f"the middle of its colour's band")
+        elif (match := stage("catalog", match_bar, colormap, scale)) is not None:
             colormap = catalog_colormap(match, scale)
         grid = stage("grid", find_grid, lab, plot, rgb)
         table = stage("cells", cell_values, lab, grid, colormap, scale, layout.background,

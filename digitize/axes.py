@@ -10,6 +10,8 @@ list is empty.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .colorbar import ColorbarReading, find_tick_marks
@@ -73,6 +75,45 @@ def _split_band(blobs: list[Blob], plot: Box, side: str) -> tuple[list[Blob], li
     return band, beyond
 
 
+def _shared_angle(band: list[Blob]) -> list[Blob]:
+    """Tick labels on one axis share a rotation. Short labels ("7", "10") are too
+    small to show theirs, so they take the one most longer labels have."""
+    longer = [b.angle for b in band if max(b.box.width, b.box.height) >= 1.6 * b.char_size]
+    if len(longer) >= 3:
+        angles, counts = np.unique(longer, return_counts=True)
+        angle = float(angles[np.argmax(counts)])
+        if angle == 0.0 or counts.max() < 0.6 * len(longer):
+            return band
+    elif len(band) >= 3:
+        angle = _pooled_angle(band)
+        if angle is None:
+            return band
+    else:
+        return band
+    return [b if max(b.box.width, b.box.height) >= 1.6 * b.char_size else replace(b, angle=angle)
+            for b in band]
+
+
+def _pooled_angle(band: list[Blob]) -> float | None:
+    """The diagonal that short labels' strokes share (each blob's pixel spread
+    about its own centre, summed), or None when they stand upright."""
+    cov = np.zeros((2, 2))
+    for b in band:
+        ys, xs = np.nonzero(b.mask)
+        if len(xs) < 3:
+            continue
+        x = xs - xs.mean()
+        y = -(ys - ys.mean())
+        cov += np.cov(np.stack([x, y])) * len(xs)
+    evals, evecs = np.linalg.eigh(cov)
+    vx, vy = evecs[:, -1]
+    ang = float(np.degrees(np.arctan2(vy, vx)))
+    ang = ang - 180 if ang > 90 else ang + 180 if ang <= -90 else ang
+    if evals[-1] > 2.0 * max(evals[0], 1e-9) and 25 <= abs(ang) <= 65:
+        return float(45 * np.sign(ang)) if abs(abs(ang) - 45) < 10 else float(round(ang))
+    return None
+
+
 def _anchor(bl: Blob, side: str) -> float:
     """Where along the axis a label points: its centre, or for diagonal text
     (right-aligned at its upper end, as matplotlib draws rotated x labels) its end."""
@@ -126,7 +167,8 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
         # keep out of other plots' territory
         blobs = [b for b in find_blobs(text, region)
                  if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)]
-        found[side] = _split_band(blobs, plot, side)
+        band, beyond = _split_band(blobs, plot, side)
+        found[side] = (_shared_angle(band), beyond)
 
     def best_side(a: str, b: str, centres, edges) -> str:
         na = len(_assign(found[a][0], centres, edges, a))
@@ -147,7 +189,7 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
     todo += [("col", i, b) for i, b in cols.items()]
     todo += [(k, None, b) for k, b in (("y", ylab), ("x", xlab), ("title", title)) if b is not None]
     crops = [prepare_crop(blob_crop(rgb, b, layout.background), rotate=_rotation(b),
-                          text_height=b.box.height if b.angle == 0.0 else None) for _, _, b in todo]
+                          text_height=_text_height(b)) for _, _, b in todo]
     reads = ocr.recognize(crops) if crops else []
     row_labels = [""] * grid.rows if rows else []
     col_labels = [""] * grid.cols if cols else []
@@ -161,6 +203,16 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
             titles[kind] = rd.text
     return AxisText(tuple(row_labels), tuple(col_labels), titles["x"], titles["y"], titles["title"],
                     reading.title if reading else "")
+
+
+def _text_height(b: Blob) -> float | None:
+    """Height of a blob's letters before turning: its box for upright text, the
+    letter size for diagonal text, unknown (the turned crop's height) for vertical."""
+    if b.angle == 0.0:
+        return float(b.box.height)
+    if b.angle in (90.0, -90.0):
+        return None
+    return float(b.char_size)
 
 
 def _title_blob(blobs: list[Blob], plot: Box, *, vertical_axis: bool) -> Blob | None:

@@ -18,12 +18,16 @@ def cell_values(lab: np.ndarray, grid: Grid, colormap: Colormap, scale: Scale,
     colours = robust_cell_colours(lab, grid.row_edges, grid.col_edges)  # (R, C, 3)
     r, c = colours.shape[:2]
     flat = colours.reshape(-1, 3)
-    index, residual = project_onto_polyline(flat, colormap.lab)
-    pos = np.interp(index, np.arange(len(colormap.positions)), colormap.positions)
-    values = scale.pixel_to_value(pos).reshape(r, c)
     if scale.discrete_levels:
-        levels = np.asarray(scale.discrete_levels)
-        values = levels[np.abs(values[..., None] - levels).argmin(axis=-1)]
+        # a stepped bar: each cell takes the level of the nearest band colour
+        d = delta_e(flat[:, None, :], np.asarray(colormap.lab, np.float32)[None])
+        nearest = d.argmin(axis=1)
+        values = np.asarray(scale.discrete_levels, np.float64)[nearest].reshape(r, c)
+        residual = d[np.arange(len(flat)), nearest]
+    else:
+        index, residual = project_onto_polyline(flat, colormap.lab)
+        pos = np.interp(index, np.arange(len(colormap.positions)), colormap.positions)
+        values = scale.pixel_to_value(pos).reshape(r, c)
     residual = residual.reshape(r, c)
     blank = np.zeros((r, c), bool)
     for bgc in {tuple(background), tuple(panel or background)}:

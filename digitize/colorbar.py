@@ -43,6 +43,54 @@ def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) ->
     return Colormap(frozen_array(positions), frozen_array(prof, np.float32), frozen_array(rgb_line, np.uint8))
 
 
+#: Consecutive bar pixels closer than this (delta E) belong to the same flat band.
+LEVEL_STEP_DELTA_E = 1.5
+#: A bar is discrete when flat bands of at least MIN_LEVEL_SHARE of its length each
+#: cover LEVEL_COVER of it, and there are 2..MAX_LEVELS of them (a continuous map
+#: changes colour every pixel or two; its flat stretches are short).
+MIN_LEVEL_SHARE = 0.02
+LEVEL_COVER = 0.85
+MAX_LEVELS = 32
+
+
+def find_levels(colormap: Colormap) -> list[tuple[int, int]] | None:
+    """The flat colour bands of a stepped (discrete) colorbar, as sample index
+    ranges [start, end), or None when the bar is continuous."""
+    lab = np.asarray(colormap.lab, np.float32)
+    n = len(lab)
+    if n < 16:
+        return None
+    # greedy bands: a band goes on while the colour stays near the band's first
+    # colour (a continuous map drifts away from it within a few pixels)
+    runs = []
+    a = 0
+    while a < n:
+        b = a + 1
+        ref = lab[a:min(n, a + 3)].mean(axis=0)
+        while b < n and float(np.linalg.norm(lab[b] - ref)) < LEVEL_STEP_DELTA_E * 1.5:
+            b += 1
+        if b - a >= max(3, MIN_LEVEL_SHARE * n):
+            runs.append((a, b))
+        a = b
+    if not 2 <= len(runs) <= MAX_LEVELS:
+        return None
+    if sum(b - a for a, b in runs) < LEVEL_COVER * n:
+        return None
+    # neighbouring bands must differ: a flat stretch split by noise is one band
+    means = [lab[a:b].mean(axis=0) for a, b in runs]
+    if min(float(np.linalg.norm(m1 - m0)) for m0, m1 in zip(means, means[1:])) < 3 * LEVEL_STEP_DELTA_E:
+        return None
+    return runs
+
+
+def level_colormap(colormap: Colormap, runs: list[tuple[int, int]]) -> Colormap:
+    """One sample per band: its mean colour at its centre pixel."""
+    pos = np.array([colormap.positions[a:b].mean() for a, b in runs])
+    lab = np.array([np.median(colormap.lab[a:b], axis=0) for a, b in runs], np.float32)
+    rgb = np.array([np.median(colormap.rgb[a:b], axis=0) for a, b in runs]).round().astype(np.uint8)
+    return Colormap(frozen_array(pos), frozen_array(lab, np.float32), frozen_array(rgb, np.uint8))
+
+
 def _side_strips(region: ColorbarRegion, shape, reach: int) -> dict[str, Box]:
     b = region.box
     if region.orientation == "vertical":
@@ -167,8 +215,8 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
     else:
         label_region = Box(b.x0 - 3 * ext, b.y0 - reach, b.x1 + 3 * ext, b.y0 - gap)
     label_region = label_region.clip(fg.shape)
-    blobs = find_blobs(text, label_region)
     vertical = region.orientation == "vertical"
+    blobs = find_blobs(text, label_region, lines=vertical)
     lo, hi = region.long_range
     # tick labels: upright blobs whose centre lies along the bar; nearest to the bar first
     cands = [bl for bl in blobs if bl.angle == 0.0 and

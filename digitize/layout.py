@@ -53,6 +53,7 @@ def foreground_mask(lab: np.ndarray, bg_lab: np.ndarray, thr: float = FG_DELTA_E
 #: text keeps its strokes (> ~38) and grey text styles (#aaa, contrast ~31) keep
 #: theirs (> ~12).
 INK_SHARE = 0.4
+INK_WEAK_SHARE = 0.2
 
 
 def ink_mask(lab: np.ndarray, bg_lab: np.ndarray, boxes: tuple[Box, ...] = ()) -> np.ndarray:
@@ -64,7 +65,14 @@ def ink_mask(lab: np.ndarray, bg_lab: np.ndarray, boxes: tuple[Box, ...] = ()) -
         outside[b.y0:b.y1, b.x0:b.x1] = False
     strong = d[outside & (d > FG_DELTA_E)]
     contrast = float(np.quantile(strong, 0.99)) if strong.size >= 20 else 0.0
-    return d > max(FG_DELTA_E, INK_SHARE * contrast)
+    hi = max(FG_DELTA_E, INK_SHARE * contrast)
+    lo = max(FG_DELTA_E, INK_WEAK_SHARE * contrast)
+    # hysteresis: faint stroke pixels count when they touch a strong one
+    n, labels = cv2.connectedComponents((d > lo).astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[labels[d > hi]] = True
+    keep[0] = False
+    return keep[labels]
 
 
 def _kernel(n: int) -> np.ndarray:
@@ -180,6 +188,11 @@ def _line(lab: np.ndarray, box: Box, orientation: str, pos: int) -> np.ndarray:
     return lab[box.y0:box.y1, pos]
 
 
+#: An outline pixel differs from the background by more than this (JPEG ringing
+#: beside a dark line stays below it).
+OUTLINE_DELTA_E = 15.0
+
+
 def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: str,
                        bg_lab: np.ndarray, plots: list[Box]) -> Box:
     """Grow a colorbar along its long axis over ends that fade into the background
@@ -206,8 +219,9 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
         # 1. an outline on both long sides that runs on
         sides = [s0 - 1, s1]
         if all(0 <= sd < side_limit for sd in sides):
-            def side_fg(p):
-                return all((fg[p, sd] if vertical else fg[sd, p]) for sd in sides)
+            def side_fg(p):  # an outline is ink, not the faint fringe JPEG leaves around one
+                return all(float(delta_e(lab[p, sd] if vertical else lab[sd, p], bg_lab)) > OUTLINE_DELTA_E
+                           for sd in sides)
             k = 0
             while 0 <= pos + step * (k + 1) < limit and side_fg(pos + step * (k + 1)) and k < length // 3:
                 k += 1
@@ -245,6 +259,35 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
     if vertical:
         return Box(box.x0, lo2, box.x1, hi2)
     return Box(lo2, box.y0, hi2, box.y1)
+
+
+#: Lines at a bar's end nearer the background than this, outside its outline,
+#: are compression fringe, not bar.
+FRINGE_DELTA_E = 10.0
+
+
+def _cut_fringe(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray, max_px: int = 3) -> Box:
+    """Drop faint lines beyond a bar's outline at either end (JPEG leaves a pixel
+    or two of fringe outside dark lines, and they would lengthen the bar)."""
+    vertical = orientation == "vertical"
+    lo, hi = (box.y0, box.y1) if vertical else (box.x0, box.x1)
+    if hi - lo < 4 * max_px:
+        return box
+
+    def level(pos):
+        return float(np.median(delta_e(_line(lab, box, orientation, pos), bg_lab)))
+
+    for end, step in (("lo", 1), ("hi", -1)):
+        start = lo if end == "lo" else hi - 1
+        for k in range(max_px):
+            if level(start + step * k) >= OUTLINE_DELTA_E:
+                if k and all(level(start + step * j) < FRINGE_DELTA_E for j in range(k)):
+                    if end == "lo":
+                        lo = start + k
+                    else:
+                        hi = start - k + 1
+                break
+    return Box(box.x0, lo, box.x1, hi) if vertical else Box(lo, box.y0, hi, box.y1)
 
 
 def reading_order(boxes: list[Box]) -> list[Box]:
@@ -297,7 +340,8 @@ def find_layout(rgb: np.ndarray, lab: np.ndarray | None = None) -> Layout:
                 bar_boxes.append((cbox, orientation))
                 continue
         plots.append(strip_frame(lab, box))
-    bars = [ColorbarRegion(strip_frame(lab, _extend_faint_ends(lab, fg, b, o, bg_lab, plots)), o)
+    bars = [ColorbarRegion(strip_frame(lab, _cut_fringe(lab, _extend_faint_ends(lab, fg, b, o, bg_lab, plots),
+                                                        o, bg_lab)), o)
             for b, o in bar_boxes]
     if plots:
         biggest = max(b.area for b in plots)

@@ -153,12 +153,22 @@ def prepare_crop(rgb: np.ndarray, *, text_height: float | None = None, rotate: i
     hi = max(hi, float(np.percentile(g, 90)))
     if hi - lo > 10:
         g = np.clip((g.astype(np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
-    if rotate:
-        if rotate % 90 == 0:
+    if rotate and rotate % 90 != 0:
+        # diagonal text: enlarge before turning it (turning small glyphs blurs them),
+        # then cut the turned crop down to its ink
+        pre = float(np.clip(_TARGET_TEXT_HEIGHT / max(text_height or 8.0, 1), 1.0, 6.0))
+        if pre > 1.01:
+            g = cv2.resize(g, None, fx=pre, fy=pre, interpolation=cv2.INTER_CUBIC)
+        g = _rotate_any(g, rotate)
+        ys, xs = np.nonzero(g < 160)
+        if len(xs):
+            g = g[max(0, ys.min() - 2):ys.max() + 3, max(0, xs.min() - 2):xs.max() + 3]
+        text_height = None
+        th = _TARGET_TEXT_HEIGHT if pre > 1.01 else g.shape[0]
+    else:
+        if rotate:
             g = np.rot90(g, k=(rotate // 90) % 4).copy()
-        else:
-            g = _rotate_any(g, rotate)
-    th = text_height or g.shape[0]
+        th = text_height or g.shape[0]
     scale = float(np.clip(_TARGET_TEXT_HEIGHT / max(th, 1), 1.0, 6.0))
     if scale > 1.01:
         g = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)

@@ -25,8 +25,14 @@ class Blob:
     mask: np.ndarray  # (box.height, box.width) bool: this blob's own pixels
 
 
-def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None) -> list[Blob]:
-    """Text blobs inside ``region`` of a boolean mask (pixels already restricted to text)."""
+def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None,
+               lines: bool = False) -> list[Blob]:
+    """Text blobs inside ``region`` of a boolean mask (pixels already restricted to text).
+
+    lines : the labels are horizontal lines stacked one above the other (a vertical
+        colorbar's): join letters generously along a line ("1." and "00" across a
+        thin decimal point) and barely across lines.
+    """
     r = region.clip(mask.shape)
     if r.width < 2 or r.height < 2:
         return []
@@ -37,7 +43,8 @@ def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None)
     sizes = [max(int(s[2]), int(s[3])) for s in stats[1:] if s[4] >= 4]
     s = char_size or (float(np.median(sizes)) if sizes else 6.0)
     k = max(2, int(round(0.45 * s)))
-    joined = cv2.dilate(sub, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    kx, ky = (max(2, int(round(0.9 * s))), max(1, int(round(0.25 * s)))) if lines else (k, k)
+    joined = cv2.dilate(sub, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
     n2, lab2 = cv2.connectedComponents(joined, connectivity=8)
     blobs = []
     for i in range(1, n2):
@@ -89,6 +96,6 @@ def blob_crop(rgb: np.ndarray, blob: Blob, background: tuple[int, int, int], *, 
     crop = np.array(rgb[y0:y1, x0:x1])
     keep = np.zeros(crop.shape[:2], np.uint8)
     keep[b.y0 - y0:b.y1 - y0, b.x0 - x0:b.x1 - x0] = blob.mask
-    keep = cv2.dilate(keep, np.ones((3, 3), np.uint8)).astype(bool)
+    keep = cv2.dilate(keep, np.ones((5, 5), np.uint8)).astype(bool)
     crop[~keep] = background
     return crop

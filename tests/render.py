@@ -29,6 +29,13 @@ class FigureSpec:
     ylabel: str = "Steps"
     title: str = ""
     seed: int = 0
+    style: str = ""  # a matplotlib style sheet: "ggplot", "bmh", "dark_background", ...
+    levels: int = 0  # > 0: a discrete bar of this many colours (BoundaryNorm)
+    no_colorbar: bool = False
+    downscale: float = 0.0  # > 0: resample the rendered figure by this factor (area)
+    x_rot: int = 0  # rotation of the x tick labels
+    label_every: int = 1  # label only every k-th row and column
+    row_heights: tuple = ()  # unequal rows (pcolormesh only): relative heights
     kwargs: dict = field(default_factory=dict, hash=False)
 
 
@@ -52,6 +59,13 @@ def render(spec: FigureSpec) -> tuple[bytes, dict]:
     import matplotlib.pyplot as plt
     from matplotlib import colors as mcolors
 
+    import seaborn  # noqa: F401  (registers rocket, mako, flare, ...)
+
+    with plt.style.context(spec.style or "default"):
+        return _render(spec, plt, mcolors)
+
+
+def _render(spec: FigureSpec, plt, mcolors) -> tuple[bytes, dict]:
     values = values_for(spec)
     mask = np.zeros(values.shape, bool)
     if spec.nan_cells:
@@ -60,6 +74,14 @@ def render(spec: FigureSpec) -> tuple[bytes, dict]:
     rows = list(spec.row_labels) or [str(i) for i in range(spec.rows)]
     cols = list(spec.col_labels) or [str(i) for i in range(spec.cols)]
     norm = (mcolors.LogNorm(spec.vmin, spec.vmax) if spec.log else mcolors.Normalize(spec.vmin, spec.vmax))
+    cmap = plt.get_cmap(spec.cmap)
+    bounds = None
+    if spec.levels:
+        bounds = np.linspace(spec.vmin, spec.vmax, spec.levels + 1)
+        cmap = cmap.resampled(spec.levels)
+        norm = mcolors.BoundaryNorm(bounds, spec.levels)
+    shown_rows = [r if i % spec.label_every == 0 else "" for i, r in enumerate(rows)]
+    shown_cols = [c if i % spec.label_every == 0 else "" for i, c in enumerate(cols)]
     w = float(np.clip(0.45 * spec.cols + 2.5, 4, 14))
     h = float(np.clip(0.35 * spec.rows + 1.8, 3, 11))
     fig, ax = plt.subplots(figsize=(w, h), dpi=spec.dpi)
@@ -68,24 +90,37 @@ def render(spec: FigureSpec) -> tuple[bytes, dict]:
         import pandas as pd
         import seaborn as sns
 
-        df = pd.DataFrame(np.where(mask, np.nan, values), index=rows, columns=cols)
-        sns.heatmap(df, ax=ax, cmap=spec.cmap, norm=norm if spec.log else None,
-                    vmin=None if spec.log else spec.vmin, vmax=None if spec.log else spec.vmax,
+        df = pd.DataFrame(np.where(mask, np.nan, values), index=shown_rows, columns=shown_cols)
+        special = spec.log or spec.levels
+        sns.heatmap(df, ax=ax, cmap=cmap, norm=norm if special else None,
+                    vmin=None if special else spec.vmin, vmax=None if special else spec.vmax,
                     annot=spec.annot, fmt=".2g", linewidths=spec.gridline, linecolor="white",
-                    cbar_kws={"location": spec.cbar})
+                    cbar=not spec.no_colorbar, cbar_kws={"location": spec.cbar})
+        if spec.x_rot:
+            ax.tick_params(axis="x", labelrotation=spec.x_rot)
     else:
-        if spec.lib == "imshow":
-            im = ax.imshow(shown, cmap=spec.cmap, norm=norm, aspect="auto", interpolation="nearest")
-            offs = 0.0
+        if spec.row_heights:
+            y_edges = np.concatenate([[0], np.cumsum(spec.row_heights)])
+            y_edges = y_edges / y_edges[-1] * spec.rows
         else:
-            im = ax.pcolormesh(shown, cmap=spec.cmap, norm=norm,
+            y_edges = np.arange(spec.rows + 1, dtype=float)
+        if spec.lib == "imshow":
+            im = ax.imshow(shown, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
+            offs = 0.0
+            y_centres = np.arange(spec.rows, dtype=float)
+        else:
+            im = ax.pcolormesh(np.arange(spec.cols + 1), y_edges, shown, cmap=cmap, norm=norm,
                                edgecolors="white" if spec.gridline else "face", linewidth=spec.gridline)
             ax.set_xlim(0, spec.cols)
             ax.set_ylim(spec.rows, 0)
             offs = 0.5
-        ax.set_xticks(np.arange(spec.cols) + offs, labels=cols)
-        ax.set_yticks(np.arange(spec.rows) + offs, labels=rows)
-        fig.colorbar(im, ax=ax, location=spec.cbar)
+            y_centres = (y_edges[:-1] + y_edges[1:]) / 2 - offs
+        ax.set_xticks(np.arange(spec.cols) + offs, labels=shown_cols, rotation=spec.x_rot,
+                      ha="right" if spec.x_rot and spec.x_rot % 90 else "center",
+                      rotation_mode="anchor" if spec.x_rot and spec.x_rot % 90 else "default")
+        ax.set_yticks(y_centres + offs, labels=shown_rows)
+        if not spec.no_colorbar:
+            fig.colorbar(im, ax=ax, location=spec.cbar)
         if spec.annot:
             for (r, c), v in np.ndenumerate(values):
                 if not mask[r, c]:
@@ -100,6 +135,15 @@ def render(spec: FigureSpec) -> tuple[bytes, dict]:
     fig.savefig(buf, format="png")
     plt.close(fig)
     data = buf.getvalue()
+    if spec.downscale:
+        from PIL import Image
+
+        img = Image.open(io.BytesIO(data)).convert("RGB")
+        img = img.resize((round(img.width * spec.downscale), round(img.height * spec.downscale)),
+                         Image.Resampling.BOX if spec.downscale < 1 else Image.Resampling.BICUBIC)
+        out = io.BytesIO()
+        img.save(out, format="PNG")
+        data = out.getvalue()
     if spec.jpeg:
         from PIL import Image
 
@@ -107,5 +151,5 @@ def render(spec: FigureSpec) -> tuple[bytes, dict]:
         Image.open(io.BytesIO(data)).convert("RGB").save(out, format="JPEG", quality=spec.jpeg)
         data = out.getvalue()
     truth = {"values": np.where(mask, np.nan, values), "vmin": spec.vmin, "vmax": spec.vmax,
-             "row_labels": rows, "col_labels": cols, "log": spec.log}
+             "row_labels": shown_rows, "col_labels": shown_cols, "log": spec.log, "bounds": bounds}
     return data, truth
