@@ -14,15 +14,15 @@ import numpy as np
 
 from .analysis import analyse
 from .axes import read_axes
-from .catalog import catalog_colormap, match_bar
+from .catalog import catalog_colormap, match_bar, match_cells
 from .cells import cell_values
-from .colorbar import ColorbarReading, find_levels, level_colormap, read_colorbar
+from .colorbar import ColorbarReading, find_levels, find_tick_marks, level_colormap, read_colorbar
 from .config import DigitizeConfig
 from .errors import NoColorbarError, NoHeatmapError, ScaleError
 from .grid import find_grid
 from .imageio import LoadedImage, load_image
 from .layout import find_layout, ink_mask
-from .lookup import rgb_to_lab
+from .lookup import delta_e, rgb_to_lab, robust_cell_colours
 from .model import Box, ColorbarRegion, Digitization, Heatmap
 from .ocr import Recognizer, default_recognizer
 from .scale import fit_scale, scale_decimals, user_scale
@@ -47,6 +47,49 @@ def _pair_colorbar(plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegio
         if best_d is None or d < best_d:
             best, best_d = bar, d
     return best
+
+
+def _axis_marks(fg: np.ndarray, plot: Box) -> dict:
+    """The plot's tick marks on the side that has more of them, per axis."""
+    out = {}
+    for key, sides, orient in (("col_marks", ("bottom", "top"), "horizontal"),
+                               ("row_marks", ("left", "right"), "vertical")):
+        found = [find_tick_marks(fg, ColorbarRegion(plot, orient), s)[0] for s in sides]
+        out[key] = tuple(max(found, key=len))
+    return out
+
+
+#: Pixel length of the stand-in axis a colorbar-less heatmap's colormap is laid on.
+_UNIT_AXIS = 1000.0
+
+
+def _without_colorbar(stage, cfg: DigitizeConfig, rgb, lab, fg, plot: Box, layout, ocr, readings) -> Heatmap | None:
+    """A heatmap with no colorbar: when its cell colours lie on a catalog colormap,
+    values on that map's 0..1 scale (or the user's --vmin/--vmax), with a warning."""
+    grid = stage("grid", find_grid, lab, plot, rgb, **_axis_marks(fg, plot))
+    colours = robust_cell_colours(lab, grid.row_edges, grid.col_edges).reshape(-1, 3)
+    bg = rgb_to_lab(np.array(layout.background, np.uint8))
+    colours = colours[delta_e(colours, bg) >= 4.0]  # blank cells say nothing about the map
+    match = stage("catalog", match_cells, colours)
+    if match is None:
+        return None
+    if cfg.vmin is not None:
+        scale = user_scale(cfg.vmin, cfg.vmax, 0.0, _UNIT_AXIS, kind=cfg.scale, increasing_with_pixel=True)
+        note = (f"no colorbar found: the colours match the '{match.entry.name}' colormap, laid on the "
+                f"--vmin/--vmax scale {cfg.vmin:g}..{cfg.vmax:g} (its direction is assumed)")
+    else:
+        scale = replace(user_scale(0.0, 1.0, 0.0, _UNIT_AXIS, kind="linear", increasing_with_pixel=True),
+                        source="unknown")
+        note = (f"no colorbar found: values are positions 0..1 along the '{match.entry.name}' colormap, not "
+                f"data values; the scale is unknown (give --vmin/--vmax to set it)")
+    colormap = catalog_colormap(match, scale)
+    table = stage("cells", cell_values, lab, grid, colormap, scale, layout.background,
+                  residual_flag=cfg.residual_flag)
+    axes = stage("axes", read_axes, rgb, fg, plot, grid, layout, ocr, None, readings)
+    analysis = stage("analysis", analyse, table.values, axes.row_labels, axes.col_labels,
+                     decimals=scale_decimals(scale), x_label=axes.x_label, y_label=axes.y_label,
+                     vmin=scale.vmin, vmax=scale.vmax)
+    return Heatmap(plot, None, colormap, scale, grid, table, axes, analysis, (note,))
 
 
 def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeConfig | None = None,
@@ -91,9 +134,16 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
     for plot in layout.plots:
         bar = _pair_colorbar(plot, layout.colorbars)
         if bar is None:
-            if len(layout.plots) > 1 and heatmaps:
-                continue
-            raise NoColorbarError(f"found a heatmap at {plot.as_list()} but no colorbar beside it")
+            hm = _without_colorbar(stage, cfg, rgb, lab, fg, plot, layout, ocr, list(readings.values()))
+            if hm is None:
+                if len(layout.plots) > 1 and heatmaps:
+                    warnings.append(f"skipped the heatmap at {plot.as_list()}: no colorbar beside it and "
+                                    f"its colours match no known colormap")
+                    continue
+                raise NoColorbarError(f"found a heatmap at {plot.as_list()} but no colorbar beside it, and its "
+                                      f"colours match no known colormap")
+            heatmaps.append(hm)
+            continue
         if bar not in readings:
             readings[bar] = stage("colorbar", read_colorbar, rgb, lab, fg, bar, layout.plots,
                                   layout.background, ocr)
@@ -128,7 +178,7 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
                            f"the middle of its colour's band")
         elif (match := stage("catalog", match_bar, colormap, scale)) is not None:
             colormap = catalog_colormap(match, scale)
-        grid = stage("grid", find_grid, lab, plot, rgb)
+        grid = stage("grid", find_grid, lab, plot, rgb, **_axis_marks(fg, plot))
         table = stage("cells", cell_values, lab, grid, colormap, scale, layout.background,
                       residual_flag=cfg.residual_flag)
         axes = stage("axes", read_axes, rgb, fg, plot, grid, layout, ocr, reading, list(readings.values()))

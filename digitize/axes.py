@@ -29,8 +29,9 @@ def _text_mask(fg: np.ndarray, layout: Layout, readings: list[ColorbarReading]) 
         g = bar.box.grow(3, fg.shape)
         text[g.y0:g.y1, g.x0:g.x1] = False
     for r in readings:
-        g = r.label_region
-        text[g.y0:g.y1, g.x0:g.x1] = False
+        for g in (r.label_region, r.mark_region):
+            if g is not None:
+                text[g.y0:g.y1, g.x0:g.x1] = False
     return text
 
 
@@ -195,6 +196,8 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
     col_labels = [""] * grid.cols if cols else []
     titles = {"x": "", "y": "", "title": ""}
     for (kind, i, _), rd in zip(todo, reads):
+        if _is_mark(rd.text):
+            continue
         if kind == "row":
             row_labels[i] = rd.text
         elif kind == "col":
@@ -203,6 +206,12 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
             titles[kind] = rd.text
     return AxisText(tuple(row_labels), tuple(col_labels), titles["x"], titles["y"], titles["title"],
                     reading.title if reading else "")
+
+
+def _is_mark(text: str) -> bool:
+    """A read that is only dashes, dots or bars: a tick mark or a stroke, not a label."""
+    t = text.strip()
+    return not t or all(ch in "-–—_.,·'`|~" for ch in t)
 
 
 def _text_height(b: Blob) -> float | None:

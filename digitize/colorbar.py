@@ -26,6 +26,7 @@ class ColorbarReading:
     label_region: Box
     multiplier: tuple[str, float] | None = None
     title: str = ""
+    mark_region: Box | None = None
 
 
 def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) -> Colormap:
@@ -84,8 +85,16 @@ def find_levels(colormap: Colormap) -> list[tuple[int, int]] | None:
 
 
 def level_colormap(colormap: Colormap, runs: list[tuple[int, int]]) -> Colormap:
-    """One sample per band: its mean colour at its centre pixel."""
-    pos = np.array([colormap.positions[a:b].mean() for a, b in runs])
+    """One sample per band: its median colour, at the middle of the band's extent
+    (bands meet halfway across the pixels between them; the outer bands reach the
+    bar's ends)."""
+    p = np.asarray(colormap.positions, np.float64)
+    half = 0.5 * (p[1] - p[0]) if len(p) > 1 else 0.5
+    bounds = [p[0] - half]
+    for (_, b), (a2, _) in zip(runs[:-1], runs[1:]):
+        bounds.append(0.5 * (p[b - 1] + p[a2]))
+    bounds.append(p[-1] + half)
+    pos = 0.5 * (np.array(bounds[:-1]) + np.array(bounds[1:]))
     lab = np.array([np.median(colormap.lab[a:b], axis=0) for a, b in runs], np.float32)
     rgb = np.array([np.median(colormap.rgb[a:b], axis=0) for a, b in runs]).round().astype(np.uint8)
     return Colormap(frozen_array(pos), frozen_array(lab, np.float32), frozen_array(rgb, np.uint8))
@@ -206,14 +215,21 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
     gap = start + tick_len + 1
     b = region.box
     ext = max(12, short)  # labels at the ends stick out past the bar
+    # the tick marks between the bar and its labels belong to the bar: the axes
+    # must not take them for labels (``mark_region``)
     if side == "right":
         label_region = Box(b.x1 + gap, b.y0 - ext, b.x1 + reach, b.y1 + ext)
+        mark_region = Box(b.x1, b.y0 - ext, b.x1 + gap, b.y1 + ext)
     elif side == "left":
         label_region = Box(b.x0 - reach, b.y0 - ext, b.x0 - gap, b.y1 + ext)
+        mark_region = Box(b.x0 - gap, b.y0 - ext, b.x0, b.y1 + ext)
     elif side == "bottom":
         label_region = Box(b.x0 - 3 * ext, b.y1 + gap, b.x1 + 3 * ext, b.y1 + reach)
+        mark_region = Box(b.x0 - ext, b.y1, b.x1 + ext, b.y1 + gap)
     else:
         label_region = Box(b.x0 - 3 * ext, b.y0 - reach, b.x1 + 3 * ext, b.y0 - gap)
+        mark_region = Box(b.x0 - ext, b.y0 - gap, b.x1 + ext, b.y0)
+    mark_region = mark_region.clip(fg.shape)
     label_region = label_region.clip(fg.shape)
     vertical = region.orientation == "vertical"
     blobs = find_blobs(text, label_region, lines=vertical)
@@ -250,7 +266,8 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
         kind, m = multiplier
         ticks = [Tick(t.label, None if t.value is None else (t.value * m if kind == "mul" else t.value + m),
                       t.pixel, t.score) for t in ticks]
-    return ColorbarReading(colormap, tuple(ticks), side, tuple(marks), label_region, multiplier, title)
+    return ColorbarReading(colormap, tuple(ticks), side, tuple(marks), label_region, multiplier, title,
+                           mark_region)
 
 
 def _text_height(bl: Blob) -> float:

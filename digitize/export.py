@@ -35,21 +35,22 @@ def value_decimals(h: Heatmap) -> int:
 
 def heatmap_dict(h: Heatmap) -> dict:
     vals = [[_num(v) for v in row] for row in h.table.values.tolist()]
-    cb = None
-    if h.colorbar is not None:
-        cb = {
-            "box": h.colorbar.box.as_list(),
-            "orientation": h.colorbar.orientation,
-            "vmin": _num(h.scale.vmin, 10),
-            "vmax": _num(h.scale.vmax, 10),
-            "scale": h.scale.kind,
-            "scale_source": h.scale.source,
-            "discrete": bool(h.scale.discrete_levels),
-            "ticks": [{"label": t.label, "value": _num(t.value, 10) if t.value is not None else None,
-                       "pixel": round(t.pixel, 2), "used": t.inlier} for t in h.scale.ticks],
-            "colormap": h.colormap.name or None,
-            "label": h.axes.colorbar_label,
-        }
+    bar = h.colorbar
+    cb = {
+        "box": bar.box.as_list() if bar is not None else None,
+        "orientation": bar.orientation if bar is not None else None,
+        "vmin": _num(h.scale.vmin, 10),
+        "vmax": _num(h.scale.vmax, 10),
+        "scale": h.scale.kind,
+        "scale_source": h.scale.source,
+        "discrete": bool(h.scale.discrete_levels),
+        "levels": [_num(v, 10) for v in h.scale.discrete_levels],
+        "ticks": [{"label": t.label, "value": _num(t.value, 10) if t.value is not None else None,
+                   "pixel": round(t.pixel, 2), "used": t.inlier} for t in h.scale.ticks],
+        "colormap": h.colormap.name or None,
+        "colormap_distance": round(float(h.colormap.match_distance), 2) if h.colormap.name else None,
+        "label": h.axes.colorbar_label,
+    }
     return {
         "rows": h.rows,
         "cols": h.cols,

@@ -94,6 +94,36 @@ def count_cells(profile: np.ndarray, length: int) -> tuple[int, np.ndarray]:
     return best_n, edges
 
 
+def irregular_edges(profile: np.ndarray, length: int, edges: np.ndarray) -> np.ndarray | None:
+    """Cells of unequal size (a time axis, a pcolormesh with uneven edges): when
+    clear edges stand where the even comb has no boundary, the boundaries are the
+    edges themselves. Returns the edges (relative to the box start) or None."""
+    if len(profile) < 8:
+        return None
+    noise = float(np.quantile(profile, 0.2))
+    tol = max(2.0, _tolerance(length / max(len(edges) - 1, 1)))
+    inner = edges[1:-1]
+    comb_ev = _evidence(profile, inner, int(tol))[0] if len(inner) else np.array([float(profile.max())])
+    # an unexplained edge must be as clear as the comb's own (JPEG block seams are not)
+    thr = max(3.0, 4.0 * noise, 0.25 * float(profile.max()), 0.5 * float(np.median(comb_ev)))
+    left = np.concatenate([[-np.inf], profile[:-1]])
+    right = np.concatenate([profile[1:], [-np.inf]])
+    peaks = np.flatnonzero((profile > thr) & (profile >= left) & (profile > right)) + 1.0
+    peaks = peaks[(peaks > 2) & (peaks < length - 2)]
+    if len(peaks) < 2:
+        return None
+    unexplained = np.array([np.min(np.abs(edges - p)) > tol for p in peaks])
+    if unexplained.sum() < 2 or unexplained.mean() < 0.3:
+        return None
+    # peaks closer than 3 px are one edge drawn over two pixel lines
+    keep = [peaks[0]]
+    for p in peaks[1:]:
+        if p - keep[-1] >= 3:
+            keep.append(p)
+    pos = _subpixel(profile, np.asarray(keep))
+    return np.concatenate([[0.0], pos, [float(length)]])
+
+
 def _subpixel(profile: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """Refine integer boundary coordinates with the neighbouring edge strengths."""
     j = pos.astype(np.int64) - 1
@@ -112,13 +142,58 @@ def _subpixel(profile: np.ndarray, pos: np.ndarray) -> np.ndarray:
 MEDIAN_PASS_MIN_CELL = 10
 
 
-def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None) -> Grid:
-    """Rows and columns of the plot area ``box``."""
+def count_from_ticks(marks, length: float) -> int | None:
+    """Cells along an axis from its tick marks (relative to the plot's start), when
+    they sit at cell centres: the first mark half a cell in, the marks a whole
+    number of cells apart and evenly spaced. None when they do not."""
+    m = np.sort(np.asarray(marks, np.float64))
+    if len(m) < 2:
+        return None
+    d = np.diff(m)
+    if d.min() <= 0 or d.std() > 0.05 * d.mean() + 0.5:
+        return None
+    cell = 2.0 * m[0]
+    if cell < 2.0:
+        return None
+    n = int(round(length / cell))
+    k = d.mean() / cell
+    if n < 2 or abs(k - round(k)) > 0.1 or abs(n * cell - length) > 0.5 * cell:
+        return None
+    # the last mark must also sit half a cell from the far end (or a whole number of steps from it)
+    rest = (length - m[-1]) / cell - 0.5
+    if abs(rest - round(rest)) > 0.15:
+        return None
+    return n
+
+
+def _take_tick_count(n_edges: int, n_ticks: int | None) -> bool:
+    """Tick marks win when they show a finer grid that the colour edges are part of:
+    neighbouring cells of the same colour (a discrete colormap, a flat region) leave
+    no edge, so colour alone counts too few."""
+    return n_ticks is not None and n_ticks > n_edges and n_ticks % n_edges == 0
+
+
+def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
+              col_marks=(), row_marks=()) -> Grid:
+    """Rows and columns of the plot area ``box``; ``col_marks``/``row_marks`` are the
+    axis tick marks (image pixel coordinates), used when colour edges count too few."""
     sub = lab[box.y0:box.y1, box.x0:box.x1]
-    n_cols, cx = count_cells(edge_profile(sub, 1), box.width)
-    n_rows, ry = count_cells(edge_profile(sub, 0), box.height)
+    pc, pr = edge_profile(sub, 1), edge_profile(sub, 0)
+    n_cols, cx = count_cells(pc, box.width)
+    n_rows, ry = count_cells(pr, box.height)
+    nt = count_from_ticks(np.asarray(col_marks, np.float64) - box.x0, box.width)
+    if _take_tick_count(n_cols, nt):
+        n_cols, cx = nt, np.linspace(0.0, box.width, nt + 1)
+    nt = count_from_ticks(np.asarray(row_marks, np.float64) - box.y0, box.height)
+    if _take_tick_count(n_rows, nt):
+        n_rows, ry = nt, np.linspace(0.0, box.height, nt + 1)
+    regular = True
+    if (e := irregular_edges(pc, box.width, cx)) is not None:
+        n_cols, cx, regular = len(e) - 1, e, False
+    if (e := irregular_edges(pr, box.height, ry)) is not None:
+        n_rows, ry, regular = len(e) - 1, e, False
     cell = min(box.width / n_cols, box.height / n_rows)
-    if rgb is not None and cell >= MEDIAN_PASS_MIN_CELL:
+    if rgb is not None and cell >= MEDIAN_PASS_MIN_CELL and regular:
         k = int(min(cell / 2, 15)) | 1
         smooth = cv2.medianBlur(np.ascontiguousarray(rgb[box.y0:box.y1, box.x0:box.x1]), k)
         sl = rgb_to_lab(smooth)
@@ -134,7 +209,7 @@ def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None) -> Grid:
         n2, ry2 = count_cells(p2, box.height)
         if _text_made_extra(p2, box.height, n_rows, n2):
             n_rows, ry = n2, ry2
-    return Grid(frozen_array(ry + box.y0), frozen_array(cx + box.x0))
+    return Grid(frozen_array(ry + box.y0), frozen_array(cx + box.x0), regular)
 
 
 def _text_made_extra(profile: np.ndarray, length: int, n1: int, n2: int) -> bool:

@@ -56,6 +56,19 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float):
     return int(inl.sum()), rms, float(slope), float(icpt), mask
 
 
+#: A bar end within this many pixels of a multiple of the tick step is taken to
+#: be that value: plotting libraries end bars on round values, and the bar's
+#: last pixel is uncertain by about one (anti-aliasing, outline).
+TICK_SNAP_PX = 1.5
+
+
+def _snap_to_tick(v: float, step: float, tol: float) -> float:
+    if not (math.isfinite(step) and step > 0):
+        return v
+    r = round(v / step) * step
+    return float(f"{r:.12g}") if abs(r - v) <= tol else v
+
+
 def nice_round(v: float, step: float, span: float) -> float:
     """Snap v to a multiple of step/20 when that moves it by < 0.4% of span."""
     if not (math.isfinite(step) and step > 0):
@@ -100,6 +113,8 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") ->
     if chosen == "linear":
         inl_vals = np.sort(vals[mask])
         step = float(np.median(np.diff(inl_vals))) if len(inl_vals) > 1 else abs(vmax - vmin)
+        px_value = abs(slope) * TICK_SNAP_PX  # what TICK_SNAP_PX pixels are worth in value
+        vmin, vmax = (_snap_to_tick(v, step, px_value) for v in (vmin, vmax))
         vmin, vmax = nice_round(vmin, step, vmax - vmin), nice_round(vmax, step, vmax - vmin)
     else:
         lmin, lmax = math.log10(vmin), math.log10(vmax)

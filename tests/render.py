@@ -36,6 +36,8 @@ class FigureSpec:
     x_rot: int = 0  # rotation of the x tick labels
     label_every: int = 1  # label only every k-th row and column
     row_heights: tuple = ()  # unequal rows (pcolormesh only): relative heights
+    extend: str = "neither"  # colorbar extend arrows: neither | min | max | both
+    markers: int = 0  # draw an "x" marker on this many cells
     kwargs: dict = field(default_factory=dict, hash=False)
 
 
@@ -49,6 +51,51 @@ def values_for(spec: FigureSpec) -> np.ndarray:
         lo, hi = np.log10(spec.vmin), np.log10(spec.vmax)
         return 10 ** (lo + u * (hi - lo))
     return spec.vmin + u * (spec.vmax - spec.vmin)
+
+
+#: A colormap no catalog holds (for the fallback to the bar's own colours).
+CUSTOM_COLOURS = ("#1b2a49", "#3d5a80", "#e07a5f", "#f2cc8f")
+
+
+def _cmap(name: str):
+    import matplotlib
+    from matplotlib.colors import LinearSegmentedColormap
+
+    if name == "custom":
+        return LinearSegmentedColormap.from_list("custom", CUSTOM_COLOURS)
+    return matplotlib.colormaps[name]
+
+
+def render_panels(specs: list[FigureSpec], *, shared_colorbar: bool = False, dpi: int = 100) -> tuple[bytes, list]:
+    """Several heatmaps side by side (imshow), each with its colorbar or one shared bar."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn  # noqa: F401
+    from matplotlib import colors as mcolors
+
+    fig, axes = plt.subplots(1, len(specs), figsize=(4.2 * len(specs) + 1, 3.6), dpi=dpi)
+    truths = []
+    im = None
+    for ax, spec in zip(axes, specs):
+        values = values_for(spec)
+        norm = mcolors.Normalize(spec.vmin, spec.vmax)
+        im = ax.imshow(values, cmap=_cmap(spec.cmap), norm=norm, aspect="auto", interpolation="nearest")
+        ax.set_xticks(np.arange(spec.cols), labels=[str(i) for i in range(spec.cols)])
+        ax.set_yticks(np.arange(spec.rows), labels=[str(i) for i in range(spec.rows)])
+        ax.set_title(spec.title or spec.name)
+        if not shared_colorbar:
+            fig.colorbar(im, ax=ax)
+        truths.append({"values": values, "vmin": spec.vmin, "vmax": spec.vmax})
+    if shared_colorbar:
+        fig.colorbar(im, ax=list(axes))
+    else:
+        fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue(), truths
 
 
 def render(spec: FigureSpec) -> tuple[bytes, dict]:
@@ -74,7 +121,7 @@ def _render(spec: FigureSpec, plt, mcolors) -> tuple[bytes, dict]:
     rows = list(spec.row_labels) or [str(i) for i in range(spec.rows)]
     cols = list(spec.col_labels) or [str(i) for i in range(spec.cols)]
     norm = (mcolors.LogNorm(spec.vmin, spec.vmax) if spec.log else mcolors.Normalize(spec.vmin, spec.vmax))
-    cmap = plt.get_cmap(spec.cmap)
+    cmap = _cmap(spec.cmap)
     bounds = None
     if spec.levels:
         bounds = np.linspace(spec.vmin, spec.vmax, spec.levels + 1)
@@ -94,7 +141,7 @@ def _render(spec: FigureSpec, plt, mcolors) -> tuple[bytes, dict]:
         special = spec.log or spec.levels
         sns.heatmap(df, ax=ax, cmap=cmap, norm=norm if special else None,
                     vmin=None if special else spec.vmin, vmax=None if special else spec.vmax,
-                    annot=spec.annot, fmt=".2g", linewidths=spec.gridline, linecolor="white",
+                    annot=spec.annot, fmt=".2g", linewidths=spec.gridline, linecolor=spec.kwargs.get("linecolor", "white"),
                     cbar=not spec.no_colorbar, cbar_kws={"location": spec.cbar})
         if spec.x_rot:
             ax.tick_params(axis="x", labelrotation=spec.x_rot)
@@ -120,7 +167,12 @@ def _render(spec: FigureSpec, plt, mcolors) -> tuple[bytes, dict]:
                       rotation_mode="anchor" if spec.x_rot and spec.x_rot % 90 else "default")
         ax.set_yticks(y_centres + offs, labels=shown_rows)
         if not spec.no_colorbar:
-            fig.colorbar(im, ax=ax, location=spec.cbar)
+            fig.colorbar(im, ax=ax, location=spec.cbar, extend=spec.extend)
+        if spec.markers:
+            rng = np.random.default_rng(spec.seed + 2)
+            for k in rng.choice(values.size, spec.markers, replace=False):
+                r, c = divmod(int(k), spec.cols)
+                ax.plot(c + offs, r + offs, marker="x", color="black", markersize=5)
         if spec.annot:
             for (r, c), v in np.ndenumerate(values):
                 if not mask[r, c]:

@@ -1,0 +1,180 @@
+"""Figures in the wild (issue 3): one round trip per kind of figure, each failing if that kind breaks.
+
+Every figure is rendered here (matplotlib / seaborn, style sheets, re-encoding,
+resampling) with known values; the digitized table is compared cell by cell.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitize import DigitizeConfig, digitize
+from digitize.errors import NoColorbarError
+from digitize.export import to_dict
+from render import FigureSpec, render, render_panels
+
+WORDS = ("alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu")
+
+
+def _err(h, truth, spec):
+    t = truth["values"]
+    known = np.isfinite(t)
+    if spec.log:
+        got, want, span = np.log10(h.table.values[known]), np.log10(t[known]), np.log10(spec.vmax / spec.vmin)
+    else:
+        got, want, span = h.table.values[known], t[known], spec.vmax - spec.vmin
+    return np.abs(got - want) / span
+
+
+def _check(spec, rendered, *, mean_tol=0.01, worst_tol=0.05):
+    data, truth, result = rendered.get(spec)
+    assert not isinstance(result, Exception), f"{spec.name}: {result}"
+    h = result.heatmaps[0]
+    assert (h.rows, h.cols) == (spec.rows, spec.cols), f"{spec.name}: shape {(h.rows, h.cols)}"
+    err = _err(h, truth, spec)
+    assert float(err.mean()) <= mean_tol, f"{spec.name}: mean error {err.mean():.4f} of the range"
+    assert float(err.max()) <= worst_tol, f"{spec.name}: worst cell {err.max():.4f} of the range"
+    return h, truth
+
+
+KINDS = [
+    # degraded images
+    FigureSpec("jpeg-q60", cmap="viridis", jpeg=60, rows=7, cols=9),
+    FigureSpec("downscaled-half", lib="seaborn", cmap="rocket", rows=8, cols=10, downscale=0.5),
+    FigureSpec("many-narrow-columns", cmap="magma", rows=12, cols=110, dpi=100),
+    # drawn over the cells
+    FigureSpec("markers-on-cells", lib="pcolormesh", cmap="viridis", rows=6, cols=8, markers=4),
+    FigureSpec("black-gridlines", lib="seaborn", cmap="mako", rows=6, cols=8, gridline=2.0,
+               kwargs={"linecolor": "black"}),
+    # colorbars
+    FigureSpec("extend-both", cmap="plasma", rows=6, cols=8, extend="both"),
+    FigureSpec("log-scale", cmap="viridis", rows=6, cols=8, vmin=1e-3, vmax=10.0, log=True),
+    FigureSpec("rainbow-jet-jpeg", cmap="jet", rows=6, cols=7, vmin=-5, vmax=5, jpeg=80),
+    # style sheets and themes
+    FigureSpec("style-ggplot", cmap="viridis", rows=6, cols=8, style="ggplot"),
+    FigureSpec("style-bmh", cmap="coolwarm", rows=6, cols=8, vmin=-1, style="bmh"),
+    FigureSpec("style-dark-background", cmap="inferno", rows=6, cols=8, style="dark_background"),
+    # axes
+    FigureSpec("unequal-rows", lib="pcolormesh", cmap="viridis", rows=5, cols=8,
+               row_heights=(1, 2, 1, 3, 1.5)),
+]
+
+
+@pytest.mark.parametrize("spec", KINDS, ids=[k.name for k in KINDS])
+def test_kind_round_trip(spec, rendered):
+    _check(spec, rendered)
+
+
+def test_catalog_names_the_colormap_and_its_direction(rendered):
+    for cmap in ("viridis", "magma_r", "rocket"):
+        spec = FigureSpec(f"catalog-{cmap}", cmap=cmap, rows=5, cols=6)
+        h, _ = _check(spec, rendered, mean_tol=0.004)
+        assert h.colormap.name == cmap
+
+
+def test_catalog_reaches_the_8_bit_limit_on_a_clean_figure(rendered):
+    # an exact table: each colour stands for 1/256 of the range, mean error ~1/1024
+    spec = FigureSpec("catalog-precision", cmap="viridis", rows=10, cols=12)
+    h, truth = _check(spec, rendered)
+    assert float(_err(h, truth, spec).mean()) < 0.0015
+
+
+def test_unknown_colormap_falls_back_to_the_bars_own_colours(rendered):
+    spec = FigureSpec("custom-colormap", cmap="custom", rows=6, cols=8)
+    h, _ = _check(spec, rendered)
+    assert h.colormap.name == ""
+
+
+def test_discrete_bar_gives_the_level_of_each_colour(rendered):
+    spec = FigureSpec("discrete-6", cmap="viridis", rows=6, cols=8, levels=6)
+    data, truth, result = rendered.get(spec)
+    assert not isinstance(result, Exception), result
+    h = result.heatmaps[0]
+    assert len(h.scale.discrete_levels) == 6
+    bounds = truth["bounds"]
+    mids = (bounds[:-1] + bounds[1:]) / 2
+    np.testing.assert_allclose(sorted(h.scale.discrete_levels), mids, atol=0.01 * (spec.vmax - spec.vmin))
+    want = mids[np.clip(np.searchsorted(bounds, truth["values"], side="right") - 1, 0, 5)]
+    assert len(np.unique(h.table.values)) <= 6  # every cell takes one of the levels
+    assert np.mean(np.abs(h.table.values - want) < 0.005 * (spec.vmax - spec.vmin)) >= 0.95
+    doc = to_dict(result)
+    assert doc["heatmaps"][0]["colorbar"]["discrete"] is True
+    assert any("discrete" in w for w in h.warnings)
+
+
+def test_no_colorbar_known_colormap_gives_unit_scale_with_warning(rendered):
+    spec = FigureSpec("no-colorbar", cmap="viridis", rows=6, cols=8, no_colorbar=True)
+    data, truth, result = rendered.get(spec)
+    assert not isinstance(result, Exception), result
+    h = result.heatmaps[0]
+    assert h.colormap.name == "viridis"
+    unit = (truth["values"] - spec.vmin) / (spec.vmax - spec.vmin)
+    assert float(np.abs(h.table.values - unit).mean()) < 0.01
+    assert h.scale.source == "unknown"
+    assert any("scale is unknown" in w and "--vmin" in w for w in h.warnings)
+    # the reader's --vmin/--vmax put it in data units
+    scaled = digitize(data, config=DigitizeConfig(vmin=100.0, vmax=200.0)).heatmaps[0]
+    assert float(np.abs(scaled.table.values - (100 + 100 * unit)).mean()) < 1.0
+
+
+def test_no_colorbar_and_no_known_colormap_is_refused(rendered):
+    spec = FigureSpec("no-colorbar-custom", cmap="custom", rows=6, cols=8, no_colorbar=True)
+    _, _, result = rendered.get(spec)
+    assert isinstance(result, NoColorbarError)
+
+
+def test_labels_on_every_other_tick_leave_the_rest_empty(rendered):
+    spec = FigureSpec("label-every-2", lib="seaborn", cmap="viridis", rows=8, cols=10, label_every=2,
+                      row_labels=tuple(f"{10 * (i + 1)}k" for i in range(8)))
+    h, truth = _check(spec, rendered)
+    assert list(h.axes.row_labels) == truth["row_labels"]
+    assert list(h.axes.col_labels) == truth["col_labels"]
+
+
+def test_rotated_45_degree_word_labels(rendered):
+    spec = FigureSpec("x-rot-45", cmap="viridis", rows=5, cols=9, x_rot=45, col_labels=WORDS[:9])
+    h, truth = _check(spec, rendered)
+    assert list(h.axes.col_labels) == truth["col_labels"]
+
+
+def test_no_tick_labels_gives_empty_lists(rendered):
+    spec = FigureSpec("no-ticks", cmap="viridis", rows=5, cols=6, row_labels=("",) * 5, col_labels=("",) * 6,
+                      xlabel="", ylabel="")
+    h, _ = _check(spec, rendered)
+    assert h.axes.row_labels == () and h.axes.col_labels == ()
+
+
+def test_blank_cells_on_a_dark_theme_are_null(rendered):
+    spec = FigureSpec("dark-nan", cmap="viridis", rows=6, cols=6, nan_cells=3, style="dark_background")
+    h, truth = _check(spec, rendered)
+    assert np.array_equal(np.isnan(h.table.values), np.isnan(truth["values"]))
+
+
+@pytest.fixture(scope="module")
+def panels():
+    specs = [FigureSpec("left", cmap="viridis", rows=5, cols=6, vmax=1.0, seed=1),
+             FigureSpec("right", cmap="magma", rows=4, cols=7, vmin=-2.0, vmax=2.0, seed=2)]
+    data, truths = render_panels(specs)
+    return specs, truths, digitize(data)
+
+
+def test_two_panels_each_with_its_colorbar_in_reading_order(panels):
+    specs, truths, result = panels
+    assert len(result.heatmaps) == 2
+    for h, spec, truth in zip(result.heatmaps, specs, truths):
+        assert (h.rows, h.cols) == (spec.rows, spec.cols)
+        assert abs(h.scale.vmin - spec.vmin) < 0.01 * (spec.vmax - spec.vmin)
+        err = np.abs(h.table.values - truth["values"]) / (spec.vmax - spec.vmin)
+        assert float(err.mean()) < 0.01
+    assert result.heatmaps[0].plot_box.x0 < result.heatmaps[1].plot_box.x0
+
+
+def test_two_panels_sharing_one_colorbar():
+    specs = [FigureSpec("a", cmap="viridis", rows=5, cols=6, seed=3),
+             FigureSpec("b", cmap="viridis", rows=5, cols=6, seed=4)]
+    data, truths = render_panels(specs, shared_colorbar=True)
+    result = digitize(data)
+    assert len(result.heatmaps) == 2
+    for h, truth in zip(result.heatmaps, truths):
+        assert h.colorbar is not None and h.colorbar == result.heatmaps[0].colorbar
+        assert float(np.abs(h.table.values - truth["values"]).mean()) < 0.01
