@@ -99,7 +99,8 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
 
     Parameters
     ----------
-    src : path, raw image bytes, or an (H, W, 3) uint8 RGB array
+    src : path (an image, or a PDF: every page is searched), raw image bytes, or an
+        (H, W, 3) uint8 RGB array
     config : DigitizeConfig, optional
     recognizer : OCR engine; defaults to the bundled PP-OCR model (loaded once)
     progress : called with the name of each stage as it starts
@@ -107,6 +108,11 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
     Returns a ``Digitization``; raises a ``DigitizeError`` subclass when the image
     cannot be read or holds no heatmap that can be measured.
     """
+    if isinstance(src, (str, os.PathLike)) and str(src) != "-" and str(src).lower().endswith(".pdf"):
+        from .pdf import digitize_pdf, is_pdf
+
+        if is_pdf(src):
+            return digitize_pdf(src, config=config, recognizer=recognizer, progress=progress)
     cfg = config or DigitizeConfig()
     timings: dict[str, float] = {}
     say = progress or (lambda _s: None)

@@ -1,11 +1,12 @@
-"""``digitize batch INPUT... -o OUTDIR``: many figures, all cores, never losing work.
+"""``digitize batch INPUT... -o OUTDIR``: many figures, all cores or a cluster, never losing work.
 
-Inputs are image files, folders (recursive) and glob patterns. Each figure gets
-OUTDIR/<name>/ with result.json, table.csv and overlay.png, written atomically;
-summary.csv and summary.jsonl list every input with its status. A figure whose
-result.json exists is skipped on a re-run unless --force. Workers are
-processes; each loads the OCR model once.
-PDF inputs and the Dask executor are not implemented yet.
+Inputs are image files, PDFs, folders (recursive) and glob patterns. The work is
+cut into jobs (one per image, one per PDF page). A job is computed by a worker
+(a local process, or a Dask worker) that returns its outputs as bytes; only this
+process writes, each file atomically, into OUTDIR/<name>/ (PDF pages into
+OUTDIR/<name>/page-NNN/): result.json, table.csv and overlay(s). summary.csv and
+summary.jsonl list every heatmap and every failure. A job whose result.json
+exists is skipped on a re-run unless --force. Workers load the OCR model once.
 """
 from __future__ import annotations
 
@@ -16,29 +17,50 @@ import io
 import json
 import os
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 
 from .errors import DigitizeError, ExitCode
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
-SUMMARY_FIELDS = ["source", "page", "heatmap", "rows", "cols", "scale", "vmin", "vmax", "colormap",
+PDF_EXT = {".pdf"}
+SUMMARY_FIELDS = ["source", "page", "heatmap", "position", "rows", "cols", "scale", "vmin", "vmax", "colormap",
                   "worst_residual", "confidence", "status", "error", "output"]
 
 batch_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
 
+@dataclass(frozen=True)
+class Job:
+    """One unit of work: an image, or one page (0-based) of a PDF."""
+
+    path: str
+    page: int | None = None
+
+
+@dataclass
+class JobResult:
+    """What a worker sends back: summary rows and the files to write (name -> bytes)."""
+
+    job: Job
+    rows: list[dict]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
 def expand_inputs(inputs: list[str]) -> list[Path]:
-    """Files, folders (recursively) and glob patterns -> sorted unique image paths.
+    """Files, folders (recursively) and glob patterns -> sorted unique paths.
     Paths are taken literally; only arguments containing * ? [ are globbed."""
     out: list[Path] = []
     for arg in inputs:
         p = Path(arg)
         if p.is_dir():
-            out += [q for q in sorted(p.rglob("*")) if q.is_file() and q.suffix.lower() in IMAGE_EXT]
+            out += [q for q in sorted(p.rglob("*"))
+                    if q.is_file() and q.suffix.lower() in IMAGE_EXT | PDF_EXT]
         elif p.exists():
             out.append(p)
         elif any(c in arg for c in "*?["):
@@ -54,61 +76,154 @@ def expand_inputs(inputs: list[str]) -> list[Path]:
     return uniq
 
 
-def output_dir_for(src: Path, outdir: Path) -> Path:
-    """A folder name inside outdir that is unique per input path (never outside outdir)."""
+def make_jobs(paths: list[Path]) -> list[Job]:
+    """One job per image; one per page of a PDF (a PDF that cannot be opened is one
+    job, which then fails with the reason)."""
+    from .pdf import is_pdf, page_count
+
+    jobs = []
+    for p in paths:
+        if p.suffix.lower() in PDF_EXT or is_pdf(p):
+            try:
+                n = page_count(p)
+            except DigitizeError:
+                n = 0
+            jobs += [Job(str(p), i) for i in range(n)] if n else [Job(str(p), 0)]
+        else:
+            jobs.append(Job(str(p)))
+    return jobs
+
+
+def output_dir_for(src: Path, outdir: Path, page: int | None = None) -> Path:
+    """A folder inside outdir unique per input path (and page); never outside outdir."""
     tag = hashlib.sha1(str(src.resolve() if src.exists() else src).encode()).hexdigest()[:8]
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in src.stem)[:60] or "figure"
-    return outdir / f"{safe}-{tag}"
+    folder = outdir / f"{safe}-{tag}"
+    return folder / f"page-{page + 1:03d}" if page is not None else folder
 
 
-def process_one(src: str, outdir: str, force: bool) -> list[dict]:
-    """Digitize one figure into its folder; returns its summary rows. Never raises."""
+def _rows_for(result, base: dict, positions=None) -> list[dict]:
+    rows = []
+    for k, h in enumerate(result.heatmaps):
+        r = dict(base)
+        r.update(heatmap=k, rows=h.rows, cols=h.cols, scale=h.scale.kind, vmin=h.scale.vmin, vmax=h.scale.vmax,
+                 colormap=h.colormap.name, worst_residual=round(float(h.table.residual.max()), 2),
+                 confidence=h.confidence, status="ok" if not h.warnings else "warning",
+                 error="; ".join(h.warnings),
+                 position=json.dumps(list(positions[k]) if positions else h.plot_box.as_list()))
+        rows.append(r)
+    return rows
+
+
+def _png(rgb) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def compute_job(job: Job) -> JobResult:
+    """Digitize one job; returns rows and output files. Never raises, never writes."""
     from . import export
-    from .api import digitize
-    from .imageio import load_image
     from .overlay import draw_overlay
 
-    srcp = Path(src)
-    folder = output_dir_for(srcp, Path(outdir))
-    done = folder / "result.json"
-    if done.exists() and not force:
-        try:
-            doc = json.loads(done.read_text())
-            return doc.get("summary_rows") or []
-        except (OSError, ValueError):
-            pass
     base = {k: "" for k in SUMMARY_FIELDS}
-    base.update(source=str(srcp), page="", output=str(folder))
+    base.update(source=job.path, page=job.page + 1 if job.page is not None else "")
     try:
-        img = load_image(srcp, max_pixels=100_000_000)
-        result = digitize(img.rgb)
-        rows = []
-        for k, h in enumerate(result.heatmaps):
-            r = dict(base)
-            r.update(heatmap=k, rows=h.rows, cols=h.cols, scale=h.scale.kind, vmin=h.scale.vmin, vmax=h.scale.vmax,
-                     colormap=h.colormap.name, worst_residual=round(float(h.table.residual.max()), 2),
-                     confidence=h.confidence, status="ok" if not h.warnings else "warning",
-                     error="; ".join(h.warnings))
-            rows.append(r)
-        doc = export.to_dict(result)
-        doc["source"] = str(srcp)
-        doc["summary_rows"] = rows
-        folder.mkdir(parents=True, exist_ok=True)
-        export.write_atomic(folder / "table.csv", export.to_csv(result))
-        from PIL import Image
-        buf = io.BytesIO()
-        Image.fromarray(draw_overlay(result, img.rgb)).save(buf, format="PNG")
-        export.write_atomic(folder / "overlay.png", buf.getvalue())
-        export.write_atomic(done, json.dumps(doc, indent=1, ensure_ascii=False))  # last: marks it done
-        return rows
+        if job.page is not None:
+            from .pdf import digitize_pdf_page, page_images
+
+            found = digitize_pdf_page(job.path, job.page)
+            if not found:
+                r = dict(base)
+                r.update(status="empty", error="no heatmap on this page")
+                return JobResult(job, [r], {"result.json": json.dumps({"source": job.path, "page": job.page + 1,
+                                                                       "heatmaps": [], "summary_rows": [r]}).encode()})
+            pictures = {p.kind + str(i): p for i, p in enumerate(page_images(job.path, job.page))}
+            rows, files, docs = [], {}, []
+            for k, (res, positions) in enumerate(found):
+                rows += [dict(r, heatmap=len(rows) + j) for j, r in enumerate(_rows_for(res, base, positions))]
+                docs.append(export.to_dict(res))
+                files[f"table-{k + 1}.csv"] = export.to_csv(res).encode()
+                img = _picture_for(res, pictures)
+                if img is not None:
+                    files[f"overlay-{k + 1}.png"] = _png(draw_overlay(res, img))
+            doc = {"source": job.path, "page": job.page + 1,
+                   "heatmaps": [h for d in docs for h in d["heatmaps"]],
+                   "warnings": [w for d in docs for w in d["warnings"]], "summary_rows": rows}
+        else:
+            from .api import digitize
+            from .imageio import load_image
+
+            img = load_image(job.path, max_pixels=100_000_000)
+            res = digitize(img.rgb)
+            rows = _rows_for(res, base)
+            doc = export.to_dict(res)
+            doc["source"] = job.path
+            doc["summary_rows"] = rows
+            files = {"table.csv": export.to_csv(res).encode(), "overlay.png": _png(draw_overlay(res, img.rgb))}
+        files["result.json"] = json.dumps(doc, indent=1, ensure_ascii=False).encode()
+        return JobResult(job, rows, files)
     except DigitizeError as exc:
         r = dict(base)
         r.update(status="failed", error=exc.one_line())
-        return [r]
+        return JobResult(job, [r])
     except Exception as exc:  # noqa: BLE001 - one bad figure must not stop the batch
         r = dict(base)
         r.update(status="failed", error=f"internal error: {type(exc).__name__}: {exc}")
-        return [r]
+        return JobResult(job, [r])
+
+
+def _picture_for(res, pictures: dict):
+    """The page picture a result was read from (same size), for its overlay."""
+    w, h = res.image_size
+    for p in pictures.values():
+        if p.rgb.shape[1] == w and p.rgb.shape[0] == h:
+            return p.rgb
+    return None
+
+
+def write_job(result: JobResult, outdir: Path) -> None:
+    """Write a job's files atomically; result.json last (it marks the job done)."""
+    from .export import write_atomic
+
+    if not result.files:
+        return
+    folder = output_dir_for(Path(result.job.path), outdir, result.job.page)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in result.files.items():
+        if name != "result.json":
+            write_atomic(folder / name, data)
+    write_atomic(folder / "result.json", result.files["result.json"])
+
+
+def done_rows(job: Job, outdir: Path) -> list[dict] | None:
+    """The rows of a job already done (its result.json exists), else None."""
+    done = output_dir_for(Path(job.path), outdir, job.page) / "result.json"
+    if not done.exists():
+        return None
+    try:
+        return json.loads(done.read_text()).get("summary_rows")
+    except (OSError, ValueError):
+        return None
+
+
+def summary_rows(jobs: list[Job], rows_by_job: dict[Job, list[dict]]) -> list[dict]:
+    """Rows in input order. Empty pages are left out, but a PDF with no heatmap on any
+    page is one failed row."""
+    out: list[dict] = []
+    by_path: dict[str, list[Job]] = {}
+    for j in jobs:
+        by_path.setdefault(j.path, []).append(j)
+    for path, pjobs in by_path.items():
+        rows = [r for j in pjobs for r in rows_by_job.get(j, [])]
+        kept = [r for r in rows if r.get("status") != "empty"]
+        if not kept and rows:
+            kept = [dict(rows[0], page="", status="failed",
+                         error=f"expected a heatmap in this PDF; found none on its {len(pjobs)} page(s)")]
+        out += kept
+    return out
 
 
 def write_summary(rows: list[dict], outdir: Path) -> None:
@@ -124,40 +239,137 @@ def write_summary(rows: list[dict], outdir: Path) -> None:
                                                    for r in rows))
 
 
+def _init_worker(threads: int) -> None:
+    """Each worker process: one OCR model, ``threads`` onnxruntime threads (1 when
+    the cores are already shared out between workers)."""
+    from .ocr import configure_default_recognizer
+
+    configure_default_recognizer(threads=threads)
+
+
+def run_local(jobs: list[Job], workers: int) -> Iterator[JobResult]:
+    if workers <= 1:
+        _init_worker(0)
+        for j in jobs:
+            yield compute_job(j)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(1,)) as pool:
+        futs = [pool.submit(compute_job, j) for j in jobs]
+        for fut in as_completed(futs):
+            yield fut.result()
+
+
+def run_dask(jobs: list[Job], scheduler: str, workers: int) -> Iterator[JobResult]:
+    """The same jobs on a Dask distributed cluster (``scheduler`` is its address, or
+    "local" for a cluster on this machine); results stream back as they finish.
+    Workers must see the input paths (a shared file system)."""
+    try:
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise DigitizeError("the dask executor needs dask.distributed; install it with "
+                            "`pip install 'heatmap-digitize[dask]'`") from exc
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        client.run(_init_worker, 1)
+        futs = client.map(compute_job, jobs, pure=False)
+        for fut in dask_completed(futs):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+class _Progress:
+    """Counts of done, failed and remaining and the rate, on stderr when it is a terminal."""
+
+    def __init__(self, total: int, show: bool):
+        self.total, self.done, self.failed = total, 0, 0
+        self.t0 = time.perf_counter()
+        self._bar = None
+        if show:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 TextColumn("{task.completed}/{task.total}"),
+                                 TextColumn("{task.fields[status]}"), TimeRemainingColumn(), transient=True)
+            self._task = self._bar.add_task("digitize", total=total, status="")
+            self._bar.start()
+
+    def update(self, failed: bool) -> None:
+        self.done += 1
+        self.failed += failed
+        if self._bar is not None:
+            rate = self.done / max(time.perf_counter() - self.t0, 1e-9)
+            self._bar.update(self._task, completed=self.done,
+                             status=f"{self.failed} failed, {self.total - self.done} remaining, {rate:.2f}/s")
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
 @batch_app.command()
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="image files, folders or glob patterns")],
+    inputs: Annotated[list[str], typer.Argument(help="image files, PDFs, folders or glob patterns")],
     outdir: Annotated[Path, typer.Option("--output", "-o", help="output folder")],
     workers: Annotated[int, typer.Option(help="processes (default: all cores)")] = 0,
     force: Annotated[bool, typer.Option(help="redo figures already done")] = False,
     quiet: Annotated[bool, typer.Option(help="no progress output")] = False,
+    jsonl: Annotated[bool, typer.Option(help="print one JSON line per finished heatmap or failure")] = False,
+    executor: Annotated[str, typer.Option(help="local (processes) or dask")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="with --executor dask: the scheduler address (tcp://host:8786), or 'local'")] = None,
 ) -> None:
     """Digitize many figures into OUTDIR, with a summary table."""
+    if executor not in ("local", "dask"):
+        typer.echo(f"digitize batch: error: --executor must be local or dask; got {executor!r}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    if executor == "dask" and not scheduler:
+        typer.echo("digitize batch: error: --executor dask needs --scheduler ADDRESS (or 'local')", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
     files = expand_inputs(inputs)
     if not files:
-        typer.echo("digitize batch: error: no input files found", err=True)
+        typer.echo("digitize batch: error: no input files found (expected images, PDFs or folders)", err=True)
         raise typer.Exit(int(ExitCode.INPUT))
     outdir.mkdir(parents=True, exist_ok=True)
+    jobs = make_jobs(files)
     n = workers or os.cpu_count() or 1
-    rows_by_src: dict[str, list[dict]] = {}
-    show = not quiet and sys.stderr.isatty()
-    failed = 0
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        futs = {pool.submit(process_one, str(f), str(outdir), force): f for f in files}
-        for k, fut in enumerate(as_completed(futs), 1):
-            rows = fut.result()
-            rows_by_src[str(futs[fut])] = rows
-            failed += any(r["status"] == "failed" for r in rows)
-            if show:
-                sys.stderr.write(f"\r{k}/{len(files)} done, {failed} failed, {len(files) - k} remaining")
-                sys.stderr.flush()
-    if show:
-        sys.stderr.write("\n")
-    rows = [r for f in files for r in rows_by_src.get(str(f), [])]
-    write_summary(rows, outdir)
-    if not quiet:
-        typer.echo(f"{len(files)} inputs, {failed} failed; summary in {outdir / 'summary.csv'}")
-    if failed == len(files):
+    rows_by_job: dict[Job, list[dict]] = {}
+    todo = []
+    for j in jobs:
+        prev = None if force else done_rows(j, outdir)
+        if prev is not None:
+            rows_by_job[j] = prev
+        else:
+            todo.append(j)
+    progress = _Progress(len(todo), show=not quiet and not jsonl and sys.stderr.isatty())
+    try:
+        results = run_dask(todo, scheduler, n) if executor == "dask" else run_local(todo, min(n, len(todo) or 1))
+        for res in results:
+            write_job(res, outdir)
+            rows_by_job[res.job] = res.rows
+            progress.update(any(r["status"] == "failed" for r in res.rows))
+            if jsonl:
+                for r in res.rows:
+                    sys.stdout.write(json.dumps({k: r.get(k, "") for k in SUMMARY_FIELDS}) + "\n")
+                sys.stdout.flush()
+    finally:
+        progress.close()
+        rows = summary_rows(jobs, rows_by_job)
+        write_summary(rows, outdir)
+    failed_inputs = {r["source"] for r in rows if r["status"] == "failed"}
+    if not quiet and not jsonl:
+        typer.echo(f"{len(files)} inputs ({len(jobs)} jobs, {len(todo)} run now), {len(failed_inputs)} failed; "
+                   f"summary in {outdir / 'summary.csv'}")
+    if len(failed_inputs) == len(files):
         raise typer.Exit(int(ExitCode.INPUT))
-    if failed:
+    if failed_inputs:
         raise typer.Exit(int(ExitCode.PARTIAL))

@@ -60,6 +60,7 @@ def heatmap_dict(h: Heatmap) -> dict:
         "x_label": h.axes.x_label,
         "y_label": h.axes.y_label,
         "title": h.axes.title,
+        "page": h.page,
         "plot_box": h.plot_box.as_list(),
         "row_edges": [round(float(e), 2) for e in h.grid.row_edges],
         "col_edges": [round(float(e), 2) for e in h.grid.col_edges],

@@ -115,13 +115,22 @@ def irregular_edges(profile: np.ndarray, length: int, edges: np.ndarray) -> np.n
     unexplained = np.array([np.min(np.abs(edges - p)) > tol for p in peaks])
     if unexplained.sum() < 2 or unexplained.mean() < 0.3:
         return None
+    # the far side of a grid line (two edges a line's width apart) is not a boundary
+    explained = peaks[~unexplained]
+    lone = [p for p in peaks[unexplained] if not len(explained) or np.min(np.abs(explained - p)) > 4]
+    if len(lone) < 2:
+        return None
     # peaks closer than 3 px are one edge drawn over two pixel lines
     keep = [peaks[0]]
     for p in peaks[1:]:
         if p - keep[-1] >= 3:
             keep.append(p)
     pos = _subpixel(profile, np.asarray(keep))
-    return np.concatenate([[0.0], pos, [float(length)]])
+    out = np.concatenate([[0.0], pos, [float(length)]])
+    sizes = np.diff(out)
+    if sizes.min() < 4 or sizes.min() < 0.35 * np.median(sizes):
+        return None  # slivers: lines or text, not cells
+    return out
 
 
 def _subpixel(profile: np.ndarray, pos: np.ndarray) -> np.ndarray:

@@ -222,6 +222,7 @@ class Heatmap:
     axes: AxisText
     analysis: dict = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    page: int | None = None  # 1-based page number when the heatmap came from a PDF
 
     @property
     def rows(self) -> int:
