@@ -123,13 +123,15 @@ def _png(rgb) -> bytes:
     return buf.getvalue()
 
 
-def compute_job(job: Job) -> JobResult:
-    """Digitize one job; returns rows and output files. Never raises, never writes."""
+def compute_job(job: Job, outdir: str = "") -> JobResult:
+    """Digitize one job; returns rows and output files. Never raises, never writes
+    (``outdir`` only names the folder in the rows)."""
     from . import export
     from .overlay import draw_overlay
 
     base = {k: "" for k in SUMMARY_FIELDS}
-    base.update(source=job.path, page=job.page + 1 if job.page is not None else "")
+    base.update(source=job.path, page=job.page + 1 if job.page is not None else "",
+                output=str(output_dir_for(Path(job.path), Path(outdir), job.page)) if outdir else "")
     try:
         if job.page is not None:
             from .pdf import digitize_pdf_page, page_images
@@ -247,19 +249,19 @@ def _init_worker(threads: int) -> None:
     configure_default_recognizer(threads=threads)
 
 
-def run_local(jobs: list[Job], workers: int) -> Iterator[JobResult]:
+def run_local(jobs: list[Job], workers: int, outdir: str) -> Iterator[JobResult]:
     if workers <= 1:
         _init_worker(0)
         for j in jobs:
-            yield compute_job(j)
+            yield compute_job(j, outdir)
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(1,)) as pool:
-        futs = [pool.submit(compute_job, j) for j in jobs]
+        futs = [pool.submit(compute_job, j, outdir) for j in jobs]
         for fut in as_completed(futs):
             yield fut.result()
 
 
-def run_dask(jobs: list[Job], scheduler: str, workers: int) -> Iterator[JobResult]:
+def run_dask(jobs: list[Job], scheduler: str, workers: int, outdir: str) -> Iterator[JobResult]:
     """The same jobs on a Dask distributed cluster (``scheduler`` is its address, or
     "local" for a cluster on this machine); results stream back as they finish.
     Workers must see the input paths (a shared file system)."""
@@ -278,7 +280,7 @@ def run_dask(jobs: list[Job], scheduler: str, workers: int) -> Iterator[JobResul
         client = Client(scheduler)
     try:
         client.run(_init_worker, 1)
-        futs = client.map(compute_job, jobs, pure=False)
+        futs = client.map(compute_job, jobs, outdir=outdir, pure=False)
         for fut in dask_completed(futs):
             yield fut.result()
     finally:
@@ -352,7 +354,8 @@ def batch(
             todo.append(j)
     progress = _Progress(len(todo), show=not quiet and not jsonl and sys.stderr.isatty())
     try:
-        results = run_dask(todo, scheduler, n) if executor == "dask" else run_local(todo, min(n, len(todo) or 1))
+        results = (run_dask(todo, scheduler, n, str(outdir)) if executor == "dask"
+                   else run_local(todo, min(n, len(todo) or 1), str(outdir)))
         for res in results:
             write_job(res, outdir)
             rows_by_job[res.job] = res.rows

@@ -232,7 +232,7 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
     mark_region = mark_region.clip(fg.shape)
     label_region = label_region.clip(fg.shape)
     vertical = region.orientation == "vertical"
-    blobs = find_blobs(text, label_region, lines=vertical)
+    blobs = find_blobs(text, label_region, lines=True)
     lo, hi = region.long_range
     # tick labels: upright blobs whose centre lies along the bar; nearest to the bar first
     cands = [bl for bl in blobs if bl.angle == 0.0 and

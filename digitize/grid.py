@@ -28,14 +28,19 @@ MIN_SUPPORT = 0.75
 EDGE_QUANTILE = 0.6
 
 
-def edge_profile(lab_box: np.ndarray, axis: int) -> np.ndarray:
+def edge_profile(lab_box: np.ndarray, axis: int, quantile: float = EDGE_QUANTILE) -> np.ndarray:
     """Edge strength between pixel lines along ``axis`` (1: between columns x and
     x+1, returned as (W-1,); 0: between rows)."""
     if axis == 1:
         d = delta_e(lab_box[:, 1:], lab_box[:, :-1])  # (H, W-1)
-        return np.quantile(np.minimum(d, 40.0), EDGE_QUANTILE, axis=0)
+        return np.quantile(np.minimum(d, 40.0), quantile, axis=0)
     d = delta_e(lab_box[1:], lab_box[:-1])  # (H-1, W)
-    return np.quantile(np.minimum(d, 40.0), EDGE_QUANTILE, axis=1)
+    return np.quantile(np.minimum(d, 40.0), quantile, axis=1)
+
+
+#: Uneven boundaries are taken only from edges that cross most lines of the
+#: plot (at least 1 - this quantile of them): printed numbers cross a third or less.
+FULL_EDGE_QUANTILE = 0.4
 
 
 def _evidence(profile: np.ndarray, at: np.ndarray, tol: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,7 +110,7 @@ def irregular_edges(profile: np.ndarray, length: int, edges: np.ndarray) -> np.n
     inner = edges[1:-1]
     comb_ev = _evidence(profile, inner, int(tol))[0] if len(inner) else np.array([float(profile.max())])
     # an unexplained edge must be as clear as the comb's own (JPEG block seams are not)
-    thr = max(3.0, 4.0 * noise, 0.25 * float(profile.max()), 0.5 * float(np.median(comb_ev)))
+    thr = max(2.5, 4.0 * noise, 0.5 * float(np.median(comb_ev)))
     left = np.concatenate([[-np.inf], profile[:-1]])
     right = np.concatenate([profile[1:], [-np.inf]])
     peaks = np.flatnonzero((profile > thr) & (profile >= left) & (profile > right)) + 1.0
@@ -151,58 +156,106 @@ def _subpixel(profile: np.ndarray, pos: np.ndarray) -> np.ndarray:
 MEDIAN_PASS_MIN_CELL = 10
 
 
-def count_from_ticks(marks, length: float) -> int | None:
+def counts_from_ticks(marks, length: float) -> list[int] | None:
     """Cells along an axis from its tick marks (relative to the plot's start), when
-    they sit at cell centres: the first mark half a cell in, the marks a whole
-    number of cells apart and evenly spaced. None when they do not."""
+    they sit at cell centres: evenly spaced, a whole number k of cells apart, the
+    first half a cell (plus whole cells) in, and a whole number of cells filling
+    the axis. Returns every count that fits (k = 1, 3, 5... all do when there is a
+    mark on each cell), fewest cells first; None when the marks are not at cell
+    centres."""
     m = np.sort(np.asarray(marks, np.float64))
     if len(m) < 2:
         return None
     d = np.diff(m)
-    if d.min() <= 0 or d.std() > 0.05 * d.mean() + 0.5:
+    step = float(d.mean())
+    if d.min() <= 0 or d.std() > 0.05 * step + 0.5:
         return None
-    cell = 2.0 * m[0]
-    if cell < 2.0:
-        return None
-    n = int(round(length / cell))
-    k = d.mean() / cell
-    if n < 2 or abs(k - round(k)) > 0.1 or abs(n * cell - length) > 0.5 * cell:
-        return None
-    # the last mark must also sit half a cell from the far end (or a whole number of steps from it)
-    rest = (length - m[-1]) / cell - 0.5
-    if abs(rest - round(rest)) > 0.15:
-        return None
-    return n
+    fits = []
+    for k in range(1, 13):
+        cell = step / k
+        if cell < 2.0:
+            break
+        n = length / cell
+        j = m[0] / cell - 0.5
+        if (abs(n - round(n)) * cell <= max(3.0, 0.2 * cell)
+                and abs(j - round(j)) * cell <= max(1.0, 0.15 * cell) and round(n) >= 2):
+            fits.append(int(round(n)))
+    return fits or None
 
 
-def _take_tick_count(n_edges: int, n_ticks: int | None) -> bool:
-    """Tick marks win when they show a finer grid that the colour edges are part of:
-    neighbouring cells of the same colour (a discrete colormap, a flat region) leave
-    no edge, so colour alone counts too few."""
-    return n_ticks is not None and n_ticks > n_edges and n_ticks % n_edges == 0
+def _choose_tick_count(fits: list[int], full_profile: np.ndarray, length: int) -> int:
+    """The fewest cells the marks allow, unless colour edges crossing the whole plot
+    stand at the extra boundaries of a finer count (marks on every k-th cell)."""
+    best = fits[0]
+    noise = float(np.quantile(full_profile, 0.2)) if len(full_profile) else 0.0
+    at = (length / best) * np.arange(1, best)
+    coarse_ev = _evidence(full_profile, at, _tolerance(length / best))[0] if len(at) else np.array([0.0])
+    thr = max(1.0, 3.0 * noise, 0.5 * float(np.median(coarse_ev)))
+    for n in fits[1:]:
+        if length / n < 3.0:
+            break
+        cell = length / n
+        k = np.arange(1, n)
+        coarse = np.isclose((k * cell / (length / best)) % 1.0, 0.0, atol=1e-6) | \
+            np.isclose((k * cell / (length / best)) % 1.0, 1.0, atol=1e-6)
+        extra = k[~coarse] * cell
+        if not len(extra):
+            continue
+        ev, _ = _evidence(full_profile, extra, _tolerance(cell))
+        if float(np.mean(ev > thr)) >= 0.5:
+            best = n
+    return best
+
+
+def count_cells_fixed(profile: np.ndarray, length: int, n: int) -> tuple[int, np.ndarray]:
+    """Edges of ``n`` even cells, refined on the colour edges where they show."""
+    cell = length / n
+    at = cell * np.arange(1, n)
+    ev, pos = _evidence(profile, at, _tolerance(cell))
+    noise = float(np.quantile(profile, 0.2)) if len(profile) else 0.0
+    good = ev > max(1.0, 3.0 * noise)
+    k = np.arange(1, n)
+    slope, icpt = cell, 0.0
+    if good.sum() >= 2:
+        s2, i2 = np.polyfit(k[good], _subpixel(profile, pos[good]), 1)
+        if abs(i2) <= 1.5 and abs(i2 + s2 * n - length) <= 1.5:
+            slope, icpt = s2, i2
+    edges = icpt + slope * np.arange(n + 1)
+    edges[0], edges[-1] = max(0.0, edges[0]), min(float(length), edges[-1])
+    return n, edges
 
 
 def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
               col_marks=(), row_marks=()) -> Grid:
     """Rows and columns of the plot area ``box``; ``col_marks``/``row_marks`` are the
-    axis tick marks (image pixel coordinates), used when colour edges count too few."""
+    axis tick marks (image pixel coordinates): when they sit at cell centres they
+    fix the count."""
     sub = lab[box.y0:box.y1, box.x0:box.x1]
     pc, pr = edge_profile(sub, 1), edge_profile(sub, 0)
     n_cols, cx = count_cells(pc, box.width)
     n_rows, ry = count_cells(pr, box.height)
-    nt = count_from_ticks(np.asarray(col_marks, np.float64) - box.x0, box.width)
-    if _take_tick_count(n_cols, nt):
-        n_cols, cx = nt, np.linspace(0.0, box.width, nt + 1)
-    nt = count_from_ticks(np.asarray(row_marks, np.float64) - box.y0, box.height)
-    if _take_tick_count(n_rows, nt):
-        n_rows, ry = nt, np.linspace(0.0, box.height, nt + 1)
+    # tick marks at cell centres fix the count: colour alone counts too few where
+    # neighbours share a colour, and too many where printed numbers add edges
     regular = True
-    if (e := irregular_edges(pc, box.width, cx)) is not None:
+    fixed = {}
+    for axis, marks, length in (("cols", col_marks, box.width), ("rows", row_marks, box.height)):
+        origin = box.x0 if axis == "cols" else box.y0
+        fits = counts_from_ticks(np.asarray(marks, np.float64) - origin, length)
+        fixed[axis] = fits is not None
+        if fits is not None:
+            full = edge_profile(sub, 1 if axis == "cols" else 0, FULL_EDGE_QUANTILE)
+            nt = _choose_tick_count(fits, full, length)
+            n, e = count_cells_fixed(pc if axis == "cols" else pr, length, nt)
+            if axis == "cols":
+                n_cols, cx = n, e
+            else:
+                n_rows, ry = n, e
+    if not fixed["cols"] and (e := irregular_edges(edge_profile(sub, 1, FULL_EDGE_QUANTILE), box.width, cx)) is not None:
         n_cols, cx, regular = len(e) - 1, e, False
-    if (e := irregular_edges(pr, box.height, ry)) is not None:
+    if not fixed["rows"] and (e := irregular_edges(edge_profile(sub, 0, FULL_EDGE_QUANTILE), box.height, ry)) is not None:
         n_rows, ry, regular = len(e) - 1, e, False
     cell = min(box.width / n_cols, box.height / n_rows)
-    if rgb is not None and cell >= MEDIAN_PASS_MIN_CELL and regular:
+    if rgb is not None and cell >= MEDIAN_PASS_MIN_CELL and regular and not all(fixed.values()):
         k = int(min(cell / 2, 15)) | 1
         smooth = cv2.medianBlur(np.ascontiguousarray(rgb[box.y0:box.y1, box.x0:box.x1]), k)
         sl = rgb_to_lab(smooth)
@@ -212,11 +265,11 @@ def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
         # edge are real cells that grid lines made stand out.
         p2 = edge_profile(sl, 1)
         n2, cx2 = count_cells(p2, box.width)
-        if _text_made_extra(p2, box.width, n_cols, n2):
+        if not fixed["cols"] and _text_made_extra(p2, box.width, n_cols, n2):
             n_cols, cx = n2, cx2
         p2 = edge_profile(sl, 0)
         n2, ry2 = count_cells(p2, box.height)
-        if _text_made_extra(p2, box.height, n_rows, n2):
+        if not fixed["rows"] and _text_made_extra(p2, box.height, n_rows, n2):
             n_rows, ry = n2, ry2
     return Grid(frozen_array(ry + box.y0), frozen_array(cx + box.x0), regular)
 

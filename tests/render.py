@@ -205,3 +205,45 @@ def _render(spec: FigureSpec, plt, mcolors) -> tuple[bytes, dict]:
     truth = {"values": np.where(mask, np.nan, values), "vmin": spec.vmin, "vmax": spec.vmax,
              "row_labels": shown_rows, "col_labels": shown_cols, "log": spec.log, "bounds": bounds}
     return data, truth
+
+
+def render_pdf(path) -> list[dict]:
+    """A 3-page PDF: a heatmap drawn as vectors among text, a heatmap embedded as a
+    raster image, and a page of text only. Returns the truth of each heatmap."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+    from PIL import Image
+
+    vec = FigureSpec("vector", lib="pcolormesh", cmap="viridis", rows=5, cols=6)
+    v = values_for(vec)
+    emb = FigureSpec("embedded", cmap="magma", rows=4, cols=7, vmin=-2.0, vmax=2.0, seed=5)
+    data, emb_truth = render(emb)
+    with PdfPages(path) as pdf:
+        fig = plt.figure(figsize=(8.5, 11))
+        fig.text(0.1, 0.95, "3. Results", fontsize=14)
+        for k in range(8):
+            fig.text(0.1, 0.9 - 0.02 * k, "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 2, fontsize=8)
+        ax = fig.add_axes([0.15, 0.35, 0.55, 0.3])
+        m = ax.pcolormesh(v, cmap="viridis", vmin=0, vmax=1)
+        ax.set_ylim(vec.rows, 0)
+        ax.set_xticks(np.arange(vec.cols) + 0.5, labels=[str(i) for i in range(vec.cols)])
+        ax.set_yticks(np.arange(vec.rows) + 0.5, labels=[str(i) for i in range(vec.rows)])
+        fig.colorbar(m, ax=ax)
+        pdf.savefig(fig)
+        plt.close(fig)
+        fig = plt.figure(figsize=(8.5, 11))
+        fig.text(0.1, 0.95, "Figure 2 (a raster image)", fontsize=12)
+        ax = fig.add_axes([0.1, 0.4, 0.8, 0.5])
+        ax.imshow(np.asarray(Image.open(io.BytesIO(data)).convert("RGB")), interpolation="nearest")
+        ax.axis("off")
+        pdf.savefig(fig, dpi=100)
+        plt.close(fig)
+        fig = plt.figure(figsize=(8.5, 11))
+        fig.text(0.1, 0.5, "References", fontsize=12)
+        pdf.savefig(fig)
+        plt.close(fig)
+    return [{"page": 1, "values": v, "vmin": 0.0, "vmax": 1.0},
+            {"page": 2, "values": emb_truth["values"], "vmin": -2.0, "vmax": 2.0}]
