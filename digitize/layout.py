@@ -160,6 +160,69 @@ def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str) -> bool:
     return float(np.median(spread)) < 4.0 and span > 8.0
 
 
+def _smooth_gradient(lab: np.ndarray, box: Box, orientation: str) -> bool:
+    """A colorbar's colour changes a little at every pixel; a row of cells changes
+    in a few big steps. True when the largest tenth of the steps along the long
+    axis carry less than 60% of the total change."""
+    prof, spread = bar_profile(lab, box, orientation)
+    if len(prof) < 16 or float(np.median(spread)) >= 4.0:
+        return False
+    steps = np.sort(delta_e(prof[1:], prof[:-1]))[::-1]
+    total = float(steps.sum())
+    top = float(steps[:max(1, len(steps) // 10)].sum())
+    return total > 8.0 and top < 0.6 * total
+
+
+def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.ndarray):
+    """A colorbar drawn a few pixels from the plot can be bridged to it into one block.
+    Look for a thin smooth-gradient strip along one side, cut off by a line of
+    background: returns (plot box, (bar box, orientation)) or None."""
+    # a gap line: almost nothing clearly off the background (JPEG noise is faint)
+    sub = delta_e(lab[box.y0:box.y1, box.x0:box.x1], bg_lab) > 12.0
+    rows_bg = sub.mean(axis=1) < 0.1
+    cols_bg = sub.mean(axis=0) < 0.1
+    for side in ("top", "bottom", "left", "right"):
+        line_bg = rows_bg if side in ("top", "bottom") else cols_bg
+        n = len(line_bg)
+        order = np.arange(n) if side in ("top", "left") else np.arange(n)[::-1]
+        seq = line_bg[order]
+        content = np.flatnonzero(~seq)
+        if not len(content):
+            continue
+        a0 = int(content[0])  # the strip's first line (from this side)
+        after = np.flatnonzero(seq[a0:]) + a0
+        if not len(after) or after[0] > 0.3 * n:
+            continue
+        g0 = int(after[0])  # first gap line
+        back = np.flatnonzero(~seq[g0:]) + g0
+        if not len(back):
+            continue
+        g1 = int(back[0])  # first line of the plot past the gap
+        if g1 - g0 < 3:
+            continue  # a grid line between cells, not the gap beside a bar
+        lines = sorted(order[[a0, g0 - 1]]), sorted(order[[g1, n - 1]])
+        strip = (int(lines[0][0]), int(lines[0][1]) + 1)
+        rest = (int(lines[1][0]), int(lines[1][1]) + 1)
+        if strip[1] - strip[0] < 3:
+            continue
+        if side in ("top", "bottom"):
+            bar = Box(box.x0, box.y0 + strip[0], box.x1, box.y0 + strip[1])
+            plot = Box(box.x0, box.y0 + rest[0], box.x1, box.y0 + rest[1])
+        else:
+            bar = Box(box.x0 + strip[0], box.y0, box.x0 + strip[1], box.y1)
+            plot = Box(box.x0 + rest[0], box.y0, box.x0 + rest[1], box.y1)
+        mask = np.zeros(fg.shape, bool)
+        mask[bar.y0:bar.y1, bar.x0:bar.x1] = fg[bar.y0:bar.y1, bar.x0:bar.x1]
+        bar = _trim_box(mask, bar, 0.5)
+        orientation = "vertical" if bar.height >= bar.width else "horizontal"
+        if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
+            continue
+        bar = strip_frame(lab, _trim_bar_ends(mask, bar, orientation))
+        if _smooth_gradient(lab, bar, orientation):
+            return plot, (bar, orientation)
+    return None
+
+
 def _trim_bar_ends(mask: np.ndarray, box: Box, orientation: str) -> Box:
     """Cut extend triangles: keep the run where the bar fills >= 90% of its width."""
     sub = mask[box.y0:box.y1, box.x0:box.x1]
@@ -340,6 +403,12 @@ def find_layout(rgb: np.ndarray, lab: np.ndarray | None = None) -> Layout:
                 bar_boxes.append((cbox, orientation))
                 continue
         plots.append(strip_frame(lab, box))
+    if not bar_boxes:  # no bar on its own: one may be bridged to a plot
+        for i, box in enumerate(plots):
+            split = _split_attached_bar(lab, fg, box, bg_lab)
+            if split is not None:
+                plots[i], bar = split
+                bar_boxes.append(bar)
     bars = [ColorbarRegion(strip_frame(lab, _cut_fringe(lab, _extend_faint_ends(lab, fg, b, o, bg_lab, plots),
                                                         o, bg_lab)), o)
             for b, o in bar_boxes]

@@ -61,6 +61,9 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float):
 #: last pixel is uncertain by about one (anti-aliasing, outline).
 TICK_SNAP_PX = 1.5
 
+#: An agreeing tick at most this far outside the bar's found extent moves the end.
+TICK_OUTSIDE_PX = 3.0
+
 
 def _snap_to_tick(v: float, step: float, tol: float) -> float:
     if not (math.isfinite(step) and step > 0):
@@ -107,6 +110,13 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") ->
     n_in, rms, slope, icpt, mask = fits[chosen]
     if n_in < 2:
         raise ScaleError("fewer than two colorbar labels agree on a scale")
+    # a tick is never drawn past the bar's end: an agreeing tick just outside the
+    # found extent means the bar's last pixel or two were lost (outline, JPEG)
+    inl_px = px[mask]
+    if inl_px.min() < lo and lo - inl_px.min() <= TICK_OUTSIDE_PX:
+        lo = float(inl_px.min())
+    if inl_px.max() > hi and inl_px.max() - hi <= TICK_OUTSIDE_PX:
+        hi = float(inl_px.max())
     t_lo, t_hi = icpt + slope * lo, icpt + slope * hi
     v_lo, v_hi = (10 ** t_lo, 10 ** t_hi) if chosen == "log" else (t_lo, t_hi)
     vmin, vmax = min(v_lo, v_hi), max(v_lo, v_hi)
