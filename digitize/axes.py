@@ -95,6 +95,44 @@ def _shared_angle(band: list[Blob]) -> list[Blob]:
             for b in band]
 
 
+def _split_merged(bl: Blob, edges: np.ndarray, axis: str) -> list[Blob]:
+    """Labels drawn touching each other come out as one blob spanning several cells.
+    Cut it between the cell centres it covers, at the emptiest line near each
+    midpoint. Diagonal text is left whole (its labels overlap along the axis)."""
+    if bl.angle not in (0.0, 90.0, -90.0):
+        return [bl]
+    b = bl.box
+    lo, hi = (b.x0, b.x1) if axis == "x" else (b.y0, b.y1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    pitch = float(np.median(np.diff(edges)))
+    inside = centres[(centres > lo + 0.15 * pitch) & (centres < hi - 0.15 * pitch)]
+    if len(inside) < 2 or (hi - lo) < 1.3 * pitch:
+        return [bl]
+    ink = bl.mask.sum(axis=0 if axis == "x" else 1)  # along the axis, box-local
+    cuts = []
+    for a, c in zip(inside[:-1], inside[1:]):
+        mid = (a + c) / 2 - lo
+        w = max(1, int(0.45 * pitch))
+        j0, j1 = max(1, int(mid) - w), min(len(ink) - 1, int(mid) + w + 1)
+        if j1 <= j0:
+            continue
+        win = ink[j0:j1]
+        # the emptiest line, nearest the midpoint among equals
+        cand = np.flatnonzero(win == win.min()) + j0
+        cuts.append(int(cand[np.argmin(np.abs(cand - mid))]))
+    pieces = []
+    for a, c in zip([0] + cuts, cuts + [len(ink)]):
+        m = bl.mask[:, a:c] if axis == "x" else bl.mask[a:c]
+        ys, xs = np.nonzero(m)
+        if len(xs) < 3:
+            continue
+        y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+        ox, oy = (b.x0 + a, b.y0) if axis == "x" else (b.x0, b.y0 + a)
+        pieces.append(replace(bl, box=Box(ox + x0, oy + y0, ox + x1, oy + y1), pixels=len(xs),
+                              mask=m[y0:y1, x0:x1]))
+    return pieces or [bl]
+
+
 def _pooled_angle(band: list[Blob]) -> float | None:
     """The diagonal that short labels' strokes share (each blob's pixel spread
     about its own centre, summed), or None when they stand upright."""
@@ -169,7 +207,12 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
         blobs = [b for b in find_blobs(text, region)
                  if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)]
         band, beyond = _split_band(blobs, plot, side)
-        found[side] = (_shared_angle(band), beyond)
+        band = _shared_angle(band)
+        if side in ("bottom", "top"):
+            band = [piece for b in band for piece in _split_merged(b, grid.col_edges, "x")]
+        else:
+            band = [piece for b in band for piece in _split_merged(b, grid.row_edges, "y")]
+        found[side] = (band, beyond)
 
     def best_side(a: str, b: str, centres, edges) -> str:
         na = len(_assign(found[a][0], centres, edges, a))

@@ -66,6 +66,41 @@ def project_onto_polyline(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarra
     return index, residual
 
 
+#: Samples per colormap segment of the dense copy of the curve that the fast
+#: projection searches (the nearest sample is then refined on its two segments).
+_DENSE_PER_SEGMENT = 8
+
+
+def project_onto_polyline_fast(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``project_onto_polyline`` for many colours: a k-d tree over a dense copy of
+    the curve finds the nearest sample, and the exact projection is taken on the
+    two dense segments around it. Same results to ~1e-3 of a sample."""
+    from scipy.spatial import cKDTree
+
+    lab = np.asarray(lab, np.float32).reshape(-1, 3)
+    curve = np.asarray(curve, np.float64).reshape(-1, 3)
+    n = len(curve)
+    if n < 2:
+        return project_onto_polyline(lab, curve)
+    t = np.linspace(0.0, n - 1, (n - 1) * _DENSE_PER_SEGMENT + 1)  # fractional indices
+    i0 = np.minimum(t.astype(np.int64), n - 2)
+    dense = curve[i0] + (t - i0)[:, None] * (curve[i0 + 1] - curve[i0])
+    _, near = cKDTree(dense).query(lab, k=1)
+    m = len(dense)
+    best_t = np.zeros(len(lab))
+    best_d2 = np.full(len(lab), np.inf)
+    for lo_off in (-1, 0):  # the segments before and after the nearest sample
+        a = np.clip(near + lo_off, 0, m - 2)
+        p0, p1 = dense[a], dense[a + 1]
+        seg = p1 - p0
+        u = np.clip(((lab - p0) * seg).sum(axis=1) / np.maximum((seg * seg).sum(axis=1), 1e-12), 0.0, 1.0)
+        d2 = ((lab - (p0 + u[:, None] * seg)) ** 2).sum(axis=1)
+        better = d2 < best_d2
+        best_d2 = np.where(better, d2, best_d2)
+        best_t = np.where(better, t[a] + u * (t[a + 1] - t[a]), best_t)
+    return best_t, np.sqrt(best_d2).astype(np.float32)
+
+
 def image_to_index(rgb: np.ndarray, curve_lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Place every pixel of an RGB image on a colormap, projecting each distinct colour once.
 
@@ -76,12 +111,14 @@ def image_to_index(rgb: np.ndarray, curve_lab: np.ndarray) -> tuple[np.ndarray, 
     h, w = a.shape[:2]
     packed = (a[..., 0].astype(np.uint32) << 16) | (a[..., 1].astype(np.uint32) << 8) | a[..., 2]
     packed = packed.ravel()
-    present = np.bincount(packed, minlength=1 << 24) > 0
+    present = np.zeros(1 << 24, bool)
+    present[packed] = True
     colours = np.flatnonzero(present).astype(np.uint32)
-    slot = np.zeros(1 << 24, np.int32)
+    slot = np.empty(1 << 24, np.int32)
     slot[colours] = np.arange(len(colours), dtype=np.int32)
     uniq_rgb = np.stack([(colours >> 16) & 255, (colours >> 8) & 255, colours & 255], axis=1).astype(np.uint8)
-    idx, res = project_onto_polyline(rgb_to_lab(uniq_rgb), curve_lab)
+    project = project_onto_polyline_fast if len(colours) > 2000 else project_onto_polyline
+    idx, res = project(rgb_to_lab(uniq_rgb), curve_lab)
     k = slot[packed]
     return idx[k].reshape(h, w), res[k].reshape(h, w)
 

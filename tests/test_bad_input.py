@@ -1,0 +1,183 @@
+"""Bad input (issue 6): each gets its documented exit code and one line, never a traceback.
+
+The property-based part feeds random bytes, random small images and random crops of
+a real figure to the library and the CLI: the only outcomes allowed are a result or
+the project's own error, within a time bound. CI runs a short fuzz
+(DIGITIZE_FUZZ_EXAMPLES, default 25 per property); run longer locally with
+``DIGITIZE_FUZZ_EXAMPLES=500 python -m pytest tests/test_bad_input.py``.
+"""
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from digitize import DigitizeConfig, digitize
+from digitize.cli import app
+from digitize.errors import DigitizeError, ExitCode
+
+FUZZ = int(os.environ.get("DIGITIZE_FUZZ_EXAMPLES", "25"))
+#: No single input may take longer than this (seconds) on CI's 2 cores.
+TIME_BOUND = 20.0
+
+
+def _cli(args):
+    res = CliRunner().invoke(app, args)
+    return res.exit_code, (res.stderr if hasattr(res, "stderr") else "") + res.output
+
+
+def test_no_permission_to_read(tmp_path, example_path, monkeypatch):
+    p = tmp_path / "locked.png"
+    p.write_bytes(example_path.read_bytes())
+    p.chmod(0)
+    if os.access(p, os.R_OK):  # root reads anything: make the read fail as it would for a user
+        real = Path.read_bytes
+
+        def denied(self):
+            if self == p:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", denied)
+    code, out = _cli([str(p)])
+    assert code == ExitCode.INPUT and "permission" in out.lower() and "Traceback" not in out
+
+
+def test_pdf_without_heatmap_via_cli(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    p = tmp_path / "notes.pdf"
+    fig = plt.figure(figsize=(4, 3))
+    fig.text(0.1, 0.5, "only text on this page")
+    fig.savefig(p)
+    plt.close(fig)
+    code, out = _cli([str(p)])
+    assert code == ExitCode.NO_HEATMAP and "page" in out and "Traceback" not in out
+
+
+def test_line_chart_is_not_a_heatmap(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.5), dpi=100)
+    x = np.linspace(0, 10, 100)
+    ax.plot(x, np.sin(x), label="sin")
+    ax.plot(x, np.cos(x), label="cos")
+    ax.legend()
+    p = tmp_path / "line.png"
+    fig.savefig(p)
+    plt.close(fig)
+    code, out = _cli([str(p)])
+    assert code in (ExitCode.NO_HEATMAP, ExitCode.NO_COLORBAR), out
+
+
+def test_bar_chart_is_not_a_heatmap(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.5), dpi=100)
+    ax.bar(["a", "b", "c", "d"], [3, 5, 2, 4], color=["C0", "C1", "C2", "C3"])
+    p = tmp_path / "bars.png"
+    fig.savefig(p)
+    plt.close(fig)
+    code, out = _cli([str(p)])
+    assert code in (ExitCode.NO_HEATMAP, ExitCode.NO_COLORBAR), out
+
+
+def test_colorbar_labels_that_cannot_be_read(tmp_path):
+    """Labels blanked out: the answer is 'cannot read the scale', with --vmin/--vmax as the way out."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
+    im = ax.imshow(np.random.default_rng(0).random((6, 6)), cmap="viridis")
+    cb = fig.colorbar(im, ax=ax)
+    cb.set_ticks([])
+    p = tmp_path / "nolabels.png"
+    fig.savefig(p)
+    plt.close(fig)
+    code, out = _cli([str(p)])
+    assert code == ExitCode.SCALE and "--vmin" in out
+    code, out = _cli([str(p), "--vmin", "0", "--vmax", "1", "--format", "json"])
+    assert code == 0
+
+
+def _outcome_ok(src) -> None:
+    t0 = time.perf_counter()
+    try:
+        res = digitize(src)
+        assert all(h.rows >= 1 and h.cols >= 1 for h in res.heatmaps)
+    except DigitizeError as exc:
+        assert int(exc.exit_code) in {int(c) for c in ExitCode}
+        assert exc.one_line()
+    assert time.perf_counter() - t0 < TIME_BOUND
+
+
+_fuzz = settings(max_examples=FUZZ, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@_fuzz
+@given(st.binary(min_size=0, max_size=4096))
+def test_fuzz_random_bytes(data):
+    _outcome_ok(data)
+
+
+@_fuzz
+@given(st.binary(min_size=8, max_size=2048))
+def test_fuzz_png_header_then_garbage(data):
+    _outcome_ok(b"\x89PNG\r\n\x1a\n" + data)
+
+
+@_fuzz
+@given(st.integers(1, 64), st.integers(1, 64), st.integers(0, 2**32 - 1), st.sampled_from(["L", "RGB", "RGBA", "P"]))
+def test_fuzz_small_images(w, h, seed, mode):
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    arr = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+    img = Image.fromarray(arr, "RGBA").convert(mode)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    _outcome_ok(buf.getvalue())
+
+
+@pytest.fixture(scope="module")
+def example_rgb(example_path):
+    from digitize.imageio import load_image
+    return load_image(example_path, max_pixels=10**8).rgb
+
+
+@_fuzz
+@given(st.floats(0, 0.9), st.floats(0, 0.9), st.floats(0.05, 1.0), st.floats(0.05, 1.0))
+def test_fuzz_random_crops_of_a_real_figure(example_rgb, fx, fy, fw, fh):
+    h, w = example_rgb.shape[:2]
+    x0, y0 = int(fx * w), int(fy * h)
+    x1, y1 = min(w, x0 + max(1, int(fw * w))), min(h, y0 + max(1, int(fh * h)))
+    _outcome_ok(np.ascontiguousarray(example_rgb[y0:y1, x0:x1]))
+
+
+@settings(max_examples=max(5, FUZZ // 5), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.binary(min_size=0, max_size=512))
+def test_fuzz_cli_never_prints_a_traceback(tmp_path_factory, data):
+    p = tmp_path_factory.mktemp("fz") / "x.png"
+    p.write_bytes(data)
+    code, out = _cli([str(p), "--format", "json"])
+    assert code in {int(c) for c in ExitCode}
+    assert "Traceback" not in out
+
+
+def test_user_scale_config_is_validated():
+    with pytest.raises(ValueError, match="together"):
+        DigitizeConfig(vmin=0.0)
