@@ -7,6 +7,7 @@ process writes, each file atomically, into OUTDIR/<name>/ (PDF pages into
 OUTDIR/<name>/page-NNN/): result.json, table.csv and overlay(s). summary.csv and
 summary.jsonl list every heatmap and every failure. A job whose result.json
 exists is skipped on a re-run unless --force. Workers load the OCR model once.
+index.html (``report.py``) shows every row with its overlay, for checking by eye.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from .errors import DigitizeError, ExitCode
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
 PDF_EXT = {".pdf"}
 SUMMARY_FIELDS = ["source", "page", "heatmap", "position", "rows", "cols", "scale", "vmin", "vmax", "colormap",
-                  "worst_residual", "confidence", "status", "error", "output"]
+                  "worst_residual", "confidence", "status", "error", "output", "overlay"]
 
 batch_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
@@ -145,7 +146,8 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
             pictures = {p.kind + str(i): p for i, p in enumerate(page_images(job.path, job.page))}
             rows, files, docs = [], {}, []
             for k, (res, positions) in enumerate(found):
-                rows += [dict(r, heatmap=len(rows) + j) for j, r in enumerate(_rows_for(res, base, positions))]
+                rows += [dict(r, heatmap=len(rows) + j, overlay=f"overlay-{k + 1}.png")
+                         for j, r in enumerate(_rows_for(res, base, positions))]
                 docs.append(export.to_dict(res))
                 files[f"table-{k + 1}.csv"] = export.to_csv(res).encode()
                 img = _picture_for(res, pictures)
@@ -160,7 +162,7 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
 
             img = load_image(job.path, max_pixels=100_000_000)
             res = digitize(img.rgb)
-            rows = _rows_for(res, base)
+            rows = [dict(r, overlay="overlay.png") for r in _rows_for(res, base)]
             doc = export.to_dict(res)
             doc["source"] = job.path
             doc["summary_rows"] = rows
@@ -368,6 +370,8 @@ def batch(
         progress.close()
         rows = summary_rows(jobs, rows_by_job)
         write_summary(rows, outdir)
+        from .report import write_index
+        write_index(rows, outdir)
     failed_inputs = {r["source"] for r in rows if r["status"] == "failed"}
     if not quiet and not jsonl:
         typer.echo(f"{len(files)} inputs ({len(jobs)} jobs, {len(todo)} run now), {len(failed_inputs)} failed; "
