@@ -182,11 +182,17 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
             scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
             hm_warn.append(f"the colorbar is discrete ({len(runs)} colours): each cell's value is "
                            f"the middle of its colour's band")
-        elif (match := stage("catalog", match_bar, colormap, scale)) is not None:
-            colormap = catalog_colormap(match, scale)
+        candidates = [colormap]
+        if runs is None and (match := stage("catalog", match_bar, colormap, scale)) is not None:
+            # the table as the bar renders it, and the table as it is: renderers
+            # draw bars and cells alike or not (imshow cells are exact, a bar is
+            # rounded), so the one the cells sit closer to is used
+            candidates = [catalog_colormap(match, scale, colormap), catalog_colormap(match, scale)]
         grid = stage("grid", find_grid, lab, plot, rgb, **_axis_marks(fg, plot))
-        table = stage("cells", cell_values, lab, grid, colormap, scale, layout.background,
-                      residual_flag=cfg.residual_flag)
+        tables = [stage("cells", cell_values, lab, grid, cm, scale, layout.background,
+                        residual_flag=cfg.residual_flag) for cm in candidates]
+        best = min(range(len(tables)), key=lambda k: float(np.median(tables[k].residual)))
+        colormap, table = candidates[best], tables[best]
         axes = stage("axes", read_axes, rgb, fg, plot, grid, layout, ocr, reading, list(readings.values()))
         if table.flagged.any():
             hm_warn.append(f"{int(table.flagged.sum())} cell(s) have colours off the colormap "

@@ -104,7 +104,32 @@ def match_bar(colormap: Colormap, scale: Scale) -> CatalogMatch | None:
     return CatalogMatch(entries[best], float(mean[best]))
 
 
-def catalog_colormap(match: CatalogMatch, scale: Scale) -> Colormap:
+#: The bar's own rendering of an entry replaces the table's colour when they are
+#: this close (delta E): renderers round colours, and cells are rounded the same way.
+RENDERED_DELTA_E = 2.5
+
+
+def rendered_entries(match: CatalogMatch, bar: Colormap, scale: Scale) -> np.ndarray:
+    """The table with each entry the bar shows replaced by the bar's own rendering
+    of it: the cells were drawn by the same renderer, so they match those colours
+    exactly, and each keeps its exact place on the scale from the table. Only bar
+    pixels whose centre lies well inside an entry's stretch (the middle half) are
+    taken; entries without one keep the table's colour."""
+    table = np.array(match.entry.lab, np.float32)
+    n = len(table)
+    span = scale._t(scale.vmax) - scale._t(scale.vmin)
+    f = (scale._t(scale.pixel_to_value(bar.positions)) - scale._t(scale.vmin)) / span * n
+    central = (f >= 0) & (f < n) & (np.abs(f % 1.0 - 0.5) <= 0.25)
+    entry = f[central].astype(int)
+    lab = np.asarray(bar.lab, np.float32)[central]
+    close = delta_e(lab, table[entry]) < RENDERED_DELTA_E
+    out = table.copy()
+    for e in np.unique(entry[close]):
+        out[e] = np.median(lab[close & (entry == e)], axis=0)
+    return out
+
+
+def catalog_colormap(match: CatalogMatch, scale: Scale, bar: Colormap | None = None) -> Colormap:
     """The matched table laid on the bar's pixel axis: entry i at f = (i + 0.5) / N.
 
     Runs of identical entries (8-bit tables repeat colours where the map is flat)
@@ -113,13 +138,14 @@ def catalog_colormap(match: CatalogMatch, scale: Scale) -> Colormap:
     """
     e = match.entry
     n = len(e.lab)
+    lab = rendered_entries(match, bar, scale) if bar is not None else np.asarray(e.lab, np.float32)
     f = (np.arange(n) + 0.5) / n
     starts = np.concatenate([[0], np.flatnonzero(np.any(np.diff(e.rgb.astype(np.int16), axis=0) != 0, axis=1)) + 1])
     counts = np.diff(np.concatenate([starts, [n]]))
     f = np.add.reduceat(f, starts) / counts
     t0, t1 = scale._t(scale.vmin), scale._t(scale.vmax)
     positions = scale.value_to_pixel(scale._inv_t(t0 + f * (t1 - t0)))
-    return Colormap(frozen_array(positions), frozen_array(e.lab[starts], np.float32),
+    return Colormap(frozen_array(positions), frozen_array(lab[starts], np.float32),
                     frozen_array(e.rgb[starts], np.uint8), e.name, match.distance)
 
 
