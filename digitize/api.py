@@ -194,6 +194,9 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
         best = min(range(len(tables)), key=lambda k: float(np.median(tables[k].residual)))
         colormap, table = candidates[best], tables[best]
         axes = stage("axes", read_axes, rgb, fg, plot, grid, layout, ocr, reading, list(readings.values()))
+        if table.ambiguous is not None and table.ambiguous.any():
+            hm_warn.append(f"{int(table.ambiguous.sum())} cell(s) have the background colour, which is also "
+                           f"an end of the colormap: they were read as values, but may be blank (NaN) cells")
         if table.flagged.any():
             hm_warn.append(f"{int(table.flagged.sum())} cell(s) have colours off the colormap "
                            f"(residual > {cfg.residual_flag:g}); their values are doubtful")

@@ -164,6 +164,7 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
             res = digitize(img.rgb)
             rows = [dict(r, overlay="overlay.png") for r in _rows_for(res, base)]
             doc = export.to_dict(res)
+            doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
             doc["source"] = job.path
             doc["summary_rows"] = rows
             files = {"table.csv": export.to_csv(res).encode(), "overlay.png": _png(draw_overlay(res, img.rgb))}

@@ -17,6 +17,9 @@ BLANK_DELTA_E = 4.0
 #: maps whose lightness stalls (jet, turbo) still have the chroma to go by.
 CHROMA_WEIGHT = 0.5
 
+#: The background is "on the colormap" when a colormap colour is this close to it.
+BG_ON_MAP_DELTA_E = 1.5
+
 
 def cell_values(lab: np.ndarray, grid: Grid, colormap: Colormap, scale: Scale,
                 background: tuple[int, int, int], *, residual_flag: float,
@@ -44,14 +47,23 @@ def cell_values(lab: np.ndarray, grid: Grid, colormap: Colormap, scale: Scale,
         values = scale.pixel_to_value(pos).reshape(r, c)
     residual = residual.reshape(r, c)
     blank = np.zeros((r, c), bool)
+    ambiguous = np.zeros((r, c), bool)
+    curve_lab = np.asarray(colormap.lab, np.float32)
     for bgc in {tuple(background), tuple(panel or background)}:
-        d_bg = delta_e(colours, rgb_to_lab(np.array(bgc, np.uint8)))
-        blank |= (d_bg < BLANK_DELTA_E) & (d_bg + 0.5 < residual)
+        bg_lab = rgb_to_lab(np.array(bgc, np.uint8))
+        d_bg = delta_e(colours, bg_lab)
+        looks_blank = (d_bg < BLANK_DELTA_E) & (d_bg + 0.5 < residual)
+        if float(delta_e(curve_lab, bg_lab).min()) < BG_ON_MAP_DELTA_E:
+            # the colormap itself ends in the background colour (gray, Greys):
+            # such a cell is a value as likely as a blank; it is read as a value
+            ambiguous |= (d_bg < BLANK_DELTA_E)
+        else:
+            blank |= looks_blank
     values = np.where(blank, np.nan, values)
     flagged = (residual > residual_flag) & ~blank
     rgb = np.clip(_lab_to_rgb(colours), 0, 255).astype(np.uint8)
     return CellTable(frozen_array(values, np.float64), frozen_array(residual, np.float32),
-                     frozen_array(blank), frozen_array(flagged), frozen_array(rgb))
+                     frozen_array(blank), frozen_array(flagged), frozen_array(rgb), frozen_array(ambiguous))
 
 
 def _lab_to_rgb(lab: np.ndarray) -> np.ndarray:

@@ -195,6 +195,7 @@ class CellTable:
     blank: np.ndarray
     flagged: np.ndarray
     rgb: np.ndarray  # (R, C, 3) uint8: the colour read for each cell
+    ambiguous: np.ndarray | None = None  # (R, C) bool: background-coloured cells read as values
 
 
 @dataclass(frozen=True)

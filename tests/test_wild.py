@@ -178,3 +178,15 @@ def test_two_panels_sharing_one_colorbar():
     for h, truth in zip(result.heatmaps, truths):
         assert h.colorbar is not None and h.colorbar == result.heatmaps[0].colorbar
         assert float(np.abs(h.table.values - truth["values"]).mean()) < 0.01
+
+
+def test_background_coloured_cells_on_a_map_that_ends_in_it_are_values_with_a_warning(rendered):
+    # gray ends in white, the page colour: a white cell is a value as likely as a NaN
+    spec = FigureSpec("gray-white-end", lib="seaborn", cmap="gray", rows=6, cols=6, nan_cells=2)
+    _, truth, result = rendered.get(spec)
+    assert not isinstance(result, Exception), result
+    h = result.heatmaps[0]
+    blank_truth = np.isnan(truth["values"])
+    assert not np.isnan(h.table.values).any()
+    assert h.table.ambiguous[blank_truth].all()
+    assert any("may be blank" in w for w in h.warnings)
