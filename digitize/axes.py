@@ -133,6 +133,15 @@ def _split_merged(bl: Blob, edges: np.ndarray, axis: str) -> list[Blob]:
     return pieces or [bl]
 
 
+def _maybe_turned(blobs: list[Blob]) -> bool:
+    """Column labels all read as upright yet mostly taller than wide: too short to
+    show their direction (two or three characters turned by 90 degrees look like
+    one upright character)."""
+    if len(blobs) < 3 or any(b.angle != 0.0 for b in blobs):
+        return False
+    return float(np.mean([b.box.height > 1.2 * b.box.width for b in blobs])) >= 0.6
+
+
 def _pooled_angle(band: list[Blob]) -> float | None:
     """The diagonal that short labels' strokes share (each blob's pixel spread
     about its own centre, summed), or None when they stand upright."""
@@ -235,6 +244,16 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
     crops = [prepare_crop(blob_crop(rgb, b, layout.background), rotate=_rotation(b),
                           text_height=_text_height(b)) for _, _, b in todo]
     reads = ocr.recognize(crops) if crops else []
+    # short column labels standing tall may be upright digits or words turned by 90
+    # degrees (Vega, ggplot): when the blobs cannot tell, read them turned as well
+    # and keep the reading the recogniser is surer of
+    col_idx = [k for k, (kind, _, b) in enumerate(todo) if kind == "col"]
+    if _maybe_turned([todo[k][2] for k in col_idx]):
+        turned = ocr.recognize([prepare_crop(blob_crop(rgb, todo[k][2], layout.background), rotate=-90)
+                                for k in col_idx])
+        if np.mean([t.score for t in turned]) > np.mean([reads[k].score for k in col_idx]) + 0.05:
+            for k, t in zip(col_idx, turned):
+                reads[k] = t
     row_labels = [""] * grid.rows if rows else []
     col_labels = [""] * grid.cols if cols else []
     titles = {"x": "", "y": "", "title": ""}

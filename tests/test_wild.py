@@ -190,3 +190,37 @@ def test_background_coloured_cells_on_a_map_that_ends_in_it_are_values_with_a_wa
     assert not np.isnan(h.table.values).any()
     assert h.table.ambiguous[blank_truth].all()
     assert any("may be blank" in w for w in h.warnings)
+
+
+@pytest.fixture(scope="module")
+def vega_figure():
+    """A Vega-Lite heatmap rendered offline by vl-convert (Vega's own renderer: its
+    gradient legend, fonts and rotated labels, not matplotlib's)."""
+    import json
+
+    vlc = pytest.importorskip("vl_convert")
+    rng = np.random.default_rng(0)
+    values = np.round(rng.random((6, 8)), 4)
+    rows, cols = [f"r{i}" for i in range(6)], [f"c{j}" for j in range(8)]
+    data = [{"x": c, "y": r, "v": float(values[i, j])} for i, r in enumerate(rows) for j, c in enumerate(cols)]
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": data},
+            "mark": "rect", "width": 320, "height": 240,
+            "encoding": {"x": {"field": "x", "type": "ordinal", "sort": None},
+                         "y": {"field": "y", "type": "ordinal", "sort": None},
+                         "color": {"field": "v", "type": "quantitative",
+                                   "scale": {"scheme": "viridis", "domain": [0, 1]}}}}
+    png = vlc.vegalite_to_png(json.dumps(spec), scale=2)
+    return png, values, rows, cols
+
+
+def test_vega_lite_heatmap(vega_figure):
+    png, values, rows, cols = vega_figure
+    h = digitize(png).heatmaps[0]
+    assert (h.rows, h.cols) == values.shape
+    assert abs(h.scale.vmin - 0.0) < 0.01 and abs(h.scale.vmax - 1.0) < 0.01
+    err = np.abs(h.table.values - values)
+    assert float(err.mean()) < 0.01 and float(err.max()) < 0.05
+    assert list(h.axes.row_labels) == rows
+    # two-character labels turned by 90 degrees: most are read
+    hits = sum(a.lower() == b for a, b in zip(h.axes.col_labels, cols))
+    assert hits >= 5, h.axes.col_labels
