@@ -249,10 +249,13 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
     # and keep the reading the recogniser is surer of
     col_idx = [k for k, (kind, _, b) in enumerate(todo) if kind == "col"]
     if _maybe_turned([todo[k][2] for k in col_idx]):
-        turned = ocr.recognize([prepare_crop(blob_crop(rgb, todo[k][2], layout.background), rotate=-90)
-                                for k in col_idx])
-        if np.mean([t.score for t in turned]) > np.mean([reads[k].score for k in col_idx]) + 0.05:
-            for k, t in zip(col_idx, turned):
+        def turned(ks):
+            return ocr.recognize([prepare_crop(blob_crop(rgb, todo[k][2], layout.background), rotate=-90)
+                                  for k in ks])
+        probe = col_idx[:3]  # three labels tell; the rest are read turned only if they do
+        first = turned(probe)
+        if np.mean([t.score for t in first]) > np.mean([reads[k].score for k in probe]) + 0.05:
+            for k, t in zip(col_idx, first + turned(col_idx[3:])):
                 reads[k] = t
     row_labels = [""] * grid.rows if rows else []
     col_labels = [""] * grid.cols if cols else []

@@ -120,7 +120,7 @@ def _png(rgb) -> bytes:
     from PIL import Image
 
     buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format="PNG")
+    Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)  # fast: overlays are for looking at
     return buf.getvalue()
 
 

@@ -61,24 +61,50 @@ def _tolerance(cell: float) -> int:
     return 0 if cell < 5 else max(1, int(0.08 * cell))
 
 
+def _window_max(profile: np.ndarray, radius: int) -> np.ndarray:
+    """Max of the profile over [i - radius, i + radius] at every i."""
+    if radius <= 0:
+        return profile
+    padded = np.pad(profile, radius, mode="edge")
+    out = profile.copy()
+    for d in range(2 * radius + 1):  # radius is a few pixels: 2r+1 shifted maxima
+        np.maximum(out, padded[d:d + len(profile)], out=out)
+    return out
+
+
 def count_cells(profile: np.ndarray, length: int) -> tuple[int, np.ndarray]:
-    """Number of cells along one axis and their edges (relative to the box start)."""
+    """Number of cells along one axis and their edges (relative to the box start).
+
+    Every count n is tried at once: the boundaries of all combs are laid out in
+    one array, each looked up in the profile's running maximum over its comb's
+    tolerance, and the support of each comb summed with bincount."""
     if length < 2:
         return 1, np.array([0.0, float(length)])
     noise = float(np.quantile(profile, 0.2)) if len(profile) else 0.0
     thr = max(1.0, 3.0 * noise)
     best_n = 1
-    for n in range(2, length // 2 + 1):
-        cell = length / n
-        tol = _tolerance(cell)
-        at = cell * np.arange(1, n)
-        ev, _ = _evidence(profile, at, tol)
-        # a boundary is an edge that stands above the middle of the cells on each side
-        mids = cell * (np.arange(n) + 0.5)
-        mid_ev = profile[np.clip(np.rint(mids).astype(np.int64) - 1, 0, len(profile) - 1)]
-        quiet = np.maximum(mid_ev[:-1], mid_ev[1:])
-        if np.mean((ev > thr) & (ev > 1.5 * quiet)) >= MIN_SUPPORT:
-            best_n = n
+    ns = np.arange(2, length // 2 + 1)
+    if len(ns) and len(profile):
+        last = len(profile) - 1
+        cells = length / ns
+        tols = np.array([_tolerance(c) for c in cells])
+        nb = ns - 1  # boundaries per comb
+        comb = np.repeat(np.arange(len(ns)), nb)  # which comb each boundary belongs to
+        k = np.arange(nb.sum()) - np.repeat(np.cumsum(nb) - nb, nb) + 1  # 1..n-1 within its comb
+        at = np.clip(np.rint(cells[comb] * k).astype(np.int64) - 1, 0, last)
+        ev = np.empty(len(at))
+        for t in np.unique(tols):
+            sel = tols[comb] == t
+            ev[sel] = _window_max(profile, int(t))[at[sel]]
+        # the middle of the cells on either side of each boundary
+        left = np.clip(np.rint(cells[comb] * (k - 0.5)).astype(np.int64) - 1, 0, last)
+        right = np.clip(np.rint(cells[comb] * (k + 0.5)).astype(np.int64) - 1, 0, last)
+        quiet = np.maximum(profile[left], profile[right])
+        good = (ev > thr) & (ev > 1.5 * quiet)
+        support = np.bincount(comb, weights=good, minlength=len(ns)) / nb
+        ok = np.flatnonzero(support >= MIN_SUPPORT)
+        if len(ok):
+            best_n = int(ns[ok[-1]])
     if best_n == 1:
         return 1, np.array([0.0, float(length)])
     cell = length / best_n

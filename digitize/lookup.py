@@ -105,12 +105,15 @@ def image_to_index(rgb: np.ndarray, curve_lab: np.ndarray) -> tuple[np.ndarray, 
     """Place every pixel of an RGB image on a colormap, projecting each distinct colour once.
 
     rgb : (H, W, 3) uint8;  curve_lab : (N, 3) float
-    Returns index (H, W) float64 and residual (H, W) float32.
+    Returns index (H, W) float32 and residual (H, W) float32.
     """
-    a = np.ascontiguousarray(np.asarray(rgb, np.uint8))
+    a = np.asarray(rgb, np.uint8)
     h, w = a.shape[:2]
-    packed = (a[..., 0].astype(np.uint32) << 16) | (a[..., 1].astype(np.uint32) << 8) | a[..., 2]
-    packed = packed.ravel()
+    packed = a[..., 0].astype(np.uint32).ravel()  # in place from here: no temporaries of 4M
+    packed <<= 8
+    packed |= a[..., 1].ravel()
+    packed <<= 8
+    packed |= a[..., 2].ravel()
     present = np.zeros(1 << 24, bool)
     present[packed] = True
     colours = np.flatnonzero(present).astype(np.uint32)
@@ -120,7 +123,8 @@ def image_to_index(rgb: np.ndarray, curve_lab: np.ndarray) -> tuple[np.ndarray, 
     project = project_onto_polyline_fast if len(colours) > 2000 else project_onto_polyline
     idx, res = project(rgb_to_lab(uniq_rgb), curve_lab)
     k = slot[packed]
-    return idx[k].reshape(h, w), res[k].reshape(h, w)
+    # float32 index: exact to 1e-5 of a sample, half the memory traffic of float64
+    return idx.astype(np.float32)[k].reshape(h, w), res[k].reshape(h, w)
 
 
 def robust_cell_colours(lab: np.ndarray, row_edges: np.ndarray, col_edges: np.ndarray,
