@@ -168,12 +168,14 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
                     warnings.append(f"skipped the heatmap at {plot.as_list()}: its colorbar labels were unreadable")
                     continue
                 raise
-            n_in = sum(t.inlier for t in scale.ticks)
-            n_read = sum(t.value is not None for t in scale.ticks)
+            # a label read two ways ("102" as 102 or 10^2) counts once: as used if either reading was
+            used = {(t.label, t.pixel) for t in scale.ticks if t.inlier}
+            n_in = len(used)
             if n_in < 3:
                 hm_warn.append(f"the scale rests on only {n_in} colorbar labels")
-            if n_read > n_in:
-                bad = [t.label for t in scale.ticks if t.value is not None and not t.inlier]
+            bad = sorted({t.label for t in scale.ticks
+                          if t.value is not None and (t.label, t.pixel) not in used})
+            if bad:
                 hm_warn.append(f"ignored colorbar labels that disagree with the others: {bad}")
         colormap = reading.colormap
         runs = find_levels(colormap)

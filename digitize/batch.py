@@ -98,7 +98,8 @@ def make_jobs(paths: list[Path]) -> list[Job]:
 def output_dir_for(src: Path, outdir: Path, page: int | None = None) -> Path:
     """A folder inside outdir unique per input path (and page); never outside outdir."""
     tag = hashlib.sha1(str(src.resolve() if src.exists() else src).encode()).hexdigest()[:8]
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in src.stem)[:60] or "figure"
+    name = f"{src.parent.name}_{src.stem}" if src.parent.name else src.stem  # case7/image -> case7_image
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[-60:] or "figure"
     folder = outdir / f"{safe}-{tag}"
     return folder / f"page-{page + 1:03d}" if page is not None else folder
 

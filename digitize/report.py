@@ -72,7 +72,7 @@ def render_index(rows: list[dict], outdir: Path) -> str:
         n_cells = (int(r["rows"]) * int(r["cols"])) if shape else -1
         scale = (f'{r.get("scale")} {float(r["vmin"]):g}..{float(r["vmax"]):g}'
                  if r.get("vmin") not in ("", None) else "")
-        src = os.path.basename(str(r.get("source", "")))
+        src = "/".join(Path(str(r.get("source", ""))).parts[-2:])  # folder/name: names repeat across folders
         page = r.get("page", "")
         body.append(
             f'<tr class="{html.escape(status)}" data-row="{i}">'

@@ -60,8 +60,8 @@ def test_batch_pdf_summary_has_pages_and_positions(pdf, tmp_path):
     for r in rows:
         x0, y0, x1, y1 = json.loads(r["position"])
         assert 0 <= x0 < x1 <= 612 and 0 <= y0 < y1 <= 792  # on a letter page, in points
-    assert len(list(out.glob("paper-*/page-001/overlay-1.png"))) == 1
-    assert len(list(out.glob("paper-*/page-003/result.json"))) == 1  # the empty page is done too
+    assert len(list(out.glob("*_paper-*/page-001/overlay-1.png"))) == 1
+    assert len(list(out.glob("*_paper-*/page-003/result.json"))) == 1  # the empty page is done too
 
 
 def test_batch_mixed_inputs_and_jsonl(tmp_path, example_path):
