@@ -95,6 +95,38 @@ def _shared_angle(band: list[Blob]) -> list[Blob]:
             for b in band]
 
 
+def _join_words(band: list[Blob]) -> list[Blob]:
+    """Upright labels beside the rows are single lines: words of one label ("New
+    York") are separate blobs on the same line, a word space apart; join them."""
+    out = sorted(band, key=lambda b: (b.box.cy, b.box.x0))
+    changed = True
+    while changed:
+        changed = False
+        for i, a in enumerate(out):
+            for j in range(i + 1, len(out)):
+                b = out[j]
+                if a.angle != 0.0 or b.angle != 0.0:
+                    continue
+                overlap = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
+                gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
+                if overlap > 0.6 * min(a.box.height, b.box.height) and 0 <= gap <= 1.0 * max(a.char_size, 4):
+                    out[i] = _union(a, b)
+                    del out[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return out
+
+
+def _union(a: Blob, b: Blob) -> Blob:
+    box = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0), max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
+    mask = np.zeros((box.height, box.width), bool)
+    for bl in (a, b):
+        mask[bl.box.y0 - box.y0:bl.box.y1 - box.y0, bl.box.x0 - box.x0:bl.box.x1 - box.x0] |= bl.mask
+    return replace(a, box=box, pixels=a.pixels + b.pixels, mask=mask)
+
+
 def _split_merged(bl: Blob, edges: np.ndarray, axis: str) -> list[Blob]:
     """Labels drawn touching each other come out as one blob spanning several cells.
     Cut it between the cell centres it covers, at the emptiest line near each
@@ -215,6 +247,8 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
         # keep out of other plots' territory
         blobs = [b for b in find_blobs(text, region)
                  if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)]
+        if side in ("left", "right"):
+            blobs = _join_words(blobs)
         band, beyond = _split_band(blobs, plot, side)
         band = _shared_angle(band)
         if side in ("bottom", "top"):

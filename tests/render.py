@@ -38,6 +38,10 @@ class FigureSpec:
     row_heights: tuple = ()  # unequal rows (pcolormesh only): relative heights
     extend: str = "neither"  # colorbar extend arrows: neither | min | max | both
     markers: int = 0  # draw an "x" marker on this many cells
+    hatch: int = 0  # hatch this many cells ("//")
+    cbar_format: str = ""  # "" | "percent" (0..1 shown as 0%..100%) | "thousands" ("12,000")
+    cbar_outline: bool = True
+    cbar_shrink: float = 1.0  # < 1: a short, thin colorbar
     kwargs: dict = field(default_factory=dict, hash=False)
 
 
@@ -167,7 +171,22 @@ def _render(spec: FigureSpec, plt, mcolors) -> tuple[bytes, dict]:
                       rotation_mode="anchor" if spec.x_rot and spec.x_rot % 90 else "default")
         ax.set_yticks(y_centres + offs, labels=shown_rows)
         if not spec.no_colorbar:
-            fig.colorbar(im, ax=ax, location=spec.cbar, extend=spec.extend)
+            cb = fig.colorbar(im, ax=ax, location=spec.cbar, extend=spec.extend, shrink=spec.cbar_shrink,
+                              aspect=20 / spec.cbar_shrink if spec.cbar_shrink < 1 else 20)
+            cb.outline.set_visible(spec.cbar_outline)
+            if spec.cbar_format == "percent":
+                from matplotlib.ticker import PercentFormatter
+                cb.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+            elif spec.cbar_format == "thousands":
+                from matplotlib.ticker import StrMethodFormatter
+                cb.ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        if spec.hatch:
+            from matplotlib.patches import Rectangle
+            rng = np.random.default_rng(spec.seed + 3)
+            for k in rng.choice(values.size, spec.hatch, replace=False):
+                r, c = divmod(int(k), spec.cols)
+                ax.add_patch(Rectangle((c + offs - 0.5, r + offs - 0.5), 1, 1, fill=False, hatch="//",
+                                       edgecolor="black", linewidth=0))
         if spec.markers:
             rng = np.random.default_rng(spec.seed + 2)
             for k in rng.choice(values.size, spec.markers, replace=False):

@@ -224,3 +224,40 @@ def test_vega_lite_heatmap(vega_figure):
     # two-character labels turned by 90 degrees: most are read
     hits = sum(a.lower() == b for a, b in zip(h.axes.col_labels, cols))
     assert hits >= 5, h.axes.col_labels
+
+
+MORE_KINDS = [
+    FigureSpec("hatched-cells", cmap="viridis", rows=6, cols=8, hatch=3),
+    FigureSpec("thin-short-unframed-bar", cmap="magma", rows=6, cols=8, cbar_shrink=0.5, cbar_outline=False),
+    FigureSpec("bar-left-unframed", cmap="cividis", rows=6, cols=8, cbar="left", cbar_outline=False),
+]
+
+
+@pytest.mark.parametrize("spec", MORE_KINDS, ids=[k.name for k in MORE_KINDS])
+def test_more_kinds_round_trip(spec, rendered):
+    _check(spec, rendered)
+
+
+def test_thousands_separators_on_the_bar(rendered):
+    spec = FigureSpec("thousands", cmap="viridis", rows=5, cols=6, vmin=0, vmax=25000, cbar_format="thousands")
+    _check(spec, rendered)
+
+
+def test_percent_labels_give_values_in_percent(rendered):
+    # the bar reads 0%..100%: values come back in the units printed, percent
+    spec = FigureSpec("percent", cmap="viridis", rows=5, cols=6, cbar_format="percent")
+    _, truth, result = rendered.get(spec)
+    assert not isinstance(result, Exception), result
+    h = result.heatmaps[0]
+    assert abs(h.scale.vmin) < 1 and abs(h.scale.vmax - 100) < 1
+    assert float(np.abs(h.table.values - 100 * truth["values"]).mean()) < 1.0
+
+
+def test_labels_with_spaces_dates_and_long_words(rendered):
+    rows = ("New York", "San Diego", "Los Angeles", "Chicago", "Boston")
+    cols = ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06")
+    spec = FigureSpec("words-dates", lib="seaborn", cmap="rocket", rows=5, cols=6, row_labels=rows, col_labels=cols,
+                      x_rot=45)
+    h, truth = _check(spec, rendered)
+    assert list(h.axes.row_labels) == list(rows)
+    assert sum(a == b for a, b in zip(h.axes.col_labels, cols)) >= 5, h.axes.col_labels
