@@ -109,7 +109,11 @@ def _join_words(band: list[Blob]) -> list[Blob]:
                     continue
                 overlap = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
                 gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
-                if overlap > 0.6 * min(a.box.height, b.box.height) and 0 <= gap <= 1.0 * max(a.char_size, 4):
+                # a word is two letters or more: a lone letter beside a label is an
+                # axis title ("y"), a word space is narrower than a letter
+                words = min(a.box.width, b.box.width) >= 1.2 * max(a.char_size, 4)
+                if (words and overlap > 0.6 * min(a.box.height, b.box.height)
+                        and 0 <= gap <= 0.8 * max(a.char_size, 4)):
                     out[i] = _union(a, b)
                     del out[j]
                     changed = True
