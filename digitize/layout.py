@@ -160,6 +160,41 @@ def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str) -> bool:
     return float(np.median(spread)) < 4.0 and span > 8.0
 
 
+#: A panel margin line: this share of its pixels within PANEL_DELTA_E of the panel
+#: colour (ggplot's grey) or of the page (its white grid lines).
+PANEL_SHARE = 0.9
+PANEL_DELTA_E = 4.0
+
+
+def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray) -> Box:
+    """Cut a plotting panel's empty margin (ggplot2 draws tiles on a grey panel that
+    reaches past them, crossed by white grid lines): lines along the box's edges
+    that are all panel colour or page colour are not cells."""
+    ring = np.concatenate([lab[box.y0, box.x0:box.x1], lab[box.y1 - 1, box.x0:box.x1],
+                           lab[box.y0:box.y1, box.x0], lab[box.y0:box.y1, box.x1 - 1]])
+    panel = np.median(ring, axis=0)
+    if float(delta_e(panel, bg_lab)) < PANEL_DELTA_E:
+        return box  # the edge is page-coloured: no panel
+
+    def margin(line) -> bool:
+        near = (delta_e(line, panel) < PANEL_DELTA_E) | (delta_e(line, bg_lab) < PANEL_DELTA_E)
+        return float(near.mean()) >= PANEL_SHARE and float((delta_e(line, panel) < PANEL_DELTA_E).mean()) > 0.5
+
+    x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+    limit_x, limit_y = int(0.25 * box.width), int(0.25 * box.height)
+    while y0 < box.y0 + limit_y and margin(lab[y0, x0:x1]):
+        y0 += 1
+    while y1 > box.y1 - limit_y and margin(lab[y1 - 1, x0:x1]):
+        y1 -= 1
+    while x0 < box.x0 + limit_x and margin(lab[y0:y1, x0]):
+        x0 += 1
+    while x1 > box.x1 - limit_x and margin(lab[y0:y1, x1 - 1]):
+        x1 -= 1
+    if (x0, y0, x1, y1) == (box.x0, box.y0, box.x1, box.y1) or x1 - x0 < 4 or y1 - y0 < 4:
+        return box
+    return Box(x0, y0, x1, y1)
+
+
 def _smooth_gradient(lab: np.ndarray, box: Box, orientation: str) -> bool:
     """A colorbar's colour changes a little at every pixel; a row of cells changes
     in a few big steps. True when the largest tenth of the steps along the long
@@ -402,7 +437,7 @@ def find_layout(rgb: np.ndarray, lab: np.ndarray | None = None) -> Layout:
             if _is_gradient_bar(lab, cbox, orientation):
                 bar_boxes.append((cbox, orientation))
                 continue
-        plots.append(strip_frame(lab, box))
+        plots.append(_trim_panel(lab, strip_frame(lab, box), bg_lab))
     if not bar_boxes:  # no bar on its own: one may be bridged to a plot
         for i, box in enumerate(plots):
             split = _split_attached_bar(lab, fg, box, bg_lab)

@@ -108,3 +108,10 @@ def test_over_the_pixel_limit(example_path):
 def test_bad_format_is_a_usage_error(example_path):
     code, err = _err([str(example_path), "--format", "xml"])
     assert code == ExitCode.USAGE
+
+
+def test_figure_from_stdin(example_path):
+    res = CliRunner().invoke(app, ["-", "--format", "json"], input=example_path.read_bytes())
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["heatmaps"][0]["rows"] == 10 and doc["heatmaps"][0]["cols"] == 12

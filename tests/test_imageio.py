@@ -82,3 +82,18 @@ def test_input_array_is_not_modified():
     assert not out.flags.writeable
     a[0, 0] = 9
     assert out[0, 0, 0] == 7
+
+
+def test_multipage_tiff_uses_first_page_with_a_warning():
+    pages = [Image.fromarray(np.full((12, 12, 3), c, np.uint8)) for c in (40, 200)]
+    buf = io.BytesIO()
+    pages[0].save(buf, format="TIFF", save_all=True, append_images=pages[1:])
+    loaded = load_image(buf.getvalue(), max_pixels=10**6)
+    assert loaded.rgb[0, 0, 0] == 40 and loaded.warnings and "frames" in loaded.warnings[0]
+
+
+def test_truncated_jpeg_is_an_input_error():
+    im = Image.fromarray(np.random.default_rng(0).integers(0, 255, (200, 300, 3), dtype=np.uint8))
+    data = _png(im, "JPEG", quality=90)
+    with pytest.raises(InputError):
+        load_image(data[: len(data) // 3], max_pixels=10**6)

@@ -261,3 +261,27 @@ def test_labels_with_spaces_dates_and_long_words(rendered):
     h, truth = _check(spec, rendered)
     assert list(h.axes.row_labels) == list(rows)
     assert sum(a == b for a, b in zip(h.axes.col_labels, cols)) >= 5, h.axes.col_labels
+
+
+def test_ggplot2_style_plotnine_heatmap():
+    """plotnine draws like ggplot2: tiles on a grey panel that reaches past them,
+    white grid lines, a legend bar with white ticks inside and grey labels."""
+    pd = pytest.importorskip("pandas")
+    plotnine = pytest.importorskip("plotnine")
+    import io
+
+    rng = np.random.default_rng(0)
+    values = np.round(rng.random((5, 7)), 4)
+    rows, cols = [f"r{i}" for i in range(5)], [f"c{j}" for j in range(7)]
+    df = pd.DataFrame([(cols[j], rows[i], values[i, j]) for i in range(5) for j in range(7)], columns=["x", "y", "v"])
+    df["x"] = pd.Categorical(df["x"], categories=cols)
+    df["y"] = pd.Categorical(df["y"], categories=rows[::-1])
+    p = (plotnine.ggplot(df, plotnine.aes("x", "y", fill="v")) + plotnine.geom_tile()
+         + plotnine.scale_fill_cmap("viridis", limits=(0, 1)) + plotnine.labs(x="Layer", y="Model"))
+    buf = io.BytesIO()
+    p.save(buf, format="png", dpi=100, width=5, height=3.5, verbose=False)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert (h.rows, h.cols) == values.shape
+    assert abs(h.scale.vmin) < 0.03 and abs(h.scale.vmax - 1.0) < 0.03
+    assert float(np.abs(h.table.values - values).mean()) < 0.015
+    assert h.colormap.name == "viridis"
