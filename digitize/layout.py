@@ -388,6 +388,39 @@ def _cut_fringe(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray,
     return Box(box.x0, lo, box.x1, hi) if vertical else Box(lo, box.y0, hi, box.y1)
 
 
+def _merge_collinear(bars: list[ColorbarRegion]) -> list[ColorbarRegion]:
+    """One bar found as two pieces (a diverging map's white middle splits it at high
+    resolution, and each piece then grows along the outline): pieces with the same
+    cross-section whose long ranges overlap or nearly meet are one bar."""
+    out = list(bars)
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                a, b = out[i], out[j]
+                if a.orientation != b.orientation:
+                    continue
+                if a.orientation == "vertical":
+                    same = abs(a.box.x0 - b.box.x0) <= 3 and abs(a.box.x1 - b.box.x1) <= 3
+                    gap = max(a.box.y0, b.box.y0) - min(a.box.y1, b.box.y1)
+                    length = max(a.box.height, b.box.height)
+                else:
+                    same = abs(a.box.y0 - b.box.y0) <= 3 and abs(a.box.y1 - b.box.y1) <= 3
+                    gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
+                    length = max(a.box.width, b.box.width)
+                if same and gap <= 0.5 * length:
+                    u = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0),
+                            max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
+                    out[i] = ColorbarRegion(u, a.orientation)
+                    del out[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return out
+
+
 def reading_order(boxes: list[Box]) -> list[Box]:
     """Sort boxes top-to-bottom by rows of overlapping boxes, then left-to-right."""
     remaining = sorted(boxes, key=lambda b: b.y0)
@@ -447,6 +480,7 @@ def find_layout(rgb: np.ndarray, lab: np.ndarray | None = None) -> Layout:
     bars = [ColorbarRegion(strip_frame(lab, _cut_fringe(lab, _extend_faint_ends(lab, fg, b, o, bg_lab, plots),
                                                         o, bg_lab)), o)
             for b, o in bar_boxes]
+    bars = _merge_collinear(bars)
     if plots:
         biggest = max(b.area for b in plots)
         plots = [b for b in plots if b.area >= MIN_PANEL_SHARE * biggest]

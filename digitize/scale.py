@@ -72,13 +72,15 @@ def _snap_to_tick(v: float, step: float, tol: float) -> float:
     return float(f"{r:.12g}") if abs(r - v) <= tol else v
 
 
-def nice_round(v: float, step: float, span: float) -> float:
-    """Snap v to a multiple of step/20 when that moves it by < 0.4% of span."""
+def nice_round(v: float, step: float, span: float, px_value: float = math.inf) -> float:
+    """Snap v to a multiple of step/20 when that moves it by < 0.4% of span and by
+    less than TICK_SNAP_PX pixels' worth (``px_value`` is one pixel's worth): on a
+    long bar the fit is finer than 0.4%, and 7.26 must not become 7.3."""
     if not (math.isfinite(step) and step > 0):
         return v
     q = step / 20.0
     r = round(v / q) * q
-    if abs(r - v) <= 0.004 * abs(span):
+    if abs(r - v) <= min(0.004 * abs(span), TICK_SNAP_PX * px_value):
         return float(f"{r:.12g}")
     return v
 
@@ -125,7 +127,7 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") ->
         step = float(np.median(np.diff(inl_vals))) if len(inl_vals) > 1 else abs(vmax - vmin)
         px_value = abs(slope) * TICK_SNAP_PX  # what TICK_SNAP_PX pixels are worth in value
         vmin, vmax = (_snap_to_tick(v, step, px_value) for v in (vmin, vmax))
-        vmin, vmax = nice_round(vmin, step, vmax - vmin), nice_round(vmax, step, vmax - vmin)
+        vmin, vmax = (nice_round(v, step, vmax - vmin, abs(slope)) for v in (vmin, vmax))
     else:
         lmin, lmax = math.log10(vmin), math.log10(vmax)
         span = lmax - lmin
