@@ -361,10 +361,10 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
 
 #: Lines at a bar's end nearer the background than this, outside its outline,
 #: are compression fringe, not bar.
-FRINGE_DELTA_E = 10.0
+FRINGE_DELTA_E = 12.0
 
 
-def _cut_fringe(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray, max_px: int = 3) -> Box:
+def _cut_fringe(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray, max_px: int = 6) -> Box:
     """Drop faint lines beyond a bar's outline at either end (JPEG leaves a pixel
     or two of fringe outside dark lines, and they would lengthen the bar)."""
     vertical = orientation == "vertical"
