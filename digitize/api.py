@@ -59,6 +59,53 @@ def _axis_marks(fg: np.ndarray, plot: Box) -> dict:
     return out
 
 
+def _extend_to_ticks(fg: np.ndarray, plot: Box, others: tuple[Box, ...] = ()) -> Box:
+    """A plot whose outer rows or columns are blank (a masked triangle of a
+    correlation matrix) is found smaller than its axes. The axis tick marks, one per
+    cell centre, go on past it: grow the box over the cells they mark."""
+    h, w = fg.shape
+    x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
+    for sides, orient in ((("left", "right"), "vertical"), (("bottom", "top"), "horizontal")):
+        length = plot.height if orient == "vertical" else plot.width
+        if orient == "vertical":
+            probe = Box(plot.x0, max(0, plot.y0 - length), plot.x1, min(h, plot.y1 + length))
+            lo, hi = plot.y0, plot.y1
+        else:
+            probe = Box(max(0, plot.x0 - length), plot.y0, min(w, plot.x1 + length), plot.y1)
+            lo, hi = plot.x0, plot.x1
+        best = max((find_tick_marks(fg, ColorbarRegion(probe, orient), s)[0] for s in sides), key=len)
+        m = np.sort(np.asarray(best, np.float64))
+        inside = m[(m > lo) & (m < hi)]
+        if len(inside) < 3:
+            continue
+        pitch = float(np.median(np.diff(inside)))
+        if pitch < 3:
+            continue
+        # marks continuing the inside ones at the same pitch, without a gap
+        new_lo, new_hi = lo, hi
+        k = inside[0]
+        while True:
+            prev = m[np.abs(m - (k - pitch)) <= 0.15 * pitch]
+            if not len(prev) or prev[0] >= lo:
+                break
+            k = float(prev[0])
+            new_lo = int(round(k - pitch / 2))
+        k = inside[-1]
+        while True:
+            nxt = m[np.abs(m - (k + pitch)) <= 0.15 * pitch]
+            if not len(nxt) or nxt[0] <= hi:
+                break
+            k = float(nxt[0])
+            new_hi = int(round(k + pitch / 2))
+        if orient == "vertical":
+            grown = Box(x0, max(0, new_lo), x1, min(h, new_hi))
+        else:
+            grown = Box(max(0, new_lo), y0, min(w, new_hi), y1)
+        if not any(grown.intersects(o) for o in others):  # never over a colorbar or another plot
+            x0, y0, x1, y1 = grown.x0, grown.y0, grown.x1, grown.y1
+    return Box(x0, y0, x1, y1)
+
+
 #: Pixel length of the stand-in axis a colorbar-less heatmap's colormap is laid on.
 _UNIT_AXIS = 1000.0
 
@@ -138,6 +185,8 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
     heatmaps = []
     warnings = list(loaded.warnings)
     for plot in layout.plots:
+        plot = _extend_to_ticks(fg, plot, tuple(p for p in layout.plots if p != plot)
+                                + tuple(c.box for c in layout.colorbars))
         bar = _pair_colorbar(plot, layout.colorbars)
         if bar is None:
             hm = _without_colorbar(stage, cfg, rgb, lab, fg, plot, layout, ocr, list(readings.values()))

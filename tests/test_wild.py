@@ -285,3 +285,37 @@ def test_ggplot2_style_plotnine_heatmap():
     assert abs(h.scale.vmin) < 0.03 and abs(h.scale.vmax - 1.0) < 0.03
     assert float(np.abs(h.table.values - values).mean()) < 0.015
     assert h.colormap.name == "viridis"
+
+
+def test_masked_correlation_triangle_keeps_its_full_grid():
+    """The commonest heatmap in papers: a correlation matrix with its upper triangle
+    masked. The first row and the last column are all blank; the grid still has
+    every variable, the masked cells come back null, and the labels are all read."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    import seaborn as sns
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 8))
+    x[:, 1] += x[:, 0]
+    x[:, 5] -= x[:, 3]
+    corr = np.corrcoef(x.T)
+    mask = np.triu(np.ones_like(corr, bool))
+    names = ["age", "income", "score", "height", "weight", "speed", "depth", "time"]
+    fig, ax = plt.subplots(figsize=(6, 5), dpi=100)
+    sns.heatmap(pd.DataFrame(corr, index=names, columns=names), mask=mask, cmap="coolwarm", vmin=-1, vmax=1,
+                annot=True, fmt=".2f", square=True, ax=ax)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    truth = np.where(mask, np.nan, corr)
+    assert (h.rows, h.cols) == (8, 8)
+    assert np.array_equal(np.isnan(h.table.values), mask)
+    assert float(np.nanmean(np.abs(h.table.values - truth))) < 0.02
+    assert list(h.axes.row_labels) == names and list(h.axes.col_labels) == names
