@@ -266,3 +266,16 @@ def render_pdf(path) -> list[dict]:
         plt.close(fig)
     return [{"page": 1, "values": v, "vmin": 0.0, "vmax": 1.0},
             {"page": 2, "values": emb_truth["values"], "vmin": -2.0, "vmax": 2.0}]
+
+
+def render_text_pdf(path, text: str = "only text on this page") -> None:
+    """A one-page PDF with a line of text and no figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(4, 3))
+    fig.text(0.1, 0.5, text)
+    fig.savefig(path)
+    plt.close(fig)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from digitize import digitize
 from digitize.batch import batch_app
 from digitize.errors import ExitCode, NoHeatmapError
-from render import render_pdf
+from render import render_pdf, render_text_pdf
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +37,8 @@ def test_pdf_yields_every_heatmap_with_its_page(pdf):
 
 
 def test_pdf_with_no_heatmap_is_a_clear_error(tmp_path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     path = tmp_path / "text.pdf"
-    fig = plt.figure(figsize=(4, 3))
-    fig.text(0.1, 0.5, "no figure here")
-    fig.savefig(path)
-    plt.close(fig)
+    render_text_pdf(path, "no figure here")
     with pytest.raises(NoHeatmapError, match="1 page"):
         digitize(path)
 
