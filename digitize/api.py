@@ -10,6 +10,7 @@ import time
 from dataclasses import replace
 from typing import Callable
 
+import cv2
 import numpy as np
 
 from .analysis import analyse
@@ -59,7 +60,8 @@ def _axis_marks(fg: np.ndarray, plot: Box) -> dict:
     return out
 
 
-def _extend_to_ticks(fg: np.ndarray, plot: Box, others: tuple[Box, ...] = ()) -> Box:
+def _extend_to_ticks(fg: np.ndarray, plot: Box, others: tuple[Box, ...] = (),
+                     solid: np.ndarray | None = None) -> Box:
     """A plot whose outer rows or columns are blank (a masked triangle of a
     correlation matrix) is found smaller than its axes. The axis tick marks, one per
     cell centre, go on past it: grow the box over the cells they mark."""
@@ -99,9 +101,19 @@ def _extend_to_ticks(fg: np.ndarray, plot: Box, others: tuple[Box, ...] = ()) ->
             new_hi = int(round(k + pitch / 2))
         if orient == "vertical":
             grown = Box(x0, max(0, new_lo), x1, min(h, new_hi))
+            added = [Box(x0, grown.y0, x1, y0), Box(x0, y1, x1, grown.y1)]
         else:
             grown = Box(max(0, new_lo), y0, min(w, new_hi), y1)
-        if not any(grown.intersects(o) for o in others):  # never over a colorbar or another plot
+            added = [Box(grown.x0, y0, x0, y1), Box(x1, y0, grown.x1, y1)]
+        # the cells taken in are blank (empty) or coloured (solid); a strip of text
+        # on the page (rotated tick labels reaching under the plot) is neither
+        def cells_like(a: Box) -> bool:
+            if a.width <= 0 or a.height <= 0:
+                return True
+            if fg[a.y0:a.y1, a.x0:a.x1].mean() < 0.02:
+                return True
+            return solid is not None and solid[a.y0:a.y1, a.x0:a.x1].mean() > 0.02
+        if all(cells_like(a) for a in added) and not any(grown.intersects(o) for o in others):
             x0, y0, x1, y1 = grown.x0, grown.y0, grown.x1, grown.y1
     return Box(x0, y0, x1, y1)
 
@@ -181,12 +193,15 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
     ocr = (recognizer or default_recognizer()) if cfg.ocr else None
     bg_lab = rgb_to_lab(np.array(layout.background, np.uint8))
     fg = ink_mask(lab, bg_lab, layout.plots + tuple(c.box for c in layout.colorbars))
+    # solid colour (cells), not thin strokes (text): for growing a plot over blank cells
+    solid = cv2.morphologyEx((delta_e(lab, bg_lab) > 10.0).astype(np.uint8), cv2.MORPH_OPEN,
+                             np.ones((5, 5), np.uint8)).astype(bool)
     readings: dict[ColorbarRegion, ColorbarReading] = {}
     heatmaps = []
     warnings = list(loaded.warnings)
     for plot in layout.plots:
         plot = _extend_to_ticks(fg, plot, tuple(p for p in layout.plots if p != plot)
-                                + tuple(c.box for c in layout.colorbars))
+                                + tuple(c.box for c in layout.colorbars), solid)
         bar = _pair_colorbar(plot, layout.colorbars)
         if bar is None:
             hm = _without_colorbar(stage, cfg, rgb, lab, fg, plot, layout, ocr, list(readings.values()))
