@@ -15,6 +15,7 @@ import numpy as np
 
 from .lookup import delta_e, rgb_to_lab
 from .model import Digitization, Heatmap
+from .scale import scale_decimals
 
 
 def _redraw(h: Heatmap, shape) -> np.ndarray:
@@ -35,6 +36,18 @@ def _redraw(h: Heatmap, shape) -> np.ndarray:
     return out
 
 
+def _centred_text(img: np.ndarray, text: str, cx: int, cy: int, max_width: float,
+                  colour=(0, 255, 255)) -> None:
+    """A cell's value, centred on it and shrunk to fit its width."""
+    font = cv2.FONT_HERSHEY_PLAIN
+    scale = 0.9
+    (w, th), _ = cv2.getTextSize(text, font, scale, 1)
+    if w > max_width:
+        scale *= max_width / w
+        (w, th), _ = cv2.getTextSize(text, font, scale, 1)
+    cv2.putText(img, text, (int(cx - w / 2), int(cy + th / 2)), font, scale, colour, 1, cv2.LINE_AA)
+
+
 def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
     """(H, 3W, 3) uint8: annotated figure | re-drawn heatmap | difference map."""
     base = np.array(image, np.uint8, copy=True)
@@ -52,15 +65,18 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
             cv2.line(base, (int(round(e)), b.y0), (int(round(e)), b.y1 - 1), (255, 255, 255), 1)
         cv2.rectangle(base, (b.x0, b.y0), (b.x1 - 1, b.y1 - 1), (0, 200, 0), 2)
         cell = min(np.diff(h.grid.row_edges).min(), np.diff(h.grid.col_edges).min())
+        decimals = scale_decimals(h.scale)
+        cw = float(np.diff(h.grid.col_edges).min())
         for i in range(h.rows):
             for j in range(h.cols):
                 cy = int(h.grid.row_centers[i])
                 cx = int(h.grid.col_centers[j])
                 if h.table.flagged[i, j]:
                     cv2.drawMarker(base, (cx, cy), (255, 0, 0), cv2.MARKER_TILTED_CROSS, int(cell * 0.6), 2)
-                elif cell >= 28 and np.isfinite(h.table.values[i, j]):
-                    cv2.putText(base, f"{h.table.values[i, j]:.3g}", (cx - int(cell * 0.4), cy + 4),
-                                cv2.FONT_HERSHEY_PLAIN, 0.8, (0, 255, 255), 1, cv2.LINE_AA)
+                elif cell >= 20 and np.isfinite(h.table.values[i, j]):
+                    light = float(np.mean(h.table.rgb[i, j])) > 150  # dark text on light cells
+                    _centred_text(base, f"{h.table.values[i, j]:.{decimals}f}", cx, cy, 0.9 * cw,
+                                  (20, 20, 120) if light else (0, 255, 255))
         if h.colorbar is not None:
             cb = h.colorbar.box
             cv2.rectangle(base, (cb.x0, cb.y0), (cb.x1 - 1, cb.y1 - 1), (0, 90, 255), 2)
