@@ -309,7 +309,9 @@ def _trend_sentence(axis: str, t: dict, d: int) -> str:
     if k in ("rise_then_fall", "fall_then_rise"):
         verb = "rise" if k == "rise_then_fall" else "fall"
         after = "decline" if k == "rise_then_fall" else "recovery"
-        return (f"Along {axis} the means {verb} up to {t['turn']}, then a {t['size']} {after} "
+        # "a slight decline", "a marked decline", but "a collapse", not "a collapse decline"
+        what = "collapse" if t["size"] == "collapse" and k == "rise_then_fall" else f"{t['size']} {after}"
+        return (f"Along {axis} the means {verb} up to {t['turn']}, then a {what} "
                 f"({_f(t['change_after'], d)}, {t['change_after_share']:.0%} of the change before).")
     if k in ("increasing", "decreasing"):
         return f"Along {axis} the means are {k} (change {_f(t['change'], d)})."
