@@ -391,7 +391,8 @@ def _cut_fringe(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray,
 def _merge_collinear(bars: list[ColorbarRegion]) -> list[ColorbarRegion]:
     """One bar found as two pieces (a diverging map's white middle splits it at high
     resolution, and each piece then grows along the outline): pieces with the same
-    cross-section whose long ranges overlap or nearly meet are one bar."""
+    cross-section whose long ranges overlap or touch are one bar (two bars stacked
+    with a gap between them, as in a grid of panels, stay two)."""
     out = list(bars)
     merged = True
     while merged:
@@ -404,12 +405,10 @@ def _merge_collinear(bars: list[ColorbarRegion]) -> list[ColorbarRegion]:
                 if a.orientation == "vertical":
                     same = abs(a.box.x0 - b.box.x0) <= 3 and abs(a.box.x1 - b.box.x1) <= 3
                     gap = max(a.box.y0, b.box.y0) - min(a.box.y1, b.box.y1)
-                    length = max(a.box.height, b.box.height)
                 else:
                     same = abs(a.box.y0 - b.box.y0) <= 3 and abs(a.box.y1 - b.box.y1) <= 3
                     gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
-                    length = max(a.box.width, b.box.width)
-                if same and gap <= 0.5 * length:
+                if same and gap <= 2:  # overlapping or touching; two bars one above the other stay two
                     u = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0),
                             max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
                     out[i] = ColorbarRegion(u, a.orientation)

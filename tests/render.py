@@ -70,8 +70,10 @@ def _cmap(name: str):
     return matplotlib.colormaps[name]
 
 
-def render_panels(specs: list[FigureSpec], *, shared_colorbar: bool = False, dpi: int = 100) -> tuple[bytes, list]:
-    """Several heatmaps side by side (imshow), each with its colorbar or one shared bar."""
+def render_panels(specs: list[FigureSpec], *, shared_colorbar: bool = False, dpi: int = 100,
+                  grid: tuple[int, int] | None = None) -> tuple[bytes, list]:
+    """Several heatmaps side by side, or in a ``grid`` (rows, cols) of panels (imshow),
+    each with its colorbar or one shared bar."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -79,7 +81,9 @@ def render_panels(specs: list[FigureSpec], *, shared_colorbar: bool = False, dpi
     import seaborn  # noqa: F401
     from matplotlib import colors as mcolors
 
-    fig, axes = plt.subplots(1, len(specs), figsize=(4.2 * len(specs) + 1, 3.6), dpi=dpi)
+    nr, nc = grid or (1, len(specs))
+    fig, axes = plt.subplots(nr, nc, figsize=(4.2 * nc + 1, 3.6 * nr), dpi=dpi)
+    axes = np.asarray(axes).ravel()
     truths = []
     im = None
     for ax, spec in zip(axes, specs):

@@ -319,3 +319,16 @@ def test_masked_correlation_triangle_keeps_its_full_grid():
     assert np.array_equal(np.isnan(h.table.values), mask)
     assert float(np.nanmean(np.abs(h.table.values - truth))) < 0.02
     assert list(h.axes.row_labels) == names and list(h.axes.col_labels) == names
+
+
+def test_grid_of_four_panels_each_with_its_bar_in_reading_order():
+    # two bars one above the other must stay two bars
+    specs = [FigureSpec(f"p{k}", cmap=cm, rows=r, cols=c, vmax=float(k + 1), seed=10 + k)
+             for k, (cm, r, c) in enumerate([("viridis", 4, 5), ("magma", 6, 3), ("plasma", 3, 7), ("cividis", 5, 5)])]
+    data, truths = render_panels(specs, grid=(2, 2))
+    result = digitize(data)
+    assert len(result.heatmaps) == 4
+    for h, spec, truth in zip(result.heatmaps, specs, truths):
+        assert (h.rows, h.cols) == (spec.rows, spec.cols)
+        assert abs(h.scale.vmax - spec.vmax) < 0.01 * spec.vmax
+        assert float(np.abs(h.table.values - truth["values"]).mean()) < 0.01 * spec.vmax
