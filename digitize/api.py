@@ -16,14 +16,14 @@ import numpy as np
 from .analysis import analyse
 from .axes import read_axes
 from .catalog import catalog_colormap, match_bar, match_cells
-from .cells import cell_values
+from .cells import cell_colours, cell_values
 from .colorbar import ColorbarReading, find_levels, find_tick_marks, level_colormap, read_colorbar
 from .config import DigitizeConfig
 from .errors import NoColorbarError, NoHeatmapError, ScaleError
 from .grid import find_grid
 from .imageio import LoadedImage, load_image
 from .layout import find_layout, ink_mask
-from .lookup import delta_e, rgb_to_lab, robust_cell_colours
+from .lookup import delta_e, rgb_to_lab
 from .model import Box, ColorbarRegion, Digitization, Heatmap
 from .ocr import Recognizer, default_recognizer
 from .scale import fit_scale, scale_decimals, user_scale
@@ -60,8 +60,14 @@ def _axis_marks(fg: np.ndarray, plot: Box) -> dict:
     return out
 
 
-def _extend_to_ticks(fg: np.ndarray, plot: Box, others: tuple[Box, ...] = (),
-                     solid: np.ndarray | None = None) -> Box:
+def _solid_share(lab: np.ndarray, bg_lab: np.ndarray, a: Box) -> float:
+    """Share of a region in solid colour (cells), not thin strokes (text)."""
+    far = (delta_e(lab[a.y0:a.y1, a.x0:a.x1], bg_lab) > 10.0).astype(np.uint8)
+    return float(cv2.morphologyEx(far, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)).mean())
+
+
+def _extend_to_ticks(fg: np.ndarray, lab: np.ndarray, bg_lab: np.ndarray, plot: Box,
+                     others: tuple[Box, ...] = ()) -> Box:
     """A plot whose outer rows or columns are blank (a masked triangle of a
     correlation matrix) is found smaller than its axes. The axis tick marks, one per
     cell centre, go on past it: grow the box over the cells they mark."""
@@ -112,7 +118,7 @@ def _extend_to_ticks(fg: np.ndarray, plot: Box, others: tuple[Box, ...] = (),
                 return True
             if fg[a.y0:a.y1, a.x0:a.x1].mean() < 0.02:
                 return True
-            return solid is not None and solid[a.y0:a.y1, a.x0:a.x1].mean() > 0.02
+            return _solid_share(lab, bg_lab, a) > 0.02
         if all(cells_like(a) for a in added) and not any(grown.intersects(o) for o in others):
             x0, y0, x1, y1 = grown.x0, grown.y0, grown.x1, grown.y1
     return Box(x0, y0, x1, y1)
@@ -126,10 +132,10 @@ def _without_colorbar(stage, cfg: DigitizeConfig, rgb, lab, fg, plot: Box, layou
     """A heatmap with no colorbar: when its cell colours lie on a catalog colormap,
     values on that map's 0..1 scale (or the user's --vmin/--vmax), with a warning."""
     grid = stage("grid", find_grid, lab, plot, rgb, **_axis_marks(fg, plot))
-    colours = robust_cell_colours(lab, grid.row_edges, grid.col_edges).reshape(-1, 3)
+    colours = stage("cells", cell_colours, lab, grid)
     bg = rgb_to_lab(np.array(layout.background, np.uint8))
-    colours = colours[delta_e(colours, bg) >= 4.0]  # blank cells say nothing about the map
-    match = stage("catalog", match_cells, colours)
+    flat = colours.reshape(-1, 3)
+    match = stage("catalog", match_cells, flat[delta_e(flat, bg) >= 4.0])  # blank cells say nothing
     if match is None:
         return None
     if cfg.vmin is not None:
@@ -141,14 +147,30 @@ def _without_colorbar(stage, cfg: DigitizeConfig, rgb, lab, fg, plot: Box, layou
                         source="unknown")
         note = (f"no colorbar found: values are positions 0..1 along the '{match.entry.name}' colormap, not "
                 f"data values; the scale is unknown (give --vmin/--vmax to set it)")
-    colormap = catalog_colormap(match, scale)
-    table = stage("cells", cell_values, lab, grid, colormap, scale, layout.background,
-                  residual_flag=cfg.residual_flag)
-    axes = stage("axes", read_axes, rgb, fg, plot, grid, layout, ocr, None, readings)
+    return _read_cells(stage, cfg, rgb, fg, plot, None, layout, ocr, None, readings, grid, colours,
+                       [catalog_colormap(match, scale)], scale, [note])
+
+
+def _read_cells(stage, cfg: DigitizeConfig, rgb, fg, plot: Box, bar, layout, ocr, reading, readings,
+                grid, colours, candidates, scale, hm_warn: list[str]) -> Heatmap:
+    """The rest of a heatmap once its grid, cell colours, scale and colormap
+    candidates are known: values (from the candidate the cells sit closest to),
+    axis labels, warnings about the cells, analysis."""
+    tables = [stage("cells", cell_values, colours, cm, scale, layout.background,
+                    residual_flag=cfg.residual_flag) for cm in candidates]
+    best = min(range(len(tables)), key=lambda k: float(np.median(tables[k].residual)))
+    colormap, table = candidates[best], tables[best]
+    axes = stage("axes", read_axes, rgb, fg, plot, grid, layout, ocr, reading, readings)
+    if table.ambiguous is not None and table.ambiguous.any():
+        hm_warn.append(f"{int(table.ambiguous.sum())} cell(s) have the background colour, which is also "
+                       f"an end of the colormap: they were read as values, but may be blank (NaN) cells")
+    if table.flagged.any():
+        hm_warn.append(f"{int(table.flagged.sum())} cell(s) have colours off the colormap "
+                       f"(residual > {cfg.residual_flag:g}); their values are doubtful")
     analysis = stage("analysis", analyse, table.values, axes.row_labels, axes.col_labels,
                      decimals=scale_decimals(scale), x_label=axes.x_label, y_label=axes.y_label,
                      vmin=scale.vmin, vmax=scale.vmax)
-    return Heatmap(plot, None, colormap, scale, grid, table, axes, analysis, (note,))
+    return Heatmap(plot, bar, colormap, scale, grid, table, axes, analysis, tuple(hm_warn))
 
 
 def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeConfig | None = None,
@@ -193,15 +215,12 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
     ocr = (recognizer or default_recognizer()) if cfg.ocr else None
     bg_lab = rgb_to_lab(np.array(layout.background, np.uint8))
     fg = ink_mask(lab, bg_lab, layout.plots + tuple(c.box for c in layout.colorbars))
-    # solid colour (cells), not thin strokes (text): for growing a plot over blank cells
-    solid = cv2.morphologyEx((delta_e(lab, bg_lab) > 10.0).astype(np.uint8), cv2.MORPH_OPEN,
-                             np.ones((5, 5), np.uint8)).astype(bool)
     readings: dict[ColorbarRegion, ColorbarReading] = {}
     heatmaps = []
     warnings = list(loaded.warnings)
     for plot in layout.plots:
-        plot = _extend_to_ticks(fg, plot, tuple(p for p in layout.plots if p != plot)
-                                + tuple(c.box for c in layout.colorbars), solid)
+        plot = _extend_to_ticks(fg, lab, bg_lab, plot, tuple(p for p in layout.plots if p != plot)
+                                + tuple(c.box for c in layout.colorbars))
         bar = _pair_colorbar(plot, layout.colorbars)
         if bar is None:
             hm = _without_colorbar(stage, cfg, rgb, lab, fg, plot, layout, ocr, list(readings.values()))
@@ -255,22 +274,9 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
             # rounded), so the one the cells sit closer to is used
             candidates = [catalog_colormap(match, scale, colormap), catalog_colormap(match, scale)]
         grid = stage("grid", find_grid, lab, plot, rgb, **_axis_marks(fg, plot))
-        tables = [stage("cells", cell_values, lab, grid, cm, scale, layout.background,
-                        residual_flag=cfg.residual_flag) for cm in candidates]
-        best = min(range(len(tables)), key=lambda k: float(np.median(tables[k].residual)))
-        colormap, table = candidates[best], tables[best]
-        axes = stage("axes", read_axes, rgb, fg, plot, grid, layout, ocr, reading, list(readings.values()))
-        if table.ambiguous is not None and table.ambiguous.any():
-            hm_warn.append(f"{int(table.ambiguous.sum())} cell(s) have the background colour, which is also "
-                           f"an end of the colormap: they were read as values, but may be blank (NaN) cells")
-        if table.flagged.any():
-            hm_warn.append(f"{int(table.flagged.sum())} cell(s) have colours off the colormap "
-                           f"(residual > {cfg.residual_flag:g}); their values are doubtful")
-        analysis = stage("analysis", analyse, table.values, axes.row_labels, axes.col_labels,
-                         decimals=scale_decimals(scale), x_label=axes.x_label, y_label=axes.y_label,
-                         vmin=scale.vmin, vmax=scale.vmax)
-        heatmaps.append(Heatmap(plot, bar, colormap, scale, grid, table, axes, analysis,
-                                tuple(hm_warn)))
+        colours = stage("cells", cell_colours, lab, grid)
+        heatmaps.append(_read_cells(stage, cfg, rgb, fg, plot, bar, layout, ocr, reading,
+                                    list(readings.values()), grid, colours, candidates, scale, hm_warn))
     if not heatmaps:
         raise NoColorbarError("found heatmap(s) but no colorbar that goes with them")
     return Digitization(loaded.source, (rgb.shape[1], rgb.shape[0]), tuple(heatmaps), tuple(warnings), timings)

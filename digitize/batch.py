@@ -136,7 +136,7 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
                 output=str(output_dir_for(Path(job.path), Path(outdir), job.page)) if outdir else "")
     try:
         if job.page is not None:
-            from .pdf import digitize_pdf_page, page_images
+            from .pdf import digitize_pdf_page
 
             found = digitize_pdf_page(job.path, job.page)
             if not found:
@@ -144,16 +144,14 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
                 r.update(status="empty", error="no heatmap on this page")
                 return JobResult(job, [r], {"result.json": json.dumps({"source": job.path, "page": job.page + 1,
                                                                        "heatmaps": [], "summary_rows": [r]}).encode()})
-            pictures = {p.kind + str(i): p for i, p in enumerate(page_images(job.path, job.page))}
             rows, files, docs = [], {}, []
-            for k, (res, positions) in enumerate(found):
+            for k, page_result in enumerate(found):
+                res = page_result.result
                 rows += [dict(r, heatmap=len(rows) + j, overlay=f"overlay-{k + 1}.png")
-                         for j, r in enumerate(_rows_for(res, base, positions))]
+                         for j, r in enumerate(_rows_for(res, base, page_result.positions))]
                 docs.append(export.to_dict(res))
                 files[f"table-{k + 1}.csv"] = export.to_csv(res).encode()
-                img = _picture_for(res, pictures)
-                if img is not None:
-                    files[f"overlay-{k + 1}.png"] = _png(draw_overlay(res, img))
+                files[f"overlay-{k + 1}.png"] = _png(draw_overlay(res, page_result.image))
             doc = {"source": job.path, "page": job.page + 1,
                    "heatmaps": [h for d in docs for h in d["heatmaps"]],
                    "warnings": [w for d in docs for w in d["warnings"]], "summary_rows": rows}
@@ -179,15 +177,6 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
         r = dict(base)
         r.update(status="failed", error=f"internal error: {type(exc).__name__}: {exc}")
         return JobResult(job, [r])
-
-
-def _picture_for(res, pictures: dict):
-    """The page picture a result was read from (same size), for its overlay."""
-    w, h = res.image_size
-    for p in pictures.values():
-        if p.rgb.shape[1] == w and p.rgb.shape[0] == h:
-            return p.rgb
-    return None
 
 
 def write_job(result: JobResult, outdir: Path) -> None:

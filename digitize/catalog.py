@@ -57,26 +57,24 @@ def load_catalog() -> tuple[CatalogEntry, ...]:
     with np.load(_CATALOG_PATH) as data:
         for name in data.files:
             rgb = np.ascontiguousarray(data[name], np.uint8)
-            for nm, table in ((name, rgb), (name + "_r", rgb[::-1].copy())):
-                out.append(CatalogEntry(nm, frozen_array(table, np.uint8),
-                                        frozen_array(rgb_to_lab(table), np.float32)))
+            lab = rgb_to_lab(rgb)
+            out.append(CatalogEntry(name, frozen_array(rgb, np.uint8), frozen_array(lab, np.float32)))
+            out.append(CatalogEntry(name + "_r", frozen_array(rgb[::-1], np.uint8),
+                                    frozen_array(lab[::-1], np.float32)))
     return tuple(out)
 
 
-def _stacked(size: int) -> tuple[tuple[CatalogEntry, ...], np.ndarray]:
-    """All entries resampled (nearest entry) to ``size`` fractions: (K, size, 3) Lab."""
-    entries = load_catalog()
-    f = (np.arange(size) + 0.5) / size
-    return entries, np.stack([e.lab[np.minimum((f * len(e.lab)).astype(int), len(e.lab) - 1)]
-                              for e in entries])
-
-
+#: Fractions of the scale at which every entry is resampled for matching a bar.
 _STACK_SIZE = 1024
 
 
 @lru_cache(maxsize=1)
 def _stack() -> tuple[tuple[CatalogEntry, ...], np.ndarray]:
-    return _stacked(_STACK_SIZE)
+    """All entries resampled (nearest entry) to _STACK_SIZE fractions: (K, size, 3) Lab."""
+    entries = load_catalog()
+    f = (np.arange(_STACK_SIZE) + 0.5) / _STACK_SIZE
+    return entries, np.stack([e.lab[np.minimum((f * len(e.lab)).astype(int), len(e.lab) - 1)]
+                              for e in entries])
 
 
 def match_bar(colormap: Colormap, scale: Scale) -> CatalogMatch | None:

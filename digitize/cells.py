@@ -21,11 +21,15 @@ CHROMA_WEIGHT = 0.5
 BG_ON_MAP_DELTA_E = 1.5
 
 
-def cell_values(lab: np.ndarray, grid: Grid, colormap: Colormap, scale: Scale,
+def cell_colours(lab: np.ndarray, grid: Grid) -> np.ndarray:
+    """(R, C, 3) Lab: the robust centre colour of every cell (see robust_cell_colours)."""
+    return robust_cell_colours(lab, grid.row_edges, grid.col_edges)
+
+
+def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
                 background: tuple[int, int, int], *, residual_flag: float,
                 panel: tuple[int, int, int] | None = None) -> CellTable:
-    """Read every cell: robust centre colour -> place on the colormap -> value."""
-    colours = robust_cell_colours(lab, grid.row_edges, grid.col_edges)  # (R, C, 3)
+    """Place every cell colour ((R, C, 3) Lab, from ``cell_colours``) on the colormap -> value."""
     r, c = colours.shape[:2]
     flat = colours.reshape(-1, 3)
     if scale.discrete_levels:

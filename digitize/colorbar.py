@@ -158,11 +158,11 @@ def find_tick_marks(fg: np.ndarray, region: ColorbarRegion, side: str) -> tuple[
     return marks, start, int(max(lengths)) if lengths else 0
 
 
-def _label_side(text, fg, region: ColorbarRegion, strips: dict[str, Box], plots) -> str:
+def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: dict[str, Box], plots) -> str:
     """Which side of the bar carries its labels: the side with tick marks, else the
     side facing away from the nearest plot (matplotlib puts them outside), else
     the side with more text."""
-    with_marks = [s for s in strips if len(find_tick_marks(fg, region, s)[0]) >= 2]
+    with_marks = [s for s in strips if len(found[s][0]) >= 2]
     if len(with_marks) == 1:
         return with_marks[0]
     b = region.box
@@ -208,8 +208,9 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
     length = max(region.box.width, region.box.height)
     reach = int(min(max(6 * short, 60), 0.6 * length + 40))
     strips = _side_strips(region, fg.shape, reach)
-    side = _label_side(text, fg, region, strips, plots)
-    marks, start, tick_len = find_tick_marks(fg, region, side)
+    found = {s: find_tick_marks(fg, region, s) for s in strips}  # tick marks on each side, once
+    side = _label_side(text, found, region, strips, plots)
+    marks, start, tick_len = found[side]
     for m in marks:  # tick marks out of the text mask: OCR reads them as minus signs
         _clear_mark(text, region, side, m, start + tick_len + 1)
     gap = start + tick_len + 1

@@ -107,22 +107,7 @@ def count_cells(profile: np.ndarray, length: int) -> tuple[int, np.ndarray]:
             best_n = int(ns[ok[-1]])
     if best_n == 1:
         return 1, np.array([0.0, float(length)])
-    cell = length / best_n
-    at = cell * np.arange(1, best_n)
-    ev, pos = _evidence(profile, at, _tolerance(cell))
-    good = ev > thr
-    k = np.arange(1, best_n)
-    if good.sum() >= 2:
-        # sub-pixel boundary: centroid of the edge strength around the peak
-        slope, icpt = np.polyfit(k[good], _subpixel(profile, pos[good]), 1)
-        # the box edges are exact boundaries too unless the fit says otherwise
-        if abs(icpt) > 1.5 or abs(icpt + slope * best_n - length) > 1.5:
-            slope, icpt = cell, 0.0
-    else:
-        slope, icpt = cell, 0.0
-    edges = icpt + slope * np.arange(best_n + 1)
-    edges[0], edges[-1] = max(0.0, edges[0]), min(float(length), edges[-1])
-    return best_n, edges
+    return best_n, comb_edges(profile, length, best_n)
 
 
 def irregular_edges(profile: np.ndarray, length: int, edges: np.ndarray) -> np.ndarray | None:
@@ -233,8 +218,10 @@ def _choose_tick_count(fits: list[int], full_profile: np.ndarray, length: int) -
     return best
 
 
-def count_cells_fixed(profile: np.ndarray, length: int, n: int) -> tuple[int, np.ndarray]:
-    """Edges of ``n`` even cells, refined on the colour edges where they show."""
+def comb_edges(profile: np.ndarray, length: int, n: int) -> np.ndarray:
+    """Edges of ``n`` even cells (relative to the box start), refined by a
+    least-squares line through the sub-pixel colour edges where they show; the box
+    edges stay exact boundaries unless that line says otherwise."""
     cell = length / n
     at = cell * np.arange(1, n)
     ev, pos = _evidence(profile, at, _tolerance(cell))
@@ -248,7 +235,7 @@ def count_cells_fixed(profile: np.ndarray, length: int, n: int) -> tuple[int, np
             slope, icpt = s2, i2
     edges = icpt + slope * np.arange(n + 1)
     edges[0], edges[-1] = max(0.0, edges[0]), min(float(length), edges[-1])
-    return n, edges
+    return edges
 
 
 def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
@@ -271,11 +258,11 @@ def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
         if fits is not None:
             full = edge_profile(sub, 1 if axis == "cols" else 0, FULL_EDGE_QUANTILE)
             nt = _choose_tick_count(fits, full, length)
-            n, e = count_cells_fixed(pc if axis == "cols" else pr, length, nt)
+            e = comb_edges(pc if axis == "cols" else pr, length, nt)
             if axis == "cols":
-                n_cols, cx = n, e
+                n_cols, cx = nt, e
             else:
-                n_rows, ry = n, e
+                n_rows, ry = nt, e
     if not fixed["cols"] and (e := irregular_edges(edge_profile(sub, 1, FULL_EDGE_QUANTILE), box.width, cx)) is not None:
         n_cols, cx, regular = len(e) - 1, e, False
     if not fixed["rows"] and (e := irregular_edges(edge_profile(sub, 0, FULL_EDGE_QUANTILE), box.height, ry)) is not None:

@@ -86,10 +86,17 @@ def page_images(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI) -
         doc.close()
 
 
-def digitize_pdf_page(path, index: int, **kwargs) -> list[tuple]:
-    """Every heatmap on one page, as (``Digitization``, [position of each heatmap on
-    the page in PDF points, x0 y0 x1 y1 from the top-left]) per picture that holds
-    heatmaps. Heatmaps are tagged with their page number (1-based)."""
+@dataclass(frozen=True)
+class PageResult:
+    """The heatmaps read from one picture of a page."""
+
+    result: object  # Digitization; heatmaps tagged with their page number (1-based)
+    positions: list  # per heatmap: (x0, y0, x1, y1) on the page in PDF points, from the top-left
+    image: np.ndarray  # the picture's pixels (for the overlay)
+
+
+def digitize_pdf_page(path, index: int, **kwargs) -> list[PageResult]:
+    """Every heatmap on one page, one ``PageResult`` per picture that holds heatmaps."""
     from .api import digitize
 
     results = []
@@ -116,7 +123,8 @@ def digitize_pdf_page(path, index: int, **kwargs) -> list[tuple]:
                                                  (pic.box[1] + h.plot_box.y1 * sy) * to_pt))
                      for h in heatmaps]
         tagged = tuple(replace(h, page=index + 1) for h in heatmaps)
-        results.append((replace(res, source=f"{path}#page={index + 1}", heatmaps=tagged), positions))
+        results.append(PageResult(replace(res, source=f"{path}#page={index + 1}", heatmaps=tagged), positions,
+                                  pic.rgb))
     return results
 
 
@@ -128,7 +136,8 @@ def digitize_pdf(path, **kwargs):
     n = page_count(path)
     heatmaps, warnings, size = [], [], (0, 0)
     for i in range(n):
-        for res, _ in digitize_pdf_page(path, i, **kwargs):
+        for found in digitize_pdf_page(path, i, **kwargs):
+            res = found.result
             heatmaps += list(res.heatmaps)
             warnings += [f"page {i + 1}: {w}" for w in res.warnings]
             size = res.image_size
