@@ -54,13 +54,16 @@ class CatalogMatch:
 def load_catalog() -> tuple[CatalogEntry, ...]:
     """Every catalog colormap in both directions (reversed ones named ``*_r``)."""
     out = []
-    with np.load(_CATALOG_PATH) as data:
-        for name in data.files:
-            rgb = np.ascontiguousarray(data[name], np.uint8)
-            lab = rgb_to_lab(rgb)
-            out.append(CatalogEntry(name, frozen_array(rgb, np.uint8), frozen_array(lab, np.float32)))
-            out.append(CatalogEntry(name + "_r", frozen_array(rgb[::-1], np.uint8),
-                                    frozen_array(lab[::-1], np.float32)))
+    with np.load(_CATALOG_PATH) as data:  # written by scripts/make_colormap_catalog.py
+        names, lengths, all_rgb = data["names"], data["lengths"], data["rgb"]
+    all_lab = rgb_to_lab(all_rgb)
+    ends = np.cumsum(lengths)
+    for name, end, n in zip(names.tolist(), ends.tolist(), lengths.tolist()):
+        rgb = np.ascontiguousarray(all_rgb[end - n:end], np.uint8)
+        lab = all_lab[end - n:end]
+        out.append(CatalogEntry(name, frozen_array(rgb, np.uint8), frozen_array(lab, np.float32)))
+        out.append(CatalogEntry(name + "_r", frozen_array(rgb[::-1], np.uint8),
+                                frozen_array(lab[::-1], np.float32)))
     return tuple(out)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lookup import delta_e, project_onto_polyline, robust_cell_colours, rgb_to_lab
+from .lookup import delta_e, project_onto_polyline, robust_cell_colours, lab_to_rgb, rgb_to_lab
 from .model import CellTable, Colormap, Grid, Scale, frozen_array
 
 #: A cell is blank (NaN/masked, drawn as background) when its colour is within
@@ -65,13 +65,8 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
             blank |= looks_blank
     values = np.where(blank, np.nan, values)
     flagged = (residual > residual_flag) & ~blank
-    rgb = np.clip(_lab_to_rgb(colours), 0, 255).astype(np.uint8)
+    rgb = np.clip(lab_to_rgb(colours).round(), 0, 255).astype(np.uint8)
     return CellTable(frozen_array(values, np.float64), frozen_array(residual, np.float32),
                      frozen_array(blank), frozen_array(flagged), frozen_array(rgb), frozen_array(ambiguous))
 
 
-def _lab_to_rgb(lab: np.ndarray) -> np.ndarray:
-    import cv2
-    shape = lab.shape
-    out = cv2.cvtColor(np.asarray(lab, np.float32).reshape(-1, 1, 3), cv2.COLOR_Lab2RGB)
-    return (out.reshape(shape) * 255.0).round()

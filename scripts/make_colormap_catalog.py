@@ -49,9 +49,17 @@ def main() -> int:
             continue  # an alias (e.g. grey/gray)
         tables[name] = table
     out = Path(__file__).resolve().parents[1] / "digitize" / "data" / "colormaps.npz"
-    np.savez_compressed(out, **tables)
+    write_catalog(out, tables)
     print(f"{len(tables)} colormaps -> {out} ({out.stat().st_size // 1024} KiB)")
     return 0
+
+
+def write_catalog(out: Path, tables: dict) -> None:
+    """One array of all tables end to end, their names and lengths: read in one go
+    (a member per map made loading cost 35 ms of every run)."""
+    names = list(tables)
+    np.savez_compressed(out, names=np.array(names), lengths=np.array([len(tables[n]) for n in names]),
+                        rgb=np.concatenate([tables[n] for n in names]))
 
 
 if __name__ == "__main__":
