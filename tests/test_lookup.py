@@ -4,8 +4,8 @@ import colorsys
 import numpy as np
 import pytest
 
-from digitize.lookup import (delta_e, image_to_index, project_onto_polyline, rgb_to_lab,
-                             robust_cell_colours)
+from digitize.lookup import (delta_e, distinct_colours, image_to_index, lab_to_rgb, pack_rgb,
+                             project_onto_polyline, rgb_to_lab, robust_cell_colours)
 
 
 def test_rgb_to_lab_matches_reference_values():
@@ -14,6 +14,51 @@ def test_rgb_to_lab_matches_reference_values():
     assert lab[0] == pytest.approx([100.0, 0.0, 0.0], abs=0.05)
     assert lab[1] == pytest.approx([0.0, 0.0, 0.0], abs=0.05)
     assert lab[2] == pytest.approx([53.24, 80.09, 67.20], abs=0.3)
+
+
+def test_large_images_convert_like_single_pixels():
+    # above 65536 pixels the conversion goes one distinct colour at a time
+    rng = np.random.default_rng(3)
+    img = rng.integers(0, 256, (300, 300, 3)).astype(np.uint8)
+    img[:150] = img[:150, :1]  # many repeated colours too
+    big = rgb_to_lab(img)
+    small = np.concatenate([rgb_to_lab(row) for row in img])
+    assert big.shape == img.shape and big.dtype == np.float32
+    assert np.array_equal(big.reshape(-1, 3), small.reshape(-1, 3))
+
+
+def test_lab_to_rgb_inverts_rgb_to_lab_on_every_grey_and_random_colours():
+    rng = np.random.default_rng(4)
+    rgb = np.concatenate([np.repeat(np.arange(256)[:, None], 3, axis=1),
+                          rng.integers(0, 256, (2000, 3))]).astype(np.uint8)
+    back = np.clip(lab_to_rgb(rgb_to_lab(rgb)).round(), 0, 255).astype(np.uint8)
+    assert np.array_equal(back, rgb)
+
+
+def test_distinct_colours_rebuild_the_image():
+    rng = np.random.default_rng(5)
+    img = rng.integers(0, 4, (60, 70, 3)).astype(np.uint8) * 80
+    colours, slot = distinct_colours(pack_rgb(img))
+    assert len(colours) == len(np.unique(img.reshape(-1, 3), axis=0)) == 64
+    assert np.array_equal(colours[slot].reshape(img.shape), img)
+
+
+def test_large_image_lookup_on_a_long_colormap_equals_exact_projection():
+    # > 2000 colours and > 1M pixels: the k-d tree path, split over threads
+    rng = np.random.default_rng(6)
+    ramp = np.linspace(0, 1, 256)
+    table = (np.stack([ramp, np.sin(3 * ramp) ** 2, 1 - ramp], axis=1) * 255).round().astype(np.uint8)
+    curve = rgb_to_lab(table)
+    pick = rng.integers(0, 256, (1100, 1000))
+    img = np.clip(table[pick].astype(int) + rng.integers(-3, 4, (1100, 1000, 3)), 0, 255).astype(np.uint8)
+    idx, res = image_to_index(img, curve)
+    colours, slot = distinct_colours(pack_rgb(img))
+    assert len(colours) > 2000
+    ref_idx, ref_res = project_onto_polyline(rgb_to_lab(colours), curve)
+    assert np.abs(res.ravel() - ref_res[slot]).max() < 0.01
+    # the same point of the curve, but for near-ties (two places equally close)
+    assert np.mean(np.abs(idx.ravel() - ref_idx[slot]) < 0.02) > 0.999
+    assert np.abs(idx - pick).mean() < 1.0  # and it is where the colours came from
 
 
 def test_projection_recovers_sample_positions_exactly():
