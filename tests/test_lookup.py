@@ -25,6 +25,10 @@ def test_large_images_convert_like_single_pixels():
     small = np.concatenate([rgb_to_lab(row) for row in img])
     assert big.shape == img.shape and big.dtype == np.float32
     assert np.array_equal(big.reshape(-1, 3), small.reshape(-1, 3))
+    # over a megapixel of noise: one distinct colour at a time
+    noise = rng.integers(0, 256, (1050, 1000, 3)).astype(np.uint8)
+    noise[:, ::2] //= 4  # fewer colours than pixels
+    assert np.array_equal(rgb_to_lab(noise), np.stack([rgb_to_lab(row) for row in noise]))
 
 
 def test_lab_to_rgb_inverts_rgb_to_lab_on_every_grey_and_random_colours():
