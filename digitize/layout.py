@@ -314,14 +314,17 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
         pos = lo if end == "lo" else hi - 1
         prev = np.median(_line(lab, box, orientation, pos), axis=0)
         n = 0
-        # 1. an outline on both long sides that runs on
-        sides = [s0 - 1, s1]
-        if all(0 <= sd < side_limit for sd in sides):
-            def side_fg(p):  # an outline is ink, not the faint fringe JPEG leaves around one
-                return all(float(delta_e(lab[p, sd] if vertical else lab[sd, p], bg_lab)) > OUTLINE_DELTA_E
-                           for sd in sides)
+        # 1. an outline on both long sides that runs on: just outside the box, or
+        # its own edge lines when the box took the outline in (thick, high-dpi ones)
+        def side_fg(p, sides):  # an outline is ink, not the faint fringe JPEG leaves around one
+            return all(float(delta_e(lab[p, sd] if vertical else lab[sd, p], bg_lab)) > OUTLINE_DELTA_E
+                       for sd in sides)
+        sides = next((pair for pair in ([s0 - 1, s1], [s0, s1 - 1])
+                      if all(0 <= sd < side_limit for sd in pair) and 0 <= pos + step < limit
+                      and side_fg(pos + step, pair)), None)
+        if sides is not None:
             k = 0
-            while 0 <= pos + step * (k + 1) < limit and side_fg(pos + step * (k + 1)) and k < length // 3:
+            while 0 <= pos + step * (k + 1) < limit and side_fg(pos + step * (k + 1), sides) and k < length // 3:
                 k += 1
             if 0 < k < length // 3:
                 n = k
