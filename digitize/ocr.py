@@ -108,7 +108,10 @@ def _open_session(ort, model: Path, threads: int):
         return opts
 
     providers = ["CPUExecutionProvider"]
-    folder = _cache_dir()
+    try:
+        folder = _cache_dir()  # Path.home() raises when there is no home
+    except RuntimeError:
+        folder = None
     if folder is not None:
         st = model.stat()
         cached = folder / f"{model.stem}-{st.st_size}-{int(st.st_mtime)}-ort{ort.__version__}.onnx"
@@ -116,10 +119,13 @@ def _open_session(ort, model: Path, threads: int):
             if not cached.exists():
                 folder.mkdir(parents=True, exist_ok=True)
                 tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-                opts = options(ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
-                opts.optimized_model_filepath = str(tmp)
-                ort.InferenceSession(str(model), sess_options=opts, providers=providers)
-                os.replace(tmp, cached)
+                try:  # written aside and renamed: workers starting together never read half a file
+                    opts = options(ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
+                    opts.optimized_model_filepath = str(tmp)
+                    ort.InferenceSession(str(model), sess_options=opts, providers=providers)
+                    os.replace(tmp, cached)
+                finally:
+                    tmp.unlink(missing_ok=True)
             return ort.InferenceSession(str(cached), sess_options=options(), providers=providers)
         except Exception:  # noqa: BLE001 - the cache is an optimisation, never a failure
             pass

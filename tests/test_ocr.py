@@ -42,6 +42,14 @@ def test_unusable_cache_falls_back_to_the_shipped_model(tmp_path, monkeypatch, c
     assert [r.text for r in OnnxRecognizer(threads=1).recognize(crops)] == LABELS
     monkeypatch.setenv("DIGITIZE_CACHE_DIR", "")  # cache turned off
     assert [r.text for r in OnnxRecognizer(threads=1).recognize(crops)] == LABELS
+    monkeypatch.delenv("DIGITIZE_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+    monkeypatch.setattr("pathlib.Path.home", staticmethod(no_home))  # a service account without a home
+    assert [r.text for r in OnnxRecognizer(threads=1).recognize(crops)] == LABELS
+    monkeypatch.undo()
     damaged = tmp_path / "cache"
     damaged.mkdir()
     monkeypatch.setenv("DIGITIZE_CACHE_DIR", str(damaged))
