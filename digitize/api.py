@@ -22,7 +22,7 @@ from .config import DigitizeConfig
 from .errors import NoColorbarError, NoHeatmapError, ScaleError
 from .grid import find_grid
 from .imageio import LoadedImage, load_image
-from .layout import find_layout, ink_mask
+from .layout import find_layout, ink_mask, page_distance
 from .lookup import delta_e, rgb_to_lab
 from .model import Box, ColorbarRegion, Digitization, Heatmap
 from .ocr import Recognizer, default_recognizer
@@ -128,14 +128,14 @@ def _extend_to_ticks(fg: np.ndarray, lab: np.ndarray, bg_lab: np.ndarray, plot: 
 _UNIT_AXIS = 1000.0
 
 
-def _without_colorbar(stage, cfg: DigitizeConfig, rgb, lab, fg, plot: Box, layout, ocr, readings) -> Heatmap | None:
+def _without_colorbar(stage, cfg: DigitizeConfig, rgb, lab, bg_lab, fg, plot: Box, layout, ocr,
+                      readings) -> Heatmap | None:
     """A heatmap with no colorbar: when its cell colours lie on a catalog colormap,
     values on that map's 0..1 scale (or the user's --vmin/--vmax), with a warning."""
     grid = stage("grid", find_grid, lab, plot, rgb, **_axis_marks(fg, plot))
     colours = stage("cells", cell_colours, lab, grid)
-    bg = rgb_to_lab(np.array(layout.background, np.uint8))
     flat = colours.reshape(-1, 3)
-    match = stage("catalog", match_cells, flat[delta_e(flat, bg) >= 4.0])  # blank cells say nothing
+    match = stage("catalog", match_cells, flat[delta_e(flat, bg_lab) >= 4.0])  # blank cells say nothing
     if match is None:
         return None
     if cfg.vmin is not None:
@@ -208,13 +208,14 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
     loaded: LoadedImage = stage("load", load_image, src, max_pixels=cfg.max_pixels)
     rgb = loaded.rgb
     lab = stage("lab", rgb_to_lab, rgb)
-    layout = stage("layout", find_layout, rgb, lab)
+    page = stage("layout", page_distance, rgb, lab)
+    layout = stage("layout", find_layout, rgb, lab, page)
     if not layout.plots:
         raise NoHeatmapError(f"expected a block of coloured cells; found none in "
                              f"{loaded.source} ({rgb.shape[1]}x{rgb.shape[0]})")
     ocr = (recognizer or default_recognizer()) if cfg.ocr else None
     bg_lab = rgb_to_lab(np.array(layout.background, np.uint8))
-    fg = ink_mask(lab, bg_lab, layout.plots + tuple(c.box for c in layout.colorbars))
+    fg = ink_mask(page[1], layout.plots + tuple(c.box for c in layout.colorbars))
     readings: dict[ColorbarRegion, ColorbarReading] = {}
     heatmaps = []
     warnings = list(loaded.warnings)
@@ -223,7 +224,7 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
                                 + tuple(c.box for c in layout.colorbars))
         bar = _pair_colorbar(plot, layout.colorbars)
         if bar is None:
-            hm = _without_colorbar(stage, cfg, rgb, lab, fg, plot, layout, ocr, list(readings.values()))
+            hm = _without_colorbar(stage, cfg, rgb, lab, bg_lab, fg, plot, layout, ocr, list(readings.values()))
             if hm is None:
                 if len(layout.plots) > 1 and heatmaps:
                     warnings.append(f"skipped the heatmap at {plot.as_list()}: no colorbar beside it and "

@@ -26,6 +26,7 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 
+from .config import DEFAULT_MAX_PIXELS
 from .errors import DigitizeError, ExitCode
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
@@ -117,17 +118,11 @@ def _rows_for(result, base: dict, positions=None) -> list[dict]:
     return rows
 
 
-def _png(rgb) -> bytes:
-    from .overlay import encode_png
-
-    return encode_png(rgb)
-
-
 def compute_job(job: Job, outdir: str = "") -> JobResult:
     """Digitize one job; returns rows and output files. Never raises, never writes
     (``outdir`` only names the folder in the rows)."""
     from . import export
-    from .overlay import draw_overlay
+    from .overlay import draw_overlay, encode_png
 
     base = {k: "" for k in SUMMARY_FIELDS}
     base.update(source=job.path, page=job.page + 1 if job.page is not None else "",
@@ -149,7 +144,7 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
                          for j, r in enumerate(_rows_for(res, base, page_result.positions))]
                 docs.append(export.to_dict(res))
                 files[f"table-{k + 1}.csv"] = export.to_csv(res).encode()
-                files[f"overlay-{k + 1}.png"] = _png(draw_overlay(res, page_result.image))
+                files[f"overlay-{k + 1}.png"] = encode_png(draw_overlay(res, page_result.image))
             doc = {"source": job.path, "page": job.page + 1,
                    "heatmaps": [h for d in docs for h in d["heatmaps"]],
                    "warnings": [w for d in docs for w in d["warnings"]], "summary_rows": rows}
@@ -157,14 +152,14 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
             from .api import digitize
             from .imageio import load_image
 
-            img = load_image(job.path, max_pixels=100_000_000)
+            img = load_image(job.path, max_pixels=DEFAULT_MAX_PIXELS)
             res = digitize(img.rgb)
             rows = [dict(r, overlay="overlay.png") for r in _rows_for(res, base)]
             doc = export.to_dict(res)
             doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
             doc["source"] = job.path
             doc["summary_rows"] = rows
-            files = {"table.csv": export.to_csv(res).encode(), "overlay.png": _png(draw_overlay(res, img.rgb))}
+            files = {"table.csv": export.to_csv(res).encode(), "overlay.png": encode_png(draw_overlay(res, img.rgb))}
         files["result.json"] = json.dumps(doc, indent=1, ensure_ascii=False).encode()
         return JobResult(job, rows, files)
     except DigitizeError as exc:
@@ -219,17 +214,20 @@ def summary_rows(jobs: list[Job], rows_by_job: dict[Job, list[dict]]) -> list[di
     return out
 
 
+def _record(row: dict) -> dict:
+    """A summary row with exactly the summary's fields, in order."""
+    return {k: row.get(k, "") for k in SUMMARY_FIELDS}
+
+
 def write_summary(rows: list[dict], outdir: Path) -> None:
     from .export import write_atomic
 
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=SUMMARY_FIELDS, lineterminator="\n")
     w.writeheader()
-    for r in rows:
-        w.writerow({k: r.get(k, "") for k in SUMMARY_FIELDS})
+    w.writerows(_record(r) for r in rows)
     write_atomic(outdir / "summary.csv", buf.getvalue())
-    write_atomic(outdir / "summary.jsonl", "".join(json.dumps({k: r.get(k, "") for k in SUMMARY_FIELDS}) + "\n"
-                                                   for r in rows))
+    write_atomic(outdir / "summary.jsonl", "".join(json.dumps(_record(r)) + "\n" for r in rows))
 
 
 def _init_worker(threads: int) -> None:
@@ -353,7 +351,7 @@ def batch(
             progress.update(any(r["status"] == "failed" for r in res.rows))
             if jsonl:
                 for r in res.rows:
-                    sys.stdout.write(json.dumps({k: r.get(k, "") for k in SUMMARY_FIELDS}) + "\n")
+                    sys.stdout.write(json.dumps(_record(r)) + "\n")
                 sys.stdout.flush()
     finally:
         progress.close()

@@ -80,6 +80,15 @@ def _stack() -> tuple[tuple[CatalogEntry, ...], np.ndarray]:
                               for e in entries])
 
 
+def _fractions(scale: Scale, pixels: np.ndarray) -> np.ndarray:
+    """Where bar pixels lie on the scale, 0 at vmin and 1 at vmax (in the scale's
+    own units: decades on a log bar). NaN when the scale has no extent."""
+    span = scale._t(scale.vmax) - scale._t(scale.vmin)
+    if not np.isfinite(span) or span == 0:
+        return np.full(len(pixels), np.nan)
+    return (scale._t(scale.pixel_to_value(np.asarray(pixels, np.float64))) - scale._t(scale.vmin)) / span
+
+
 def match_bar(colormap: Colormap, scale: Scale) -> CatalogMatch | None:
     """The catalog colormap the colours sampled along a bar are, if any.
 
@@ -88,11 +97,10 @@ def match_bar(colormap: Colormap, scale: Scale) -> CatalogMatch | None:
     differently, are told apart). Returns None when nothing is within
     ``BAR_MATCH_DELTA_E``.
     """
-    span = scale._t(scale.vmax) - scale._t(scale.vmin)
-    if not np.isfinite(span) or span == 0 or len(colormap.positions) < 8:
+    if len(colormap.positions) < 8:
         return None
-    f = (scale._t(scale.pixel_to_value(colormap.positions)) - scale._t(scale.vmin)) / span
-    keep = (f > BAR_END_MARGIN) & (f < 1 - BAR_END_MARGIN)
+    f = _fractions(scale, colormap.positions)
+    keep = (f > BAR_END_MARGIN) & (f < 1 - BAR_END_MARGIN)  # False where f is NaN
     if keep.sum() < 8:
         return None
     entries, stack = _stack()
@@ -118,8 +126,7 @@ def rendered_entries(match: CatalogMatch, bar: Colormap, scale: Scale) -> np.nda
     taken; entries without one keep the table's colour."""
     table = np.array(match.entry.lab, np.float32)
     n = len(table)
-    span = scale._t(scale.vmax) - scale._t(scale.vmin)
-    f = (scale._t(scale.pixel_to_value(bar.positions)) - scale._t(scale.vmin)) / span * n
+    f = _fractions(scale, bar.positions) * n
     central = (f >= 0) & (f < n) & (np.abs(f % 1.0 - 0.5) <= 0.25)
     entry = f[central].astype(int)
     lab = np.asarray(bar.lab, np.float32)[central]

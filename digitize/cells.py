@@ -32,15 +32,15 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
     """Place every cell colour ((R, C, 3) Lab, from ``cell_colours``) on the colormap -> value."""
     r, c = colours.shape[:2]
     flat = colours.reshape(-1, 3)
+    curve = np.asarray(colormap.lab, np.float32)
     if scale.discrete_levels:
         # a stepped bar: each cell takes the level of the nearest band colour
-        d = delta_e(flat[:, None, :], np.asarray(colormap.lab, np.float32)[None])
+        d = delta_e(flat[:, None, :], curve[None])
         nearest = d.argmin(axis=1)
         values = np.asarray(scale.discrete_levels, np.float64)[nearest].reshape(r, c)
         residual = d[np.arange(len(flat)), nearest]
     else:
         w = np.array([1.0, CHROMA_WEIGHT, CHROMA_WEIGHT], np.float32)
-        curve = np.asarray(colormap.lab, np.float32)
         index, _ = project_onto_polyline(flat * w, curve * w)
         # the residual is the plain delta E to the point found
         k = np.minimum(index.astype(np.int64), max(len(curve) - 2, 0))
@@ -52,12 +52,11 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
     residual = residual.reshape(r, c)
     blank = np.zeros((r, c), bool)
     ambiguous = np.zeros((r, c), bool)
-    curve_lab = np.asarray(colormap.lab, np.float32)
     for bgc in {tuple(background), tuple(panel or background)}:
         bg_lab = rgb_to_lab(np.array(bgc, np.uint8))
         d_bg = delta_e(colours, bg_lab)
         looks_blank = (d_bg < BLANK_DELTA_E) & (d_bg + 0.5 < residual)
-        if float(delta_e(curve_lab, bg_lab).min()) < BG_ON_MAP_DELTA_E:
+        if float(delta_e(curve, bg_lab).min()) < BG_ON_MAP_DELTA_E:
             # the colormap itself ends in the background colour (gray, Greys):
             # such a cell is a value as likely as a blank; it is read as a value
             ambiguous |= (d_bg < BLANK_DELTA_E)

@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .config import DEFAULT_MAX_PIXELS
 from .errors import DigitizeError, ExitCode
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -41,7 +42,7 @@ def run(
     vmax: Annotated[Optional[float], typer.Option(help="value at the colorbar's high end")] = None,
     scale: Annotated[str, typer.Option(help="auto, linear or log")] = "auto",
     overlay: Annotated[Optional[Path], typer.Option(help="also draw the overlay PNG here")] = None,
-    max_pixels: Annotated[int, typer.Option(help="refuse larger images")] = 100_000_000,
+    max_pixels: Annotated[int, typer.Option(help="refuse larger images")] = DEFAULT_MAX_PIXELS,
     strict: Annotated[bool, typer.Option(help="exit non-zero when the result carries warnings")] = False,
     debug: Annotated[bool, typer.Option(help="show tracebacks")] = False,
 ) -> None:

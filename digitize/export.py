@@ -15,7 +15,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import numpy as np
 
 from .model import Digitization, Heatmap
 

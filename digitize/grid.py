@@ -28,9 +28,10 @@ MIN_SUPPORT = 0.75
 EDGE_QUANTILE = 0.6
 
 
-def edge_profile(lab_box: np.ndarray, axis: int, quantile: float = EDGE_QUANTILE) -> np.ndarray:
+def edge_profile(lab_box: np.ndarray, axis: int, quantile=EDGE_QUANTILE) -> np.ndarray:
     """Edge strength between pixel lines along ``axis`` (1: between columns x and
-    x+1, returned as (W-1,); 0: between rows)."""
+    x+1, returned as (W-1,); 0: between rows). A sequence of quantiles gives one
+    profile per quantile, (len(quantile), W-1), from one pass over the pixels."""
     if axis == 1:
         d = delta_e(lab_box[:, 1:], lab_box[:, :-1])  # (H, W-1)
         return np.quantile(np.minimum(d, 40.0), quantile, axis=0)
@@ -244,7 +245,8 @@ def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
     axis tick marks (image pixel coordinates): when they sit at cell centres they
     fix the count."""
     sub = lab[box.y0:box.y1, box.x0:box.x1]
-    pc, pr = edge_profile(sub, 1), edge_profile(sub, 0)
+    both = (EDGE_QUANTILE, FULL_EDGE_QUANTILE)
+    (pc, pc_full), (pr, pr_full) = edge_profile(sub, 1, both), edge_profile(sub, 0, both)
     n_cols, cx = count_cells(pc, box.width)
     n_rows, ry = count_cells(pr, box.height)
     # tick marks at cell centres fix the count: colour alone counts too few where
@@ -256,16 +258,15 @@ def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
         fits = counts_from_ticks(np.asarray(marks, np.float64) - origin, length)
         fixed[axis] = fits is not None
         if fits is not None:
-            full = edge_profile(sub, 1 if axis == "cols" else 0, FULL_EDGE_QUANTILE)
-            nt = _choose_tick_count(fits, full, length)
+            nt = _choose_tick_count(fits, pc_full if axis == "cols" else pr_full, length)
             e = comb_edges(pc if axis == "cols" else pr, length, nt)
             if axis == "cols":
                 n_cols, cx = nt, e
             else:
                 n_rows, ry = nt, e
-    if not fixed["cols"] and (e := irregular_edges(edge_profile(sub, 1, FULL_EDGE_QUANTILE), box.width, cx)) is not None:
+    if not fixed["cols"] and (e := irregular_edges(pc_full, box.width, cx)) is not None:
         n_cols, cx, regular = len(e) - 1, e, False
-    if not fixed["rows"] and (e := irregular_edges(edge_profile(sub, 0, FULL_EDGE_QUANTILE), box.height, ry)) is not None:
+    if not fixed["rows"] and (e := irregular_edges(pr_full, box.height, ry)) is not None:
         n_rows, ry, regular = len(e) - 1, e, False
     cell = min(box.width / n_cols, box.height / n_rows)
     if rgb is not None and cell >= MEDIAN_PASS_MIN_CELL and regular and not all(fixed.values()):

@@ -42,11 +42,6 @@ def background_colour(rgb: np.ndarray) -> tuple[int, int, int]:
     return tuple(int(v) for v in np.median(sel, axis=0).round())
 
 
-def foreground_mask(lab: np.ndarray, bg_lab: np.ndarray, thr: float = FG_DELTA_E) -> np.ndarray:
-    """(H, W) bool: pixels further than ``thr`` from the background colour."""
-    return delta_e(lab, bg_lab) > thr
-
-
 #: Ink (text, tick marks) is told from faint JPEG ringing around it by contrast: a
 #: pixel is ink when it is further from the background than this share of the
 #: figure's ink contrast (the 99th percentile outside the plots and bars), so black
@@ -56,10 +51,10 @@ INK_SHARE = 0.4
 INK_WEAK_SHARE = 0.2
 
 
-def ink_mask(lab: np.ndarray, bg_lab: np.ndarray, boxes: tuple[Box, ...] = ()) -> np.ndarray:
-    """(H, W) bool: text and tick-mark pixels (see INK_SHARE); ``boxes`` (plots,
-    bars) are left out of the contrast estimate."""
-    d = delta_e(lab, bg_lab)
+def ink_mask(d: np.ndarray, boxes: tuple[Box, ...] = ()) -> np.ndarray:
+    """(H, W) bool: text and tick-mark pixels (see INK_SHARE), from every pixel's
+    distance to the page colour (``page_distance``); ``boxes`` (plots, bars) are
+    left out of the contrast estimate."""
     outside = np.ones(d.shape, bool)
     for b in boxes:
         outside[b.y0:b.y1, b.x0:b.x1] = False
@@ -439,14 +434,23 @@ def reading_order(boxes: list[Box]) -> list[Box]:
     return [b for row in rows for b in sorted(row, key=lambda b: b.x0)]
 
 
-def find_layout(rgb: np.ndarray, lab: np.ndarray | None = None) -> Layout:
-    """Locate plot areas and colorbars. rgb : (H, W, 3) uint8."""
+def page_distance(rgb: np.ndarray, lab: np.ndarray) -> tuple[tuple[int, int, int], np.ndarray]:
+    """The page (background) colour and every pixel's delta E from it, (H, W):
+    the layout's foreground and the ink mask are both thresholds of it."""
+    bg = background_colour(rgb)
+    return bg, delta_e(lab, rgb_to_lab(np.array(bg, np.uint8)))
+
+
+def find_layout(rgb: np.ndarray, lab: np.ndarray | None = None,
+                page: tuple[tuple[int, int, int], np.ndarray] | None = None) -> Layout:
+    """Locate plot areas and colorbars. rgb : (H, W, 3) uint8; ``page`` is
+    ``page_distance(rgb, lab)`` when the caller has it already."""
     if lab is None:
         lab = rgb_to_lab(rgb)
     h, w = rgb.shape[:2]
-    bg = background_colour(rgb)
+    bg, distance = page if page is not None else page_distance(rgb, lab)
     bg_lab = rgb_to_lab(np.array(bg, np.uint8))
-    fg = foreground_mask(lab, bg_lab)
+    fg = distance > FG_DELTA_E
     k = 3 if min(h, w) < 450 else 5
     solid = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, _kernel(k))
     bridged = cv2.morphologyEx(solid, cv2.MORPH_CLOSE, _kernel(k + 2))

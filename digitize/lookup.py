@@ -86,6 +86,17 @@ def _in_parts(fn, n: int) -> None:
         f.result()
 
 
+def _take_rows(table: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """(K, m) table -> (N, m) float32 rows ``table[slot]``. Each row is gathered as
+    one item (a void of 4m bytes: 2x faster than a column at a time, which is 2x
+    faster than 2-D fancy indexing), in parts over the cores."""
+    rows = np.ascontiguousarray(table, np.float32)
+    item = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
+    out = np.empty(len(slot), item.dtype)
+    _in_parts(lambda s: np.take(item, slot[s], out=out[s]), len(slot))
+    return out.view(np.float32).reshape(len(slot), rows.shape[1])
+
+
 def distinct_colours(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct colours of packed pixels (``pack_rgb``) and each pixel's slot among them.
 
@@ -128,12 +139,7 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
             return _lab_of_pixels(flat).reshape(shape)
         # a large image of many colours still holds far fewer colours than pixels
         colours, slot = distinct_colours(packed)
-        table = _lab_of_pixels(colours)
-        out = np.empty((n, 3), np.float32)
-        for c in range(3):
-            col = np.ascontiguousarray(table[:, c])
-            _in_parts(lambda s: np.take(col, slot[s], out=out[s, c]), n)
-        return out.reshape(shape)
+        return _take_rows(_lab_of_pixels(colours), slot).reshape(shape)
     lengths = np.diff(np.append(starts, n))
     return np.repeat(_lab_of_pixels(flat[starts]), lengths, axis=0).reshape(shape)
 
@@ -240,11 +246,8 @@ def image_to_index(rgb: np.ndarray, curve_lab: np.ndarray) -> tuple[np.ndarray, 
     project = project_onto_polyline_fast if len(uniq_rgb) > 2000 else project_onto_polyline
     idx, res = project(_lab_of_pixels(uniq_rgb), curve_lab)
     # one gather of (index, residual) pairs; float32 index: exact to 1e-5 of a sample
-    pairs = np.stack([idx.astype(np.float32), res.astype(np.float32)], axis=1)
-    flat = pairs.view(np.uint64).ravel()  # 8-byte items gather fastest
-    both = np.empty(len(k), np.uint64)
-    _in_parts(lambda s: np.take(flat, k[s], out=both[s]), len(k))
-    both = both.view(np.float32).reshape(h, w, 2)
+    # float32 index: exact to 1e-5 of a sample
+    both = _take_rows(np.stack([idx, res], axis=1), k).reshape(h, w, 2)
     return both[..., 0], both[..., 1]
 
 
