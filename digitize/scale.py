@@ -125,8 +125,10 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") ->
     if chosen == "linear":
         inl_vals = np.sort(vals[mask])
         step = float(np.median(np.diff(inl_vals))) if len(inl_vals) > 1 else abs(vmax - vmin)
-        px_value = abs(slope) * TICK_SNAP_PX  # what TICK_SNAP_PX pixels are worth in value
-        vmin, vmax = (_snap_to_tick(v, step, px_value) for v in (vmin, vmax))
+        # a whole tick step first, then a twentieth of one; both within TICK_SNAP_PX
+        # pixels (one pixel is worth |slope|)
+        snap_tol = TICK_SNAP_PX * abs(slope)
+        vmin, vmax = (_snap_to_tick(v, step, snap_tol) for v in (vmin, vmax))
         vmin, vmax = (nice_round(v, step, vmax - vmin, abs(slope)) for v in (vmin, vmax))
     else:
         lmin, lmax = math.log10(vmin), math.log10(vmax)
