@@ -173,15 +173,15 @@ def _read_cells(stage, cfg: DigitizeConfig, rgb, fg, plot: Box, bar, layout, ocr
     return Heatmap(plot, bar, colormap, scale, grid, table, axes, analysis, tuple(hm_warn))
 
 
-def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeConfig | None = None,
+def digitize(src: str | os.PathLike | bytes | np.ndarray | LoadedImage, *, config: DigitizeConfig | None = None,
              recognizer: Recognizer | None = None,
              progress: Callable[[str], None] | None = None) -> Digitization:
     """Recover the heatmap(s) of a figure.
 
     Parameters
     ----------
-    src : path (an image, or a PDF: every page is searched), raw image bytes, or an
-        (H, W, 3) uint8 RGB array
+    src : path (an image, or a PDF: every page is searched), raw image bytes, an
+        (H, W, 3) uint8 RGB array, or an image already loaded by ``load_image``
     config : DigitizeConfig, optional
     recognizer : OCR engine; defaults to the bundled PP-OCR model (loaded once)
     progress : called with the name of each stage as it starts
@@ -205,7 +205,8 @@ def digitize(src: str | os.PathLike | bytes | np.ndarray, *, config: DigitizeCon
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
         return out
 
-    loaded: LoadedImage = stage("load", load_image, src, max_pixels=cfg.max_pixels)
+    loaded: LoadedImage = src if isinstance(src, LoadedImage) else stage("load", load_image, src,
+                                                                           max_pixels=cfg.max_pixels)
     rgb = loaded.rgb
     lab = stage("lab", rgb_to_lab, rgb)
     page = stage("layout", page_distance, rgb, lab)

@@ -15,8 +15,9 @@ from dataclasses import replace
 import numpy as np
 
 from .colorbar import ColorbarReading, find_tick_marks
+from .labels import label_pattern, mend_number_text, mend_to_pattern, parse_number, steps_evenly
 from .model import AxisText, Box, ColorbarRegion, Grid, Layout
-from .ocr import Recognizer, prepare_crop
+from .ocr import Recognizer, prepare_crop, read_in_context
 from .textblobs import Blob, blob_crop, find_blobs
 
 
@@ -281,20 +282,25 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
     todo += [(k, None, b) for k, b in (("y", ylab), ("x", xlab), ("title", title)) if b is not None]
     crops = [prepare_crop(blob_crop(rgb, b, layout.background), rotate=_rotation(b),
                           text_height=_text_height(b)) for _, _, b in todo]
-    reads = ocr.recognize(crops) if crops else []
+    reads = read_in_context(ocr, crops, lambda first: _settled(todo, first)) if crops else []
     # short column labels standing tall may be upright digits or words turned by 90
     # degrees (Vega, ggplot): when the blobs cannot tell, read them turned as well
     # and keep the reading the recogniser is surer of
     col_idx = [k for k, (kind, _, b) in enumerate(todo) if kind == "col"]
+    judge = getattr(ocr, "accurate", ocr)  # the most accurate model at hand
     if _maybe_turned([todo[k][2] for k in col_idx]):
-        def turned(ks):
-            return ocr.recognize([prepare_crop(blob_crop(rgb, todo[k][2], layout.background), rotate=-90)
+        def turned(ks, rec=ocr):
+            return rec.recognize([prepare_crop(blob_crop(rgb, todo[k][2], layout.background), rotate=-90)
                                   for k in ks])
         probe = col_idx[:3]  # three labels tell; the rest are read turned only if they do
-        first = turned(probe)
-        if np.mean([t.score for t in first]) > np.mean([reads[k].score for k in probe]) + 0.05:
+        # both ways by one model: the confidences of two models do not compare
+        upright = [reads[k] for k in probe] if judge is ocr else judge.recognize([crops[k] for k in probe])
+        first = turned(probe, judge)
+        if np.mean([t.score for t in first]) > np.mean([t.score for t in upright]) + 0.05:
             for k, t in zip(col_idx, first + turned(col_idx[3:])):
                 reads[k] = t
+    for kind in ("row", "col"):
+        _mend_axis_labels([k for k, t in enumerate(todo) if t[0] == kind], reads, crops, judge, ocr)
     row_labels = [""] * grid.rows if rows else []
     col_labels = [""] * grid.cols if cols else []
     titles = {"x": "", "y": "", "title": ""}
@@ -309,6 +315,51 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
             titles[kind] = rd.text
     return AxisText(tuple(row_labels), tuple(col_labels), titles["x"], titles["y"], titles["title"],
                     reading.title if reading else "")
+
+
+def _settled(todo: list, reads: list) -> list[bool]:
+    """Readings their axis confirms: the row (or column) labels when they are
+    numbers stepping evenly from cell to cell."""
+    out = [False] * len(todo)
+    for kind in ("row", "col"):
+        ks = [k for k, t in enumerate(todo) if t[0] == kind]
+        if steps_evenly([parse_number(reads[k].text) for k in ks], [todo[k][1] for k in ks]):
+            for k in ks:
+                out[k] = True
+    return out
+
+
+def _mend_axis_labels(idx: list[int], reads: list, crops: list, judge: Recognizer, ocr: Recognizer) -> None:
+    """Tick labels of one axis agree in kind: all numbers, or one shape with digits
+    ('r0', 'r1', ... or 'L1', 'L2', ...) when at least 3 labels and 60% of them do.
+    A label that does not fit was misread: it is read again with the most accurate
+    model, then digits read as look-alike letters are mended ('10ok' -> '100k',
+    'ro' -> 'r0'). Changes ``reads`` in place; an axis of words is left alone."""
+    from collections import Counter
+
+    from .ocr import Recognition
+
+    texts = [reads[k].text for k in idx]
+    enough = max(3, 0.6 * len(idx))
+    if sum(mend_number_text(t) is not None for t in texts) >= enough:
+        fit = mend_number_text
+    else:
+        common = Counter(label_pattern(t) for t in texts if t.strip()).most_common(1)
+        if not common or common[0][1] < enough or "d" not in common[0][0]:
+            return
+        pattern = common[0][0]
+
+        def fit(t: str) -> str | None:
+            return mend_to_pattern(t, pattern)
+    odd = [k for k in idx if fit(reads[k].text) is None]
+    if odd and judge is not ocr:
+        for k, rd in zip(odd, judge.recognize([crops[k] for k in odd])):
+            if fit(rd.text) is not None:
+                reads[k] = rd
+    for k in idx:
+        fixed = fit(reads[k].text)
+        if fixed is not None and fixed != reads[k].text.strip():
+            reads[k] = Recognition(fixed, reads[k].score)
 
 
 def _is_mark(text: str) -> bool:

@@ -153,7 +153,7 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
             from .imageio import load_image
 
             img = load_image(job.path, max_pixels=DEFAULT_MAX_PIXELS)
-            res = digitize(img.rgb)
+            res = digitize(img)
             rows = [dict(r, overlay="overlay.png") for r in _rows_for(res, base)]
             doc = export.to_dict(res)
             doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}

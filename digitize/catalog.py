@@ -132,9 +132,27 @@ def rendered_entries(match: CatalogMatch, bar: Colormap, scale: Scale) -> np.nda
     lab = np.asarray(bar.lab, np.float32)[central]
     close = delta_e(lab, table[entry]) < RENDERED_DELTA_E
     out = table.copy()
-    for e in np.unique(entry[close]):
-        out[e] = np.median(lab[close & (entry == e)], axis=0)
+    keys, medians = _group_medians(entry[close], lab[close])
+    out[keys] = medians
     return out
+
+
+def _group_medians(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For (N,) integer keys and (N, D) values: the distinct keys and, for each,
+    the per-column median of its values (the mean of the middle two for even
+    counts, as np.median)."""
+    if len(keys) == 0:
+        return keys, values[:0]
+    cols = []
+    for c in range(values.shape[1]):
+        order = np.lexsort((values[:, c], keys))
+        cols.append(values[order, c])
+    k = keys[np.lexsort((keys,))]
+    starts = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
+    counts = np.diff(np.append(starts, len(k)))
+    lo, hi = starts + (counts - 1) // 2, starts + counts // 2
+    med = np.stack([(v[lo] + v[hi]) / 2 for v in cols], axis=1).astype(values.dtype)
+    return k[starts], med
 
 
 def catalog_colormap(match: CatalogMatch, scale: Scale, bar: Colormap | None = None) -> Colormap:

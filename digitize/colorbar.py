@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .labels import parse_multiplier, parse_number, power_of_ten_reading
+from .labels import parse_multiplier, parse_number, power_of_ten_reading, steps_evenly
 from .layout import bar_profile
 from .model import Box, ColorbarRegion, Colormap, Tick, frozen_array
-from .ocr import Recognizer, prepare_crop
+from .ocr import Recognizer, prepare_crop, read_in_context
 from .textblobs import Blob, blob_crop, find_blobs
 
 
@@ -250,7 +250,7 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
     title = ""
     if recognizer is not None and cands:
         crops = [prepare_crop(blob_crop(rgb, bl, background), text_height=_text_height(bl)) for bl in cands]
-        reads = recognizer.recognize(crops)
+        reads = read_in_context(recognizer, crops, lambda first: [_ticks_agree(cands, first, vertical)] * len(first))
         for bl, rd in zip(cands, reads):
             pos = bl.box.cy if vertical else bl.box.cx
             half = (bl.box.height if vertical else bl.box.width) / 2.0
@@ -269,6 +269,20 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
                       t.pixel, t.score) for t in ticks]
     return ColorbarReading(colormap, tuple(ticks), side, tuple(marks), label_region, multiplier, title,
                            mark_region)
+
+
+def _ticks_agree(cands: list[Blob], reads: list, vertical: bool) -> bool:
+    """Tick labels that confirm each other: evenly spaced along the bar, their
+    numbers stepping evenly in that order (0, 0.2, 0.4... or 1, 10, 100...)."""
+    pos = np.array([bl.box.cy if vertical else bl.box.cx for bl in cands], float)
+    order = np.argsort(pos)
+    gaps = np.diff(pos[order])
+    if len(gaps) < 2 or gaps.min() <= 0:
+        return False
+    step = float(np.median(gaps))
+    if np.abs(gaps - step).max() > max(2.0, 0.05 * step):
+        return False
+    return steps_evenly([parse_number(reads[i].text) for i in order])
 
 
 def _text_height(bl: Blob) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Sequence
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _DASHES = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-",
@@ -62,6 +63,81 @@ def parse_number(text: str) -> float | None:
     if m.group(2):
         v *= 10.0 ** int(m.group(2))
     return _finite(v * factor)
+
+
+_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1"})
+
+
+def mend_number_text(text: str) -> str | None:
+    """A label as printed when OCR read some of its digits as look-alike letters
+    ('10ok' for '100k', 'O' for '0', 'l5' for '15'), for a label among numbers.
+    The text itself when it is a number already; None when no mending makes one.
+
+    >>> mend_number_text("10ok"), mend_number_text("O"), mend_number_text("alpha")
+    ('100k', '0', None)
+    """
+    t = text.strip()
+    suffix = t[-1] if len(t) > 1 and t[-1] in "kKM%" else ""
+    fixed = t[:len(t) - len(suffix)].translate(_CONFUSABLE) + suffix
+    if fixed != t and parse_number(fixed) is not None:
+        return fixed
+    return t if parse_number(t) is not None else None
+
+
+def steps_evenly(values: Sequence[float | None], index: Sequence[float] | None = None) -> bool:
+    """True when at least 3 numbers, at their places ``index`` (default 0, 1, 2...),
+    step evenly: each the first plus a fixed step per place (0, 0.25, 0.5...), or
+    times a fixed factor (1, 10, 100...). Ticks are printed this way; a misread
+    digit breaks the step.
+
+    >>> steps_evenly([0.0, 0.1, 0.2, 0.3]), steps_evenly([1, 10, 100]), steps_evenly([0, 1, 3])
+    (True, True, False)
+    """
+    idx = list(range(len(values))) if index is None else list(index)
+    pts = [(float(i), float(v)) for i, v in zip(idx, values) if v is not None and math.isfinite(v)]
+    if len(pts) < 3 or len(pts) < len(values):
+        return False
+
+    def linear(p) -> bool:
+        (i0, v0), (i1, v1) = p[0], p[-1]
+        if i1 == i0 or v1 == v0:
+            return False
+        step = (v1 - v0) / (i1 - i0)
+        tol = 1e-6 * max(abs(v) for _, v in p) + 1e-12
+        return all(abs(v0 + step * (i - i0) - v) <= tol for i, v in p)
+
+    return linear(pts) or (all(v > 0 for _, v in pts) and linear([(i, math.log10(v)) for i, v in pts]))
+
+
+def label_pattern(text: str) -> str:
+    """A label's shape: digits as 'd', letters as 'a', the rest as printed
+    ('r0' -> 'ad', 'layer 12' -> 'aaaaa dd')."""
+    return "".join("d" if c.isdigit() else "a" if c.isalpha() else c for c in text.strip())
+
+
+def mend_to_pattern(text: str, pattern: str) -> str | None:
+    """A label read with look-alike letters where its siblings all have digits,
+    mended ('ro' among 'r1', 'r2': pattern 'ad' -> 'r0'). The text itself when it
+    has the pattern; None when it differs otherwise.
+
+    >>> mend_to_pattern("ro", "ad"), mend_to_pattern("r2", "ad"), mend_to_pattern("rx", "ad")
+    ('r0', 'r2', None)
+    """
+    t = text.strip()
+    shape = label_pattern(t)
+    if shape == pattern:
+        return t
+    if len(shape) != len(pattern):
+        return None
+    out = []
+    for c, have, want in zip(t, shape, pattern):
+        if have == want:
+            out.append(c)
+        elif want == "d" and c.translate(_CONFUSABLE).isdigit():
+            out.append(c.translate(_CONFUSABLE))
+        else:
+            return None
+    return "".join(out)
 
 
 def _strip_thousands(t: str) -> str:

@@ -114,10 +114,14 @@ def strip_frame(lab: np.ndarray, box: Box, *, max_px: int = 3) -> Box:
                 outer, inner = lab[y0:y1, x0], lab[y0:y1, x0 + 1]
             else:
                 outer, inner = lab[y0:y1, x1 - 1], lab[y0:y1, x1 - 2]
+            # each test only when the ones before it pass (most sides fail the first)
             spread = float(np.median(delta_e(outer, np.median(outer, axis=0))))
+            if spread >= 3.0:
+                continue
             diff = float(np.median(delta_e(outer, inner)))
-            inner_spread = float(np.median(delta_e(inner, np.median(inner, axis=0))))
-            if spread < 3.0 and diff > 12.0 and (inner_spread > spread + 1.0 or diff > 25.0):
+            if diff <= 12.0:
+                continue
+            if diff > 25.0 or float(np.median(delta_e(inner, np.median(inner, axis=0)))) > spread + 1.0:
                 if side == "top":
                     y0 += 1
                 elif side == "bottom":

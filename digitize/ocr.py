@@ -1,10 +1,13 @@
 """OCR adapter: the raw recognition call kept apart from crop preparation and
 text normalisation, so tests can replay recorded engine output.
 
-The engine is PP-OCR's text recognition model shipped inside the ``rapidocr``
-wheel, run directly with onnxruntime (no detection pass, no download): each label
-is cropped out by the caller, so recognition alone is enough and ~10x faster than
-full-page OCR. Nothing is fetched at run time.
+Two PP-OCRv6 text recognition models, run directly with onnxruntime (no detection
+pass: each label is cropped out by the caller). Every crop is read by the tiny
+model (1.5M parameters, ~5x faster); the crops it is unsure of are read again by
+the small model shipped inside the ``rapidocr`` wheel, and that reading is kept.
+On 160 rendered figures this reads tick labels as exactly as the small model alone
+(0.945 vs 0.944, 0.932 vs 0.936 on two sets) in 45% of its time. Nothing is
+fetched at run time: the tiny model is bundled in ``data/ocr`` (see its README).
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 import cv2
 import numpy as np
@@ -39,6 +42,14 @@ _MIN_RATIO = 1.6
 _BATCH = 16
 #: Widest image of a forward pass over its narrowest (see _batches).
 _BATCH_SPREAD = 1.3
+#: The bundled tiny recogniser and its character list (one per line).
+_FAST_MODEL = Path(__file__).parent / "data" / "ocr" / "PP-OCRv6_tiny_rec.onnx"
+_FAST_CHARSET = _FAST_MODEL.with_name("PP-OCRv6_tiny_rec_dict.txt")
+#: A fast reading whose mean character confidence is below this is read again by
+#: the accurate model. On 3206 crops of 80 rendered figures the two models disagree
+#: on 11%; below 0.97 lie a quarter of the crops and all but 28 of the disagreements
+#: (and of those 28 the tiny model is right about as often as the small one).
+_REREAD_BELOW = 0.97
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,7 @@ class Recognizer(Protocol):
         """Read one line of text from each (H, W, 3) uint8 image."""
 
 
-def _model_path() -> Path:
+def _accurate_model_path() -> Path:
     spec = importlib.util.find_spec("rapidocr")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the rapidocr package is not installed; install it with `pip install rapidocr`")
@@ -133,10 +144,18 @@ def _open_session(ort, model: Path, threads: int):
 
 
 class OnnxRecognizer:
-    """PP-OCR recognition with onnxruntime; the session is created on first use."""
+    """PP-OCR recognition with onnxruntime; the session is created on first use.
 
-    def __init__(self, model_path: str | Path | None = None, *, threads: int = 0):
+    model_path : the .onnx file; default: the small model of the rapidocr wheel
+    charset_path : its characters, one per line, when the model does not carry
+        them in its metadata (the tiny model)
+    threads : onnxruntime threads (0: all cores)
+    """
+
+    def __init__(self, model_path: str | Path | None = None, *, charset_path: str | Path | None = None,
+                 threads: int = 0):
         self._model_path = Path(model_path) if model_path else None
+        self._charset_path = Path(charset_path) if charset_path else None
         self._threads = threads
         self._session = None
         self._chars: list[str] = []
@@ -147,10 +166,16 @@ class OnnxRecognizer:
             if self._session is None:
                 import onnxruntime as ort
 
-                path = self._model_path or _model_path()
+                path = self._model_path or _accurate_model_path()
                 sess = _open_session(ort, path, self._threads)
-                meta = sess.get_modelmeta().custom_metadata_map
-                chars = meta.get("character", "").splitlines()
+                if self._charset_path is not None:
+                    chars = self._charset_path.read_text(encoding="utf-8").splitlines()
+                else:
+                    chars = sess.get_modelmeta().custom_metadata_map.get("character", "").splitlines()
+                classes = sess.get_outputs()[0].shape[-1]
+                if isinstance(classes, int) and classes != len(chars) + 2:
+                    raise RuntimeError(f"{path.name} reads {classes} classes but its character list has "
+                                       f"{len(chars)} (+ blank and space); reinstall digitize")
                 self._chars = ["<blank>"] + chars + [" "]
                 allowed = np.array([i == 0 or _allowed_char(c) for i, c in enumerate(self._chars)])
                 self._allowed_idx = np.flatnonzero(allowed)
@@ -192,6 +217,45 @@ class OnnxRecognizer:
         return Recognition("".join(chars).strip(), score)
 
 
+class TwoPassRecognizer:
+    """Every crop read by a fast model; the crops it is unsure of (mean character
+    confidence below ``threshold``) read again by the accurate one, whose reading
+    is kept. ``accurate`` is also what callers use to compare two readings of one
+    label: confidences of different models do not compare."""
+
+    def __init__(self, fast: Recognizer, accurate: Recognizer, threshold: float = _REREAD_BELOW):
+        self.fast, self.accurate, self.threshold = fast, accurate, threshold
+
+    def recognize(self, images: Sequence[np.ndarray]) -> list[Recognition]:
+        return self.second_pass(images, self.fast.recognize(images))
+
+    def second_pass(self, images: Sequence[np.ndarray], reads: list[Recognition],
+                    settled: Sequence[bool] | None = None) -> list[Recognition]:
+        """``reads`` with the doubtful ones (and not ``settled``) read again."""
+        doubt = [i for i, r in enumerate(reads)
+                 if r.score < self.threshold and not (settled is not None and settled[i])]
+        reads = list(reads)
+        if doubt:
+            for i, r in zip(doubt, self.accurate.recognize([images[i] for i in doubt])):
+                reads[i] = r
+        return reads
+
+
+def read_in_context(rec: Recognizer, images: Sequence[np.ndarray],
+                    settle: Callable[[list[Recognition]], Sequence[bool]]) -> list[Recognition]:
+    """Read labels that vouch for each other (an axis of numbers, a colorbar's ticks).
+
+    ``settle`` marks the readings their context confirms (numbers stepping evenly
+    from label to label, say): with a two-pass recogniser those are kept even when
+    the fast model was unsure of them, since a misreading that still fits the
+    sequence is far rarer than a doubt. Any other recogniser reads as usual.
+    """
+    if not isinstance(rec, TwoPassRecognizer):
+        return rec.recognize(images)
+    first = rec.fast.recognize(images)
+    return rec.second_pass(images, first, settle(first))
+
+
 #: Characters figures print: Latin letters, digits, Greek, punctuation, maths
 #: signs and superscripts. The model also knows ~18k CJK glyphs; on noisy crops
 #: those are the likeliest misreadings, so they are masked out before decoding.
@@ -202,8 +266,15 @@ def _allowed_char(c: str) -> bool:
     return len(c) == 1 and ((" " <= c <= "~") or c in _EXTRA_CHARS or ("\u00c0" <= c <= "\u017f"))
 
 
-_default: OnnxRecognizer | None = None
+_default: Recognizer | None = None
 _default_lock = threading.Lock()
+
+
+def _make_default(threads: int) -> Recognizer:
+    accurate = OnnxRecognizer(threads=threads)
+    if not (_FAST_MODEL.exists() and _FAST_CHARSET.exists()):
+        return accurate  # a source tree without the bundled model: slower, as exact
+    return TwoPassRecognizer(OnnxRecognizer(_FAST_MODEL, charset_path=_FAST_CHARSET, threads=threads), accurate)
 
 
 def configure_default_recognizer(*, threads: int = 0) -> None:
@@ -211,16 +282,21 @@ def configure_default_recognizer(*, threads: int = 0) -> None:
     batch workers sharing the cores use 1)."""
     global _default
     with _default_lock:
-        if _default is None or _default._session is None:
-            _default = OnnxRecognizer(threads=threads)
+        if _default is None or not _started(_default):
+            _default = _make_default(threads)
 
 
-def default_recognizer() -> OnnxRecognizer:
-    """The process-wide recogniser (one model load per process)."""
+def _started(rec: Recognizer) -> bool:
+    parts = (rec.fast, rec.accurate) if isinstance(rec, TwoPassRecognizer) else (rec,)
+    return any(getattr(p, "_session", None) is not None for p in parts)
+
+
+def default_recognizer() -> Recognizer:
+    """The process-wide recogniser (models loaded once per process, on first use)."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = OnnxRecognizer()
+            _default = _make_default(0)
         return _default
 
 

@@ -43,10 +43,19 @@ def _redraw(h: Heatmap) -> tuple[np.ndarray, np.ndarray]:
     cell_lab[..., 0] = 100.0
     cell_rgb[:-1, :-1] = np.where(blank[..., None], 255, cm.rgb[nearest])
     cell_lab[:-1, :-1] = np.where(blank[..., None], cell_lab[-1, -1], np.asarray(cm.lab, np.float32)[nearest])
-    ri = _cell_index(h.grid.row_edges, b.y0, b.y1)[:, None]
-    ci = _cell_index(h.grid.col_edges, b.x0, b.x1)[None, :]
-    rgb, lab = cell_rgb[ri, ci], cell_lab[ri, ci]
+    # cells are rectangles: repeat each row of cells, then each column, by the
+    # pixels it spans (one copy per pixel, not a gather per pixel)
+    rv, rn = _runs(_cell_index(h.grid.row_edges, b.y0, b.y1))
+    cv, cn = _runs(_cell_index(h.grid.col_edges, b.x0, b.x1))
+    rgb = np.repeat(np.repeat(cell_rgb[rv][:, cv], rn, axis=0), cn, axis=1)
+    lab = np.repeat(np.repeat(cell_lab[rv][:, cv], rn, axis=0), cn, axis=1)
     return rgb, lab
+
+
+def _runs(index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A 1-D index as runs of equal values: (values, lengths)."""
+    starts = np.flatnonzero(np.diff(index, prepend=index[0] - 1))
+    return index[starts], np.diff(np.append(starts, len(index)))
 
 
 def _centred_text(img: np.ndarray, text: str, cx: int, cy: int, max_width: float,
@@ -119,11 +128,12 @@ def save_overlay(result: Digitization, path: str | os.PathLike, image: np.ndarra
 
 
 def encode_png(rgb: np.ndarray) -> bytes:
-    """PNG bytes of an RGB image, made for speed: zlib level 1 on the 'sub' filter
-    writes an overlay 4x faster than Pillow's defaults, for ~30% more bytes."""
+    """PNG bytes of an RGB image, made for speed: zlib level 1 with no row filter
+    writes an overlay 4x faster than Pillow's defaults, for ~30% more bytes (the
+    'sub' filter: 9% slower and 5% larger on the overlays of 61 figures)."""
     params = [cv2.IMWRITE_PNG_COMPRESSION, 1]
     if hasattr(cv2, "IMWRITE_PNG_FILTER"):  # OpenCV >= 4.11
-        params += [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_SUB]
+        params += [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
     ok, buf = cv2.imencode(".png", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR), params)
     if not ok:
         raise RuntimeError(f"OpenCV could not encode a {rgb.shape} image as PNG")

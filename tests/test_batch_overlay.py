@@ -29,6 +29,27 @@ def test_overlay_geometry_matches_the_result(example_result, example_path):
     assert np.median(diff) < 1.0
 
 
+def test_redrawn_panel_paints_every_pixel_with_its_cells_colour(example_result):
+    from digitize.overlay import _redraw
+
+    hm = example_result.heatmaps[0]
+    rgb, lab = _redraw(hm)
+    b = hm.plot_box
+    assert rgb.shape == (b.height, b.width, 3) and lab.shape == (b.height, b.width, 3)
+    edges_r = np.round(hm.grid.row_edges).astype(int) - b.y0
+    edges_c = np.round(hm.grid.col_edges).astype(int) - b.x0
+    rng = np.random.default_rng(0)
+    for y, x in zip(rng.integers(0, b.height, 300), rng.integers(0, b.width, 300)):
+        i = np.searchsorted(edges_r, y, side="right") - 1
+        j = np.searchsorted(edges_c, x, side="right") - 1
+        if 0 <= i < hm.rows and 0 <= j < hm.cols and y < edges_r[-1] and x < edges_c[-1]:
+            pos = hm.scale.value_to_pixel(hm.table.values[i, j])
+            k = int(np.abs(hm.colormap.positions - pos).argmin())
+            assert tuple(rgb[y, x]) == tuple(hm.colormap.rgb[k])
+        else:  # outside every cell: white
+            assert tuple(rgb[y, x]) == (255, 255, 255) and lab[y, x, 0] == 100.0
+
+
 def test_batch_records_failures_and_resumes(tmp_path, example_path):
     inp = tmp_path / "in"
     inp.mkdir()

@@ -1,6 +1,10 @@
 import pytest
 
-from digitize.labels import parse_multiplier, parse_number
+import numpy as np
+
+from digitize.axes import _mend_axis_labels
+from digitize.labels import mend_number_text, mend_to_pattern, parse_multiplier, parse_number, steps_evenly
+from digitize.ocr import Recognition
 
 
 @pytest.mark.parametrize("text,value", [
@@ -22,3 +26,54 @@ def test_offset_texts():
     assert parse_multiplier("×10⁻³") == ("mul", pytest.approx(1e-3))
     assert parse_multiplier("+1e3") == ("add", pytest.approx(1000.0))
     assert parse_multiplier("0.5") is None
+
+
+@pytest.mark.parametrize("text,mended", [
+    ("10ok", "100k"), ("6ook", "600k"), ("O", "0"), ("l5", "15"), ("0.25", "0.25"), ("30k", "30k"),
+    ("alpha", None), ("N", None), ("kl150", None), ("", None),
+])
+def test_digits_read_as_letters_are_mended(text, mended):
+    assert mend_number_text(text) == mended
+
+
+class _Reader:
+    def __init__(self, table):
+        self.table, self.calls = table, 0
+
+    def recognize(self, images):
+        self.calls += 1
+        return [self.table[int(im[0, 0, 0])] for im in images]
+
+
+def test_a_label_among_numbers_that_is_not_one_is_read_again_and_mended():
+    texts = ["0", "10ok", "N", "30k", "40k"]
+    reads = [Recognition(t, 0.99) for t in texts]
+    crops = [np.full((2, 2, 3), k, np.uint8) for k in range(len(texts))]
+    judge = _Reader({2: Recognition("20k", 0.98)})
+    _mend_axis_labels(list(range(len(texts))), reads, crops, judge, ocr=object())
+    assert [r.text for r in reads] == ["0", "100k", "20k", "30k", "40k"]
+    assert judge.calls == 1
+    names = [Recognition(t, 0.99) for t in ["ro", "r1", "r2", "rx", "r4"]]  # one shape with a digit
+    judge = _Reader({0: Recognition("ro", 0.9), 3: Recognition("r3", 0.9)})
+    _mend_axis_labels(list(range(5)), names, crops, judge, ocr=object())
+    assert [r.text for r in names] == ["r0", "r1", "r2", "r3", "r4"] and judge.calls == 1
+    words = [Recognition(t, 0.9) for t in ["alpha", "beta", "O", "1"]]  # neither numbers nor one shape
+    _mend_axis_labels(list(range(4)), words, crops, judge, ocr=object())
+    assert [r.text for r in words] == ["alpha", "beta", "O", "1"] and judge.calls == 1
+
+
+@pytest.mark.parametrize("text,pattern,mended", [
+    ("ro", "ad", "r0"), ("CO", "ad", "C0"), ("layer l2", "aaaaa dd", "layer 12"), ("r2", "ad", "r2"),
+    ("rx", "ad", None), ("r", "ad", None), ("Lo", "ad", "L0"),
+])
+def test_labels_mended_to_their_siblings_shape(text, pattern, mended):
+    assert mend_to_pattern(text, pattern) == mended
+
+
+@pytest.mark.parametrize("values,index,even", [
+    ([0.0, 0.1, 0.2, 0.3], None, True), ([1, 10, 100, 1000], None, True), ([5, 4, 3, 2], None, True),
+    ([0.001, 0.002, 0.004], [0, 1, 3], True), ([0, 1, 3], None, False), ([0, 0.25, 0.5, 0.8], None, False),
+    ([1, None, 3], None, False), ([2, 4], None, False), ([7, 7, 7], None, False), ([1e-3, 1e-2, 0.1], None, True),
+])
+def test_numbers_stepping_evenly(values, index, even):
+    assert steps_evenly(values, index) is even

@@ -1,9 +1,15 @@
-"""The OCR adapter: label crops read by the bundled recogniser, and its start-up cache."""
+"""The OCR adapter: label crops read by the bundled recognisers, the two-pass reading,
+and the start-up cache."""
+import hashlib
+import re
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
 
-from digitize.ocr import OnnxRecognizer, prepare_crop
+from digitize import ocr
+from digitize.ocr import OnnxRecognizer, Recognition, TwoPassRecognizer, prepare_crop, read_in_context
 
 LABELS = ["0.25", "300k", "Layer", "7", "-1.5", "10", "Steps"]
 
@@ -57,3 +63,71 @@ def test_unusable_cache_falls_back_to_the_shipped_model(tmp_path, monkeypatch, c
     for f in damaged.glob("*.onnx"):
         f.write_bytes(b"garbage")
     assert [r.text for r in OnnxRecognizer(threads=1).recognize(crops)] == LABELS
+
+
+def test_fast_model_reads_the_labels_and_two_passes_keep_them(crops):
+    fast = OnnxRecognizer(ocr._FAST_MODEL, charset_path=ocr._FAST_CHARSET, threads=1)
+    first = fast.recognize(crops)
+    assert [r.text for r in first] == LABELS
+    both = TwoPassRecognizer(fast, OnnxRecognizer(threads=1)).recognize(crops)
+    assert [r.text for r in both] == LABELS
+    # what the fast model was unsure of carries the accurate model's confidence
+    assert all(b.score >= ocr._REREAD_BELOW or b.score != f.score for f, b in zip(first, both))
+
+
+class _Scripted:
+    """A recogniser answering from a table keyed by the image's first pixel."""
+
+    def __init__(self, table):
+        self.table, self.seen = table, []
+
+    def recognize(self, images):
+        self.seen.append([int(im[0, 0, 0]) for im in images])
+        return [self.table[int(im[0, 0, 0])] for im in images]
+
+
+def test_two_pass_rereads_only_the_doubtful_crops_and_keeps_the_second_reading():
+    images = [np.full((4, 4, 3), k, np.uint8) for k in range(4)]
+    fast = _Scripted({0: Recognition("0.5", 0.99), 1: Recognition("N", 0.40),
+                      2: Recognition("10ok", 0.96), 3: Recognition("beta", 0.97)})
+    accurate = _Scripted({1: Recognition("22", 0.30), 2: Recognition("100k", 0.99)})
+    out = TwoPassRecognizer(fast, accurate, threshold=0.97).recognize(images)
+    assert [r.text for r in out] == ["0.5", "22", "100k", "beta"]
+    assert accurate.seen == [[1, 2]]  # one pass over the doubtful ones only
+    sure = _Scripted({0: Recognition("1", 0.99)})
+    untouched = _Scripted({})
+    assert TwoPassRecognizer(sure, untouched).recognize(images[:1])[0].text == "1"
+    assert untouched.seen == []
+
+
+def test_readings_their_context_confirms_are_not_read_again():
+    images = [np.full((4, 4, 3), k, np.uint8) for k in range(3)]
+    fast = _Scripted({0: Recognition("0.2", 0.90), 1: Recognition("0.4", 0.99), 2: Recognition("0.6", 0.80)})
+    accurate = _Scripted({0: Recognition("0.2", 0.99), 2: Recognition("0.6", 0.99)})
+    two = TwoPassRecognizer(fast, accurate)
+    out = read_in_context(two, images, lambda reads: [True, True, False])
+    assert [r.text for r in out] == ["0.2", "0.4", "0.6"] and accurate.seen == [[2]]
+    assert [r.score for r in out] == [0.90, 0.99, 0.99]
+    # a plain recogniser reads as usual
+    assert [r.text for r in read_in_context(fast, images, lambda reads: [True] * 3)] == ["0.2", "0.4", "0.6"]
+
+
+def test_default_recogniser_is_two_pass_over_the_bundled_model(monkeypatch):
+    monkeypatch.setattr(ocr, "_default", None)
+    rec = ocr.default_recognizer()
+    assert isinstance(rec, TwoPassRecognizer)
+    assert rec.fast._model_path == ocr._FAST_MODEL and rec.accurate._model_path is None
+    monkeypatch.setattr(ocr, "_default", None)
+    monkeypatch.setattr(ocr, "_FAST_MODEL", Path("/nonexistent/model.onnx"))
+    assert isinstance(ocr.default_recognizer(), OnnxRecognizer)  # without it: the accurate model alone
+    monkeypatch.setattr(ocr, "_default", None)
+
+
+def test_bundled_model_is_the_file_its_readme_names():
+    readme = (ocr._FAST_MODEL.parent / "README.md").read_text()
+    for f in (ocr._FAST_MODEL, ocr._FAST_CHARSET):
+        recorded = re.search(rf"{re.escape(f.name)}`?\s*\|\s*`?([0-9a-f]{{64}})", readme)
+        assert recorded, f"{f.name} has no sha256 in data/ocr/README.md"
+        assert hashlib.sha256(f.read_bytes()).hexdigest() == recorded.group(1)
+    chars = ocr._FAST_CHARSET.read_text(encoding="utf-8").splitlines()
+    assert len(chars) == 6904 and "0" in chars and "k" in chars and "\u2212" in chars
