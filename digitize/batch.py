@@ -231,11 +231,16 @@ def write_summary(rows: list[dict], outdir: Path) -> None:
 
 
 def _init_worker(threads: int) -> None:
-    """Each worker process: one OCR model, ``threads`` onnxruntime threads (1 when
-    the cores are already shared out between workers)."""
+    """Each worker process: one set of OCR models, and ``threads`` threads for
+    onnxruntime and the lookup core (1 when the cores are already shared out
+    between workers: more only oversubscribes them). 0: all cores. (OpenCV's
+    thread count is left alone: changing it in a forked worker can hang on the
+    parent's pool.)"""
+    from .lookup import set_threads
     from .ocr import configure_default_recognizer
 
     configure_default_recognizer(threads=threads)
+    set_threads(threads)
 
 
 def run_local(jobs: list[Job], workers: int, outdir: str) -> Iterator[JobResult]:

@@ -49,7 +49,9 @@ def from_array(array: np.ndarray, *, source: str = "<array>") -> LoadedImage:
         a = (np.clip(a, 0, 1) * 255).round().astype(np.uint8)
     elif a.dtype != np.uint8:
         a = np.clip(a, 0, 255).astype(np.uint8)
-    if a.shape[2] == 4:
+    if a.shape[2] == 4 and a[:, :, 3].min() == 255:  # opaque (most saved figures): drop alpha
+        a = a[:, :, :3]
+    elif a.shape[2] == 4:
         alpha = a[:, :, 3:4].astype(np.float32) / 255.0
         a = (a[:, :, :3] * alpha + 255.0 * (1 - alpha)).round().astype(np.uint8)
     if a.shape[0] < 8 or a.shape[1] < 8:

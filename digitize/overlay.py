@@ -89,16 +89,18 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
         cell = min(np.diff(h.grid.row_edges).min(), np.diff(h.grid.col_edges).min())
         decimals = scale_decimals(h.scale)
         cw = float(np.diff(h.grid.col_edges).min())
+        rows_y = h.grid.row_centers.astype(int)
+        cols_x = h.grid.col_centers.astype(int)
+        light = h.table.rgb.mean(axis=2) > 150  # dark text on light cells
+        values = h.table.values
         for i in range(h.rows):
             for j in range(h.cols):
-                cy = int(h.grid.row_centers[i])
-                cx = int(h.grid.col_centers[j])
+                cy, cx = int(rows_y[i]), int(cols_x[j])
                 if h.table.flagged[i, j]:
                     cv2.drawMarker(base, (cx, cy), (255, 0, 0), cv2.MARKER_TILTED_CROSS, int(cell * 0.6), 2)
-                elif cell >= 20 and np.isfinite(h.table.values[i, j]):
-                    light = float(np.mean(h.table.rgb[i, j])) > 150  # dark text on light cells
-                    _centred_text(base, f"{h.table.values[i, j]:.{decimals}f}", cx, cy, 0.9 * cw,
-                                  (20, 20, 120) if light else (0, 255, 255))
+                elif cell >= 20 and np.isfinite(values[i, j]):
+                    _centred_text(base, f"{values[i, j]:.{decimals}f}", cx, cy, 0.9 * cw,
+                                  (20, 20, 120) if light[i, j] else (0, 255, 255))
         if h.colorbar is not None:
             cb = h.colorbar.box
             cv2.rectangle(base, (cb.x0, cb.y0), (cb.x1 - 1, cb.y1 - 1), (0, 90, 255), 2)

@@ -22,6 +22,18 @@ def test_rgba_transparent_background_is_flattened_on_white():
     assert tuple(out[0, 0]) == (255, 255, 255) and tuple(out[10, 10]) == (255, 0, 0)
 
 
+def test_opaque_rgba_keeps_its_colours_exactly():
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
+    a = np.concatenate([rgb, np.full((12, 16, 1), 255, np.uint8)], axis=2)
+    out = load_image(_png(Image.fromarray(a, "RGBA")), max_pixels=10**6).rgb
+    assert np.array_equal(out, rgb) and out.flags.c_contiguous and not out.flags.writeable
+    a[0, 0, 3] = 128  # one half-transparent pixel: composited on white, the rest unchanged
+    out = load_image(_png(Image.fromarray(a, "RGBA")), max_pixels=10**6).rgb
+    assert np.array_equal(out[1:], rgb[1:])
+    assert np.abs(out[0, 0].astype(int) - (rgb[0, 0].astype(float) * 128 / 255 + 255 * 127 / 255)).max() <= 1
+
+
 def test_sixteen_bit_greyscale():
     a = (np.arange(400).reshape(20, 20) * 160).astype(np.uint16)
     out = load_image(_png(Image.fromarray(a)), max_pixels=10**6).rgb

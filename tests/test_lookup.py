@@ -4,8 +4,9 @@ import colorsys
 import numpy as np
 import pytest
 
+from digitize import lookup
 from digitize.lookup import (delta_e, distinct_colours, image_to_index, lab_to_rgb, pack_rgb,
-                             project_onto_polyline, rgb_to_lab, robust_cell_colours)
+                             project_onto_polyline, rgb_to_lab, robust_cell_colours, set_threads)
 
 
 def test_rgb_to_lab_matches_reference_values():
@@ -63,6 +64,14 @@ def test_large_image_lookup_on_a_long_colormap_equals_exact_projection():
     # the same point of the curve, but for near-ties (two places equally close)
     assert np.mean(np.abs(idx.ravel() - ref_idx[slot]) < 0.02) > 0.999
     assert np.abs(idx - pick).mean() < 1.0  # and it is where the colours came from
+    # one thread (a batch worker): the same answer
+    try:
+        set_threads(1)
+        assert lookup._cores == 1
+        one_idx, one_res = image_to_index(img, curve)
+    finally:
+        set_threads(0)
+    assert np.array_equal(one_idx, idx) and np.array_equal(one_res, res)
 
 
 def test_projection_recovers_sample_positions_exactly():
@@ -107,3 +116,23 @@ def test_cell_colours_follow_the_grid():
     col = robust_cell_colours(rgb_to_lab(img), np.array([0.0, 20.0]), np.array([0.0, 10.0, 20.0, 30.0]))
     assert col.shape == (1, 3, 3)
     assert np.all(np.diff(col[0, :, 0]) > 20)  # lightness rises left to right
+
+
+def test_cell_vote_equals_the_pairwise_vote_on_flat_noisy_and_printed_cells():
+    # flat cells take the fast path (all points agree); the rest vote pair by pair
+    rng = np.random.default_rng(8)
+    base = rng.random((6, 9, 3)).astype(np.float32) * [100, 80, 80]
+    lab = np.repeat(np.repeat(base, 12, 0), 12, 1)
+    lab[:36] += rng.normal(0, 2.5, lab[:36].shape).astype(np.float32)  # noisy upper half
+    lab[40:44, 2:10] = 0  # a number printed in a cell
+    rows, cols = np.arange(7) * 12.0, np.arange(10) * 12.0
+    got = robust_cell_colours(lab, rows, cols)
+    frac = 0.2 + 0.6 * (np.arange(7) + 0.5) / 7
+    for i in range(6):
+        for j in range(9):
+            ys = np.floor(rows[i] + 12 * frac).astype(int)
+            xs = np.floor(cols[j] + 12 * frac).astype(int)
+            pts = lab[ys[:, None], xs[None, :]].reshape(-1, 3)
+            close = ((pts[:, None] - pts[None]) ** 2).sum(-1) <= 36.0
+            members = close[close.sum(1).argmax()]
+            assert np.allclose(got[i, j], pts[members].mean(0), atol=1e-4)

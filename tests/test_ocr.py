@@ -131,3 +131,11 @@ def test_bundled_model_is_the_file_its_readme_names():
         assert hashlib.sha256(f.read_bytes()).hexdigest() == recorded.group(1)
     chars = ocr._FAST_CHARSET.read_text(encoding="utf-8").splitlines()
     assert len(chars) == 6904 and "0" in chars and "k" in chars and "\u2212" in chars
+
+
+def test_quantile_equals_numpys():
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 3, 10, 101, 800):
+        v = rng.integers(0, 256, n).astype(np.uint8)
+        for q in (0.5, 0.9):
+            assert ocr._quantile(v, q) == float(np.quantile(v, q))
