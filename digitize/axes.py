@@ -317,10 +317,10 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
                     reading.title if reading else "")
 
 
-def _settled(todo: list, reads: list) -> list[bool]:
-    """Readings their axis confirms: the row (or column) labels when they are
-    numbers stepping evenly from cell to cell."""
-    out = [False] * len(todo)
+def _settled(todo: list, reads: list) -> list[bool | None]:
+    """Readings their axis confirms (True): the row (or column) labels when they
+    are numbers stepping evenly from cell to cell. None for the rest."""
+    out: list[bool | None] = [None] * len(todo)
     for kind in ("row", "col"):
         ks = [k for k, t in enumerate(todo) if t[0] == kind]
         if steps_evenly([parse_number(reads[k].text) for k in ks], [todo[k][1] for k in ks]):

@@ -250,7 +250,7 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
     title = ""
     if recognizer is not None and cands:
         crops = [prepare_crop(blob_crop(rgb, bl, background), text_height=_text_height(bl)) for bl in cands]
-        reads = read_in_context(recognizer, crops, lambda first: [_ticks_agree(cands, first, vertical)] * len(first))
+        reads = read_in_context(recognizer, crops, lambda first: _tick_verdicts(cands, first, vertical))
         for bl, rd in zip(cands, reads):
             pos = bl.box.cy if vertical else bl.box.cx
             half = (bl.box.height if vertical else bl.box.width) / 2.0
@@ -269,6 +269,15 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
                       t.pixel, t.score) for t in ticks]
     return ColorbarReading(colormap, tuple(ticks), side, tuple(marks), label_region, multiplier, title,
                            mark_region)
+
+
+def _tick_verdicts(cands: list[Blob], reads: list, vertical: bool) -> list[bool | None]:
+    """All True when the ticks confirm each other; otherwise False for a '10' and a
+    digit ('102': a superscript read flat, or a number?), which the accurate model
+    reads again even when the fast one was sure, and None for the rest."""
+    if _ticks_agree(cands, reads, vertical):
+        return [True] * len(reads)
+    return [False if power_of_ten_reading(r.text) is not None else None for r in reads]
 
 
 def _ticks_agree(cands: list[Blob], reads: list, vertical: bool) -> bool:

@@ -230,10 +230,12 @@ class TwoPassRecognizer:
         return self.second_pass(images, self.fast.recognize(images))
 
     def second_pass(self, images: Sequence[np.ndarray], reads: list[Recognition],
-                    settled: Sequence[bool] | None = None) -> list[Recognition]:
-        """``reads`` with the doubtful ones (and not ``settled``) read again."""
-        doubt = [i for i, r in enumerate(reads)
-                 if r.score < self.threshold and not (settled is not None and settled[i])]
+                    verdicts: Sequence[bool | None] | None = None) -> list[Recognition]:
+        """``reads`` with the doubtful ones read again: a verdict True keeps a
+        reading, False has it read again, None leaves it to the confidence."""
+        verdicts = verdicts if verdicts is not None else [None] * len(reads)
+        doubt = [i for i, (r, v) in enumerate(zip(reads, verdicts))
+                 if v is False or (v is None and r.score < self.threshold)]
         reads = list(reads)
         if doubt:
             for i, r in zip(doubt, self.accurate.recognize([images[i] for i in doubt])):
@@ -242,18 +244,20 @@ class TwoPassRecognizer:
 
 
 def read_in_context(rec: Recognizer, images: Sequence[np.ndarray],
-                    settle: Callable[[list[Recognition]], Sequence[bool]]) -> list[Recognition]:
+                    judge: Callable[[list[Recognition]], Sequence[bool | None]]) -> list[Recognition]:
     """Read labels that vouch for each other (an axis of numbers, a colorbar's ticks).
 
-    ``settle`` marks the readings their context confirms (numbers stepping evenly
-    from label to label, say): with a two-pass recogniser those are kept even when
-    the fast model was unsure of them, since a misreading that still fits the
-    sequence is far rarer than a doubt. Any other recogniser reads as usual.
+    ``judge`` gives each fast reading a verdict from its context: True when the
+    context confirms it (numbers stepping evenly from label to label: kept even if
+    the fast model was unsure, since a misreading that still fits the sequence is
+    far rarer than a doubt), False when the context suspects it (read again even if
+    the fast model was sure), None to go by confidence. Any other recogniser reads
+    as usual.
     """
     if not isinstance(rec, TwoPassRecognizer):
         return rec.recognize(images)
     first = rec.fast.recognize(images)
-    return rec.second_pass(images, first, settle(first))
+    return rec.second_pass(images, first, judge(first))
 
 
 #: Characters figures print: Latin letters, digits, Greek, punctuation, maths

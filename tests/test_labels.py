@@ -77,3 +77,22 @@ def test_labels_mended_to_their_siblings_shape(text, pattern, mended):
 ])
 def test_numbers_stepping_evenly(values, index, even):
     assert steps_evenly(values, index) is even
+
+
+def test_colorbar_ticks_confirm_each_other_or_send_flat_powers_back():
+    from digitize.colorbar import _tick_verdicts
+    from digitize.model import Box
+    from digitize.textblobs import Blob
+
+    def blobs(xs):
+        return [Blob(Box(x - 10, 0, x + 10, 12), 0.0, 50, 10.0, np.ones((12, 20), bool)) for x in xs]
+
+    even = [Recognition(t, 0.9) for t in ["0.0", "0.2", "0.4", "0.6"]]
+    assert _tick_verdicts(blobs([100, 200, 300, 400]), even, vertical=False) == [True] * 4
+    # uneven spacing: no confirmation, each by its own confidence
+    assert _tick_verdicts(blobs([100, 200, 330, 400]), even, vertical=False) == [None] * 4
+    # a superscript read flat breaks the steps and is sent to the accurate model
+    log = [Recognition(t, 0.99) for t in ["10⁰", "10¹", "102"]]
+    assert _tick_verdicts(blobs([100, 350, 600]), log, vertical=False) == [None, None, False]
+    powers = [Recognition(t, 0.99) for t in ["10⁰", "10¹", "10²"]]
+    assert _tick_verdicts(blobs([100, 350, 600]), powers, vertical=False) == [True] * 3

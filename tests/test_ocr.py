@@ -100,16 +100,18 @@ def test_two_pass_rereads_only_the_doubtful_crops_and_keeps_the_second_reading()
     assert untouched.seen == []
 
 
-def test_readings_their_context_confirms_are_not_read_again():
-    images = [np.full((4, 4, 3), k, np.uint8) for k in range(3)]
-    fast = _Scripted({0: Recognition("0.2", 0.90), 1: Recognition("0.4", 0.99), 2: Recognition("0.6", 0.80)})
-    accurate = _Scripted({0: Recognition("0.2", 0.99), 2: Recognition("0.6", 0.99)})
+def test_context_keeps_confirmed_readings_and_rereads_suspect_ones():
+    images = [np.full((4, 4, 3), k, np.uint8) for k in range(4)]
+    fast = _Scripted({0: Recognition("0.2", 0.90), 1: Recognition("0.4", 0.99), 2: Recognition("0.6", 0.80),
+                      3: Recognition("102", 0.99)})
+    accurate = _Scripted({0: Recognition("0.2", 0.99), 2: Recognition("0.6", 0.99), 3: Recognition("10²", 0.98)})
     two = TwoPassRecognizer(fast, accurate)
-    out = read_in_context(two, images, lambda reads: [True, True, False])
-    assert [r.text for r in out] == ["0.2", "0.4", "0.6"] and accurate.seen == [[2]]
-    assert [r.score for r in out] == [0.90, 0.99, 0.99]
+    # confirmed though unsure: kept; no verdict: by confidence; suspect though sure: read again
+    out = read_in_context(two, images, lambda reads: [True, None, None, False])
+    assert [r.text for r in out] == ["0.2", "0.4", "0.6", "10²"] and accurate.seen == [[2, 3]]
+    assert [r.score for r in out] == [0.90, 0.99, 0.99, 0.98]
     # a plain recogniser reads as usual
-    assert [r.text for r in read_in_context(fast, images, lambda reads: [True] * 3)] == ["0.2", "0.4", "0.6"]
+    assert [r.text for r in read_in_context(fast, images[:3], lambda reads: [True] * 3)] == ["0.2", "0.4", "0.6"]
 
 
 def test_default_recogniser_is_two_pass_over_the_bundled_model(monkeypatch):

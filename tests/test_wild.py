@@ -49,6 +49,9 @@ KINDS = [
     # colorbars
     FigureSpec("extend-both", cmap="plasma", rows=6, cols=8, extend="both"),
     FigureSpec("log-scale", cmap="viridis", rows=6, cols=8, vmin=1e-3, vmax=10.0, log=True),
+    # superscript exponents at 100 dpi through JPEG: '10²' easily read flat as '102'
+    FigureSpec("log-bottom-jpeg", cmap="Greens", rows=10, cols=9, vmin=1.0, vmax=100.0, log=True,
+               cbar="bottom", jpeg=70),
     FigureSpec("rainbow-jet-jpeg", cmap="jet", rows=6, cols=7, vmin=-5, vmax=5, jpeg=80),
     # style sheets and themes
     FigureSpec("style-ggplot", cmap="viridis", rows=6, cols=8, style="ggplot"),
