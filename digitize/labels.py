@@ -27,7 +27,9 @@ def normalise_text(text: str) -> str:
     """Canonical form of a label: unicode minus to '-', superscripts to '^', no spaces."""
     t = text.strip().translate(_DASHES).replace("°", "⁰")
     t = t.replace("$", "").replace("\\times", "×").replace("\\mathdefault", "").replace("{", "").replace("}", "")
-    sup = re.search(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+$", t)
+    # superscripts at the end are an exponent; so are plain digits after a raised
+    # sign ('10⁻1': OCR read the 1 of a small '10⁻¹' on the base line)
+    sup = re.search(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+$|[⁻⁺][⁰¹²³⁴⁵⁶⁷⁸⁹]*\d+$", t)
     if sup:
         t = t[:sup.start()] + "^" + sup.group().translate(_SUPERSCRIPT)
     return re.sub(r"\s+", "", t)
