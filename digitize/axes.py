@@ -10,6 +10,7 @@ list is empty.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from .colorbar import ColorbarReading, find_tick_marks
 from .labels import label_pattern, mend_number_text, mend_to_pattern, parse_number, steps_evenly
 from .model import AxisText, Box, ColorbarRegion, Grid, Layout
-from .ocr import Recognizer, prepare_crop, read_in_context
+from .ocr import Recognition, Recognizer, more_accurate, prepare_crop, read_in_context
 from .textblobs import Blob, blob_crop, find_blobs
 
 
@@ -282,25 +283,26 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
     todo += [(k, None, b) for k, b in (("y", ylab), ("x", xlab), ("title", title)) if b is not None]
     crops = [prepare_crop(blob_crop(rgb, b, layout.background), rotate=_rotation(b),
                           text_height=_text_height(b)) for _, _, b in todo]
-    reads = read_in_context(ocr, crops, lambda first: _settled(todo, first)) if crops else []
+    by_kind = {kind: [k for k, t in enumerate(todo) if t[0] == kind] for kind in ("row", "col")}
+    reads = read_in_context(ocr, crops, lambda first: _settled(todo, by_kind, first)) if crops else []
+    accurate = more_accurate(ocr)
     # short column labels standing tall may be upright digits or words turned by 90
     # degrees (Vega, ggplot): when the blobs cannot tell, read them turned as well
     # and keep the reading the recogniser is surer of
-    col_idx = [k for k, (kind, _, b) in enumerate(todo) if kind == "col"]
-    judge = getattr(ocr, "accurate", ocr)  # the most accurate model at hand
+    col_idx = by_kind["col"]
     if _maybe_turned([todo[k][2] for k in col_idx]):
         def turned(ks, rec=ocr):
             return rec.recognize([prepare_crop(blob_crop(rgb, todo[k][2], layout.background), rotate=-90)
                                   for k in ks])
         probe = col_idx[:3]  # three labels tell; the rest are read turned only if they do
         # both ways by one model: the confidences of two models do not compare
-        upright = [reads[k] for k in probe] if judge is ocr else judge.recognize([crops[k] for k in probe])
-        first = turned(probe, judge)
+        upright = accurate.recognize([crops[k] for k in probe]) if accurate else [reads[k] for k in probe]
+        first = turned(probe, accurate or ocr)
         if np.mean([t.score for t in first]) > np.mean([t.score for t in upright]) + 0.05:
             for k, t in zip(col_idx, first + turned(col_idx[3:])):
                 reads[k] = t
-    for kind in ("row", "col"):
-        _mend_axis_labels([k for k, t in enumerate(todo) if t[0] == kind], reads, crops, judge, ocr)
+    for idx in by_kind.values():
+        _mend_axis_labels(idx, reads, crops, accurate)
     row_labels = [""] * grid.rows if rows else []
     col_labels = [""] * grid.cols if cols else []
     titles = {"x": "", "y": "", "title": ""}
@@ -317,28 +319,24 @@ def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: La
                     reading.title if reading else "")
 
 
-def _settled(todo: list, reads: list) -> list[bool | None]:
+def _settled(todo: list, by_kind: dict[str, list[int]], reads: list) -> list[bool | None]:
     """Readings their axis confirms (True): the row (or column) labels when they
     are numbers stepping evenly from cell to cell. None for the rest."""
     out: list[bool | None] = [None] * len(todo)
-    for kind in ("row", "col"):
-        ks = [k for k, t in enumerate(todo) if t[0] == kind]
+    for ks in by_kind.values():
         if steps_evenly([parse_number(reads[k].text) for k in ks], [todo[k][1] for k in ks]):
             for k in ks:
                 out[k] = True
     return out
 
 
-def _mend_axis_labels(idx: list[int], reads: list, crops: list, judge: Recognizer, ocr: Recognizer) -> None:
+def _mend_axis_labels(idx: list[int], reads: list, crops: list, accurate: Recognizer | None) -> None:
     """Tick labels of one axis agree in kind: all numbers, or one shape with digits
     ('r0', 'r1', ... or 'L1', 'L2', ...) when at least 3 labels and 60% of them do.
-    A label that does not fit was misread: it is read again with the most accurate
-    model, then digits read as look-alike letters are mended ('10ok' -> '100k',
-    'ro' -> 'r0'). Changes ``reads`` in place; an axis of words is left alone."""
-    from collections import Counter
-
-    from .ocr import Recognition
-
+    A label that does not fit was misread: it is read again by the ``accurate``
+    model (when there is one), then digits read as look-alike letters are mended
+    ('10ok' -> '100k', 'ro' -> 'r0'). Changes ``reads`` in place; an axis of words
+    is left alone."""
     texts = [reads[k].text for k in idx]
     enough = max(3, 0.6 * len(idx))
     if sum(mend_number_text(t) is not None for t in texts) >= enough:
@@ -352,8 +350,8 @@ def _mend_axis_labels(idx: list[int], reads: list, crops: list, judge: Recognize
         def fit(t: str) -> str | None:
             return mend_to_pattern(t, pattern)
     odd = [k for k in idx if fit(reads[k].text) is None]
-    if odd and judge is not ocr:
-        for k, rd in zip(odd, judge.recognize([crops[k] for k in odd])):
+    if odd and accurate is not None:
+        for k, rd in zip(odd, accurate.recognize([crops[k] for k in odd])):
             if fit(rd.text) is not None:
                 reads[k] = rd
     for k in idx:

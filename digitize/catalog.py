@@ -147,7 +147,7 @@ def _group_medians(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np
     for c in range(values.shape[1]):
         order = np.lexsort((values[:, c], keys))
         cols.append(values[order, c])
-    k = keys[np.lexsort((keys,))]
+    k = np.sort(keys)
     starts = np.flatnonzero(np.diff(k, prepend=k[0] - 1))
     counts = np.diff(np.append(starts, len(k)))
     lo, hi = starts + (counts - 1) // 2, starts + counts // 2

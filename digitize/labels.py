@@ -14,8 +14,11 @@ from typing import Sequence
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _DASHES = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-",
                          "\u2011": "-", "\ufe63": "-", "\uff0d": "-", "~": "-"})
-_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
-                             "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
+#: Letters OCR reads for 0 and 1: safe to mend in any label among numbers.
+_ZERO_ONE = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1"}
+_CONFUSABLE = str.maketrans(_ZERO_ONE)
+#: ... and the rest, mended only where the whole label then reads as a number.
+_OCR_DIGITS = str.maketrans({**_ZERO_ONE, "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
 _SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "B": 1e9, "T": 1e12, "m": 1e-3, "μ": 1e-6, "u": 1e-6}
 
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
@@ -65,9 +68,6 @@ def parse_number(text: str) -> float | None:
     if m.group(2):
         v *= 10.0 ** int(m.group(2))
     return _finite(v * factor)
-
-
-_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1"})
 
 
 def mend_number_text(text: str) -> str | None:

@@ -93,7 +93,9 @@ def set_threads(n: int) -> None:
     workers that already share the cores out between them."""
     global _cores, _pool
     _cores = min(os.cpu_count() or 1, 8) if n <= 0 else n
-    _pool = None
+    if _pool is not None:  # sized for the old count
+        _pool.shutdown(wait=False)
+        _pool = None
 
 
 def _in_parts(fn, n: int) -> None:
@@ -271,7 +273,6 @@ def image_to_index(rgb: np.ndarray, curve_lab: np.ndarray) -> tuple[np.ndarray, 
     project = project_onto_polyline_fast if len(uniq_rgb) > 2000 else project_onto_polyline
     idx, res = project(_lab_of_pixels(uniq_rgb), curve_lab)
     # one gather of (index, residual) pairs; float32 index: exact to 1e-5 of a sample
-    # float32 index: exact to 1e-5 of a sample
     both = _take_rows(np.stack([idx, res], axis=1), k).reshape(h, w, 2)
     return both[..., 0], both[..., 1]
 

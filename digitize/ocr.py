@@ -5,8 +5,9 @@ Two PP-OCRv6 text recognition models, run directly with onnxruntime (no detectio
 pass: each label is cropped out by the caller). Every crop is read by the tiny
 model (1.5M parameters, ~5x faster); the crops it is unsure of are read again by
 the small model shipped inside the ``rapidocr`` wheel, and that reading is kept.
-On 160 rendered figures this reads tick labels as exactly as the small model alone
-(0.945 vs 0.944, 0.932 vs 0.936 on two sets) in 45% of its time. Nothing is
+With the label checks of ``axes`` and ``colorbar`` this reads tick labels of 200
+rendered figures more exactly than the small model alone (286 wrong against 325)
+in 45% of its time. Nothing is
 fetched at run time: the tiny model is bundled in ``data/ocr`` (see its README).
 """
 from __future__ import annotations
@@ -226,17 +227,13 @@ class TwoPassRecognizer:
     def __init__(self, fast: Recognizer, accurate: Recognizer, threshold: float = _REREAD_BELOW):
         self.fast, self.accurate, self.threshold = fast, accurate, threshold
 
-    def recognize(self, images: Sequence[np.ndarray]) -> list[Recognition]:
-        return self.second_pass(images, self.fast.recognize(images))
-
-    def second_pass(self, images: Sequence[np.ndarray], reads: list[Recognition],
-                    verdicts: Sequence[bool | None] | None = None) -> list[Recognition]:
-        """``reads`` with the doubtful ones read again: a verdict True keeps a
-        reading, False has it read again, None leaves it to the confidence."""
-        verdicts = verdicts if verdicts is not None else [None] * len(reads)
+    def recognize(self, images: Sequence[np.ndarray],
+                  judge: Callable[[list[Recognition]], Sequence[bool | None]] | None = None) -> list[Recognition]:
+        """``judge`` (see ``read_in_context``) may overrule the confidence."""
+        reads = self.fast.recognize(images)
+        verdicts = judge(reads) if judge is not None else [None] * len(reads)
         doubt = [i for i, (r, v) in enumerate(zip(reads, verdicts))
                  if v is False or (v is None and r.score < self.threshold)]
-        reads = list(reads)
         if doubt:
             for i, r in zip(doubt, self.accurate.recognize([images[i] for i in doubt])):
                 reads[i] = r
@@ -251,13 +248,17 @@ def read_in_context(rec: Recognizer, images: Sequence[np.ndarray],
     context confirms it (numbers stepping evenly from label to label: kept even if
     the fast model was unsure, since a misreading that still fits the sequence is
     far rarer than a doubt), False when the context suspects it (read again even if
-    the fast model was sure), None to go by confidence. Any other recogniser reads
-    as usual.
+    the fast model was sure), None to go by confidence. A one-model recogniser
+    reads as usual.
     """
-    if not isinstance(rec, TwoPassRecognizer):
-        return rec.recognize(images)
-    first = rec.fast.recognize(images)
-    return rec.second_pass(images, first, judge(first))
+    if isinstance(rec, TwoPassRecognizer):
+        return rec.recognize(images, judge)
+    return rec.recognize(images)
+
+
+def more_accurate(rec: Recognizer) -> Recognizer | None:
+    """The model that re-reads doubtful crops, when ``rec`` has one."""
+    return rec.accurate if isinstance(rec, TwoPassRecognizer) else None
 
 
 #: Characters figures print: Latin letters, digits, Greek, punctuation, maths

@@ -86,9 +86,9 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
         for e in h.grid.col_edges:
             cv2.line(base, (int(round(e)), b.y0), (int(round(e)), b.y1 - 1), (255, 255, 255), 1)
         cv2.rectangle(base, (b.x0, b.y0), (b.x1 - 1, b.y1 - 1), (0, 200, 0), 2)
-        cell = min(np.diff(h.grid.row_edges).min(), np.diff(h.grid.col_edges).min())
-        decimals = scale_decimals(h.scale)
         cw = float(np.diff(h.grid.col_edges).min())
+        cell = min(float(np.diff(h.grid.row_edges).min()), cw)
+        decimals = scale_decimals(h.scale)
         rows_y = h.grid.row_centers.astype(int)
         cols_x = h.grid.col_centers.astype(int)
         light = h.table.rgb.mean(axis=2) > 150  # dark text on light cells

@@ -51,15 +51,15 @@ def test_a_label_among_numbers_that_is_not_one_is_read_again_and_mended():
     reads = [Recognition(t, 0.99) for t in texts]
     crops = [np.full((2, 2, 3), k, np.uint8) for k in range(len(texts))]
     judge = _Reader({2: Recognition("20k", 0.98)})
-    _mend_axis_labels(list(range(len(texts))), reads, crops, judge, ocr=object())
+    _mend_axis_labels(list(range(len(texts))), reads, crops, judge)
     assert [r.text for r in reads] == ["0", "100k", "20k", "30k", "40k"]
     assert judge.calls == 1
     names = [Recognition(t, 0.99) for t in ["ro", "r1", "r2", "rx", "r4"]]  # one shape with a digit
     judge = _Reader({0: Recognition("ro", 0.9), 3: Recognition("r3", 0.9)})
-    _mend_axis_labels(list(range(5)), names, crops, judge, ocr=object())
+    _mend_axis_labels(list(range(5)), names, crops, judge)
     assert [r.text for r in names] == ["r0", "r1", "r2", "r3", "r4"] and judge.calls == 1
     words = [Recognition(t, 0.9) for t in ["alpha", "beta", "O", "1"]]  # neither numbers nor one shape
-    _mend_axis_labels(list(range(4)), words, crops, judge, ocr=object())
+    _mend_axis_labels(list(range(4)), words, crops, judge)
     assert [r.text for r in words] == ["alpha", "beta", "O", "1"] and judge.calls == 1
 
 
