@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from digitize import digitize  # noqa: E402
-from digitize.lookup import image_to_index, rgb_to_lab  # noqa: E402
+from digitize.core.lookup import image_to_index, rgb_to_lab  # noqa: E402
 
 
 def main() -> None:

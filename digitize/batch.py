@@ -81,7 +81,7 @@ def expand_inputs(inputs: list[str]) -> list[Path]:
 def make_jobs(paths: list[Path]) -> list[Job]:
     """One job per image; one per page of a PDF (a PDF that cannot be opened is one
     job, which then fails with the reason)."""
-    from .pdf import is_pdf, page_count
+    from .sources.pdf import is_pdf, page_count
 
     jobs = []
     for p in paths:
@@ -121,15 +121,15 @@ def _rows_for(result, base: dict, positions=None) -> list[dict]:
 def compute_job(job: Job, outdir: str = "") -> JobResult:
     """Digitize one job; returns rows and output files. Never raises, never writes
     (``outdir`` only names the folder in the rows)."""
-    from . import export
-    from .overlay import draw_overlay, encode_png
+    from .report import export
+    from .report.overlay import draw_overlay, encode_png
 
     base = {k: "" for k in SUMMARY_FIELDS}
     base.update(source=job.path, page=job.page + 1 if job.page is not None else "",
                 output=str(output_dir_for(Path(job.path), Path(outdir), job.page)) if outdir else "")
     try:
         if job.page is not None:
-            from .pdf import digitize_pdf_page
+            from .api import digitize_pdf_page
 
             found = digitize_pdf_page(job.path, job.page)
             if not found:
@@ -150,7 +150,7 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
                    "warnings": [w for d in docs for w in d["warnings"]], "summary_rows": rows}
         else:
             from .api import digitize
-            from .imageio import load_image
+            from .sources.imageio import load_image
 
             img = load_image(job.path, max_pixels=DEFAULT_MAX_PIXELS)
             res = digitize(img)
@@ -174,7 +174,7 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
 
 def write_job(result: JobResult, outdir: Path) -> None:
     """Write a job's files atomically; result.json last (it marks the job done)."""
-    from .export import write_atomic
+    from .report.export import write_atomic
 
     if not result.files:
         return
@@ -220,7 +220,7 @@ def _record(row: dict) -> dict:
 
 
 def write_summary(rows: list[dict], outdir: Path) -> None:
-    from .export import write_atomic
+    from .report.export import write_atomic
 
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=SUMMARY_FIELDS, lineterminator="\n")
@@ -236,11 +236,9 @@ def _init_worker(threads: int) -> None:
     between workers: more only oversubscribes them). 0: all cores. (OpenCV's
     thread count is left alone: changing it in a forked worker can hang on the
     parent's pool.)"""
-    from .lookup import set_threads
-    from .ocr import configure_default_recognizer
+    from .api import configure_threads
 
-    configure_default_recognizer(threads=threads)
-    set_threads(threads)
+    configure_threads(threads)
 
 
 def run_local(jobs: list[Job], workers: int, outdir: str) -> Iterator[JobResult]:
@@ -291,7 +289,12 @@ class _Progress:
         self.t0 = time.perf_counter()
         self._bar = None
         if show:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
                                  TextColumn("{task.completed}/{task.total}"),
@@ -315,6 +318,7 @@ class _Progress:
 @batch_app.command()
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="image files, PDFs, folders or glob patterns")],
+    *,
     outdir: Annotated[Path, typer.Option("--output", "-o", help="output folder")],
     workers: Annotated[int, typer.Option(help="processes (default: all cores)")] = 0,
     force: Annotated[bool, typer.Option(help="redo figures already done")] = False,
@@ -362,7 +366,7 @@ def batch(
         progress.close()
         rows = summary_rows(jobs, rows_by_job)
         write_summary(rows, outdir)
-        from .report import write_index
+        from .report.html import write_index
         write_index(rows, outdir)
     failed_inputs = {r["source"] for r in rows if r["status"] == "failed"}
     if not quiet and not jsonl:

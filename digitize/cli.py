@@ -35,6 +35,7 @@ def _fail(exc: BaseException, debug: bool) -> None:
 @app.command()
 def run(
     figure: Annotated[str, typer.Argument(help="image file, or - to read it from stdin")],
+    *,
     format: Annotated[Optional[str], typer.Option("--format", "-f",
                                                   help="table, json, csv or md")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here instead of stdout")] = None,
@@ -47,9 +48,9 @@ def run(
     debug: Annotated[bool, typer.Option(help="show tracebacks")] = False,
 ) -> None:
     """Digitize one heatmap figure."""
-    from . import export
     from .api import digitize
     from .config import DigitizeConfig
+    from .report import export
 
     if format is not None and format not in ("table", "json", "csv", "md"):
         typer.echo(f"digitize: error: --format must be table, json, csv or md; got {format!r}", err=True)
@@ -64,14 +65,14 @@ def run(
         src = sys.stdin.buffer.read() if figure == "-" else figure
         result = digitize(src, config=cfg)
         if overlay is not None:
-            from .imageio import load_image
-            from .overlay import save_overlay
+            from .report.overlay import save_overlay
+            from .sources.imageio import load_image
             save_overlay(result, overlay, load_image(src, max_pixels=max_pixels).rgb)
     except Exception as exc:  # noqa: BLE001 - the CLI boundary
         _fail(exc, debug)
         return
     if fmt == "table":
-        from .terminal import render
+        from .report.terminal import render
         if output is not None:
             export.write_atomic(output, export.to_markdown(result))
         else:

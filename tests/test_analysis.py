@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from digitize.analysis import analyse
+from digitize.core.analysis import analyse
 
 R, C = 10, 12
 

@@ -144,7 +144,7 @@ def test_fuzz_small_images(w, h, seed, mode):
 
 @pytest.fixture(scope="module")
 def example_rgb(example_path):
-    from digitize.imageio import load_image
+    from digitize.sources.imageio import load_image
     return load_image(example_path, max_pixels=10**8).rgb
 
 

@@ -7,11 +7,11 @@ from typer.testing import CliRunner
 
 from digitize.batch import batch_app
 from digitize.errors import ExitCode
-from digitize.overlay import draw_overlay
+from digitize.report.overlay import draw_overlay
 
 
 def test_overlay_geometry_matches_the_result(example_result, example_path):
-    from digitize.imageio import load_image
+    from digitize.sources.imageio import load_image
 
     img = load_image(example_path, max_pixels=10**8).rgb
     ov = draw_overlay(example_result, img)
@@ -30,7 +30,7 @@ def test_overlay_geometry_matches_the_result(example_result, example_path):
 
 
 def test_redrawn_panel_paints_every_pixel_with_its_cells_colour(example_result):
-    from digitize.overlay import _redraw
+    from digitize.report.overlay import _redraw
 
     hm = example_result.heatmaps[0]
     rgb, lab = _redraw(hm)

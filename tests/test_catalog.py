@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from digitize.catalog import _group_medians
+from digitize.core.catalog import _group_medians
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 7, 400])

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from digitize.errors import ImageTooLargeError, InputError
-from digitize.imageio import load_image
+from digitize.sources.imageio import load_image
 
 
 def _png(im: Image.Image, fmt="PNG", **kw) -> bytes:

@@ -2,9 +2,9 @@ import pytest
 
 import numpy as np
 
-from digitize.axes import _mend_axis_labels
-from digitize.labels import mend_number_text, mend_to_pattern, parse_multiplier, parse_number, steps_evenly
-from digitize.ocr import Recognition
+from digitize.raster.axes import _mend_axis_labels
+from digitize.core.labels import mend_number_text, mend_to_pattern, parse_multiplier, parse_number, steps_evenly
+from digitize.raster.ocr import Recognition
 
 
 @pytest.mark.parametrize("text,value", [
@@ -81,9 +81,9 @@ def test_numbers_stepping_evenly(values, index, even):
 
 
 def test_colorbar_ticks_confirm_each_other_or_send_flat_powers_back():
-    from digitize.colorbar import _tick_verdicts
+    from digitize.raster.colorbar import _tick_verdicts
     from digitize.model import Box
-    from digitize.textblobs import Blob
+    from digitize.raster.textblobs import Blob
 
     def blobs(xs):
         return [Blob(Box(x - 10, 0, x + 10, 12), 0.0, 50, 10.0, np.ones((12, 20), bool)) for x in xs]

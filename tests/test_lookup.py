@@ -4,8 +4,8 @@ import colorsys
 import numpy as np
 import pytest
 
-from digitize import lookup
-from digitize.lookup import (delta_e, distinct_colours, image_to_index, lab_to_rgb, pack_rgb,
+from digitize.core import lookup
+from digitize.core.lookup import (delta_e, distinct_colours, image_to_index, lab_to_rgb, pack_rgb,
                              project_onto_polyline, rgb_to_lab, robust_cell_colours, set_threads)
 
 

@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from digitize import ocr
-from digitize.ocr import OnnxRecognizer, Recognition, TwoPassRecognizer, prepare_crop, read_in_context
+from digitize.raster import ocr
+from digitize.raster.ocr import OnnxRecognizer, Recognition, TwoPassRecognizer, prepare_crop, read_in_context
 
 LABELS = ["0.25", "300k", "Layer", "7", "-1.5", "10", "Steps"]
 

@@ -4,7 +4,7 @@ import pytest
 
 from digitize.errors import ScaleError
 from digitize.model import Tick
-from digitize.scale import fit_scale, user_scale
+from digitize.core.scale import fit_scale, user_scale
 
 
 def _ticks(values, pixels, labels=None):

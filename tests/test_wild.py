@@ -10,7 +10,7 @@ import pytest
 
 from digitize import DigitizeConfig, digitize
 from digitize.errors import NoColorbarError
-from digitize.export import to_dict
+from digitize.report.export import to_dict
 from render import FigureSpec, render, render_panels
 
 WORDS = ("alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu")

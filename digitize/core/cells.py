@@ -3,8 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lookup import delta_e, project_onto_polyline, robust_cell_colours, lab_to_rgb, rgb_to_lab
-from .model import CellTable, Colormap, Grid, Scale, frozen_array
+from ..model import CellTable, Colormap, Grid, Scale, frozen_array
+from .lookup import (
+    delta_e,
+    lab_to_rgb,
+    project_onto_polyline,
+    rgb_to_lab,
+    robust_cell_colours,
+)
 
 #: A cell is blank (NaN/masked, drawn as background) when its colour is within
 #: this delta E of the background and nearer to it than to any colormap colour.
@@ -69,3 +75,25 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
                      frozen_array(blank), frozen_array(flagged), frozen_array(rgb), frozen_array(ambiguous))
 
 
+
+
+def best_table(colours: np.ndarray, colormaps: tuple[Colormap, ...], scale: Scale,
+               background: tuple[int, int, int], *, residual_flag: float) -> tuple[Colormap, CellTable]:
+    """The cells read on each candidate colormap; the one the cells sit closest to
+    (smallest median residual) wins. Returns (colormap, table)."""
+    tables = [cell_values(colours, cm, scale, background, residual_flag=residual_flag) for cm in colormaps]
+    best = min(range(len(tables)), key=lambda k: float(np.median(tables[k].residual)))
+    return colormaps[best], tables[best]
+
+
+def table_warnings(table: CellTable, *, residual_flag: float) -> list[str]:
+    """What a reader should know about the cells: blanks that may be values, and
+    colours off the colormap."""
+    out = []
+    if table.ambiguous is not None and table.ambiguous.any():
+        out.append(f"{int(table.ambiguous.sum())} cell(s) have the background colour, which is also "
+                   f"an end of the colormap: they were read as values, but may be blank (NaN) cells")
+    if table.flagged.any():
+        out.append(f"{int(table.flagged.sum())} cell(s) have colours off the colormap "
+                   f"(residual > {residual_flag:g}); their values are doubtful")
+    return out

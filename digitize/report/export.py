@@ -15,8 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-
-from .model import Digitization, Heatmap
+from ..model import Digitization, Heatmap
 
 
 def _num(v: float, sig: int = 6):
@@ -27,7 +26,7 @@ def _num(v: float, sig: int = 6):
 
 def value_decimals(h: Heatmap) -> int:
     """Decimals for printed tables (see ``scale_decimals``)."""
-    from .scale import scale_decimals
+    from ..core.scale import scale_decimals
 
     return scale_decimals(h.scale) + 1
 

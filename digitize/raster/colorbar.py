@@ -10,10 +10,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .labels import parse_multiplier, parse_number, power_of_ten_reading, steps_evenly
+from ..core.labels import (
+    parse_multiplier,
+    parse_number,
+    power_of_ten_reading,
+    steps_evenly,
+)
+from ..model import Box, ColorbarRegion, Colormap, Tick, frozen_array
 from .layout import bar_profile
-from .model import Box, ColorbarRegion, Colormap, Tick, frozen_array
+from .marks import find_tick_marks
 from .ocr import Recognizer, prepare_crop, read_in_context
+from .planes import Planes
 from .textblobs import Blob, blob_crop, find_blobs
 
 
@@ -109,55 +116,6 @@ def _side_strips(region: ColorbarRegion, shape, reach: int) -> dict[str, Box]:
             "bottom": Box(b.x0, b.y1, b.x1, b.y1 + reach).clip(shape)}
 
 
-def _strip_profile(text: np.ndarray, region: ColorbarRegion, side: str, depth: int) -> np.ndarray:
-    """(depth, long) bool: foreground at distance d from the bar's edge on ``side``."""
-    b = region.box
-    h, w = text.shape
-    out = np.zeros((depth, region.long_range[1] - region.long_range[0]), bool)
-    for d in range(depth):
-        if side == "right" and b.x1 + d < w:
-            out[d] = text[b.y0:b.y1, b.x1 + d]
-        elif side == "left" and b.x0 - 1 - d >= 0:
-            out[d] = text[b.y0:b.y1, b.x0 - 1 - d]
-        elif side == "bottom" and b.y1 + d < h:
-            out[d] = text[b.y1 + d, b.x0:b.x1]
-        elif side == "top" and b.y0 - 1 - d >= 0:
-            out[d] = text[b.y0 - 1 - d, b.x0:b.x1]
-    return out
-
-
-def find_tick_marks(fg: np.ndarray, region: ColorbarRegion, side: str) -> tuple[list[float], int, int]:
-    """Tick marks on one side of the bar.
-
-    Returns (positions along the long axis in pixel coordinates, offset of the
-    first column past the outline, tick length in pixels).
-    """
-    short = min(region.box.width, region.box.height)
-    depth = max(6, int(short * 0.9))
-    prof = _strip_profile(fg, region, side, depth)
-    cover = prof.mean(axis=1)
-    start = 0
-    # skip an outline (runs all along the bar) and a pixel or two of gap
-    while start < min(depth, 4) and (cover[start] > 0.8 or cover[start] < 0.002):
-        start += 1
-    if start >= depth - 2:
-        return [], start, 0
-    probe = prof[start:start + 2].all(axis=0)
-    lo = region.long_range[0]
-    marks, lengths = [], []
-    runs = np.flatnonzero(np.diff(np.concatenate([[0], probe.astype(np.int8), [0]])))
-    for a, b in zip(runs[::2], runs[1::2]):
-        if b - a > max(4, 0.4 * short):
-            continue  # a long run is a label or a frame, not a tick mark
-        marks.append(lo + (a + b) / 2.0)
-        col = prof[start:, (a + b) // 2]
-        lengths.append(int(np.argmin(col)) if not col.all() else len(col))
-    if len(marks) > 0.3 * len(probe):  # noise, not marks
-        return [], start, 0
-    # major ticks are the longest (log bars add many short minor ones)
-    return marks, start, int(max(lengths)) if lengths else 0
-
-
 def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: dict[str, Box], plots) -> str:
     """Which side of the bar carries its labels: the side with tick marks, else the
     side facing away from the nearest plot (matplotlib puts them outside), else
@@ -192,10 +150,11 @@ def _clear_mark(text: np.ndarray, region: ColorbarRegion, side: str, pos: float,
         text[max(0, b.y0 - depth):b.y0, p0:p1] = False
 
 
-def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: ColorbarRegion,
-                  plots: tuple[Box, ...], background: tuple[int, int, int],
+def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, ...],
                   recognizer: Recognizer | None) -> ColorbarReading:
-    """Sample the colormap and read the tick labels of one colorbar."""
+    """Sample the colormap and read the tick labels of one colorbar (the pixels of
+    ``plots`` are never taken for labels)."""
+    rgb, lab, fg, background = planes.rgb, planes.lab, planes.ink, planes.background
     h, w = fg.shape
     colormap = sample_colormap(lab, rgb, region)
     text = fg.copy()
@@ -262,7 +221,8 @@ def read_colorbar(rgb: np.ndarray, lab: np.ndarray, fg: np.ndarray, region: Colo
             alt = power_of_ten_reading(rd.text)
             if alt is not None:  # "10" + a superscript read flat ("102"): let the fit choose
                 ticks.append(Tick(rd.text, alt, float(pos), rd.score * 0.9))
-        multiplier, title = _read_extras(rgb, text, region, blobs, cands, background, recognizer)
+        multiplier, title = _read_extras(rgb, text, region, blobs=blobs, used=cands, background=background,
+                                         recognizer=recognizer)
     if multiplier is not None:
         kind, m = multiplier
         ticks = [Tick(t.label, None if t.value is None else (t.value * m if kind == "mul" else t.value + m),
@@ -298,7 +258,7 @@ def _text_height(bl: Blob) -> float:
     return float(bl.box.height if bl.angle == 0.0 else bl.box.width)
 
 
-def _read_extras(rgb, text, region: ColorbarRegion, blobs: list[Blob], used: list[Blob], background,
+def _read_extras(rgb, text, region: ColorbarRegion, *, blobs: list[Blob], used: list[Blob], background,
                  recognizer: Recognizer):
     """The offset/multiplier text past the bar's end (matplotlib's '1e-4', '+1e3')
     and the colorbar's title (rotated text beside the labels)."""

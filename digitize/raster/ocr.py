@@ -44,7 +44,7 @@ _BATCH = 16
 #: Widest image of a forward pass over its narrowest (see _batches).
 _BATCH_SPREAD = 1.3
 #: The bundled tiny recogniser and its character list (one per line).
-_FAST_MODEL = Path(__file__).parent / "data" / "ocr" / "PP-OCRv6_tiny_rec.onnx"
+_FAST_MODEL = Path(__file__).parent.parent / "data" / "ocr" / "PP-OCRv6_tiny_rec.onnx"
 _FAST_CHARSET = _FAST_MODEL.with_name("PP-OCRv6_tiny_rec_dict.txt")
 #: A fast reading whose mean character confidence is below this is read again by
 #: the accurate model. On 3206 crops of 80 rendered figures the two models disagree

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-from .errors import ScaleError
-from .model import Scale, Tick
+from ..errors import ScaleError
+from ..model import Scale, Tick
 
 #: A tick agrees with a hypothesis when its predicted pixel is within this many
 #: pixels... or this share of the bar length, whichever is larger. Tick marks are

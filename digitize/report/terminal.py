@@ -4,8 +4,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from ..model import Digitization
 from .export import _col_labels, _fmt, _row_label, value_decimals
-from .model import Digitization
 
 
 def render(result: Digitization, console: Console | None = None) -> None:

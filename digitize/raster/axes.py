@@ -15,10 +15,18 @@ from dataclasses import replace
 
 import numpy as np
 
-from .colorbar import ColorbarReading, find_tick_marks
-from .labels import label_pattern, mend_number_text, mend_to_pattern, parse_number, steps_evenly
-from .model import AxisText, Box, ColorbarRegion, Grid, Layout
+from ..core.labels import (
+    label_pattern,
+    mend_number_text,
+    mend_to_pattern,
+    parse_number,
+    steps_evenly,
+)
+from ..model import AxisText, Box, ColorbarRegion, Grid, Layout
+from .colorbar import ColorbarReading
+from .marks import find_tick_marks
 from .ocr import Recognition, Recognizer, more_accurate, prepare_crop, read_in_context
+from .planes import Planes
 from .textblobs import Blob, blob_crop, find_blobs
 
 
@@ -227,10 +235,11 @@ def _rotation(bl: Blob) -> int:
     return int(-bl.angle)
 
 
-def read_axes(rgb: np.ndarray, fg: np.ndarray, plot: Box, grid: Grid, layout: Layout,
-              ocr: Recognizer | None, reading: ColorbarReading | None,
-              readings: list[ColorbarReading] | None = None) -> AxisText:
-    """Row and column labels, axis titles and the plot title."""
+def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Recognizer | None,
+              reading: ColorbarReading | None, readings: list[ColorbarReading] | None = None) -> AxisText:
+    """Row and column labels, axis titles and the plot title. ``reading`` is the
+    plot's colorbar; the label regions of all ``readings`` are kept out."""
+    rgb, fg = planes.rgb, planes.ink
     if ocr is None:
         return AxisText()
     h, w = fg.shape

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ImageTooLargeError, InputError
+from ..errors import ImageTooLargeError, InputError
 
 
 @dataclass(frozen=True)
@@ -23,11 +23,30 @@ class LoadedImage:
     rgb : (H, W, 3) uint8, read-only
     source : str   where it came from (path, "<stdin>" or "<array>")
     warnings : tuple of str   e.g. "used the first of 3 frames"
+    page : 1-based page number when the picture comes from a PDF
+    placement : (x0, y0, x1, y1) where the picture lies on its PDF page, in points
+        from the page's top-left corner
+    kind : "image" (a file, bytes or an array), "embedded" (an image inside a PDF
+        page) or "page" (a PDF page rendered)
     """
 
     rgb: np.ndarray
     source: str
     warnings: tuple[str, ...] = ()
+    page: int | None = None
+    placement: tuple[float, float, float, float] | None = None
+    kind: str = "image"
+
+    def to_points(self, box) -> tuple[float, float, float, float] | None:
+        """A box of this picture's pixels (x0, y0, x1, y1) on its PDF page, in
+        points (None for a picture that is not from a PDF)."""
+        if self.placement is None:
+            return None
+        px0, py0, px1, py1 = self.placement
+        sx = (px1 - px0) / self.rgb.shape[1]
+        sy = (py1 - py0) / self.rgb.shape[0]
+        x0, y0, x1, y1 = box
+        return (px0 + x0 * sx, py0 + y0 * sy, px0 + x1 * sx, py0 + y1 * sy)
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .model import Box
+from ..model import Box
 
 
 @dataclass(frozen=True, eq=False)

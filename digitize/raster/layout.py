@@ -11,13 +11,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .lookup import delta_e, rgb_to_lab
-from .model import Box, ColorbarRegion, Layout
-
-#: A pixel is foreground when it is this far (delta E) from the background. Text
-#: anti-aliasing and light colormap ends (Blues starts at delta E ~3 from white)
-#: sit near it; 3.5 keeps the near-white cells while JPEG noise on white (< 2) stays out.
-FG_DELTA_E = 3.5
+from ..core.lookup import delta_e
+from ..model import Box, ColorbarRegion, Layout
+from .planes import FG_DELTA_E, Planes
 
 #: A block is a colorbar candidate when its long side is at least this many times
 #: its short side. matplotlib and seaborn draw bars with aspect 20, Plotly ~10-15,
@@ -29,45 +25,6 @@ MIN_BLOCK_SHARE = 0.002
 
 #: A plot candidate smaller than this share of the largest one is not a heatmap panel.
 MIN_PANEL_SHARE = 0.12
-
-
-def background_colour(rgb: np.ndarray) -> tuple[int, int, int]:
-    """The most common colour of the image border (RGB)."""
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.int32)
-    q = (border // 4)
-    packed = (q[:, 0] << 12) | (q[:, 1] << 6) | q[:, 2]
-    vals, counts = np.unique(packed, return_counts=True)
-    mode = vals[counts.argmax()]
-    sel = border[packed == mode]
-    return tuple(int(v) for v in np.median(sel, axis=0).round())
-
-
-#: Ink (text, tick marks) is told from faint JPEG ringing around it by contrast: a
-#: pixel is ink when it is further from the background than this share of the
-#: figure's ink contrast (the 99th percentile outside the plots and bars), so black
-#: text keeps its strokes (> ~38) and grey text styles (#aaa, contrast ~31) keep
-#: theirs (> ~12).
-INK_SHARE = 0.4
-INK_WEAK_SHARE = 0.2
-
-
-def ink_mask(d: np.ndarray, boxes: tuple[Box, ...] = ()) -> np.ndarray:
-    """(H, W) bool: text and tick-mark pixels (see INK_SHARE), from every pixel's
-    distance to the page colour (``page_distance``); ``boxes`` (plots, bars) are
-    left out of the contrast estimate."""
-    outside = np.ones(d.shape, bool)
-    for b in boxes:
-        outside[b.y0:b.y1, b.x0:b.x1] = False
-    strong = d[outside & (d > FG_DELTA_E)]
-    contrast = float(np.quantile(strong, 0.99)) if strong.size >= 20 else 0.0
-    hi = max(FG_DELTA_E, INK_SHARE * contrast)
-    lo = max(FG_DELTA_E, INK_WEAK_SHARE * contrast)
-    # hysteresis: faint stroke pixels count when they touch a strong one
-    n, labels = cv2.connectedComponents((d > lo).astype(np.uint8), connectivity=8)
-    keep = np.zeros(n, bool)
-    keep[labels[d > hi]] = True
-    keep[0] = False
-    return keep[labels]
 
 
 def _kernel(n: int) -> np.ndarray:
@@ -438,22 +395,11 @@ def reading_order(boxes: list[Box]) -> list[Box]:
     return [b for row in rows for b in sorted(row, key=lambda b: b.x0)]
 
 
-def page_distance(rgb: np.ndarray, lab: np.ndarray) -> tuple[tuple[int, int, int], np.ndarray]:
-    """The page (background) colour and every pixel's delta E from it, (H, W):
-    the layout's foreground and the ink mask are both thresholds of it."""
-    bg = background_colour(rgb)
-    return bg, delta_e(lab, rgb_to_lab(np.array(bg, np.uint8)))
-
-
-def find_layout(rgb: np.ndarray, lab: np.ndarray | None = None,
-                page: tuple[tuple[int, int, int], np.ndarray] | None = None) -> Layout:
-    """Locate plot areas and colorbars. rgb : (H, W, 3) uint8; ``page`` is
-    ``page_distance(rgb, lab)`` when the caller has it already."""
-    if lab is None:
-        lab = rgb_to_lab(rgb)
+def find_layout(*, planes: Planes) -> Layout:
+    """Locate plot areas and colorbars in a picture's planes."""
+    rgb, lab = planes.rgb, planes.lab
     h, w = rgb.shape[:2]
-    bg, distance = page if page is not None else page_distance(rgb, lab)
-    bg_lab = rgb_to_lab(np.array(bg, np.uint8))
+    bg, distance, bg_lab = planes.background, planes.distance, planes.bg_lab
     fg = distance > FG_DELTA_E
     k = 3 if min(h, w) < 450 else 5
     solid = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, _kernel(k))

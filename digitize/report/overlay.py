@@ -13,9 +13,9 @@ import os
 import cv2
 import numpy as np
 
-from .lookup import delta_e, rgb_to_lab
-from .model import Digitization, Heatmap
-from .scale import scale_decimals
+from ..core.lookup import delta_e, rgb_to_lab
+from ..core.scale import scale_decimals
+from ..model import Digitization, Heatmap
 
 
 def _cell_index(edges: np.ndarray, start: int, stop: int) -> np.ndarray:
@@ -119,13 +119,10 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
     return np.concatenate([base, redrawn, diff], axis=1)
 
 
-def save_overlay(result: Digitization, path: str | os.PathLike, image: np.ndarray | None = None) -> None:
-    """Write the overlay PNG atomically. ``image`` defaults to re-reading the source."""
+def save_overlay(result: Digitization, path: str | os.PathLike, image: np.ndarray) -> None:
+    """Write the overlay PNG of ``result`` over the picture it was read from, atomically."""
     from .export import write_atomic
-    from .imageio import load_image
 
-    if image is None:
-        image = load_image(result.source, max_pixels=10**9).rgb
     write_atomic(path, encode_png(draw_overlay(result, image)))
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .lookup import delta_e, rgb_to_lab
-from .model import Box, Grid, frozen_array
+from ..core.lookup import delta_e, rgb_to_lab
+from ..model import Box, Grid, frozen_array
+from .marks import axis_marks
+from .planes import Planes
 
 #: Share of the predicted boundaries that must land on an edge. Two neighbouring
 #: cells of the same colour leave no edge; on random and smooth fields that hits
@@ -239,11 +241,17 @@ def comb_edges(profile: np.ndarray, length: int, n: int) -> np.ndarray:
     return edges
 
 
-def find_grid(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
-              col_marks=(), row_marks=()) -> Grid:
-    """Rows and columns of the plot area ``box``; ``col_marks``/``row_marks`` are the
-    axis tick marks (image pixel coordinates): when they sit at cell centres they
-    fix the count."""
+def find_grid(*, planes: Planes, plot: Box) -> Grid:
+    """Rows and columns of the plot area ``plot``. The axis tick marks (on the
+    ink mask), when they sit at cell centres, fix the count."""
+    return grid_from_edges(planes.lab, plot, planes.rgb, **axis_marks(planes.ink, plot))
+
+
+def grid_from_edges(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
+                    col_marks=(), row_marks=()) -> Grid:
+    """Rows and columns of the plot area ``box`` from colour edges;
+    ``col_marks``/``row_marks`` are the axis tick marks (image pixel coordinates):
+    when they sit at cell centres they fix the count."""
     sub = lab[box.y0:box.y1, box.x0:box.x1]
     both = (EDGE_QUANTILE, FULL_EDGE_QUANTILE)
     (pc, pc_full), (pr, pr_full) = edge_profile(sub, 1, both), edge_profile(sub, 0, both)

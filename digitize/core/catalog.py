@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
+from ..model import Colormap, Scale, frozen_array
+from ..resources import colormap_catalog
 from .lookup import delta_e, project_onto_polyline, rgb_to_lab
-from .model import Colormap, Scale, frozen_array
-
-_CATALOG_PATH = Path(__file__).with_name("data") / "colormaps.npz"
 
 #: A bar matches a catalog colormap when its colours differ from the table's, at the
 #: same place on the scale, by at most this mean delta E. Exact renders give < 1;
@@ -54,11 +52,10 @@ class CatalogMatch:
 def load_catalog() -> tuple[CatalogEntry, ...]:
     """Every catalog colormap in both directions (reversed ones named ``*_r``)."""
     out = []
-    with np.load(_CATALOG_PATH) as data:  # written by scripts/make_colormap_catalog.py
-        names, lengths, all_rgb = data["names"], data["lengths"], data["rgb"]
+    names, lengths, all_rgb = colormap_catalog()
     all_lab = rgb_to_lab(all_rgb)
     ends = np.cumsum(lengths)
-    for name, end, n in zip(names.tolist(), ends.tolist(), lengths.tolist()):
+    for name, end, n in zip(names, ends.tolist(), lengths.tolist()):
         rgb = np.ascontiguousarray(all_rgb[end - n:end], np.uint8)
         lab = all_lab[end - n:end]
         out.append(CatalogEntry(name, frozen_array(rgb, np.uint8), frozen_array(lab, np.float32)))

@@ -1,0 +1,113 @@
+"""A heatmap's legend: where its values come from.
+
+Input: the plot's colorbar (or none), the cells' colours and the settings.
+Output: a ``Legend``: the value scale and the colormap candidates the cells are
+looked up on, with the warnings the reading earned. With a colorbar, the scale is
+fitted to its tick labels (or laid by the user's --vmin/--vmax); without one, the
+cells' colours are matched to a catalog colormap and the scale is its 0..1
+positions (or the user's). Either way the rest of the recipe is the same.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..config import DigitizeConfig
+from ..core.catalog import catalog_colormap, match_bar, match_cells
+from ..core.lookup import delta_e
+from ..core.scale import fit_scale, user_scale
+from ..errors import NoColorbarError
+from ..model import Box, ColorbarRegion, Colormap, Layout, Scale
+from .colorbar import ColorbarReading, find_levels, level_colormap, read_colorbar
+from .ocr import Recognizer
+from .planes import Planes
+
+#: Pixel length of the stand-in axis a colorbar-less heatmap's colormap is laid on.
+UNIT_AXIS = 1000.0
+
+#: Cells this close (delta E) to the page colour are blank and say nothing of the map.
+BLANK_CELL_DELTA_E = 4.0
+
+
+@dataclass(frozen=True)
+class Legend:
+    """bar : the colorbar read (None when the heatmap has none)
+    reading : its colormap samples and ticks (None without a bar)
+    scale : pixel (or unit-axis position) <-> value
+    colormaps : the candidate colour tables; cells are read on the one they sit closest to
+    warnings : what the reader should know about the scale"""
+
+    bar: ColorbarRegion | None
+    reading: ColorbarReading | None
+    scale: Scale
+    colormaps: tuple[Colormap, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout: Layout, colours: np.ndarray,
+                ocr: Recognizer | None, config: DigitizeConfig,
+                readings: dict[ColorbarRegion, ColorbarReading]) -> Legend:
+    """The legend of one plot. ``readings`` caches colorbar readings (a bar may
+    serve several plots) and is filled in. Raises ``ScaleError`` when the bar's
+    labels give no scale, ``NoColorbarError`` without a bar or a known colormap."""
+    if bar is None:
+        return _catalog_legend(plot=plot, planes=planes, colours=colours, config=config)
+    if bar not in readings:
+        readings[bar] = read_colorbar(planes=planes, region=bar, plots=layout.plots, recognizer=ocr)
+    reading = readings[bar]
+    lo, hi = bar.long_range
+    warnings: list[str] = []
+    if config.vmin is not None:
+        scale = user_scale(config.vmin, config.vmax, lo, hi, kind=config.scale,
+                           increasing_with_pixel=bar.orientation == "horizontal", ticks=reading.ticks)
+    else:
+        scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale)
+        warnings += _tick_warnings(scale)
+    colormap = reading.colormap
+    runs = find_levels(colormap)
+    if runs is not None:
+        colormap = level_colormap(colormap, runs)
+        scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
+        warnings.append(f"the colorbar is discrete ({len(runs)} colours): each cell's value is "
+                        f"the middle of its colour's band")
+    candidates: tuple[Colormap, ...] = (colormap,)
+    if runs is None and (match := match_bar(colormap, scale)) is not None:
+        # the table as the bar renders it, and the table as it is: renderers
+        # draw bars and cells alike or not (imshow cells are exact, a bar is
+        # rounded), so the one the cells sit closer to is used
+        candidates = (catalog_colormap(match, scale, colormap), catalog_colormap(match, scale))
+    return Legend(bar, reading, scale, candidates, tuple(warnings))
+
+
+def _tick_warnings(scale: Scale) -> list[str]:
+    """Few labels behind the scale, and labels the fit threw out."""
+    out = []
+    # a label read two ways ("102" as 102 or 10^2) counts once: as used if either reading was
+    used = {(t.label, t.pixel) for t in scale.ticks if t.inlier}
+    if len(used) < 3:
+        out.append(f"the scale rests on only {len(used)} colorbar labels")
+    bad = sorted({t.label for t in scale.ticks if t.value is not None and (t.label, t.pixel) not in used})
+    if bad:
+        out.append(f"ignored colorbar labels that disagree with the others: {bad}")
+    return out
+
+
+def _catalog_legend(*, plot: Box, planes: Planes, colours: np.ndarray, config: DigitizeConfig) -> Legend:
+    """No colorbar: when the cell colours lie on a catalog colormap, values on that
+    map's 0..1 scale (or the user's --vmin/--vmax), with a warning."""
+    flat = colours.reshape(-1, 3)
+    match = match_cells(flat[delta_e(flat, planes.bg_lab) >= BLANK_CELL_DELTA_E])  # blank cells say nothing
+    if match is None:
+        raise NoColorbarError(f"found a heatmap at {plot.as_list()} but no colorbar beside it, and its "
+                              f"colours match no known colormap")
+    if config.vmin is not None:
+        scale = user_scale(config.vmin, config.vmax, 0.0, UNIT_AXIS, kind=config.scale, increasing_with_pixel=True)
+        note = (f"no colorbar found: the colours match the '{match.entry.name}' colormap, laid on the "
+                f"--vmin/--vmax scale {config.vmin:g}..{config.vmax:g} (its direction is assumed)")
+    else:
+        scale = replace(user_scale(0.0, 1.0, 0.0, UNIT_AXIS, kind="linear", increasing_with_pixel=True),
+                        source="unknown")
+        note = (f"no colorbar found: values are positions 0..1 along the '{match.entry.name}' colormap, not "
+                f"data values; the scale is unknown (give --vmin/--vmax to set it)")
+    return Legend(None, None, scale, (catalog_colormap(match, scale),), (note,))

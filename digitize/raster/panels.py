@@ -1,0 +1,104 @@
+"""A plot panel's final box and the colorbar that goes with it.
+
+Input: the ``Planes`` (with their ink mask), a plot box from the layout and the
+layout itself. The box found from colour alone can be too small: a masked
+triangle of a correlation matrix leaves outer rows or columns blank, and the
+axis tick marks, one per cell centre, go on past it (``extend_to_ticks``).
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ..core.lookup import delta_e
+from ..model import Box, ColorbarRegion, Layout
+from .marks import find_tick_marks
+from .planes import Planes
+
+
+def pair_colorbar(*, plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
+    """The colorbar that belongs to a plot: the nearest one beside it whose long
+    side overlaps the plot's span (a shared bar may serve several plots)."""
+    best, best_d = None, None
+    for bar in bars:
+        b = bar.box
+        if bar.orientation == "vertical":
+            overlap = min(b.y1, plot.y1) - max(b.y0, plot.y0)
+            gap = max(b.x0 - plot.x1, plot.x0 - b.x1, 0)
+            span = plot.height
+        else:
+            overlap = min(b.x1, plot.x1) - max(b.x0, plot.x0)
+            gap = max(b.y0 - plot.y1, plot.y0 - b.y1, 0)
+            span = plot.width
+        d = gap + (0 if overlap > 0.3 * min(span, b.height if bar.orientation == "vertical" else b.width)
+                   else 10 * max(plot.width, plot.height))
+        if best_d is None or d < best_d:
+            best, best_d = bar, d
+    return best
+
+
+def _solid_share(lab: np.ndarray, bg_lab: np.ndarray, a: Box) -> float:
+    """Share of a region in solid colour (cells), not thin strokes (text)."""
+    far = (delta_e(lab[a.y0:a.y1, a.x0:a.x1], bg_lab) > 10.0).astype(np.uint8)
+    return float(cv2.morphologyEx(far, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)).mean())
+
+
+def extend_to_ticks(*, planes: Planes, plot: Box, layout: Layout) -> Box:
+    """A plot whose outer rows or columns are blank (a masked triangle of a
+    correlation matrix) is found smaller than its axes. The axis tick marks, one per
+    cell centre, go on past it: grow the box over the cells they mark, never over
+    another plot or a colorbar."""
+    fg, lab, bg_lab = planes.ink, planes.lab, planes.bg_lab
+    others = tuple(p for p in layout.plots if p != plot) + tuple(c.box for c in layout.colorbars)
+    h, w = fg.shape
+    x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
+    for sides, orient in ((("left", "right"), "vertical"), (("bottom", "top"), "horizontal")):
+        length = plot.height if orient == "vertical" else plot.width
+        if orient == "vertical":
+            probe = Box(plot.x0, max(0, plot.y0 - length), plot.x1, min(h, plot.y1 + length))
+            lo, hi = plot.y0, plot.y1
+        else:
+            probe = Box(max(0, plot.x0 - length), plot.y0, min(w, plot.x1 + length), plot.y1)
+            lo, hi = plot.x0, plot.x1
+        best = max((find_tick_marks(fg, ColorbarRegion(probe, orient), s)[0] for s in sides), key=len)
+        m = np.sort(np.asarray(best, np.float64))
+        inside = m[(m > lo) & (m < hi)]
+        if len(inside) < 3:
+            continue
+        pitch = float(np.median(np.diff(inside)))
+        if pitch < 3:
+            continue
+        # marks continuing the inside ones at the same pitch, without a gap
+        new_lo, new_hi = lo, hi
+        k = inside[0]
+        while True:
+            prev = m[np.abs(m - (k - pitch)) <= 0.15 * pitch]
+            if not len(prev) or prev[0] >= lo:
+                break
+            k = float(prev[0])
+            new_lo = int(round(k - pitch / 2))
+        k = inside[-1]
+        while True:
+            nxt = m[np.abs(m - (k + pitch)) <= 0.15 * pitch]
+            if not len(nxt) or nxt[0] <= hi:
+                break
+            k = float(nxt[0])
+            new_hi = int(round(k + pitch / 2))
+        if orient == "vertical":
+            grown = Box(x0, max(0, new_lo), x1, min(h, new_hi))
+            added = [Box(x0, grown.y0, x1, y0), Box(x0, y1, x1, grown.y1)]
+        else:
+            grown = Box(max(0, new_lo), y0, min(w, new_hi), y1)
+            added = [Box(grown.x0, y0, x0, y1), Box(x1, y0, grown.x1, y1)]
+
+        # the cells taken in are blank (empty) or coloured (solid); a strip of text
+        # on the page (rotated tick labels reaching under the plot) is neither
+        def cells_like(a: Box) -> bool:
+            if a.width <= 0 or a.height <= 0:
+                return True
+            if fg[a.y0:a.y1, a.x0:a.x1].mean() < 0.02:
+                return True
+            return _solid_share(lab, bg_lab, a) > 0.02
+        if all(cells_like(a) for a in added) and not any(grown.intersects(o) for o in others):
+            x0, y0, x1, y1 = grown.x0, grown.y0, grown.x1, grown.y1
+    return Box(x0, y0, x1, y1)
