@@ -111,13 +111,18 @@ class Colormap:
 
 @dataclass(frozen=True)
 class Tick:
-    """One colorbar tick: its text, value (None if unreadable) and pixel position."""
+    """One colorbar tick: its text, value (None if unreadable) and pixel position.
+
+    weight : how much the tick counts in the scale fit; a second reading of one
+        label (a minus sign OCR may have lost) counts less than the first
+    """
 
     label: str
     value: float | None
     pixel: float
     score: float = 0.0
     inlier: bool = False
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -27,7 +28,7 @@ def _t(kind: str, v: np.ndarray) -> np.ndarray:
     return np.log10(v) if kind == "log" else v
 
 
-def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float):
+def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: np.ndarray):
     ok = np.isfinite(vals) & ((vals > 0) if kind == "log" else True)
     idx = np.flatnonzero(ok)
     if len(idx) < 2:
@@ -43,7 +44,7 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float):
         pred_px = (t - icpt) / slope
         err = np.abs(pred_px - p)
         inl = err <= tol
-        key = (int(inl.sum()), -float(err[inl].sum()))
+        key = (float(weights[idx][inl].sum()), -float(err[inl].sum()))
         if best is None or key > best[0]:
             best = (key, inl)
     if best is None:
@@ -100,7 +101,8 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") ->
     vals = np.array([t.value for t in usable], np.float64)
     tol = max(TICK_TOL_PX, TICK_TOL_SHARE * abs(hi - lo))
     kinds = ["linear", "log"] if kind == "auto" else [kind]
-    fits = {k: f for k in kinds if (f := _fit_kind(k, px, vals, tol)) is not None}
+    weights = np.array([t.weight for t in usable], np.float64)
+    fits = {k: f for k in kinds if (f := _fit_kind(k, px, vals, tol, weights)) is not None}
     if not fits:
         raise ScaleError(f"the colorbar labels {[t.label for t in usable]} do not fit a {kind} scale")
     if "linear" in fits and "log" in fits:
@@ -143,8 +145,7 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") ->
         a, b = t(vmax), t(vmin)
     slope2 = (b - a) / (hi - lo)
     icpt2 = a - slope2 * lo
-    out = tuple(Tick(tk.label, tk.value, tk.pixel, tk.score, inlier=bool(m))
-                for tk, m in zip(usable, mask))
+    out = tuple(replace(tk, inlier=bool(m)) for tk, m in zip(usable, mask))
     rest = tuple(tk for tk in ticks if tk.value is None)
     return Scale(chosen, slope2, icpt2, float(vmin), float(vmax), out + rest, "ticks")
 

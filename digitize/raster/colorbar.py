@@ -6,7 +6,7 @@ the plot boxes (their pixels are never taken for labels). Output: a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -117,24 +117,44 @@ def _side_strips(region: ColorbarRegion, shape, reach: int) -> dict[str, Box]:
 
 
 def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: dict[str, Box], plots) -> str:
-    """Which side of the bar carries its labels: the side with tick marks, else the
-    side facing away from the nearest plot (matplotlib puts them outside), else
-    the side with more text."""
-    with_marks = [s for s in strips if len(found[s][0]) >= 2]
-    if len(with_marks) == 1:
-        return with_marks[0]
+    """Which side of the bar carries its labels: the side with more upright text
+    blobs along the bar (tick labels stand in a row beside it; a rotated title or
+    a stray word does not), then the side with tick marks, then the side facing
+    away from the nearest plot (matplotlib puts them outside), then the side with
+    more text."""
+    vertical = region.orientation == "vertical"
+    lo, hi = region.long_range
+    ext = max(12, min(region.box.width, region.box.height))
+
+    def upright(side: str) -> int:
+        marks, start, length = found[side]
+        own = text.copy()
+        for m in marks:
+            _clear_mark(own, region, side, m, start + length)
+        gap = start + length + 1  # labels begin past the outline and the marks
+        st = strips[side]
+        st = {"left": Box(st.x0, st.y0, st.x1 - gap, st.y1), "right": Box(st.x0 + gap, st.y0, st.x1, st.y1),
+              "top": Box(st.x0, st.y0, st.x1, st.y1 - gap), "bottom": Box(st.x0, st.y0 + gap, st.x1, st.y1)}[side]
+        blobs = find_blobs(own, st, lines=True)
+        along = {int((bl.box.cy if vertical else bl.box.cx) // 4) for bl in blobs
+                 if bl.angle == 0.0 and min(bl.box.width, bl.box.height) >= 3  # a dash is a mark, not a label
+                 and lo - ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + ext}
+        return len(along)
+
     b = region.box
+    away = None
     if plots:
         near = min(plots, key=lambda p: abs(p.cx - b.cx) + abs(p.cy - b.cy))
-        if region.orientation == "vertical":
+        if vertical:
             away = "right" if b.cx >= near.cx else "left"
         else:
             away = "bottom" if b.cy >= near.cy else "top"
-        if len(with_marks) != 1:
-            st = strips[away]
-            if text[st.y0:st.y1, st.x0:st.x1].sum() > 0:
-                return away
-    return max(strips, key=lambda s: text[strips[s].y0:strips[s].y1, strips[s].x0:strips[s].x1].sum())
+
+    def ink(side: str) -> int:
+        st = strips[side]
+        return int(text[st.y0:st.y1, st.x0:st.x1].sum())
+
+    return max(strips, key=lambda s: (min(upright(s), 3), len(found[s][0]) >= 2, s == away, ink(s)))
 
 
 def _clear_mark(text: np.ndarray, region: ColorbarRegion, side: str, pos: float, depth: int) -> None:
@@ -171,7 +191,7 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     side = _label_side(text, found, region, strips, plots)
     marks, start, tick_len = found[side]
     for m in marks:  # tick marks out of the text mask: OCR reads them as minus signs
-        _clear_mark(text, region, side, m, start + tick_len + 1)
+        _clear_mark(text, region, side, m, start + tick_len)
     gap = start + tick_len + 1
     b = region.box
     ext = max(12, short)  # labels at the ends stick out past the bar
@@ -223,12 +243,28 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
                 ticks.append(Tick(rd.text, alt, float(pos), rd.score * 0.9))
         multiplier, title = _read_extras(rgb, text, region, blobs=blobs, used=cands, background=background,
                                          recognizer=recognizer)
+    ticks += _lost_minus_readings(ticks)
     if multiplier is not None:
         kind, m = multiplier
         ticks = [Tick(t.label, None if t.value is None else (t.value * m if kind == "mul" else t.value + m),
                       t.pixel, t.score) for t in ticks]
     return ColorbarReading(colormap, tuple(ticks), side, tuple(marks), label_region, multiplier, title,
                            mark_region)
+
+
+#: Weight in the scale fit of a label's reading with a minus sign OCR may have lost.
+LOST_MINUS_WEIGHT = 0.9
+
+
+def _lost_minus_readings(ticks: list[Tick]) -> list[Tick]:
+    """On a bar whose labels run through zero, a minus sign glued to its tick mark
+    or too thin for the recogniser gets lost ('-0.2' read '0.2'). Each positive
+    label without a sign of its own gets a second, negative reading, which counts
+    a little less in the fit: it wins only where it explains more labels."""
+    if not any(t.value is not None and t.value < 0 for t in ticks):
+        return []
+    return [replace(t, value=-t.value, weight=LOST_MINUS_WEIGHT) for t in ticks
+            if t.value is not None and t.value > 0 and not t.label.strip().startswith("+")]
 
 
 def _tick_verdicts(cands: list[Blob], reads: list, vertical: bool) -> list[bool | None]:

@@ -24,36 +24,100 @@ def _strip_profile(text: np.ndarray, region: ColorbarRegion, side: str, depth: i
     return out
 
 
+#: A tick mark is a thin stroke standing out from the box: at least this many times
+#: as long as it is thick (matplotlib: 3.5 x 0.8 pt; the stem of a '1' beside a
+#: bar is thicker along the bar than it is long across it).
+MARK_ASPECT = 1.8
+
+
+def _mark_length(prof: np.ndarray, a: int, b: int, outline: np.ndarray) -> int:
+    """How far a stroke of the probe run [a, b) goes out from the box: while the
+    ink around its centre stays about as thick as at its root. A label glued to the
+    mark ('3-' in plotly) is thicker there, and ends the mark; an ``outline`` line
+    (a frame the mark crosses) does not."""
+    thick = b - a
+    c = (a + b) // 2
+    n = prof.shape[1]
+    for d in range(prof.shape[0]):
+        line = prof[d]
+        if not line[c]:
+            return d
+        if outline[d]:
+            continue
+        lo, hi = c, c
+        while lo > 0 and line[lo - 1]:
+            lo -= 1
+        while hi < n - 1 and line[hi + 1]:
+            hi += 1
+        if hi - lo + 1 > thick + 2:
+            return d
+    return prof.shape[0]
+
+
 def find_tick_marks(fg: np.ndarray, region: ColorbarRegion, side: str) -> tuple[list[float], int, int]:
-    """Tick marks on one side of the bar.
+    """Tick marks on one side of a box (a colorbar's strip, or a plot).
 
     Returns (positions along the long axis in pixel coordinates, offset of the
-    first column past the outline, tick length in pixels).
+    first line of the marks from the box, tick length in pixels). A mark is a thin
+    stroke at least MARK_ASPECT times as long as it is thick; the marks of one
+    side share their thickness. They may start at the box, past a gap or an
+    outline, or cross an outline: each of the first few lines is tried as their
+    root, and the one with most marks wins.
     """
     short = min(region.box.width, region.box.height)
     depth = max(6, int(short * 0.9))
     prof = _strip_profile(fg, region, side, depth)
     cover = prof.mean(axis=1)
-    start = 0
-    # skip an outline (runs all along the bar) and a pixel or two of gap
-    while start < min(depth, 4) and (cover[start] > 0.8 or cover[start] < 0.002):
-        start += 1
-    if start >= depth - 2:
-        return [], start, 0
-    probe = prof[start:start + 2].all(axis=0)
+    outline = cover > 0.5
+    best: tuple[int, list] | None = None
+    # roots: the first lines by the box, or the line past an outline that starts there
+    roots = set(range(0, min(depth - 2, 4))) | {_past_outline(cover, depth)}
+    for start in sorted(r for r in roots if r < depth - 2):
+        cands = _marks_at(prof, start, outline, short)
+        if best is None or len(cands) > len(best[1]):
+            best = (start, cands)
+    start, cands = best if best is not None else (0, [])
     lo = region.long_range[0]
-    marks, lengths = [], []
+    marks = [lo + c[0] for c in cands]
+    if len(marks) < 2 or len(marks) > 0.3 * prof.shape[1]:  # a stray stroke, or noise: not marks
+        return [], _past_outline(cover, depth), 0
+    if len(marks) >= 3 and float(np.median(np.diff(marks))) < 4:
+        return [], _past_outline(cover, depth), 0  # strokes packed this tight are text or hatching
+    # major ticks are the longest (log bars add many short minor ones)
+    return marks, start, int(max(c[2] for c in cands))
+
+
+def _marks_at(prof: np.ndarray, start: int, outline: np.ndarray, short: int) -> list[tuple[float, int, int]]:
+    """Thin strokes rooted at line ``start`` of the profile: (centre, thickness, length)."""
+    if outline[start]:
+        return []
+    probe = prof[start:start + 2].all(axis=0)
+    cands = []
     runs = np.flatnonzero(np.diff(np.concatenate([[0], probe.astype(np.int8), [0]])))
     for a, b in zip(runs[::2], runs[1::2]):
         if b - a > max(4, 0.4 * short):
             continue  # a long run is a label or a frame, not a tick mark
-        marks.append(lo + (a + b) / 2.0)
-        col = prof[start:, (a + b) // 2]
-        lengths.append(int(np.argmin(col)) if not col.all() else len(col))
-    if len(marks) > 0.3 * len(probe):  # noise, not marks
-        return [], start, 0
-    # major ticks are the longest (log bars add many short minor ones)
-    return marks, start, int(max(lengths)) if lengths else 0
+        length = _mark_length(prof[start:], int(a), int(b), outline[start:])
+        if length < max(3, MARK_ASPECT * (b - a)):
+            continue  # thicker than long: a letter's stem, not a mark
+        cands.append(((a + b) / 2.0, int(b - a), length))
+    if cands:
+        thick = float(np.median([c[1] for c in cands]))
+        cands = [c for c in cands if c[1] <= 2 * thick + 1]
+    return cands
+
+
+def _past_outline(cover: np.ndarray, depth: int) -> int:
+    """The first line past a pixel or two of gap and an outline (where labels may
+    begin when there are no marks)."""
+    start = 0
+    while start < min(depth, 3) and cover[start] < 0.002:
+        start += 1
+    n = 0
+    while start < depth and n < 4 and cover[start] > 0.5:
+        start += 1
+        n += 1
+    return start
 
 
 def axis_marks(ink: np.ndarray, plot: Box) -> dict:
