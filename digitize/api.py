@@ -114,7 +114,7 @@ _SKIPPED = {ScaleError: "its colorbar labels were unreadable",
 def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, readings: dict,
                   stage: _Stages) -> Heatmap:
     """One plot of a picture, from its grid to its analysis."""
-    bar = pair_colorbar(plot=plot, bars=layout.colorbars)
+    bar = pair_colorbar(planes=planes, plot=plot, bars=layout.colorbars)
     legend = None
     if bar is not None:  # a bar's labels are read first: they tell whether the plot can be measured at all
         legend = stage("colorbar", read_legend, planes=planes, plot=plot, bar=bar, layout=layout, colours=None,

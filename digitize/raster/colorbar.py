@@ -135,11 +135,18 @@ def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: d
         st = strips[side]
         st = {"left": Box(st.x0, st.y0, st.x1 - gap, st.y1), "right": Box(st.x0 + gap, st.y0, st.x1, st.y1),
               "top": Box(st.x0, st.y0, st.x1, st.y1 - gap), "bottom": Box(st.x0, st.y0 + gap, st.x1, st.y1)}[side]
-        blobs = find_blobs(own, st, lines=True)
-        along = {int((bl.box.cy if vertical else bl.box.cx) // 4) for bl in blobs
+        blobs = [bl for bl in find_blobs(own, st, lines=True)
                  if bl.angle == 0.0 and min(bl.box.width, bl.box.height) >= 3  # a dash is a mark, not a label
-                 and lo - ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + ext}
-        return len(along)
+                 and lo - ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + ext]
+        if not blobs:
+            return 0
+        # the labels are the band nearest the bar; a legend title or an axis beyond is not
+        b = region.box
+        dist = [{"left": b.x0 - bl.box.x1, "right": bl.box.x0 - b.x1, "top": b.y0 - bl.box.y1,
+                 "bottom": bl.box.y0 - b.y1}[side] for bl in blobs]
+        size = float(np.median([min(bl.box.width, bl.box.height) for bl in blobs]))
+        near = [bl for bl, d in zip(blobs, dist) if d <= min(dist) + max(4.0, 0.8 * size)]
+        return len({int((bl.box.cy if vertical else bl.box.cx) // 4) for bl in near})
 
     b = region.box
     away = None
@@ -233,10 +240,11 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
         for bl, rd in zip(cands, reads):
             pos = bl.box.cy if vertical else bl.box.cx
             half = (bl.box.height if vertical else bl.box.width) / 2.0
-            if marks:
-                nearest = min(marks, key=lambda m: abs(m - pos))
-                if abs(nearest - pos) <= max(2.0, half):
-                    pos = nearest
+            nearest = min(marks, key=lambda m: abs(m - pos)) if marks else None
+            if nearest is not None and abs(nearest - pos) <= max(2.0, half):
+                pos = nearest
+            else:
+                pos = _end_aligned(bl.box, region, pos)
             ticks.append(Tick(rd.text, parse_number(rd.text), float(pos), rd.score))
             alt = power_of_ten_reading(rd.text)
             if alt is not None:  # "10" + a superscript read flat ("102"): let the fit choose
@@ -250,6 +258,24 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
                       t.pixel, t.score) for t in ticks]
     return ColorbarReading(colormap, tuple(ticks), side, tuple(marks), label_region, multiplier, title,
                            mark_region)
+
+
+#: A label whose outer edge is this close (pixels) to a bar's end is aligned with it.
+END_ALIGN_PX = 1.5
+
+
+def _end_aligned(box: Box, region: ColorbarRegion, pos: float) -> float:
+    """Where a label with no tick mark points. Vega-Lite prints only the two end
+    values of a gradient legend, the first flush with the bar's start and the last
+    flush with its end, not centred on them: such a label (its edge on the bar's
+    end, its centre inside the bar) points at the end. Otherwise its centre."""
+    lo, hi = region.long_range
+    a, b = (box.y0, box.y1) if region.orientation == "vertical" else (box.x0, box.x1)
+    if abs(a - lo) <= END_ALIGN_PX and lo < pos < hi:
+        return float(lo)
+    if abs(b - hi) <= END_ALIGN_PX and lo < pos < hi:
+        return float(hi)
+    return pos
 
 
 #: Weight in the scale fit of a label's reading with a minus sign OCR may have lost.

@@ -100,11 +100,24 @@ def _marks_at(prof: np.ndarray, start: int, outline: np.ndarray, short: int) -> 
         length = _mark_length(prof[start:], int(a), int(b), outline[start:])
         if length < max(3, MARK_ASPECT * (b - a)):
             continue  # thicker than long: a letter's stem, not a mark
+        if not _isolated(prof[start:start + length], int(a), int(b), outline[start:start + length]):
+            continue  # ink beside it at the same depth: a stroke of a label ('1' under a bar), not a mark
         cands.append(((a + b) / 2.0, int(b - a), length))
     if cands:
         thick = float(np.median([c[1] for c in cands]))
         cands = [c for c in cands if c[1] <= 2 * thick + 1]
     return cands
+
+
+def _isolated(rows: np.ndarray, a: int, b: int, outline: np.ndarray) -> bool:
+    """No ink within a few pixels on either side of the stroke [a, b) over its depth
+    (outline lines aside): a tick mark stands alone, a letter's stem has its
+    neighbours."""
+    w = max(3, b - a + 2)
+    rows = rows[~outline]
+    left = rows[:, max(0, a - w):max(0, a - 1)]
+    right = rows[:, b + 1:b + 1 + w]
+    return not (left.any() or right.any())
 
 
 def _past_outline(cover: np.ndarray, depth: int) -> int:

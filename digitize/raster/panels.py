@@ -12,14 +12,59 @@ import numpy as np
 
 from ..core.lookup import delta_e
 from ..model import Box, ColorbarRegion, Layout
+from .layout import bar_profile
 from .marks import find_tick_marks
 from .planes import Planes
 
 
-def pair_colorbar(*, plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
-    """The colorbar that belongs to a plot: the nearest one beside it whose long
-    side overlaps the plot's span (a shared bar may serve several plots)."""
-    best, best_d = None, None
+#: A plot colour is on a bar's colormap when it lies this close (delta E) to one of
+#: the bar's colours (JPEG moves flat colours by 2-4).
+ON_BAR_DELTA_E = 8.0
+#: Bars whose colours cover at least this share of the best bar's coverage of the
+#: plot's colours compete on distance; the rest are not this plot's bar.
+COVER_SHARE = 0.8
+#: A bar covering less than this share of the plot's colours is not its bar at all
+#: (a bold title or a rule taken for a strip of colour).
+MIN_COVER = 0.25
+
+
+def _plot_colours(lab: np.ndarray, bg_lab: np.ndarray, plot: Box, n: int = 48) -> np.ndarray:
+    """Up to n x n colours sampled evenly over the plot, background-coloured ones left out."""
+    ys = np.linspace(plot.y0, plot.y1 - 1, min(n, plot.height)).round().astype(int)
+    xs = np.linspace(plot.x0, plot.x1 - 1, min(n, plot.width)).round().astype(int)
+    pts = lab[ys[:, None], xs[None, :]].reshape(-1, 3)
+    return pts[delta_e(pts, bg_lab) >= 4.0]
+
+
+def colour_cover(lab: np.ndarray, bg_lab: np.ndarray, plot: Box, bar: ColorbarRegion) -> float | None:
+    """Share of the plot's (non-background) colours that lie on the bar's colours;
+    None when the plot shows no colour but the background."""
+    pts = _plot_colours(lab, bg_lab, plot)
+    if len(pts) == 0:
+        return None
+    prof, _ = bar_profile(lab, bar.box, bar.orientation)
+    prof = np.unique(np.round(prof, 1), axis=0)
+    d = np.full(len(pts), np.inf, np.float32)
+    for k in range(0, len(prof), 256):  # bounded memory: points x 256 bar colours at a time
+        d = np.minimum(d, delta_e(pts[:, None, :], prof[None, k:k + 256]).min(axis=1))
+    return float(np.mean(d < ON_BAR_DELTA_E))
+
+
+def pair_colorbar(*, planes: Planes, plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
+    """The colorbar that belongs to a plot: among the bars whose colours cover the
+    plot's colours (nearly as well as the best one does), the nearest one beside
+    it whose long side overlaps the plot's span (a shared bar may serve several
+    plots). A bar that covers too little of them (a bold title found as a strip
+    of colour) is never paired."""
+    if not bars:
+        return None
+    cover = {bar: colour_cover(planes.lab, planes.bg_lab, plot, bar) for bar in bars}
+    known = [c for c in cover.values() if c is not None]
+    if known:
+        best = max(known)
+        bars = tuple(b for b in bars if cover[b] is None or (cover[b] >= COVER_SHARE * best and
+                                                              cover[b] >= MIN_COVER))
+    best_bar, best_d = None, None
     for bar in bars:
         b = bar.box
         if bar.orientation == "vertical":
@@ -33,8 +78,8 @@ def pair_colorbar(*, plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarReg
         d = gap + (0 if overlap > 0.3 * min(span, b.height if bar.orientation == "vertical" else b.width)
                    else 10 * max(plot.width, plot.height))
         if best_d is None or d < best_d:
-            best, best_d = bar, d
-    return best
+            best_bar, best_d = bar, d
+    return best_bar
 
 
 def _solid_share(lab: np.ndarray, bg_lab: np.ndarray, a: Box) -> float:
