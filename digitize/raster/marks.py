@@ -110,11 +110,14 @@ def _marks_at(prof: np.ndarray, start: int, outline: np.ndarray, short: int) -> 
 
 
 def _isolated(rows: np.ndarray, a: int, b: int, outline: np.ndarray) -> bool:
-    """No ink within a few pixels on either side of the stroke [a, b) over its depth
-    (outline lines aside): a tick mark stands alone, a letter's stem has its
-    neighbours."""
+    """No ink within a few pixels on either side of the stroke [a, b) over the outer
+    third of its depth (outline lines aside): a tick mark stands alone, a letter's
+    stem has its neighbours."""
     w = max(3, b - a + 2)
-    rows = rows[~outline]
+    # the outer third: shorter minor ticks beside a major one (log bars) end before it
+    keep = ~outline
+    keep[:int(0.65 * len(rows))] = False
+    rows = rows[keep]
     left = rows[:, max(0, a - w):max(0, a - 1)]
     right = rows[:, b + 1:b + 1 + w]
     return not (left.any() or right.any())
