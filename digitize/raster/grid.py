@@ -178,8 +178,8 @@ def counts_from_ticks(marks, length: float) -> list[int] | None:
     mark on each cell), fewest cells first; None when the marks are not at cell
     centres."""
     m = np.sort(np.asarray(marks, np.float64))
-    if len(m) < 2:
-        return None
+    if len(m) < 3:
+        return None  # two strokes make no comb: a pair of stray ones would set the count
     d = np.diff(m)
     step = float(d.mean())
     if d.min() <= 0 or d.std() > 0.05 * step + 0.5:

@@ -98,7 +98,7 @@ def _marks_at(prof: np.ndarray, start: int, outline: np.ndarray, short: int) -> 
         if b - a > max(4, 0.4 * short):
             continue  # a long run is a label or a frame, not a tick mark
         length = _mark_length(prof[start:], int(a), int(b), outline[start:])
-        if length < max(3, MARK_ASPECT * (b - a)):
+        if length < max(2, MARK_ASPECT * (b - a)):
             continue  # thicker than long: a letter's stem, not a mark
         if not _isolated(prof[start:start + length], int(a), int(b), outline[start:start + length]):
             continue  # ink beside it at the same depth: a stroke of a label ('1' under a bar), not a mark
