@@ -120,17 +120,23 @@ def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str) -> bool:
 #: colour (ggplot's grey) or of the page (its white grid lines).
 PANEL_SHARE = 0.9
 PANEL_DELTA_E = 4.0
+#: A panel colour this close (delta E) to a colour of a colorbar is a cell colour.
+PANEL_ON_BAR_DELTA_E = 1.5
 
 
-def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray) -> Box:
+def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray, bar_colours: np.ndarray) -> Box:
     """Cut a plotting panel's empty margin (ggplot2 draws tiles on a grey panel that
     reaches past them, crossed by white grid lines): lines along the box's edges
-    that are all panel colour or page colour are not cells."""
+    that are all panel colour or page colour are not cells. A margin pads both
+    ends of an axis; a uniform band on one side only, or in a colour of the
+    figure's colorbars, is a run of equal cells (a saturated row), and stays."""
     ring = np.concatenate([lab[box.y0, box.x0:box.x1], lab[box.y1 - 1, box.x0:box.x1],
                            lab[box.y0:box.y1, box.x0], lab[box.y0:box.y1, box.x1 - 1]])
     panel = np.median(ring, axis=0)
     if float(delta_e(panel, bg_lab)) < PANEL_DELTA_E:
         return box  # the edge is page-coloured: no panel
+    if len(bar_colours) and float(delta_e(bar_colours, panel).min()) < PANEL_ON_BAR_DELTA_E:
+        return box  # the "panel" colour is a colour of the scale: cells
 
     def margin(line) -> bool:
         near = (delta_e(line, panel) < PANEL_DELTA_E) | (delta_e(line, bg_lab) < PANEL_DELTA_E)
@@ -146,6 +152,14 @@ def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray) -> Box:
         x0 += 1
     while x1 > box.x1 - limit_x and margin(lab[y0:y1, x1 - 1]):
         x1 -= 1
+
+    def both_ends(a: int, b: int) -> bool:  # a margin on both sides, of like widths (or a frame's residue)
+        return max(a, b) <= 3 or (a > 0 and b > 0 and max(a, b) <= 2 * min(a, b) + 2)
+
+    if not both_ends(x0 - box.x0, box.x1 - x1):
+        x0, x1 = box.x0, box.x1
+    if not both_ends(y0 - box.y0, box.y1 - y1):
+        y0, y1 = box.y0, box.y1
     if (x0, y0, x1, y1) == (box.x0, box.y0, box.x1, box.y1) or x1 - x0 < 4 or y1 - y0 < 4:
         return box
     return Box(x0, y0, x1, y1)
@@ -426,13 +440,16 @@ def find_layout(*, planes: Planes) -> Layout:
             if _is_gradient_bar(lab, cbox, orientation):
                 bar_boxes.append((cbox, orientation))
                 continue
-        plots.append(_trim_panel(lab, strip_frame(lab, box), bg_lab))
+        plots.append(strip_frame(lab, box))
     if not bar_boxes:  # no bar on its own: one may be bridged to a plot
         for i, box in enumerate(plots):
             split = _split_attached_bar(lab, fg, box, bg_lab)
             if split is not None:
                 plots[i], bar = split
                 bar_boxes.append(bar)
+    bar_colours = (np.concatenate([bar_profile(lab, b, o)[0] for b, o in bar_boxes]) if bar_boxes
+                   else np.zeros((0, 3), np.float32))
+    plots = [_trim_panel(lab, p, bg_lab, bar_colours) for p in plots]
     bars = [ColorbarRegion(strip_frame(lab, _cut_fringe(lab, _extend_faint_ends(lab, fg, b, o, bg_lab, plots),
                                                         o, bg_lab)), o)
             for b, o in bar_boxes]
