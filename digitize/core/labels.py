@@ -156,7 +156,11 @@ def _finite(v: float) -> float | None:
 
 def parse_multiplier(text: str) -> tuple[str, float] | None:
     """An offset text above a colorbar: ('mul', 1e-4) for '1e-4' or '×10⁻⁴',
-    ('add', 1000.0) for '+1e3'. None otherwise."""
+    ('add', 1000.0) for '+1e3'. None otherwise.
+
+    >>> parse_multiplier("1e6"), parse_multiplier("le6"), parse_multiplier("×10⁻³")
+    (('mul', 1000000.0), ('mul', 1000000.0), ('mul', 0.001))
+    """
     t = normalise_text(text)
     if not t:
         return None
@@ -164,9 +168,12 @@ def parse_multiplier(text: str) -> tuple[str, float] | None:
         v = parse_number(t[1:])
         return ("add", v) if v is not None else None
     t = t.lstrip("×xX")
-    m = re.match(r"^(?:1[eE]([-+]?\d+)|10\^([-+]?\d+))$", t)
-    if m:
-        return ("mul", 10.0 ** int(m.group(1) or m.group(2)))
+    # OCR reads the 1 of '1e6' as a letter ('le6'): the look-alikes of 0 and 1 are
+    # mended outside the 'e'
+    for cand in (t, "".join(c if c in "eE" else c.translate(_CONFUSABLE) for c in t)):
+        m = re.match(r"^(?:1[eE]([-+]?\d+)|10\^([-+]?\d+))$", cand)
+        if m:
+            return ("mul", 10.0 ** int(m.group(1) or m.group(2)))
     return None
 
 
