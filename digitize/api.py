@@ -82,7 +82,7 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
                  stage: _Stages | None = None) -> Digitization:
     """Every heatmap of one picture (see the module docstring for the recipe)."""
     stage = stage or _Stages()
-    planes = stage("lab", picture_planes, rgb=picture.rgb)
+    planes = stage("lab", picture_planes, rgb=picture.rgb, lossy=picture.lossy)
     layout = stage("layout", find_layout, planes=planes)
     if not layout.plots:
         h, w = planes.shape

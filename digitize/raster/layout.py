@@ -13,12 +13,16 @@ import numpy as np
 
 from ..core.lookup import delta_e
 from ..model import Box, ColorbarRegion, Layout
-from .planes import FG_DELTA_E, Planes
+from .planes import Planes
 
 #: A block is a colorbar candidate when its long side is at least this many times
 #: its short side. matplotlib and seaborn draw bars with aspect 20, Plotly ~10-15,
 #: Vega ~ 10-20; heatmaps are rarely thinner than 1:3.
 BAR_MIN_ASPECT = 4.0
+
+#: A colorbar is at least this many pixels thick (the thinnest seen: 5.5 px, a
+#: shrunk matplotlib bar at 72 dpi); thinner strips are rules or lines of text.
+MIN_BAR_THICKNESS = 5
 
 #: Blocks smaller than this share of the figure are noise (legends, logos, markers).
 MIN_BLOCK_SHARE = 0.002
@@ -130,8 +134,9 @@ def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray, bar_colours: np.n
     that are all panel colour or page colour are not cells. A margin pads both
     ends of an axis; a uniform band on one side only, or in a colour of the
     figure's colorbars, is a run of equal cells (a saturated row), and stays."""
-    ring = np.concatenate([lab[box.y0, box.x0:box.x1], lab[box.y1 - 1, box.x0:box.x1],
-                           lab[box.y0:box.y1, box.x0], lab[box.y0:box.y1, box.x1 - 1]])
+    k = 2 if min(box.width, box.height) > 12 else 0  # inside an anti-aliased rim
+    ring = np.concatenate([lab[box.y0 + k, box.x0:box.x1], lab[box.y1 - 1 - k, box.x0:box.x1],
+                           lab[box.y0:box.y1, box.x0 + k], lab[box.y0:box.y1, box.x1 - 1 - k]])
     panel = np.median(ring, axis=0)
     if float(delta_e(panel, bg_lab)) < PANEL_DELTA_E:
         return box  # the edge is page-coloured: no panel
@@ -414,7 +419,7 @@ def find_layout(*, planes: Planes) -> Layout:
     rgb, lab = planes.rgb, planes.lab
     h, w = rgb.shape[:2]
     bg, distance, bg_lab = planes.background, planes.distance, planes.bg_lab
-    fg = distance > FG_DELTA_E
+    fg = distance > planes.cell_delta_e
     k = 3 if min(h, w) < 450 else 5
     solid = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, _kernel(k))
     bridged = cv2.morphologyEx(solid, cv2.MORPH_CLOSE, _kernel(k + 2))
@@ -438,8 +443,9 @@ def find_layout(*, planes: Planes) -> Layout:
             cbox = _trim_bar_ends(mask, box, orientation)
             cbox = strip_frame(lab, cbox)
             if _is_gradient_bar(lab, cbox, orientation):
-                bar_boxes.append((cbox, orientation))
-                continue
+                if min(cbox.width, cbox.height) >= MIN_BAR_THICKNESS:
+                    bar_boxes.append((cbox, orientation))
+                continue  # thinner: a rule or a line of bold text, neither bar nor plot
         plots.append(strip_frame(lab, box))
     if not bar_boxes:  # no bar on its own: one may be bridged to a plot
         for i, box in enumerate(plots):

@@ -70,7 +70,8 @@ def page_distance(rgb: np.ndarray, lab: np.ndarray) -> tuple[tuple[int, int, int
 class Planes:
     """rgb : (H, W, 3) uint8; lab : (H, W, 3) float32; distance : (H, W) float32
     delta E of each pixel from ``background`` (RGB), whose Lab is ``bg_lab``;
-    ink : (H, W) bool text and tick-mark pixels, None until ``with_ink``."""
+    ink : (H, W) bool text and tick-mark pixels, None until ``with_ink``;
+    cell_delta_e : how far from the page a pixel is drawn (``foreground_delta_e``)."""
 
     rgb: np.ndarray
     lab: np.ndarray
@@ -78,17 +79,44 @@ class Planes:
     bg_lab: np.ndarray
     distance: np.ndarray
     ink: np.ndarray | None = None
+    cell_delta_e: float = 3.5
+
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.rgb.shape[:2]
 
 
-def picture_planes(*, rgb: np.ndarray) -> Planes:
-    """The Lab image, the page colour and each pixel's distance from it."""
+#: In a lossless picture the page colour is exact, and a cell this far from it
+#: (delta E) is a colour: Blues, Greens and YlOrRd start about 3 from white.
+LOSSLESS_FG_DELTA_E = 1.5
+
+
+#: A picture of unknown encoding is taken as lossless when the pixels just off the
+#: page colour hold at most this many distinct colours (anti-aliasing makes a few
+#: dozen; JPEG noise makes hundreds).
+LOSSLESS_MAX_NEAR_COLOURS = 100
+
+
+def foreground_delta_e(distance: np.ndarray, rgb: np.ndarray, lossy: bool | None) -> float:
+    """How far from the page colour a pixel must be to count as drawn: FG_DELTA_E
+    where compression noise sits on the page (JPEG moves white by up to ~2), less
+    where the page colour is exact (a PNG, a rendered page)."""
+    if lossy is None:
+        near = (distance > 0.05) & (distance < 3.0)
+        colours = rgb[near][:: max(1, int(near.sum()) // 200_000)].astype(np.int32)
+        distinct = len(np.unique(colours @ np.array([65536, 256, 1], np.int32))) if colours.size else 0
+        lossy = distinct > LOSSLESS_MAX_NEAR_COLOURS
+    return FG_DELTA_E if lossy else LOSSLESS_FG_DELTA_E
+
+
+def picture_planes(*, rgb: np.ndarray, lossy: bool | None = None) -> Planes:
+    """The Lab image, the page colour and each pixel's distance from it; ``lossy``
+    says whether the picture's encoding moved its colours (None: unknown)."""
     lab = rgb_to_lab(rgb)
     background, distance = page_distance(rgb, lab)
-    return Planes(rgb, lab, background, rgb_to_lab(np.array(background, np.uint8)), distance)
+    return Planes(rgb, lab, background, rgb_to_lab(np.array(background, np.uint8)), distance,
+                  cell_delta_e=foreground_delta_e(distance, rgb, lossy))
 
 
 def with_ink(*, planes: Planes, boxes: tuple[Box, ...]) -> Planes:

@@ -28,6 +28,8 @@ class LoadedImage:
         from the page's top-left corner
     kind : "image" (a file, bytes or an array), "embedded" (an image inside a PDF
         page) or "page" (a PDF page rendered)
+    lossy : True for a lossy encoding (JPEG), False for a lossless one (PNG, a
+        rendered page), None when unknown (an array)
     """
 
     rgb: np.ndarray
@@ -36,6 +38,7 @@ class LoadedImage:
     page: int | None = None
     placement: tuple[float, float, float, float] | None = None
     kind: str = "image"
+    lossy: bool | None = None
 
     def to_points(self, box) -> tuple[float, float, float, float] | None:
         """A box of this picture's pixels (x0, y0, x1, y1) on its PDF page, in
@@ -47,6 +50,10 @@ class LoadedImage:
         sy = (py1 - py0) / self.rgb.shape[0]
         x0, y0, x1, y1 = box
         return (px0 + x0 * sx, py0 + y0 * sy, px0 + x1 * sx, py0 + y1 * sy)
+
+
+#: Pillow formats whose encoding moves colours (the page is not exactly one colour).
+LOSSY_FORMATS = ("JPEG", "MPO", "WEBP-LOSSY")
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -115,6 +122,9 @@ def load_image(src: str | os.PathLike | bytes | np.ndarray, *, max_pixels: int) 
             finally:
                 Image.MAX_IMAGE_PIXELS = old_limit
             w, h = im.size
+            fmt = im.format or ""
+            if fmt == "WEBP" and not im.info.get("lossless"):
+                fmt = "WEBP-LOSSY"
             if w * h > max_pixels:
                 raise ImageTooLargeError(
                     f"{source} is {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,}")
@@ -133,7 +143,7 @@ def load_image(src: str | os.PathLike | bytes | np.ndarray, *, max_pixels: int) 
         raise InputError(f"{source} could not be decoded: {exc}",
                          hint="the file may be truncated or corrupt; re-export it") from None
     loaded = from_array(rgb, source=source)
-    return LoadedImage(loaded.rgb, source, tuple(notes))
+    return LoadedImage(loaded.rgb, source, tuple(notes), lossy=fmt in LOSSY_FORMATS)
 
 
 def _to_rgb(im) -> np.ndarray:

@@ -75,7 +75,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI)
         h, w = rgb.shape[:2]
         to_pt = 72.0 / dpi
         out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="page",
-                               placement=(0.0, 0.0, w * to_pt, h * to_pt)))
+                               placement=(0.0, 0.0, w * to_pt, h * to_pt), lossy=False))
         return out
     except pdfium.PdfiumError as exc:
         raise InputError(f"expected a readable page {index + 1} in {path}; pdfium failed ({exc})") from exc
