@@ -26,7 +26,8 @@ from .core.scale import scale_decimals
 from .errors import DigitizeError, NoColorbarError, NoHeatmapError, ScaleError
 from .model import Box, Digitization, Heatmap
 from .raster.axes import read_axes
-from .raster.grid import find_grid
+from .raster.grids import find_grid
+from .raster.lattice import axis_evidence
 from .raster.layout import find_layout
 from .raster.legend import read_legend
 from .raster.ocr import Recognizer, configure_default_recognizer, default_recognizer
@@ -119,7 +120,9 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     if bar is not None:  # a bar's labels are read first: they tell whether the plot can be measured at all
         legend = stage("colorbar", read_legend, planes=planes, plot=plot, bar=bar, layout=layout, colours=None,
                        ocr=ocr, config=config, readings=readings)
-    grid = stage("grid", find_grid, planes=planes, plot=plot)
+    evidence = stage("grid", axis_evidence, planes=planes, plot=plot, layout=layout, readings=list(readings.values()))
+    grid = stage("grid", find_grid, planes=planes, plot=plot, layout=layout, evidence=evidence)
+    plot = grid.box
     colours = stage("cells", cell_colours, lab=planes.lab, grid=grid)
     if legend is None:
         legend = stage("catalog", read_legend, planes=planes, plot=plot, bar=None, layout=layout,

@@ -184,6 +184,12 @@ class Grid:
     def col_centers(self) -> np.ndarray:
         return (self.col_edges[:-1] + self.col_edges[1:]) / 2
 
+    @property
+    def box(self) -> Box:
+        """The pixels the grid covers (its outer edges, rounded)."""
+        return Box(int(round(self.col_edges[0])), int(round(self.row_edges[0])),
+                   int(round(self.col_edges[-1])), int(round(self.row_edges[-1])))
+
 
 @dataclass(frozen=True)
 class CellTable:

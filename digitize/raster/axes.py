@@ -235,29 +235,29 @@ def _rotation(bl: Blob) -> int:
     return int(-bl.angle)
 
 
-def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Recognizer | None,
-              reading: ColorbarReading | None, readings: list[ColorbarReading] | None = None) -> AxisText:
-    """Row and column labels, axis titles and the plot title. ``reading`` is the
-    plot's colorbar; the label regions of all ``readings`` are kept out."""
-    rgb, fg = planes.rgb, planes.ink
-    if ocr is None:
-        return AxisText()
+def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[ColorbarReading],
+                along: tuple[int, int]) -> dict[str, tuple[list[Blob], list[Blob]]]:
+    """The text beside each side of a plot, the plot's tick marks cleared: per side,
+    the tick-label band nearest the plot (aligned, with a shared rotation) and the
+    text beyond it (titles). The regions reach ``along`` = (rows, columns) pixels
+    past the plot's ends along the axis; other plots and colorbar labels are kept out."""
+    fg = planes.ink
     h, w = fg.shape
-    text = _text_mask(fg, layout, list(readings or ([reading] if reading else [])))
+    text = _text_mask(fg, layout, readings)
     reach_x = int(0.45 * w)
     reach_y = int(0.4 * h)
-    margin = int(0.5 * max(np.diff(grid.row_edges).max(), 12))
+    ay, ax = along
     found: dict[str, tuple[list[Blob], list[Blob]]] = {}
     for side in ("left", "right", "bottom", "top"):
         depth = _clear_ticks(text, fg, plot, side)
         if side == "left":
-            region = Box(plot.x0 - reach_x, plot.y0 - margin, plot.x0 - depth, plot.y1 + margin)
+            region = Box(plot.x0 - reach_x, plot.y0 - ay, plot.x0 - depth, plot.y1 + ay)
         elif side == "right":
-            region = Box(plot.x1 + depth, plot.y0 - margin, plot.x1 + reach_x, plot.y1 + margin)
+            region = Box(plot.x1 + depth, plot.y0 - ay, plot.x1 + reach_x, plot.y1 + ay)
         elif side == "bottom":
-            region = Box(plot.x0 - 2 * margin, plot.y1 + depth, plot.x1 + 2 * margin, plot.y1 + reach_y)
+            region = Box(plot.x0 - ax, plot.y1 + depth, plot.x1 + ax, plot.y1 + reach_y)
         else:
-            region = Box(plot.x0 - 2 * margin, plot.y0 - reach_y, plot.x1 + 2 * margin, plot.y0 - depth)
+            region = Box(plot.x0 - ax, plot.y0 - reach_y, plot.x1 + ax, plot.y0 - depth)
         region = region.clip(fg.shape)
         # keep out of other plots' territory
         blobs = [b for b in find_blobs(text, region)
@@ -265,7 +265,26 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
         if side in ("left", "right"):
             blobs = _join_words(blobs)
         band, beyond = _split_band(blobs, plot, side)
-        band = _shared_angle(band)
+        found[side] = (_shared_angle(band), beyond)
+    return found
+
+
+def label_anchor(bl: Blob, side: str) -> float:
+    """Where along its axis a tick label points (see ``_anchor``)."""
+    return _anchor(bl, side)
+
+
+def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Recognizer | None,
+              reading: ColorbarReading | None, readings: list[ColorbarReading] | None = None) -> AxisText:
+    """Row and column labels, axis titles and the plot title. ``reading`` is the
+    plot's colorbar; the label regions of all ``readings`` are kept out."""
+    rgb = planes.rgb
+    if ocr is None:
+        return AxisText()
+    margin = int(0.5 * max(np.diff(grid.row_edges).max(), 12))
+    found = label_bands(planes=planes, plot=plot, layout=layout,
+                        readings=list(readings or ([reading] if reading else [])), along=(margin, 2 * margin))
+    for side, (band, beyond) in found.items():
         if side in ("bottom", "top"):
             band = [piece for b in band for piece in _split_merged(b, grid.col_edges, "x")]
         else:

@@ -88,12 +88,27 @@ def _solid_share(lab: np.ndarray, bg_lab: np.ndarray, a: Box) -> float:
     return float(cv2.morphologyEx(far, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)).mean())
 
 
+#: A strip is blank when less than this share of it is ink (a word of a title is more).
+BLANK_INK = 0.005
+
+
+def cells_like(planes: Planes, a: Box) -> bool:
+    """A strip that can be cells: blank (no ink) or coloured (solid); a strip of
+    text on the page (rotated tick labels reaching under the plot) is neither."""
+    a = a.clip(planes.shape)
+    if a.width <= 0 or a.height <= 0:
+        return True
+    if planes.ink[a.y0:a.y1, a.x0:a.x1].mean() < BLANK_INK:
+        return True
+    return _solid_share(planes.lab, planes.bg_lab, a) > 0.02
+
+
 def extend_to_ticks(*, planes: Planes, plot: Box, layout: Layout) -> Box:
     """A plot whose outer rows or columns are blank (a masked triangle of a
     correlation matrix) is found smaller than its axes. The axis tick marks, one per
     cell centre, go on past it: grow the box over the cells they mark, never over
     another plot or a colorbar."""
-    fg, lab, bg_lab = planes.ink, planes.lab, planes.bg_lab
+    fg = planes.ink
     others = tuple(p for p in layout.plots if p != plot) + tuple(c.box for c in layout.colorbars)
     h, w = fg.shape
     x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
@@ -136,14 +151,6 @@ def extend_to_ticks(*, planes: Planes, plot: Box, layout: Layout) -> Box:
             grown = Box(max(0, new_lo), y0, min(w, new_hi), y1)
             added = [Box(grown.x0, y0, x0, y1), Box(x1, y0, grown.x1, y1)]
 
-        # the cells taken in are blank (empty) or coloured (solid); a strip of text
-        # on the page (rotated tick labels reaching under the plot) is neither
-        def cells_like(a: Box) -> bool:
-            if a.width <= 0 or a.height <= 0:
-                return True
-            if fg[a.y0:a.y1, a.x0:a.x1].mean() < 0.02:
-                return True
-            return _solid_share(lab, bg_lab, a) > 0.02
-        if all(cells_like(a) for a in added) and not any(grown.intersects(o) for o in others):
+        if all(cells_like(planes, a) for a in added) and not any(grown.intersects(o) for o in others):
             x0, y0, x1, y1 = grown.x0, grown.y0, grown.x1, grown.y1
     return Box(x0, y0, x1, y1)

@@ -1,4 +1,4 @@
-"""Find the cell grid of a plot area from colour edges.
+"""Grid strategy: the cell grid of a plot area from colour edges.
 
 Input: CIELAB image (H, W, 3) and the plot box. Output: a ``Grid`` (row and
 column edges in image pixels). For each axis an edge profile is built (how
@@ -13,10 +13,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..core.lookup import delta_e, rgb_to_lab
-from ..model import Box, Grid, frozen_array
-from .marks import axis_marks
-from .planes import Planes
+from ...core.lookup import delta_e, rgb_to_lab
+from ...model import Box, Grid, frozen_array
+from ..marks import axis_marks
+from ..planes import Planes
 
 #: Share of the predicted boundaries that must land on an edge. Two neighbouring
 #: cells of the same colour leave no edge; on random and smooth fields that hits
@@ -241,9 +241,9 @@ def comb_edges(profile: np.ndarray, length: int, n: int) -> np.ndarray:
     return edges
 
 
-def find_grid(*, planes: Planes, plot: Box) -> Grid:
-    """Rows and columns of the plot area ``plot``. The axis tick marks (on the
-    ink mask), when they sit at cell centres, fix the count."""
+def propose(*, planes: Planes, plot: Box) -> Grid:
+    """The grid colour edges give (the axis tick marks, when they sit at cell
+    centres, fix the count)."""
     return grid_from_edges(planes.lab, plot, planes.rgb, **axis_marks(planes.ink, plot))
 
 

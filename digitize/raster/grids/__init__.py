@@ -1,0 +1,57 @@
+"""The cell grid of a plot: strategies propose, the pixels decide.
+
+Each strategy is a module with ``propose``: ``edges`` (colour edges, the
+strategy of last resort that always answers) and ``lattice`` (the cells the
+axis tick marks or tick labels imply, one lattice at a time). Every combination
+of proposed rows and columns is scored by how well one colour per cell explains
+samples of the pixels (``core.synthesis.grid_fit``); among the ones that explain
+them about as well as the best, the one backed by more axis evidence wins, then
+the one with fewer cells.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.synthesis import grid_fit
+from ...model import Box, Grid, Layout, frozen_array
+from ..lattice import AxisEvidence
+from ..planes import Planes
+from . import edges, lattice
+
+#: Combinations whose fit is within this of the best compete on evidence.
+FIT_SLACK = 0.03
+
+
+def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEvidence) -> Grid:
+    """Rows and columns of ``plot`` (the grid's outer edges may reach past it, over
+    cells the axes mark beyond the colour box)."""
+    base = edges.propose(planes=planes, plot=plot)
+    sub = planes.lab[plot.y0:plot.y1, plot.x0:plot.x1]
+    full_cols = edges.edge_profile(sub, 1, edges.FULL_EDGE_QUANTILE)
+    full_rows = edges.edge_profile(sub, 0, edges.FULL_EDGE_QUANTILE)
+    rows = [lattice.AxisCells(np.asarray(base.row_edges, np.float64), "edges")]
+    cols = [lattice.AxisCells(np.asarray(base.col_edges, np.float64), "edges")]
+    for lat in evidence.rows:
+        c = lattice.propose(planes=planes, plot=plot, layout=layout, lattice=lat, vertical=True,
+                            full_profile=full_rows)
+        if c is not None:
+            rows.append(c)
+    for lat in evidence.cols:
+        c = lattice.propose(planes=planes, plot=plot, layout=layout, lattice=lat, vertical=False,
+                            full_profile=full_cols)
+        if c is not None:
+            cols.append(c)
+    if len(rows) == 1 and len(cols) == 1:
+        return base
+    scored = []
+    for r in rows:
+        for c in cols:
+            fit = grid_fit(planes.lab, r.edges, c.edges)
+            backed = (r.strategy != "edges") + (c.strategy != "edges")
+            scored.append((fit, backed, -(len(r.edges) - 1) * (len(c.edges) - 1), r, c))
+    top = max(s[0] for s in scored)
+    fit, backed, _, r, c = max((s for s in scored if s[0] >= top - FIT_SLACK), key=lambda s: (s[1], s[2]))
+    if r.strategy == "edges" and c.strategy == "edges":
+        return base
+    regular = base.regular or r.strategy != "edges" and c.strategy != "edges"
+    return Grid(frozen_array(r.edges), frozen_array(c.edges), regular)

@@ -1,0 +1,107 @@
+"""Grid strategy: the cells an axis lattice of tick marks or labels implies.
+
+A lattice of pitch p says: a cell centre every p pixels, or every p/m pixels
+when the axis labels every m-th cell. The plot box found from colour must end
+on cell edges of that lattice (else the marks are not at cell centres: a
+numeric axis), and grows over lattice positions past it when the strip it takes
+in is cells (blank or one solid colour), never text and never another plot
+(saturated or blank rows at the page colour leave no colour to find). m > 1
+only where colour edges stand at the extra boundaries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...model import Box, Layout
+from ..lattice import Lattice
+from ..panels import cells_like
+from ..planes import Planes
+from .edges import _evidence, _tolerance
+
+#: Largest number of cells per lattice step tried (labels on every 10th row).
+MAX_CELLS_PER_STEP = 12
+#: A box edge lies on the lattice when within this share of a cell (or 2.5 px).
+EDGE_SNAP_SHARE = 0.3
+EDGE_SNAP_PX = 2.5
+#: Share of the extra boundaries of a finer count that must show colour edges.
+MIN_EXTRA_SUPPORT = 0.5
+
+
+@dataclass(frozen=True)
+class AxisCells:
+    """Cell edges along one axis (absolute pixel coordinates) and where they came from."""
+
+    edges: np.ndarray
+    strategy: str
+
+
+def _grow_ok(planes: Planes, layout: Layout, plot: Box, strip: Box) -> bool:
+    if strip.width <= 0 or strip.height <= 0:
+        return True
+    others = [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]
+    return cells_like(planes, strip) and not any(strip.intersects(o) for o in others)
+
+
+def propose(*, planes: Planes, plot: Box, layout: Layout, lattice: Lattice, vertical: bool,
+            full_profile: np.ndarray) -> AxisCells | None:
+    """The cell edges along one axis (rows when ``vertical``) implied by ``lattice``,
+    or None when the plot box does not sit on it. ``full_profile`` is the colour
+    edge profile across the box (edges that cross most of it)."""
+    lo, hi = (plot.y0, plot.y1) if vertical else (plot.x0, plot.x1)
+    best = None
+    coarse = np.zeros(1)
+    for m in range(1, MAX_CELLS_PER_STEP + 1):
+        s = lattice.pitch / m
+        if s < 3.0:
+            break
+        origin = lattice.first - s / 2  # an edge of the lattice's cells
+
+        def snap(v: float) -> float:
+            return origin + round((v - origin) / s) * s
+
+        tol = max(EDGE_SNAP_PX, EDGE_SNAP_SHARE * s)
+        # the box's own ends are the precise ones where they sit on the lattice; past
+        # them, lattice positions beyond the box are taken in (when the strip is cells)
+        if abs(snap(lo) - lo) > tol or abs(snap(hi) - hi) > tol:
+            continue
+        n_in = int(round((hi - lo) / s))
+        if n_in < 1:
+            continue
+        cell = (hi - lo) / n_in
+        before = max(0, int(round((lo - (lattice.first - s / 2)) / cell))) if lattice.first < lo - 0.5 * s else 0
+        after = max(0, int(round((lattice.last + s / 2 - hi) / cell))) if lattice.last > hi + 0.5 * s else 0
+        a, b, n = lo - before * cell, hi + after * cell, n_in + before + after
+        s = cell
+        at = a + np.arange(1, n) * s - lo
+        at = at[(at > 1) & (at < hi - lo - 1)]
+        if m == 1:
+            coarse = _evidence(full_profile, at, _tolerance(s))[0] if len(at) else np.zeros(1)
+        else:
+            # the finer count needs colour edges at the boundaries it adds, about as
+            # clear as the ones the lattice itself puts between its cells
+            u = (at + lo - lattice.first) / lattice.pitch  # in lattice steps; the lattice's own
+            off = np.abs(((u - 0.5) + 0.5) % 1.0 - 0.5)  # boundaries sit at half steps
+            extra = at[off > 0.5 / m]
+            if not len(extra):
+                continue
+            ev, _ = _evidence(full_profile, extra, _tolerance(s))
+            noise = float(np.quantile(full_profile, 0.2)) if len(full_profile) else 0.0
+            thr = max(1.0, 3.0 * noise, 0.5 * float(np.median(coarse)))
+            if float(np.mean(ev > thr)) < MIN_EXTRA_SUPPORT:
+                continue
+        best = (a, b, n)
+    if best is None:
+        return None
+    a, b, n = best
+    h, w = planes.shape
+    a, b = max(0.0, a), min(float(h if vertical else w), b)
+    # the strips taken in past the box must be cells
+    for s0, s1 in ((a, lo), (hi, b)):
+        if s1 - s0 >= 1:
+            strip = (Box(plot.x0, int(round(s0)), plot.x1, int(round(s1))) if vertical
+                     else Box(int(round(s0)), plot.y0, int(round(s1)), plot.y1))
+            if not _grow_ok(planes, layout, plot, strip):
+                return None
+    return AxisCells(np.linspace(a, b, n + 1), lattice.source)

@@ -1,0 +1,172 @@
+"""Where the axes say the cells are: tick marks and tick-label centres, fitted as
+evenly spaced lattices along each axis.
+
+When a heatmap labels its rows and columns (a confusion matrix, a
+needle-in-a-haystack grid, a categorical axis in any plotting stack), the marks
+and labels stand one per cell, or one per k cells, at cell centres. Their pitch
+and their extent are the strongest evidence of the grid there is: colour edges
+vanish between equal cells, and a run of cells at the page colour leaves no
+colour at all. Input: the planes (with ink), the plot box found from colour, the
+layout and the colorbar readings (their labels are not axis labels). Output: an
+``AxisEvidence`` of ``Lattice``s per axis. Nothing is read with OCR here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import Box, ColorbarRegion, Layout
+from .axes import label_anchor, label_bands
+from .colorbar import ColorbarReading
+from .marks import find_tick_marks
+from .planes import Planes
+
+#: A point is on the lattice when it lies within this share of the pitch (or
+#: LATTICE_TOL_PX pixels, whichever is larger) of a lattice position. Label centres
+#: wander by a pixel or two (glyph widths), marks by less.
+LATTICE_TOL_SHARE = 0.12
+LATTICE_TOL_PX = 1.5
+#: Fewest points that make a lattice: two points fit any pitch.
+MIN_LATTICE_POINTS = 3
+#: Share of the points that must lie on the lattice (a stray blob or a merged pair
+#: of labels may not).
+MIN_ON_LATTICE = 0.8
+#: What an empty lattice position costs against a point on it.
+GAP_COST = 0.2
+#: Smallest pitch in pixels (cells narrower than this carry no labels).
+MIN_PITCH = 3.0
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """Evenly spaced positions along one axis (image pixels).
+
+    pitch : distance between neighbouring positions
+    first, last : the first and last observed position on the lattice
+    points : the observed positions that lie on it
+    source : "marks" (tick marks) or "labels" (tick-label centres)
+    side : the side of the plot they were found on
+    """
+
+    pitch: float
+    first: float
+    last: float
+    points: tuple[float, ...]
+    source: str
+    side: str
+
+    @property
+    def count(self) -> int:
+        """Lattice positions from the first to the last observed one."""
+        return int(round((self.last - self.first) / self.pitch)) + 1
+
+    def covers(self) -> float:
+        """Share of the lattice positions between first and last that were observed."""
+        return len(self.points) / max(self.count, 1)
+
+
+def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | None:
+    """The evenly spaced lattice most of ``positions`` lie on, gaps allowed (labels
+    printed on every other cell, a label too faint to find). None when fewer than
+    MIN_LATTICE_POINTS points agree.
+
+    >>> lat = fit_lattice([10.0, 20.5, 30.0, 50.2, 60.0])
+    >>> round(lat.pitch, 1), lat.count, len(lat.points)
+    (10.0, 6, 5)
+    """
+    p = np.unique(np.round(np.asarray(positions, np.float64), 1))
+    if len(p) < MIN_LATTICE_POINTS:
+        return None
+    d = np.diff(p)
+    best = None
+    # the pitch is one of the gaps between neighbours, or a divisor of one (gaps)
+    for base in np.unique(np.round(d, 0)):
+        for k in (1, 2, 3):
+            pitch = float(base) / k
+            if pitch < MIN_PITCH:
+                continue
+            for anchor in p:
+                steps = (p - anchor) / pitch
+                tol = max(LATTICE_TOL_PX, LATTICE_TOL_SHARE * pitch)
+                on = np.abs(steps - np.round(steps)) * pitch <= tol
+                if on.sum() < MIN_LATTICE_POINTS:
+                    continue
+                # refine the pitch and phase by least squares on the points that agree
+                kk = np.round(steps[on])
+                if np.ptp(kk) == 0:
+                    continue
+                slope, icpt = np.polyfit(kk, p[on], 1)
+                steps2 = (p - icpt) / slope
+                on2 = np.abs(steps2 - np.round(steps2)) * slope <= tol
+                n_on = int(on2.sum())
+                span = (np.round(steps2[on2]).max() - np.round(steps2[on2]).min()) + 1
+                # most points on it, less a little for every position it leaves empty
+                # (a stray blob half a step off must not halve the pitch of labels on
+                # every other cell), then the coarsest pitch
+                key = (n_on - GAP_COST * (span - n_on), -span)
+                if best is None or key > best[0]:
+                    best = (key, float(slope), p[on2])
+        if best is not None and best[0][0] == len(p):
+            break  # every point on a lattice without gaps
+    if best is None:
+        return None
+    (n_on, _), pitch, pts = best
+    if n_on < MIN_LATTICE_POINTS or n_on < MIN_ON_LATTICE * len(p) or pitch < MIN_PITCH:
+        return None
+    return Lattice(pitch, float(pts.min()), float(pts.max()), tuple(float(v) for v in pts), source, side)
+
+
+@dataclass(frozen=True)
+class AxisEvidence:
+    """The lattices found along each axis of a plot: ``cols`` along x, ``rows`` along y."""
+
+    cols: tuple[Lattice, ...] = ()
+    rows: tuple[Lattice, ...] = ()
+
+
+def _probe(plot: Box, layout: Layout, shape, vertical: bool) -> Box:
+    """The plot stretched along one axis by up to its own length, stopped short of
+    any other plot or colorbar in the way: marks may go on past a box found too small."""
+    h, w = shape
+    others = [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]
+    if vertical:
+        lo, hi = max(0, plot.y0 - plot.height), min(h, plot.y1 + plot.height)
+        for o in others:
+            if o.x1 > plot.x0 and o.x0 < plot.x1:  # overlaps the plot's columns
+                if o.y1 <= plot.y0:
+                    lo = max(lo, o.y1)
+                elif o.y0 >= plot.y1:
+                    hi = min(hi, o.y0)
+        return Box(plot.x0, lo, plot.x1, hi)
+    lo, hi = max(0, plot.x0 - plot.width), min(w, plot.x1 + plot.width)
+    for o in others:
+        if o.y1 > plot.y0 and o.y0 < plot.y1:
+            if o.x1 <= plot.x0:
+                lo = max(lo, o.x1)
+            elif o.x0 >= plot.x1:
+                hi = min(hi, o.x0)
+    return Box(lo, plot.y0, hi, plot.y1)
+
+
+def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
+                  readings: list[ColorbarReading]) -> AxisEvidence:
+    """Lattices of tick marks (each side) and of tick-label centres (the label band
+    of each side) along both axes of ``plot``."""
+    out: dict[str, list[Lattice]] = {"rows": [], "cols": []}
+    for axis, sides, vertical in (("rows", ("left", "right"), True), ("cols", ("bottom", "top"), False)):
+        probe = _probe(plot, layout, planes.shape, vertical)
+        for side in sides:
+            marks = find_tick_marks(planes.ink, ColorbarRegion(probe, "vertical" if vertical else "horizontal"),
+                                    side)[0]
+            lat = fit_lattice(marks, source="marks", side=side)
+            if lat is not None:
+                out[axis].append(lat)
+    along = (max(plot.height // 2, 12), max(plot.width // 2, 12))
+    bands = label_bands(planes=planes, plot=plot, layout=layout, readings=readings, along=along)
+    for side, (band, _) in bands.items():
+        axis = "rows" if side in ("left", "right") else "cols"
+        lat = fit_lattice([label_anchor(bl, side) for bl in band], source="labels", side=side)
+        if lat is not None:
+            out[axis].append(lat)
+    return AxisEvidence(tuple(out["cols"]), tuple(out["rows"]))
