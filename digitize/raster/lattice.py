@@ -20,6 +20,7 @@ from ..model import Box, ColorbarRegion, Layout
 from .axes import label_anchor, label_bands
 from .colorbar import ColorbarReading
 from .marks import find_tick_marks
+from .panels import axes_frame
 from .planes import Planes
 
 #: A point is on the lattice when it lies within this share of the pitch (or
@@ -123,6 +124,7 @@ class AxisEvidence:
 
     cols: tuple[Lattice, ...] = ()
     rows: tuple[Lattice, ...] = ()
+    frame: Box | None = None  # the inside of an axes frame wider than the plot, when there is one
 
 
 def _probe(plot: Box, layout: Layout, shape, vertical: bool) -> Box:
@@ -154,19 +156,23 @@ def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
     """Lattices of tick marks (each side) and of tick-label centres (the label band
     of each side) along both axes of ``plot``."""
     out: dict[str, list[Lattice]] = {"rows": [], "cols": []}
+    # a plot found inside a wider axes frame (its cells mostly at the page colour)
+    # has its marks and labels beside the frame
+    frame = axes_frame(planes, plot, layout)
+    area = frame or plot
     for axis, sides, vertical in (("rows", ("left", "right"), True), ("cols", ("bottom", "top"), False)):
-        probe = _probe(plot, layout, planes.shape, vertical)
+        probe = _probe(area, layout, planes.shape, vertical)
         for side in sides:
             marks = find_tick_marks(planes.ink, ColorbarRegion(probe, "vertical" if vertical else "horizontal"),
                                     side)[0]
             lat = fit_lattice(marks, source="marks", side=side)
             if lat is not None:
                 out[axis].append(lat)
-    along = (max(plot.height // 2, 12), max(plot.width // 2, 12))
-    bands = label_bands(planes=planes, plot=plot, layout=layout, readings=readings, along=along)
+    along = (max(area.height // 2, 12), max(area.width // 2, 12))
+    bands = label_bands(planes=planes, plot=area, layout=layout, readings=readings, along=along)
     for side, (band, _) in bands.items():
         axis = "rows" if side in ("left", "right") else "cols"
         lat = fit_lattice([label_anchor(bl, side) for bl in band], source="labels", side=side)
         if lat is not None:
             out[axis].append(lat)
-    return AxisEvidence(tuple(out["cols"]), tuple(out["rows"]))
+    return AxisEvidence(tuple(out["cols"]), tuple(out["rows"]), frame)

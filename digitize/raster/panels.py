@@ -92,13 +92,60 @@ def _solid_share(lab: np.ndarray, bg_lab: np.ndarray, a: Box) -> float:
 BLANK_INK = 0.005
 
 
+#: An axes frame line is ink over at least this share of the span it crosses.
+FRAME_COVER = 0.95
+
+
+def axes_frame(planes: Planes, plot: Box, layout: Layout) -> Box | None:
+    """The inside of an axes frame (four ink lines) that encloses a plot found
+    smaller than its axes (most of its cells at the page colour), or None. Each
+    side's line is the first one outward from the plot that is ink nearly all
+    along the plot's span, and then all along the frame's."""
+    ink = planes.ink
+    h, w = ink.shape
+    others = [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]
+
+    def first_line(side: str) -> int | None:
+        if side in ("left", "right"):
+            band = ink[plot.y0:plot.y1]
+            cover = band.mean(axis=0)
+            rng = range(plot.x0 - 1, -1, -1) if side == "left" else range(plot.x1, w)
+        else:
+            band = ink[:, plot.x0:plot.x1]
+            cover = band.mean(axis=1)
+            rng = range(plot.y0 - 1, -1, -1) if side == "top" else range(plot.y1, h)
+        for i in rng:
+            if cover[i] >= FRAME_COVER:
+                return i
+        return None
+
+    lines = {s: first_line(s) for s in ("left", "right", "top", "bottom")}
+    if any(v is None for v in lines.values()):
+        return None
+    frame = Box(lines["left"] + 1, lines["top"] + 1, lines["right"], lines["bottom"])
+    if frame.area <= plot.area or any(frame.intersects(o) for o in others):
+        return None
+    # each line runs all along the frame, not just along the plot
+    if (ink[frame.y0:frame.y1, lines["left"]].mean() < FRAME_COVER
+            or ink[frame.y0:frame.y1, lines["right"]].mean() < FRAME_COVER
+            or ink[lines["top"], frame.x0:frame.x1].mean() < FRAME_COVER
+            or ink[lines["bottom"], frame.x0:frame.x1].mean() < FRAME_COVER):
+        return None
+    return frame
+
+
 def cells_like(planes: Planes, a: Box) -> bool:
     """A strip that can be cells: blank (no ink) or coloured (solid); a strip of
     text on the page (rotated tick labels reaching under the plot) is neither."""
     a = a.clip(planes.shape)
     if a.width <= 0 or a.height <= 0:
         return True
-    if planes.ink[a.y0:a.y1, a.x0:a.x1].mean() < BLANK_INK:
+    ink = planes.ink[a.y0:a.y1, a.x0:a.x1].astype(np.uint8)
+    if ink.mean() < BLANK_INK:
+        return True
+    # thin straight strokes (a frame line, tick marks) leave a strip blank; text does not
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if not any(min(int(s[2]), int(s[3])) >= 3 and int(s[4]) > 2 * max(int(s[2]), int(s[3])) for s in stats[1:]):
         return True
     return _solid_share(planes.lab, planes.bg_lab, a) > 0.02
 

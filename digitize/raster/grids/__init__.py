@@ -33,12 +33,12 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
     cols = [lattice.AxisCells(np.asarray(base.col_edges, np.float64), "edges")]
     for lat in evidence.rows:
         c = lattice.propose(planes=planes, plot=plot, layout=layout, lattice=lat, vertical=True,
-                            full_profile=full_rows)
+                            full_profile=full_rows, frame=evidence.frame)
         if c is not None:
             rows.append(c)
     for lat in evidence.cols:
         c = lattice.propose(planes=planes, plot=plot, layout=layout, lattice=lat, vertical=False,
-                            full_profile=full_cols)
+                            full_profile=full_cols, frame=evidence.frame)
         if c is not None:
             cols.append(c)
     if len(rows) == 1 and len(cols) == 1:

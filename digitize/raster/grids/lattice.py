@@ -45,10 +45,11 @@ def _grow_ok(planes: Planes, layout: Layout, plot: Box, strip: Box) -> bool:
 
 
 def propose(*, planes: Planes, plot: Box, layout: Layout, lattice: Lattice, vertical: bool,
-            full_profile: np.ndarray) -> AxisCells | None:
+            full_profile: np.ndarray, frame: Box | None = None) -> AxisCells | None:
     """The cell edges along one axis (rows when ``vertical``) implied by ``lattice``,
     or None when the plot box does not sit on it. ``full_profile`` is the colour
-    edge profile across the box (edges that cross most of it)."""
+    edge profile across the box (edges that cross most of it); the box grows no
+    further than the axes ``frame``, when there is one."""
     lo, hi = (plot.y0, plot.y1) if vertical else (plot.x0, plot.x1)
     best = None
     coarse = np.zeros(1)
@@ -95,13 +96,26 @@ def propose(*, planes: Planes, plot: Box, layout: Layout, lattice: Lattice, vert
     if best is None:
         return None
     a, b, n = best
-    h, w = planes.shape
-    a, b = max(0.0, a), min(float(h if vertical else w), b)
-    # the strips taken in past the box must be cells
-    for s0, s1 in ((a, lo), (hi, b)):
-        if s1 - s0 >= 1:
-            strip = (Box(plot.x0, int(round(s0)), plot.x1, int(round(s1))) if vertical
-                     else Box(int(round(s0)), plot.y0, int(round(s1)), plot.y1))
-            if not _grow_ok(planes, layout, plot, strip):
-                return None
+    cell = (b - a) / n
+    if frame is not None:
+        f_lo, f_hi = (frame.y0, frame.y1) if vertical else (frame.x0, frame.x1)
+        n -= int(round(max(0.0, f_lo - a) / cell)) + int(round(max(0.0, b - f_hi) / cell))
+        a, b = max(a, a + round(max(0.0, f_lo - a) / cell) * cell), min(b, b - round(max(0.0, b - f_hi) / cell) * cell)
+    size = float(planes.shape[0] if vertical else planes.shape[1])
+    # the strips taken in past the box must be cells; where one is not, the box
+    # keeps that end
+    for end, (s0, s1) in (("lo", (a, lo)), ("hi", (hi, b))):
+        if s1 - s0 < 1:
+            continue
+        s0, s1 = max(0.0, s0), min(size, s1)
+        strip = (Box(plot.x0, int(round(s0)), plot.x1, int(round(s1))) if vertical
+                 else Box(int(round(s0)), plot.y0, int(round(s1)), plot.y1))
+        if s0 < s1 and _grow_ok(planes, layout, plot, strip) and (a >= 0 if end == "lo" else b <= size):
+            continue
+        if end == "lo":
+            n -= int(round((lo - a) / cell))
+            a = float(lo)
+        else:
+            n -= int(round((b - hi) / cell))
+            b = float(hi)
     return AxisCells(np.linspace(a, b, n + 1), lattice.source)
