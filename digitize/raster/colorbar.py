@@ -39,6 +39,7 @@ class ColorbarReading:
 def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) -> Colormap:
     """Median colour across the central half of the bar, at every long-axis pixel."""
     prof, _ = bar_profile(lab, region.box, region.orientation)
+    prof = _mend_ends(prof)
     lo, hi = region.long_range
     positions = np.arange(lo, hi, dtype=np.float64) + 0.5
     b = region.box
@@ -49,6 +50,31 @@ def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) ->
         mid = (b.y0 + b.y1) // 2
         rgb_line = rgb[mid, b.x0:b.x1]
     return Colormap(frozen_array(positions), frozen_array(prof, np.float32), frozen_array(rgb_line, np.uint8))
+
+
+#: An end sample further than this (delta E) from the colour the samples before it
+#: lead to is not the colormap (a histogram bar or a frame line over a key's end).
+END_BREAK_DELTA_E = 12.0
+#: End samples looked at, and samples the trend is taken from.
+END_SAMPLES, TREND_SAMPLES = 3, 4
+
+
+def _mend_ends(prof: np.ndarray) -> np.ndarray:
+    """Colours at either end of a bar that break the bar's trend are replaced by the
+    trend carried on (a line over the key's last pixels would otherwise move its
+    end value inward)."""
+    n = len(prof)
+    if n < 4 * (END_SAMPLES + TREND_SAMPLES):
+        return prof
+    out = prof.copy()
+    for seq in (out, out[::-1]):  # the high end, then the low end (a view, mended in place)
+        base = n - END_SAMPLES - 1
+        trend = (seq[base] - seq[base - TREND_SAMPLES]) / TREND_SAMPLES
+        for i in range(base + 1, n):
+            guess = seq[base] + trend * (i - base)
+            if float(np.linalg.norm(seq[i] - guess)) > END_BREAK_DELTA_E:
+                seq[i] = guess
+    return out
 
 
 #: Consecutive bar pixels closer than this (delta E) belong to the same flat band.

@@ -183,6 +183,49 @@ def _smooth_gradient(lab: np.ndarray, box: Box, orientation: str) -> bool:
     return total > 8.0 and top < 0.6 * total
 
 
+def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
+    """A colour key that is no thin bar (R's image.plot draws a squat box, heatmap.2
+    a square one with a density curve or histogram over it): smooth along
+    ``orientation`` (``_smooth_gradient``'s test on the median colour) and, but for
+    thin lines drawn over it, constant across: most of every line across matches
+    the median. A grid of cells is neither."""
+    long_ = box.height if orientation == "vertical" else box.width
+    if long_ < 40:
+        return False
+    # a quick look first: a few lines across, each of one colour
+    sub = lab[box.y0:box.y1, box.x0:box.x1]
+    if orientation == "horizontal":
+        sub = sub.transpose(1, 0, 2)
+    pos = np.linspace(0, sub.shape[0] - 1, 16).astype(int)
+    across = np.linspace(0.2 * sub.shape[1], 0.8 * sub.shape[1] - 1, 7).astype(int)
+    pts = sub[pos[:, None], across[None, :]]
+    if float(np.mean(np.median(delta_e(pts, np.median(pts, axis=1)[:, None, :]), axis=1) < 6.0)) < 0.6:
+        return False
+    prof, _ = bar_profile(lab, box, orientation)
+    sub = lab[box.y0:box.y1, box.x0:box.x1]
+    if orientation == "horizontal":
+        sub = sub.transpose(1, 0, 2)
+    a, b = int(round(sub.shape[1] * 0.2)), max(1, int(round(sub.shape[1] * 0.8)))
+    agree = (delta_e(sub[:, a:b], prof[:, None, :]) < 6.0).mean(axis=1)
+    if float(np.mean(agree >= 0.6)) < 0.6:
+        return False
+    # lines drawn across the key (a histogram's bars) are a pixel or two wide: a
+    # running median of five takes them out of the profile
+    pad = np.pad(prof, ((2, 2), (0, 0)), mode="edge")
+    prof = np.median(np.stack([pad[k:k + len(prof)] for k in range(5)]), axis=0)
+    steps = delta_e(prof[1:], prof[:-1])
+    # a ramp changes colour at (nearly) every pixel; cells hold one colour over many
+    if float(np.mean(steps > 0.5)) < KEY_MIN_CHANGING:
+        return False
+    steps = np.sort(steps)[::-1]
+    total = float(steps.sum())
+    return total > 20.0 and float(steps[:max(1, len(steps) // 10)].sum()) < 0.6 * total
+
+
+#: Share of a colour key's pixels along it where the colour changes.
+KEY_MIN_CHANGING = 0.6
+
+
 def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.ndarray):
     """A colorbar drawn a few pixels from the plot can be bridged to it into one block.
     Look for a thin smooth-gradient strip along one side, cut off by a line of
@@ -446,6 +489,13 @@ def find_layout(*, planes: Planes) -> Layout:
                 if min(cbox.width, cbox.height) >= MIN_BAR_THICKNESS:
                     bar_boxes.append((cbox, orientation))
                 continue  # thinner: a rule or a line of bold text, neither bar nor plot
+        else:
+            kbox = strip_frame(lab, box)
+            key = next((o for o in (orientation, "horizontal" if orientation == "vertical" else "vertical")
+                        if _is_colour_key(lab, kbox, o)), None)
+            if key is not None:
+                bar_boxes.append((kbox, key))
+                continue
         plots.append(strip_frame(lab, box))
     if not bar_boxes:  # no bar on its own: one may be bridged to a plot
         for i, box in enumerate(plots):
