@@ -37,9 +37,10 @@ class ColorbarReading:
 
 
 def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) -> Colormap:
-    """Median colour across the central half of the bar, at every long-axis pixel."""
+    """Median colour across the central half of the bar, at every long-axis pixel
+    (lines one pixel wide drawn across it taken out, its ends mended)."""
     prof, _ = bar_profile(lab, region.box, region.orientation)
-    prof = _mend_ends(prof)
+    prof = _mend_ends(_drop_lines(prof))
     lo, hi = region.long_range
     positions = np.arange(lo, hi, dtype=np.float64) + 0.5
     b = region.box
@@ -59,6 +60,15 @@ END_BREAK_DELTA_E = 12.0
 END_SAMPLES, TREND_SAMPLES = 3, 4
 
 
+def _drop_lines(prof: np.ndarray) -> np.ndarray:
+    """A running median of three along the bar: a one-pixel line across it (a key's
+    separators, a histogram's edges) goes, a band's edge and a smooth ramp stay."""
+    if len(prof) < 3:
+        return prof
+    pad = np.pad(prof, ((1, 1), (0, 0)), mode="edge")
+    return np.median(np.stack([pad[:-2], pad[1:-1], pad[2:]]), axis=0).astype(prof.dtype)
+
+
 def _mend_ends(prof: np.ndarray) -> np.ndarray:
     """Colours at either end of a bar that break the bar's trend are replaced by the
     trend carried on (a line over the key's last pixels would otherwise move its
@@ -75,6 +85,33 @@ def _mend_ends(prof: np.ndarray) -> np.ndarray:
             if float(np.linalg.norm(seq[i] - guess)) > END_BREAK_DELTA_E:
                 seq[i] = guess
     return out
+
+
+def extend_colormap(colormap: Colormap, lo: float, hi: float) -> Colormap:
+    """The samples carried on to [lo, hi] when the scale's ends lie a pixel or two
+    past the bar found (its last pixels hidden under a line): the colour trend of
+    the last TREND_SAMPLES samples continues to each new end."""
+    pos = np.asarray(colormap.positions, np.float64)
+    lab = np.asarray(colormap.lab, np.float32)
+    rgb = np.asarray(colormap.rgb, np.float32)
+    if len(pos) < 2 * TREND_SAMPLES:
+        return colormap
+    step = pos[1] - pos[0]
+    before = np.arange(pos[0] - step, lo - 0.5 * step, -step)[::-1]
+    after = np.arange(pos[-1] + step, hi + 0.5 * step, step)
+    if not len(before) and not len(after):
+        return colormap
+
+    def carry(values, at, end):  # values past an end, on the line through its last samples
+        a, b = (0, TREND_SAMPLES) if end == 0 else (len(values) - 1 - TREND_SAMPLES, len(values) - 1)
+        slope = (values[b] - values[a]) / ((b - a) * step)
+        return values[end] + (at[:, None] - pos[end]) * slope
+
+    lab2 = np.concatenate([carry(lab, before, 0), lab, carry(lab, after, -1)])
+    rgb2 = np.concatenate([carry(rgb, before, 0), rgb, carry(rgb, after, -1)])
+    return Colormap(frozen_array(np.concatenate([before, pos, after])), frozen_array(lab2, np.float32),
+                    frozen_array(np.clip(np.round(rgb2), 0, 255), np.uint8), colormap.name,
+                    colormap.match_distance)
 
 
 #: Consecutive bar pixels closer than this (delta E) belong to the same flat band.

@@ -19,7 +19,7 @@ from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
 from ..errors import NoColorbarError
 from ..model import Box, ColorbarRegion, Colormap, Layout, Scale
-from .colorbar import ColorbarReading, find_levels, level_colormap, read_colorbar
+from .colorbar import ColorbarReading, extend_colormap, find_levels, level_colormap, read_colorbar
 from .ocr import Recognizer
 from .planes import Planes
 
@@ -65,6 +65,9 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
         scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale)
         warnings += _tick_warnings(scale)
     colormap = reading.colormap
+    ends = sorted(float(p) for p in scale.value_to_pixel(np.array([scale.vmin, scale.vmax])))
+    if ends[0] < lo or ends[1] > hi:  # the fit put an end on a tick just past the bar found
+        colormap = extend_colormap(colormap, ends[0], ends[1])
     runs = find_levels(colormap)
     if runs is not None:
         colormap = level_colormap(colormap, runs)
