@@ -301,24 +301,23 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
         crops = [prepare_crop(blob_crop(rgb, bl, background), text_height=_text_height(bl)) for bl in cands]
         reads = read_in_context(recognizer, crops, lambda first: _tick_verdicts(cands, first, vertical))
         for bl, rd in zip(cands, reads):
-            pos = bl.box.cy if vertical else bl.box.cx
-            half = (bl.box.height if vertical else bl.box.width) / 2.0
-            nearest = min(marks, key=lambda m: abs(m - pos)) if marks else None
-            if nearest is not None and abs(nearest - pos) <= max(2.0, half):
-                pos = nearest
-            else:
-                pos = _end_aligned(bl.box, region, pos)
-            ticks.append(Tick(rd.text, parse_number(rd.text), float(pos), rd.score))
-            alt = power_of_ten_reading(rd.text)
-            if alt is not None:  # "10" + a superscript read flat ("102"): let the fit choose
-                ticks.append(Tick(rd.text, alt, float(pos), rd.score * 0.9))
+            for text_, pos, half in _label_parts(bl, rd.text, vertical):
+                nearest = min(marks, key=lambda m: abs(m - pos)) if marks else None
+                if nearest is not None and abs(nearest - pos) <= max(2.0, half):
+                    pos = nearest
+                else:
+                    pos = _end_aligned(bl.box, region, pos)
+                ticks.append(Tick(text_, parse_number(text_), float(pos), rd.score))
+                alt = power_of_ten_reading(text_)
+                if alt is not None:  # "10" + a superscript read flat ("102"): let the fit choose
+                    ticks.append(Tick(text_, alt, float(pos), rd.score * 0.9))
         multiplier, title = _read_extras(rgb, text, region, blobs=blobs, used=cands, background=background,
                                          recognizer=recognizer)
     ticks += _lost_minus_readings(ticks)
     if multiplier is not None:
         kind, m = multiplier
-        ticks = [Tick(t.label, None if t.value is None else (t.value * m if kind == "mul" else t.value + m),
-                      t.pixel, t.score) for t in ticks]
+        ticks = [replace(t, value=None if t.value is None else (t.value * m if kind == "mul" else t.value + m))
+                 for t in ticks]
     return ColorbarReading(colormap, tuple(ticks), side, tuple(marks), label_region, multiplier, title,
                            mark_region)
 
@@ -354,6 +353,35 @@ def _lost_minus_readings(ticks: list[Tick]) -> list[Tick]:
         return []
     return [replace(t, value=-t.value, weight=LOST_MINUS_WEIGHT) for t in ticks
             if t.value is not None and t.value > 0 and not t.label.strip().startswith("+")]
+
+
+def _label_parts(bl: Blob, text: str, vertical: bool) -> list[tuple[str, float, float]]:
+    """(text, position along the bar, half its extent) of each label in one blob.
+    Labels printed close together along a horizontal bar ('40 60 80' in a small
+    key) come out as one blob: each number gets the centre of its own run of ink
+    columns, or its share of the blob by characters when the runs do not tell."""
+    b = bl.box
+    whole = [(text, b.cy if vertical else b.cx, (b.height if vertical else b.width) / 2.0)]
+    words = text.split()
+    if vertical or len(words) < 2 or any(parse_number(w) is None for w in words):
+        return whole
+    ink = bl.mask.any(axis=0)
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], ink.astype(np.int8), [0]])))
+    starts, ends = runs[::2], runs[1::2]
+    # group the runs of columns by the widest gaps: as many groups as words
+    if len(starts) >= len(words):
+        gaps = starts[1:] - ends[:-1]
+        cut = np.sort(np.argsort(gaps)[::-1][:len(words) - 1])
+        lo = np.concatenate([[starts[0]], starts[cut + 1]])
+        hi = np.concatenate([ends[cut], [ends[-1]]])
+        return [(w, b.x0 + (a + z) / 2.0, (z - a) / 2.0) for w, a, z in zip(words, lo, hi)]
+    n = len(text)
+    out, at = [], 0
+    for w in words:
+        i = text.index(w, at)
+        at = i + len(w)
+        out.append((w, b.x0 + b.width * (i + len(w) / 2.0) / n, b.width * len(w) / (2.0 * n)))
+    return out
 
 
 def _tick_verdicts(cands: list[Blob], reads: list, vertical: bool) -> list[bool | None]:
