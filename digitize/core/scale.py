@@ -109,6 +109,11 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") ->
         lin, log = fits["linear"], fits["log"]
         # more agreeing ticks wins; on a tie the smaller pixel error, linear preferred
         chosen = "log" if (log[0], -log[1]) > (lin[0], -lin[1] - 0.3) else "linear"
+        if chosen == "log" and log[0] == lin[0]:
+            # as many labels fit either way: a log bar spans decades ('2' and '4' do not)
+            v = vals[log[4]]
+            if np.max(v) < 10 * np.min(v):
+                chosen = "linear"
     else:
         chosen = next(iter(fits))
     n_in, rms, slope, icpt, mask = fits[chosen]

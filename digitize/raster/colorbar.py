@@ -260,40 +260,16 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     found = {s: find_tick_marks(fg, region, s) for s in strips}  # tick marks on each side, once
     side = _label_side(text, found, region, strips, plots)
     marks, start, tick_len = found[side]
-    for m in marks:  # tick marks out of the text mask: OCR reads them as minus signs
-        _clear_mark(text, region, side, m, start + tick_len)
-    gap = start + tick_len + 1
-    b = region.box
-    ext = max(12, short)  # labels at the ends stick out past the bar
-    # the tick marks between the bar and its labels belong to the bar: the axes
-    # must not take them for labels (``mark_region``)
-    if side == "right":
-        label_region = Box(b.x1 + gap, b.y0 - ext, b.x1 + reach, b.y1 + ext)
-        mark_region = Box(b.x1, b.y0 - ext, b.x1 + gap, b.y1 + ext)
-    elif side == "left":
-        label_region = Box(b.x0 - reach, b.y0 - ext, b.x0 - gap, b.y1 + ext)
-        mark_region = Box(b.x0 - gap, b.y0 - ext, b.x0, b.y1 + ext)
-    elif side == "bottom":
-        label_region = Box(b.x0 - 3 * ext, b.y1 + gap, b.x1 + 3 * ext, b.y1 + reach)
-        mark_region = Box(b.x0 - ext, b.y1, b.x1 + ext, b.y1 + gap)
-    else:
-        label_region = Box(b.x0 - 3 * ext, b.y0 - reach, b.x1 + 3 * ext, b.y0 - gap)
-        mark_region = Box(b.x0 - ext, b.y0 - gap, b.x1 + ext, b.y0)
-    mark_region = mark_region.clip(fg.shape)
-    label_region = label_region.clip(fg.shape)
     vertical = region.orientation == "vertical"
-    blobs = find_blobs(text, label_region, lines=True)
+    plain = _label_blobs(text, region, side, [], start, 0, reach) if marks and start >= 2 else None
+    if plain is not None and _marks_are_glyphs(marks, plain[2], vertical):
+        # strokes found at some labels only are their own minus signs, not tick marks
+        marks, tick_len = [], 0
+        text, blobs, cands, label_region, mark_region = plain
+    else:
+        text, blobs, cands, label_region, mark_region = _label_blobs(text, region, side, marks, start, tick_len,
+                                                                     reach)
     lo, hi = region.long_range
-    # tick labels: upright blobs whose centre lies along the bar; nearest to the bar first
-    cands = [bl for bl in blobs if bl.angle == 0.0 and
-             lo - 0.6 * ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + 0.6 * ext]
-    if vertical and cands:
-        # keep the column of labels nearest the bar (a colorbar title lies beyond it)
-        near = min(abs((bl.box.x0 if side == "right" else bl.box.x1) - (b.x1 if side == "right" else b.x0))
-                   for bl in cands)
-        cands = [bl for bl in cands
-                 if abs((bl.box.x0 if side == "right" else bl.box.x1) - (b.x1 if side == "right" else b.x0))
-                 <= near + 3 * bl.char_size]
     ticks: list[Tick] = []
     multiplier = None
     title = ""
@@ -382,6 +358,66 @@ def _label_parts(bl: Blob, text: str, vertical: bool) -> list[tuple[str, float, 
         at = i + len(w)
         out.append((w, b.x0 + b.width * (i + len(w) / 2.0) / n, b.width * len(w) / (2.0 * n)))
     return out
+
+
+def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, marks, start: int, tick_len: int,
+                 reach: int):
+    """The tick-label blobs on ``side`` of a bar: the marks cleared from (a copy of)
+    the text mask, the label region past them, the upright blobs along the bar in
+    it (for a vertical bar, the column nearest the bar). Returns (text, blobs,
+    candidates, label region, mark region)."""
+    text = text.copy()
+    for m in marks:  # tick marks out of the text mask: OCR reads them as minus signs
+        _clear_mark(text, region, side, m, start + tick_len)
+    gap = start + tick_len + 1
+    b = region.box
+    short = min(b.width, b.height)
+    ext = max(12, short)  # labels at the ends stick out past the bar
+    # the tick marks between the bar and its labels belong to the bar: the axes
+    # must not take them for labels (``mark_region``)
+    if side == "right":
+        label_region = Box(b.x1 + gap, b.y0 - ext, b.x1 + reach, b.y1 + ext)
+        mark_region = Box(b.x1, b.y0 - ext, b.x1 + gap, b.y1 + ext)
+    elif side == "left":
+        label_region = Box(b.x0 - reach, b.y0 - ext, b.x0 - gap, b.y1 + ext)
+        mark_region = Box(b.x0 - gap, b.y0 - ext, b.x0, b.y1 + ext)
+    elif side == "bottom":
+        label_region = Box(b.x0 - 3 * ext, b.y1 + gap, b.x1 + 3 * ext, b.y1 + reach)
+        mark_region = Box(b.x0 - ext, b.y1, b.x1 + ext, b.y1 + gap)
+    else:
+        label_region = Box(b.x0 - 3 * ext, b.y0 - reach, b.x1 + 3 * ext, b.y0 - gap)
+        mark_region = Box(b.x0 - ext, b.y0 - gap, b.x1 + ext, b.y0)
+    mark_region = mark_region.clip(text.shape)
+    label_region = label_region.clip(text.shape)
+    vertical = region.orientation == "vertical"
+    blobs = find_blobs(text, label_region, lines=True)
+    lo, hi = region.long_range
+    # tick labels: upright blobs whose centre lies along the bar; nearest to the bar first
+    cands = [bl for bl in blobs if bl.angle == 0.0 and
+             lo - 0.6 * ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + 0.6 * ext]
+    if vertical and cands:
+        # keep the column of labels nearest the bar (a colorbar title lies beyond it)
+        near = min(abs((bl.box.x0 if side == "right" else bl.box.x1) - (b.x1 if side == "right" else b.x0))
+                   for bl in cands)
+        cands = [bl for bl in cands
+                 if abs((bl.box.x0 if side == "right" else bl.box.x1) - (b.x1 if side == "right" else b.x0))
+                 <= near + 3 * bl.char_size]
+    return text, blobs, cands, label_region, mark_region
+
+
+def _marks_are_glyphs(marks, cands: list[Blob], vertical: bool) -> bool:
+    """Tick marks stand at every labelled value; strokes found beside some labels
+    only (two or more labels without one, as many as with), a gap away from the
+    bar, are parts of those labels: the minus signs of '−2' and '−4' printed close
+    to a bar."""
+    if not cands:
+        return False
+    with_mark = 0
+    for bl in cands:
+        pos, half = (bl.box.cy, bl.box.height / 2) if vertical else (bl.box.cx, bl.box.width / 2)
+        with_mark += any(abs(m - pos) <= max(2.0, half) for m in marks)
+    without = len(cands) - with_mark
+    return without >= 2 and without >= with_mark
 
 
 def _tick_verdicts(cands: list[Blob], reads: list, vertical: bool) -> list[bool | None]:
