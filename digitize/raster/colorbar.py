@@ -261,14 +261,14 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     side = _label_side(text, found, region, strips, plots)
     marks, start, tick_len = found[side]
     vertical = region.orientation == "vertical"
-    plain = _label_blobs(text, region, side, [], start, 0, reach) if marks and start >= 2 else None
+    plain = _label_blobs(text, region, side, marks=[], start=start, tick_len=0, reach=reach) if marks and start >= 2 else None
     if plain is not None and _marks_are_glyphs(marks, plain[2], vertical):
         # strokes found at some labels only are their own minus signs, not tick marks
         marks, tick_len = [], 0
         text, blobs, cands, label_region, mark_region = plain
     else:
-        text, blobs, cands, label_region, mark_region = _label_blobs(text, region, side, marks, start, tick_len,
-                                                                     reach)
+        text, blobs, cands, label_region, mark_region = _label_blobs(text, region, side, marks=marks, start=start,
+                                                                     tick_len=tick_len, reach=reach)
     lo, hi = region.long_range
     ticks: list[Tick] = []
     multiplier = None
@@ -360,7 +360,7 @@ def _label_parts(bl: Blob, text: str, vertical: bool) -> list[tuple[str, float, 
     return out
 
 
-def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, marks, start: int, tick_len: int,
+def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, *, marks, start: int, tick_len: int,
                  reach: int):
     """The tick-label blobs on ``side`` of a bar: the marks cleared from (a copy of)
     the text mask, the label region past them, the upright blobs along the bar in
