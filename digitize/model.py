@@ -71,10 +71,13 @@ class ColorbarRegion:
 
     box : the coloured strip only (no outline, no extend triangles)
     orientation : "vertical" or "horizontal"
+    guessed : pixels at the (low, high) end of the long axis taken in only because
+        the bar's end there is the page colour and a plot's edge lines up with it
     """
 
     box: Box
     orientation: str
+    guessed: tuple[int, int] = (0, 0)
 
     @property
     def long_range(self) -> tuple[int, int]:

@@ -310,7 +310,7 @@ OUTLINE_DELTA_E = 15.0
 
 
 def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: str,
-                       bg_lab: np.ndarray, plots: list[Box]) -> Box:
+                       bg_lab: np.ndarray, plots: list[Box]) -> tuple[Box, tuple[int, int]]:
     """Grow a colorbar along its long axis over ends that fade into the background
     (Blues, Greens, gray start or end at white).
 
@@ -328,6 +328,7 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
     side_limit = w if vertical else h
     length = hi - lo
     new = {}
+    guessed = {"lo": 0, "hi": 0}
     for end, step in (("lo", -1), ("hi", 1)):
         pos = lo if end == "lo" else hi - 1
         prev = np.median(_line(lab, box, orientation, pos), axis=0)
@@ -372,12 +373,13 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
                                  for q in span)
                         if ok:
                             n += gap
+                            guessed[end] = gap
                             break
         new[end] = n
     lo2, hi2 = lo - new["lo"], hi + new["hi"]
     if vertical:
-        return Box(box.x0, lo2, box.x1, hi2)
-    return Box(lo2, box.y0, hi2, box.y1)
+        return Box(box.x0, lo2, box.x1, hi2), (guessed["lo"], guessed["hi"])
+    return Box(lo2, box.y0, hi2, box.y1), (guessed["lo"], guessed["hi"])
 
 
 #: Lines at a bar's end nearer the background than this, outside its outline,
@@ -506,9 +508,10 @@ def find_layout(*, planes: Planes) -> Layout:
     bar_colours = (np.concatenate([bar_profile(lab, b, o)[0] for b, o in bar_boxes]) if bar_boxes
                    else np.zeros((0, 3), np.float32))
     plots = [_trim_panel(lab, p, bg_lab, bar_colours) for p in plots]
-    bars = [ColorbarRegion(strip_frame(lab, _cut_fringe(lab, _extend_faint_ends(lab, fg, b, o, bg_lab, plots),
-                                                        o, bg_lab)), o)
-            for b, o in bar_boxes]
+    bars = []
+    for b, o in bar_boxes:
+        grown, guessed = _extend_faint_ends(lab, fg, b, o, bg_lab, plots)
+        bars.append(ColorbarRegion(strip_frame(lab, _cut_fringe(lab, grown, o, bg_lab)), o, guessed))
     bars = _merge_collinear(bars)
     if plots:
         biggest = max(b.area for b in plots)

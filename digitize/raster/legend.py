@@ -18,7 +18,7 @@ from ..core.catalog import catalog_colormap, match_bar, match_cells
 from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
 from ..errors import NoColorbarError
-from ..model import Box, ColorbarRegion, Colormap, Layout, Scale
+from ..model import Box, ColorbarRegion, Colormap, Layout, Scale, frozen_array
 from .colorbar import ColorbarReading, extend_colormap, find_levels, level_colormap, read_colorbar
 from .ocr import Recognizer
 from .planes import Planes
@@ -63,6 +63,12 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
                            increasing_with_pixel=bar.orientation == "horizontal", ticks=reading.ticks)
     else:
         scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale)
+        lo2, hi2 = _unguessed_ends(bar, scale)
+        if (lo2, hi2) != (lo, hi):
+            scale = fit_scale(list(reading.ticks), lo2, hi2, kind=config.scale)
+            reading = replace(reading, colormap=_cut_colormap(reading.colormap, lo2, hi2))
+            bar = _cut_bar(bar, lo2, hi2)
+            lo, hi = lo2, hi2
         warnings += _tick_warnings(scale)
     colormap = reading.colormap
     ends = sorted(float(p) for p in scale.value_to_pixel(np.array([scale.vmin, scale.vmax])))
@@ -81,6 +87,38 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
         # rounded), so the one the cells sit closer to is used
         candidates = (catalog_colormap(match, scale, colormap), catalog_colormap(match, scale))
     return Legend(bar, reading, scale, candidates, tuple(warnings))
+
+
+#: A tick this close (pixels) to where the bar's colour met the page marks that end.
+END_TICK_PX = 2.0
+
+
+def _unguessed_ends(bar: ColorbarRegion, scale: Scale) -> tuple[float, float]:
+    """The bar's long-axis extent, less what was only guessed at a page-coloured end
+    (lined up with a plot's edge) when a tick the scale rests on sits where the
+    colour ended: plotly ends a bar at its last tick, not at the plot's edge."""
+    lo, hi = bar.long_range
+    used = [t.pixel for t in scale.ticks if t.inlier]
+    g_lo, g_hi = bar.guessed
+    if g_lo and any(abs(p - (lo + g_lo)) <= END_TICK_PX for p in used) and not any(p < lo + g_lo - END_TICK_PX
+                                                                                for p in used):
+        lo += g_lo
+    if g_hi and any(abs(p - (hi - g_hi)) <= END_TICK_PX for p in used) and not any(p > hi - g_hi + END_TICK_PX
+                                                                                for p in used):
+        hi -= g_hi
+    return lo, hi
+
+
+def _cut_colormap(colormap: Colormap, lo: float, hi: float) -> Colormap:
+    keep = (colormap.positions >= lo) & (colormap.positions <= hi)
+    return replace(colormap, positions=frozen_array(colormap.positions[keep]),
+                   lab=frozen_array(colormap.lab[keep]), rgb=frozen_array(colormap.rgb[keep]))
+
+
+def _cut_bar(bar: ColorbarRegion, lo: float, hi: float) -> ColorbarRegion:
+    b = bar.box
+    box = Box(b.x0, int(lo), b.x1, int(hi)) if bar.orientation == "vertical" else Box(int(lo), b.y0, int(hi), b.y1)
+    return ColorbarRegion(box, bar.orientation)
 
 
 def _tick_warnings(scale: Scale) -> list[str]:
