@@ -411,11 +411,34 @@ def _cut_fringe(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray,
     return Box(box.x0, lo, box.x1, hi) if vertical else Box(lo, box.y0, hi, box.y1)
 
 
-def _merge_collinear(bars: list[ColorbarRegion]) -> list[ColorbarRegion]:
+def _white_gap(lab: np.ndarray, bg_lab: np.ndarray, a: ColorbarRegion, b: ColorbarRegion) -> bool:
+    """Two pieces of one bar a few pixels apart: the gap between them is short
+    (at most WHITE_GAP_SHARE of their length) and the colours facing it, and the
+    gap itself, are the page colour (a diverging map's white middle)."""
+    first, second = (a, b) if a.long_range[0] < b.long_range[0] else (b, a)
+    g0, g1 = first.long_range[1], second.long_range[0]
+    total = second.long_range[1] - first.long_range[0]
+    if g1 - g0 > max(12, WHITE_GAP_SHARE * total):
+        return False
+    box = Box(first.box.x0, g0 - 2, first.box.x1, g1 + 2) if first.orientation == "vertical" else \
+        Box(g0 - 2, first.box.y0, g1 + 2, first.box.y1)
+    prof, _ = bar_profile(lab, box, first.orientation)
+    return bool(len(prof)) and float(delta_e(prof, bg_lab).max()) < WHITE_GAP_DELTA_E
+
+
+#: A gap between two pieces of a bar is its white middle when at most this share
+#: of their length, and its colours within WHITE_GAP_DELTA_E of the page.
+WHITE_GAP_SHARE = 0.03
+WHITE_GAP_DELTA_E = 8.0
+
+
+def _merge_collinear(bars: list[ColorbarRegion], lab: np.ndarray | None = None,
+                     bg_lab: np.ndarray | None = None) -> list[ColorbarRegion]:
     """One bar found as two pieces (a diverging map's white middle splits it at high
     resolution, and each piece then grows along the outline): pieces with the same
-    cross-section whose long ranges overlap or touch are one bar (two bars stacked
-    with a gap between them, as in a grid of panels, stay two)."""
+    cross-section whose long ranges overlap or touch, or are parted by a short gap
+    of page colour (``_white_gap``), are one bar (two bars stacked with a gap
+    between them, as in a grid of panels, stay two)."""
     out = list(bars)
     merged = True
     while merged:
@@ -431,7 +454,7 @@ def _merge_collinear(bars: list[ColorbarRegion]) -> list[ColorbarRegion]:
                 else:
                     same = abs(a.box.y0 - b.box.y0) <= 3 and abs(a.box.y1 - b.box.y1) <= 3
                     gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
-                if same and gap <= 2:  # overlapping or touching; two bars one above the other stay two
+                if same and (gap <= 2 or (lab is not None and _white_gap(lab, bg_lab, a, b))):
                     u = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0),
                             max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
                     out[i] = ColorbarRegion(u, a.orientation)
@@ -512,7 +535,7 @@ def find_layout(*, planes: Planes) -> Layout:
     for b, o in bar_boxes:
         grown, guessed = _extend_faint_ends(lab, fg, b, o, bg_lab, plots)
         bars.append(ColorbarRegion(strip_frame(lab, _cut_fringe(lab, grown, o, bg_lab)), o, guessed))
-    bars = _merge_collinear(bars)
+    bars = _merge_collinear(bars, lab, bg_lab)
     if plots:
         biggest = max(b.area for b in plots)
         plots = [b for b in plots if b.area >= MIN_PANEL_SHARE * biggest]
