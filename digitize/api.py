@@ -128,7 +128,8 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
         legend = stage("catalog", read_legend, planes=planes, plot=plot, bar=None, layout=layout,
                        colours=colours, ocr=ocr, config=config, readings=readings)
     colormap, table = stage("cells", best_table, colours=colours, colormaps=legend.colormaps, scale=legend.scale,
-                            background=layout.background, residual_flag=config.residual_flag)
+                            background=layout.background, residual_flag=config.residual_flag,
+                            page_on_bar=legend.page_on_bar)
     axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
                  reading=legend.reading, readings=list(readings.values()))
     warnings = list(legend.warnings) + table_warnings(table, residual_flag=config.residual_flag)

@@ -34,8 +34,10 @@ def cell_colours(lab: np.ndarray, grid: Grid) -> np.ndarray:
 
 def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
                 background: tuple[int, int, int], *, residual_flag: float,
-                panel: tuple[int, int, int] | None = None) -> CellTable:
-    """Place every cell colour ((R, C, 3) Lab, from ``cell_colours``) on the colormap -> value."""
+                panel: tuple[int, int, int] | None = None, page_on_bar: bool = False) -> CellTable:
+    """Place every cell colour ((R, C, 3) Lab, from ``cell_colours``) on the colormap -> value.
+    ``page_on_bar``: the figure's own colorbar shows the page colour (a diverging
+    map's white middle drawn white), so page-coloured cells are values, not blanks."""
     r, c = colours.shape[:2]
     flat = colours.reshape(-1, 3)
     curve = np.asarray(colormap.lab, np.float32)
@@ -62,7 +64,7 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
         bg_lab = rgb_to_lab(np.array(bgc, np.uint8))
         d_bg = delta_e(colours, bg_lab)
         looks_blank = (d_bg < BLANK_DELTA_E) & (d_bg + 0.5 < residual)
-        if float(delta_e(curve, bg_lab).min()) < BG_ON_MAP_DELTA_E:
+        if page_on_bar or float(delta_e(curve, bg_lab).min()) < BG_ON_MAP_DELTA_E:
             # the colormap itself ends in the background colour (gray, Greys):
             # such a cell is a value as likely as a blank; it is read as a value
             ambiguous |= (d_bg < BLANK_DELTA_E)
@@ -78,10 +80,12 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
 
 
 def best_table(colours: np.ndarray, colormaps: tuple[Colormap, ...], scale: Scale,
-               background: tuple[int, int, int], *, residual_flag: float) -> tuple[Colormap, CellTable]:
+               background: tuple[int, int, int], *, residual_flag: float,
+               page_on_bar: bool = False) -> tuple[Colormap, CellTable]:
     """The cells read on each candidate colormap; the one the cells sit closest to
     (smallest median residual) wins. Returns (colormap, table)."""
-    tables = [cell_values(colours, cm, scale, background, residual_flag=residual_flag) for cm in colormaps]
+    tables = [cell_values(colours, cm, scale, background, residual_flag=residual_flag, page_on_bar=page_on_bar)
+              for cm in colormaps]
     best = min(range(len(tables)), key=lambda k: float(np.median(tables[k].residual)))
     return colormaps[best], tables[best]
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..config import DigitizeConfig
 from ..core.catalog import catalog_colormap, match_bar, match_cells
+from ..core.cells import BG_ON_MAP_DELTA_E
 from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
 from ..errors import NoColorbarError
@@ -36,13 +37,15 @@ class Legend:
     reading : its colormap samples and ticks (None without a bar)
     scale : pixel (or unit-axis position) <-> value
     colormaps : the candidate colour tables; cells are read on the one they sit closest to
-    warnings : what the reader should know about the scale"""
+    warnings : what the reader should know about the scale
+    page_on_bar : the bar itself shows the page colour (cells of that colour are values)"""
 
     bar: ColorbarRegion | None
     reading: ColorbarReading | None
     scale: Scale
     colormaps: tuple[Colormap, ...]
     warnings: tuple[str, ...] = ()
+    page_on_bar: bool = False  # the bar itself shows the page colour
 
 
 def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout: Layout, colours: np.ndarray,
@@ -86,7 +89,8 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
         # draw bars and cells alike or not (imshow cells are exact, a bar is
         # rounded), so the one the cells sit closer to is used
         candidates = (catalog_colormap(match, scale, colormap), catalog_colormap(match, scale))
-    return Legend(bar, reading, scale, candidates, tuple(warnings))
+    page_on_bar = float(delta_e(reading.colormap.lab, planes.bg_lab).min()) < BG_ON_MAP_DELTA_E
+    return Legend(bar, reading, scale, candidates, tuple(warnings), page_on_bar)
 
 
 #: A tick this close (pixels) to where the bar's colour met the page marks that end.
