@@ -6,7 +6,8 @@ axis tick marks or tick labels imply, one lattice at a time). Every combination
 of proposed rows and columns is scored by how well one colour per cell explains
 samples of the pixels (``core.synthesis.grid_fit``); among the ones that explain
 them about as well as the best, the one backed by more axis evidence wins, then
-the one with fewer cells.
+the one with fewer cells. Last, the grid grows over solid cells past its
+edges (``grow``: the outer lines of a triangular matrix).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from ...core.synthesis import grid_fit
 from ...model import Box, Grid, Layout, frozen_array
 from ..lattice import AxisEvidence
 from ..planes import Planes
-from . import edges, lattice
+from . import edges, grow, lattice
 
 #: Combinations whose fit is within this of the best compete on evidence.
 FIT_SLACK = 0.03
@@ -42,7 +43,7 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
         if c is not None:
             cols.append(c)
     if len(rows) == 1 and len(cols) == 1:
-        return base
+        return grow.grow_over_cells(planes=planes, grid=base, layout=layout, plot=plot, limit=evidence.frame)
     scored = []
     for r in rows:
         for c in cols:
@@ -52,6 +53,8 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
     top = max(s[0] for s in scored)
     fit, backed, _, r, c = max((s for s in scored if s[0] >= top - FIT_SLACK), key=lambda s: (s[1], s[2]))
     if r.strategy == "edges" and c.strategy == "edges":
-        return base
-    regular = base.regular or r.strategy != "edges" and c.strategy != "edges"
-    return Grid(frozen_array(r.edges), frozen_array(c.edges), regular)
+        chosen = base
+    else:
+        regular = base.regular or r.strategy != "edges" and c.strategy != "edges"
+        chosen = Grid(frozen_array(r.edges), frozen_array(c.edges), regular)
+    return grow.grow_over_cells(planes=planes, grid=chosen, layout=layout, plot=plot, limit=evidence.frame)

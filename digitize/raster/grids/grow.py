@@ -1,0 +1,72 @@
+"""A grid found on the dense part of a plot, grown over the cells beyond it.
+
+A triangular matrix (corrplot's upper or lower half, a masked correlation
+matrix) has outer rows and columns that are mostly empty: the layout's box keeps
+only the rows and columns at least half filled. Past each edge of the grid, the
+next line of cells (same pitch, same edges across) is taken in while it holds a
+solid cell: a patch of one colour, off the page colour, filling the cell's inside.
+Text, lines and empty page hold none, and end the growth.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.lookup import delta_e
+from ...core.synthesis import CONSISTENT_SHARE, cell_consistency, cell_samples
+from ...model import Box, Grid, Layout, frozen_array
+from ..planes import Planes
+
+#: A solid cell's colour is at least this far (delta E) from the page colour.
+SOLID_DELTA_E = 8.0
+#: The grid grows by at most this many lines of cells on each side.
+MAX_GROWTH = 64
+
+
+def _solid_cells(planes: Planes, rows: np.ndarray, cols: np.ndarray) -> int:
+    """How many cells between the edges hold one off-page colour each."""
+    consistent = cell_consistency(planes.lab, rows, cols) >= CONSISTENT_SHARE
+    med = np.median(cell_samples(planes.lab, rows, cols).reshape(len(rows) - 1, len(cols) - 1, -1, 3), axis=2)
+    return int((consistent & (delta_e(med, planes.bg_lab) >= SOLID_DELTA_E)).sum())
+
+
+def grow_over_cells(*, planes: Planes, grid: Grid, layout: Layout, plot: Box, limit: Box | None = None) -> Grid:
+    """The grid with lines of cells added past its edges while each holds a solid
+    cell, never over another plot or a colorbar, nor past ``limit`` (an axes frame)
+    or the picture."""
+    if not grid.regular:
+        return grid
+    rows, cols = np.asarray(grid.row_edges, np.float64), np.asarray(grid.col_edges, np.float64)
+    h, w = planes.shape
+    lim = limit or Box(0, 0, w, h)
+    others = [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]
+    grew = False
+    for side in ("top", "bottom", "left", "right"):
+        for _ in range(MAX_GROWTH):
+            edges = rows if side in ("top", "bottom") else cols
+            if len(edges) < 3:
+                break
+            step = float(np.diff(edges).mean())
+            nxt = edges[0] - step if side in ("top", "left") else edges[-1] + step
+            line = np.array([nxt, edges[0]]) if side in ("top", "left") else np.array([edges[-1], nxt])
+            if side in ("top", "bottom"):
+                strip = Box(int(cols[0]), int(line[0]), int(cols[-1]), int(np.ceil(line[1])))
+                inside = line[0] >= lim.y0 - 0.5 and line[1] <= lim.y1 + 0.5
+                n = _solid_cells(planes, line, cols) if inside else 0
+            else:
+                strip = Box(int(line[0]), int(rows[0]), int(np.ceil(line[1])), int(rows[-1]))
+                inside = line[0] >= lim.x0 - 0.5 and line[1] <= lim.x1 + 0.5
+                n = _solid_cells(planes, rows, line) if inside else 0
+            if n == 0 or any(strip.intersects(o) for o in others):
+                break
+            grew = True
+            if side == "top":
+                rows = np.concatenate([[nxt], rows])
+            elif side == "bottom":
+                rows = np.concatenate([rows, [nxt]])
+            elif side == "left":
+                cols = np.concatenate([[nxt], cols])
+            else:
+                cols = np.concatenate([cols, [nxt]])
+    if not grew:
+        return grid
+    return Grid(frozen_array(rows), frozen_array(cols), grid.regular)
