@@ -105,9 +105,11 @@ def _shared_angle(band: list[Blob]) -> list[Blob]:
             for b in band]
 
 
-def _join_words(band: list[Blob]) -> list[Blob]:
-    """Upright labels beside the rows are single lines: words of one label ("New
-    York") are separate blobs on the same line, a word space apart; join them."""
+def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
+    """Upright labels are single lines: words of one label ("New York") are
+    separate blobs on the same line, a word space apart; join them. A lone letter
+    or digit ("abl 1") joins only with ``lone_letters`` (labels under or over a
+    plot): beside one, it is the axis title ("y")."""
     out = sorted(band, key=lambda b: (b.box.cy, b.box.x0))
     changed = True
     while changed:
@@ -121,7 +123,7 @@ def _join_words(band: list[Blob]) -> list[Blob]:
                 gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
                 # a word is two letters or more: a lone letter beside a label is an
                 # axis title ("y"), a word space is narrower than a letter
-                words = min(a.box.width, b.box.width) >= 1.2 * max(a.char_size, 4)
+                words = lone_letters or min(a.box.width, b.box.width) >= 1.2 * max(a.char_size, 4)
                 if (words and overlap > 0.6 * min(a.box.height, b.box.height)
                         and 0 <= gap <= 0.8 * max(a.char_size, 4)):
                     out[i] = _union(a, b)
@@ -262,8 +264,7 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
         # keep out of other plots' territory
         blobs = [b for b in find_blobs(text, region)
                  if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)]
-        if side in ("left", "right"):
-            blobs = _join_words(blobs)
+        blobs = _join_words(blobs, lone_letters=side in ("bottom", "top"))  # "New York", "abl 1"
         band, beyond = _split_band(blobs, plot, side)
         found[side] = (_shared_angle(band), beyond)
     return found

@@ -117,7 +117,32 @@ def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str) -> bool:
     if len(prof) < 8:
         return False
     span = float(delta_e(prof, prof[0]).max())
-    return float(np.median(spread)) < 4.0 and span > 8.0
+    return float(np.median(spread)) < 4.0 and span > 8.0 and not _comes_back(prof)
+
+
+#: Two places on a strip this far apart (share of its length), this alike (delta E),
+#: with colours at least REVISIT_AWAY_DELTA_E away from them in between.
+REVISIT_GAP, REVISIT_DELTA_E, REVISIT_AWAY_DELTA_E = 0.1, 3.0, 12.0
+
+
+def _comes_back(prof: np.ndarray) -> bool:
+    """A colorbar's colours never come back: it runs along its map once (a discrete
+    bar steps through distinct levels). A column of cells does (black, orange,
+    black...): a colour seen again after going elsewhere."""
+    n = len(prof)
+    cut = max(2, int(0.04 * n))  # an outline or an extend tip at either end is no colour of the bar
+    idx = np.linspace(cut, n - 1 - cut, min(n - 2 * cut, 96)).round().astype(int)
+    if len(idx) < 8:
+        return False
+    p = prof[idx]
+    d = delta_e(p[:, None, :], p[None, :, :])
+    m = len(p)
+    gap = max(2, int(REVISIT_GAP * m))
+    for i in range(m):
+        for j in range(i + gap, m):
+            if d[i, j] < REVISIT_DELTA_E and float(d[i, i + 1:j].max()) > REVISIT_AWAY_DELTA_E:
+                return True
+    return False
 
 
 #: A panel margin line: this share of its pixels within PANEL_DELTA_E of the panel

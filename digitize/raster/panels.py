@@ -106,14 +106,15 @@ def axes_frame(planes: Planes, plot: Box, layout: Layout) -> Box | None:
     others = [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]
 
     def first_line(side: str) -> int | None:
+        # from the plot's own edge line outward: cells may run up to the frame
         if side in ("left", "right"):
             band = ink[plot.y0:plot.y1]
             cover = band.mean(axis=0)
-            rng = range(plot.x0 - 1, -1, -1) if side == "left" else range(plot.x1, w)
+            rng = range(plot.x0, -1, -1) if side == "left" else range(plot.x1 - 1, w)
         else:
             band = ink[:, plot.x0:plot.x1]
             cover = band.mean(axis=1)
-            rng = range(plot.y0 - 1, -1, -1) if side == "top" else range(plot.y1, h)
+            rng = range(plot.y0, -1, -1) if side == "top" else range(plot.y1 - 1, h)
         for i in rng:
             if cover[i] >= FRAME_COVER:
                 return i
