@@ -16,6 +16,7 @@ from ..core.labels import (
     power_of_ten_reading,
     steps_evenly,
 )
+from ..core.lookup import delta_e
 from ..model import Box, ColorbarRegion, Colormap, Tick, frozen_array
 from .layout import bar_profile
 from .marks import find_tick_marks
@@ -261,7 +262,9 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     side = _label_side(text, found, region, strips, plots)
     marks, start, tick_len = found[side]
     vertical = region.orientation == "vertical"
-    plain = _label_blobs(text, region, side, marks=[], start=start, tick_len=0, reach=reach) if marks and start >= 2 else None
+    inner = [] if marks else inner_tick_marks(lab, region, side)  # ggplot2, bokeh: white ticks inside the bar
+    plain = (_label_blobs(text, region, side, marks=[], start=start, tick_len=0, reach=reach)
+             if marks and start >= 2 else None)
     if plain is not None and _marks_are_glyphs(marks, plain[2], vertical):
         # strokes found at some labels only are their own minus signs, not tick marks
         marks, tick_len = [], 0
@@ -278,7 +281,7 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
         reads = read_in_context(recognizer, crops, lambda first: _tick_verdicts(cands, first, vertical))
         for bl, rd in zip(cands, reads):
             for text_, pos, half in _label_parts(bl, rd.text, vertical):
-                nearest = min(marks, key=lambda m: abs(m - pos)) if marks else None
+                nearest = min(marks or inner, key=lambda m: abs(m - pos)) if marks or inner else None
                 if nearest is not None and abs(nearest - pos) <= max(2.0, half):
                     pos = nearest
                 else:
@@ -329,6 +332,36 @@ def _lost_minus_readings(ticks: list[Tick]) -> list[Tick]:
         return []
     return [replace(t, value=-t.value, weight=LOST_MINUS_WEIGHT) for t in ticks
             if t.value is not None and t.value > 0 and not t.label.strip().startswith("+")]
+
+
+#: An inside tick mark differs from the bar's colour there by at least this (delta E).
+INNER_TICK_DELTA_E = 15.0
+
+
+def inner_tick_marks(lab: np.ndarray, region: ColorbarRegion, side: str) -> list[float]:
+    """Tick marks drawn inside the bar along its ``side`` edge (ggplot2 and bokeh
+    draw short white lines across the bar's edge): positions along the bar where a
+    thin run of pixels in the edge's quarter of the bar stands out from the bar's
+    colour there."""
+    b = region.box
+    vertical = region.orientation == "vertical"
+    prof, _ = bar_profile(lab, b, region.orientation)
+    short = b.width if vertical else b.height
+    k = max(2, short // 4)
+    if side in ("right", "bottom"):
+        strip = lab[b.y0:b.y1, b.x1 - k:b.x1] if vertical else lab[b.y1 - k:b.y1, b.x0:b.x1]
+    else:
+        strip = lab[b.y0:b.y1, b.x0:b.x0 + k] if vertical else lab[b.y0:b.y0 + k, b.x0:b.x1]
+    if not vertical:
+        strip = strip.transpose(1, 0, 2)  # (along, across)
+    dev = np.median(delta_e(strip, prof[:, None, :]), axis=1)
+    hot = dev > INNER_TICK_DELTA_E
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], hot.astype(np.int8), [0]])))
+    lo = region.long_range[0]
+    marks = [lo + (a + z) / 2.0 for a, z in zip(runs[::2], runs[1::2]) if z - a <= 3]
+    if len(marks) < 2 or len(marks) > 0.2 * len(prof):
+        return []
+    return marks
 
 
 def _label_parts(bl: Blob, text: str, vertical: bool) -> list[tuple[str, float, float]]:

@@ -20,7 +20,13 @@ from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
 from ..errors import NoColorbarError
 from ..model import Box, ColorbarRegion, Colormap, Layout, Scale, frozen_array
-from .colorbar import ColorbarReading, extend_colormap, find_levels, level_colormap, read_colorbar
+from .colorbar import (
+    ColorbarReading,
+    extend_colormap,
+    find_levels,
+    level_colormap,
+    read_colorbar,
+)
 from .ocr import Recognizer
 from .planes import Planes
 

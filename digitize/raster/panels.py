@@ -16,7 +16,6 @@ from .layout import bar_profile
 from .marks import find_tick_marks
 from .planes import Planes
 
-
 #: A plot colour is on a bar's colormap when it lies this close (delta E) to one of
 #: the bar's colours (JPEG moves flat colours by 2-4).
 ON_BAR_DELTA_E = 8.0
