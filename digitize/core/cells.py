@@ -55,6 +55,7 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
         frac = (index - k)[:, None].astype(np.float32)
         nearest = curve[k] + frac * (curve[np.minimum(k + 1, len(curve) - 1)] - curve[k])
         residual = delta_e(flat, nearest)
+        index = _middle_of_flat_stretches(index, curve)
         pos = np.interp(index, np.arange(len(colormap.positions)), colormap.positions)
         values = scale.pixel_to_value(pos).reshape(r, c)
     residual = residual.reshape(r, c)
@@ -77,6 +78,30 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
                      frozen_array(blank), frozen_array(flagged), frozen_array(rgb), frozen_array(ambiguous))
 
 
+
+
+#: Neighbouring colormap samples closer than this (delta E) are one flat stretch
+#: (the same colour: a smooth 256-entry map steps by 0.3-1 between entries).
+FLAT_DELTA_E = 0.2
+
+
+def _middle_of_flat_stretches(index: np.ndarray, curve: np.ndarray) -> np.ndarray:
+    """A colour that fills a stretch of the bar (a stepped key with more bands than
+    a discrete bar has, lattice's 50) stands for the middle of that stretch, not
+    the end the projection happens to reach first."""
+    if len(curve) < 3:
+        return index
+    same = delta_e(curve[1:], curve[:-1]) < FLAT_DELTA_E
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], same.astype(np.int8), [0]])))
+    if not len(runs):
+        return index
+    out = np.asarray(index, np.float64).copy()
+    for a, b in zip(runs[::2], runs[1::2]):  # samples a..b are one colour
+        if b - a < 3:
+            continue  # a colour over a pixel or two: a smooth map drawn coarsely
+        inside = (out >= a - 0.5) & (out <= b + 0.5)
+        out[inside] = (a + b) / 2.0
+    return out
 
 
 def best_table(colours: np.ndarray, colormaps: tuple[Colormap, ...], scale: Scale,
