@@ -4,13 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import CellTable, Colormap, Grid, Scale, frozen_array
-from .lookup import (
-    delta_e,
-    lab_to_rgb,
-    project_onto_polyline,
-    rgb_to_lab,
-    robust_cell_colours,
-)
+from .lookup import delta_e, lab_to_rgb, project_onto_polyline, rgb_to_lab, robust_cell_colours
+from .synthesis import AGREE_DELTA_E, CONSISTENT_SHARE, cell_samples
 
 #: A cell is blank (NaN/masked, drawn as background) when its colour is within
 #: this delta E of the background and nearer to it than to any colormap colour.
@@ -27,9 +22,42 @@ CHROMA_WEIGHT = 0.5
 BG_ON_MAP_DELTA_E = 1.5
 
 
+#: A cell is a smooth ramp when a plane fitted to its colours leaves residuals under
+#: this share of its colour range (printed text leaves far more).
+RAMP_RESIDUAL_SHARE = 0.25
+#: ... and its colours span at least this (delta E): flat cells are not ramps.
+RAMP_MIN_RANGE = 6.0
+#: The picture is smoothed (bilinear, bicubic) when this share of cells are ramps.
+SMOOTHED_SHARE = 0.6
+
+
 def cell_colours(lab: np.ndarray, grid: Grid) -> np.ndarray:
-    """(R, C, 3) Lab: the robust centre colour of every cell (see robust_cell_colours)."""
+    """(R, C, 3) Lab: the robust centre colour of every cell (see robust_cell_colours);
+    in a smoothed raster (most cells ramps of colour, ``smoothed``), where only the
+    cell centres carry the values, the colour at each cell's very centre."""
+    if smoothed(lab, grid):
+        return robust_cell_colours(lab, grid.row_edges, grid.col_edges, samples=3, inset=0.45)
     return robust_cell_colours(lab, grid.row_edges, grid.col_edges)
+
+
+def smoothed(lab: np.ndarray, grid: Grid) -> bool:
+    """True when most cells are smooth ramps of colour (a plane fits their samples),
+    as in an interpolated raster; flat cells and cells with printed text are not."""
+    s = cell_samples(lab, grid.row_edges, grid.col_edges)  # (R, C, S, S, 3)
+    r, c, n = s.shape[0], s.shape[1], s.shape[2]
+    pts = s.reshape(r * c, n * n, 3).astype(np.float64)
+    yy, xx = np.mgrid[0:n, 0:n]
+    a = np.stack([np.ones(n * n), xx.ravel(), yy.ravel()], axis=1)  # (S*S, 3)
+    proj = a @ np.linalg.pinv(a)  # projects the samples onto a plane
+    fit = np.einsum("ij,cjk->cik", proj, pts)
+    resid = np.sqrt(((pts - fit) ** 2).sum(axis=-1)).mean(axis=1)
+    span = np.sqrt(((pts.max(axis=1) - pts.min(axis=1)) ** 2).sum(axis=-1))
+    med = np.median(pts, axis=1)
+    agree = (np.sqrt(((pts - med[:, None, :]) ** 2).sum(axis=-1)) < AGREE_DELTA_E).mean(axis=1)
+    # a ramp: its colours spread over the cell (a cell with a printed number is one
+    # colour but for the digits' few samples) and a plane fits them
+    ramp = (span >= RAMP_MIN_RANGE) & (agree < CONSISTENT_SHARE) & (resid <= RAMP_RESIDUAL_SHARE * span)
+    return float(ramp.mean()) >= SMOOTHED_SHARE
 
 
 def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
