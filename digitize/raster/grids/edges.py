@@ -16,7 +16,10 @@ import numpy as np
 from ...core.lookup import delta_e, rgb_to_lab
 from ...model import Box, Grid, frozen_array
 from ..marks import axis_marks
-from ..planes import Planes
+from ..planes import FG_DELTA_E, Planes
+
+#: Weakest edge (delta E) counted between cells in a lossless picture.
+LOSSLESS_MIN_EDGE = 0.3
 
 #: Share of the predicted boundaries that must land on an edge. Two neighbouring
 #: cells of the same colour leave no edge; on random and smooth fields that hits
@@ -75,7 +78,7 @@ def _window_max(profile: np.ndarray, radius: int) -> np.ndarray:
     return out
 
 
-def count_cells(profile: np.ndarray, length: int) -> tuple[int, np.ndarray]:
+def count_cells(profile: np.ndarray, length: int, *, min_edge: float = 1.0) -> tuple[int, np.ndarray]:
     """Number of cells along one axis and their edges (relative to the box start).
 
     Every count n is tried at once: the boundaries of all combs are laid out in
@@ -84,7 +87,7 @@ def count_cells(profile: np.ndarray, length: int) -> tuple[int, np.ndarray]:
     if length < 2:
         return 1, np.array([0.0, float(length)])
     noise = float(np.quantile(profile, 0.2)) if len(profile) else 0.0
-    thr = max(1.0, 3.0 * noise)
+    thr = max(min_edge, 3.0 * noise)
     best_n = 1
     ns = np.arange(2, length // 2 + 1)
     if len(ns) and len(profile):
@@ -244,19 +247,22 @@ def comb_edges(profile: np.ndarray, length: int, n: int) -> np.ndarray:
 def propose(*, planes: Planes, plot: Box) -> Grid:
     """The grid colour edges give (the axis tick marks, when they sit at cell
     centres, fix the count)."""
-    return grid_from_edges(planes.lab, plot, planes.rgb, **axis_marks(planes.ink, plot))
+    # an exact picture shows the faint edges between neighbours of a slowly changing
+    # field (0.5 delta E); compression noise hides them
+    min_edge = LOSSLESS_MIN_EDGE if planes.cell_delta_e < FG_DELTA_E else 1.0
+    return grid_from_edges(planes.lab, plot, planes.rgb, **axis_marks(planes.ink, plot), min_edge=min_edge)
 
 
 def grid_from_edges(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
-                    col_marks=(), row_marks=()) -> Grid:
+                    col_marks=(), row_marks=(), min_edge: float = 1.0) -> Grid:
     """Rows and columns of the plot area ``box`` from colour edges;
     ``col_marks``/``row_marks`` are the axis tick marks (image pixel coordinates):
     when they sit at cell centres they fix the count."""
     sub = lab[box.y0:box.y1, box.x0:box.x1]
     both = (EDGE_QUANTILE, FULL_EDGE_QUANTILE)
     (pc, pc_full), (pr, pr_full) = edge_profile(sub, 1, both), edge_profile(sub, 0, both)
-    n_cols, cx = count_cells(pc, box.width)
-    n_rows, ry = count_cells(pr, box.height)
+    n_cols, cx = count_cells(pc, box.width, min_edge=min_edge)
+    n_rows, ry = count_cells(pr, box.height, min_edge=min_edge)
     # tick marks at cell centres fix the count: colour alone counts too few where
     # neighbours share a colour, and too many where printed numbers add edges
     regular = True

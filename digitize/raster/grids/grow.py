@@ -18,15 +18,26 @@ from ..planes import Planes
 
 #: A solid cell's colour is at least this far (delta E) from the page colour.
 SOLID_DELTA_E = 8.0
+#: A cell taken in shows a colour within this (delta E) of one of the grid's cells.
+PALETTE_DELTA_E = 10.0
 #: The grid grows by at most this many lines of cells on each side.
 MAX_GROWTH = 64
 
 
-def _solid_cells(planes: Planes, rows: np.ndarray, cols: np.ndarray) -> int:
-    """How many cells between the edges hold one off-page colour each."""
+def _cell_medians(planes: Planes, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    return np.median(cell_samples(planes.lab, rows, cols).reshape(len(rows) - 1, len(cols) - 1, -1, 3), axis=2)
+
+
+def _solid_cells(planes: Planes, rows: np.ndarray, cols: np.ndarray, palette: np.ndarray) -> int:
+    """How many cells between the edges hold one off-page colour each, a colour the
+    grid's own cells show (within PALETTE_DELTA_E): an axis line is no cell."""
     consistent = cell_consistency(planes.lab, rows, cols) >= CONSISTENT_SHARE
-    med = np.median(cell_samples(planes.lab, rows, cols).reshape(len(rows) - 1, len(cols) - 1, -1, 3), axis=2)
-    return int((consistent & (delta_e(med, planes.bg_lab) >= SOLID_DELTA_E)).sum())
+    med = _cell_medians(planes, rows, cols).reshape(-1, 3)
+    solid = consistent.ravel() & (delta_e(med, planes.bg_lab) >= SOLID_DELTA_E)
+    if not solid.any():
+        return 0
+    near = np.min(delta_e(med[solid][:, None, :], palette[None, :, :]), axis=1) < PALETTE_DELTA_E
+    return int(near.sum())
 
 
 def grow_over_cells(*, planes: Planes, grid: Grid, layout: Layout, plot: Box, limit: Box | None = None) -> Grid:
@@ -40,6 +51,8 @@ def grow_over_cells(*, planes: Planes, grid: Grid, layout: Layout, plot: Box, li
     lim = limit or Box(0, 0, w, h)
     others = [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]
     grew = False
+    palette = _cell_medians(planes, rows, cols).reshape(-1, 3)
+    palette = palette[:: max(1, len(palette) // 512)]
     for side in ("top", "bottom", "left", "right"):
         for _ in range(MAX_GROWTH):
             edges = rows if side in ("top", "bottom") else cols
@@ -51,11 +64,11 @@ def grow_over_cells(*, planes: Planes, grid: Grid, layout: Layout, plot: Box, li
             if side in ("top", "bottom"):
                 strip = Box(int(cols[0]), int(line[0]), int(cols[-1]), int(np.ceil(line[1])))
                 inside = line[0] >= lim.y0 - 0.5 and line[1] <= lim.y1 + 0.5
-                n = _solid_cells(planes, line, cols) if inside else 0
+                n = _solid_cells(planes, line, cols, palette) if inside else 0
             else:
                 strip = Box(int(line[0]), int(rows[0]), int(np.ceil(line[1])), int(rows[-1]))
                 inside = line[0] >= lim.x0 - 0.5 and line[1] <= lim.x1 + 0.5
-                n = _solid_cells(planes, rows, line) if inside else 0
+                n = _solid_cells(planes, rows, line, palette) if inside else 0
             if n == 0 or any(strip.intersects(o) for o in others):
                 break
             grew = True

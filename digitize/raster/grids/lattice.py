@@ -25,8 +25,10 @@ MAX_CELLS_PER_STEP = 12
 #: A box edge lies on the lattice when within this share of a cell (or 2.5 px).
 EDGE_SNAP_SHARE = 0.3
 EDGE_SNAP_PX = 2.5
-#: Share of the extra boundaries of a finer count that must show colour edges.
+#: Share of the extra boundaries of a finer count that must show colour edges, and
+#: of all its boundaries (as the colour-edge count asks of a comb).
 MIN_EXTRA_SUPPORT = 0.5
+MIN_ALL_SUPPORT = 0.75
 
 
 @dataclass(frozen=True)
@@ -81,16 +83,19 @@ def propose(*, planes: Planes, plot: Box, layout: Layout, lattice: Lattice, vert
             coarse = _evidence(full_profile, at, _tolerance(s))[0] if len(at) else np.zeros(1)
         else:
             # the finer count needs colour edges at the boundaries it adds, about as
-            # clear as the ones the lattice itself puts between its cells
+            # clear as the ones the lattice itself puts between its cells, and at
+            # nearly all of its boundaries (a count a little too fine meets a
+            # true edge now and then)
             u = (at + lo - lattice.first) / lattice.pitch  # in lattice steps; the lattice's own
             off = np.abs(((u - 0.5) + 0.5) % 1.0 - 0.5)  # boundaries sit at half steps
             extra = at[off > 0.5 / m]
             if not len(extra):
                 continue
-            ev, _ = _evidence(full_profile, extra, _tolerance(s))
             noise = float(np.quantile(full_profile, 0.2)) if len(full_profile) else 0.0
             thr = max(1.0, 3.0 * noise, 0.5 * float(np.median(coarse)))
-            if float(np.mean(ev > thr)) < MIN_EXTRA_SUPPORT:
+            if float(np.mean(_evidence(full_profile, extra, _tolerance(s))[0] > thr)) < MIN_EXTRA_SUPPORT:
+                continue
+            if float(np.mean(_evidence(full_profile, at, _tolerance(s))[0] > thr)) < MIN_ALL_SUPPORT:
                 continue
         best = (a, b, n)
     if best is None:
