@@ -12,9 +12,10 @@ import numpy as np
 
 from .lookup import delta_e
 
-#: Samples per cell along each axis, at the middle fractions of the cell (its rim
-#: is anti-aliased or crossed by grid lines).
-SAMPLES = (0.2, 0.4, 0.6, 0.8)
+#: Samples per cell along each axis, at these fractions of the cell: clear of its
+#: rim (anti-aliased, crossed by grid lines) and of its middle (where printed
+#: numbers sit, which would count against the grid that centres them).
+SAMPLES = (0.15, 0.3, 0.7, 0.85)
 #: A sample agrees with its cell when it lies this close (delta E): JPEG moves flat
 #: colours by 2-4; the next cell of a smooth field differs by more.
 AGREE_DELTA_E = 8.0

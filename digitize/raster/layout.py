@@ -520,6 +520,7 @@ def find_layout(*, planes: Planes) -> Layout:
     min_area = MIN_BLOCK_SHARE * h * w
     bar_boxes: list[tuple[Box, str]] = []
     plots: list[Box] = []
+    raw: list[Box] = []  # each plot's whole component, before trimming
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
         if bw < 4 or bh < 4 or area < min_area:
@@ -547,11 +548,14 @@ def find_layout(*, planes: Planes) -> Layout:
                 bar_boxes.append((kbox, key))
                 continue
         plots.append(strip_frame(lab, box))
-    if not bar_boxes:  # no bar on its own: one may be bridged to a plot
+        raw.append(Box(x, y, x + bw, y + bh))
+    if not bar_boxes:  # no bar on its own: one may be bridged to a plot (all along its side)
         for i, box in enumerate(plots):
-            split = _split_attached_bar(lab, fg, box, bg_lab)
+            split = _split_attached_bar(lab, fg, raw[i], bg_lab) or _split_attached_bar(lab, fg, box, bg_lab)
             if split is not None:
-                plots[i], bar = split
+                part, bar = split
+                plots[i] = Box(max(box.x0, part.x0), max(box.y0, part.y0), min(box.x1, part.x1),
+                               min(box.y1, part.y1))
                 bar_boxes.append(bar)
     bar_colours = (np.concatenate([bar_profile(lab, b, o)[0] for b, o in bar_boxes]) if bar_boxes
                    else np.zeros((0, 3), np.float32))

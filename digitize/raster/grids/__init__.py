@@ -19,8 +19,25 @@ from ..lattice import AxisEvidence
 from ..planes import Planes
 from . import edges, grow, lattice
 
+#: What backs each axis's proposal: axis marks or labels (2, any lattice source)
+#: over colour edges over the square-cell guess.
+EVIDENCE = {"edges": 1, "square": 0}
+
 #: Combinations whose fit is within this of the best compete on evidence.
 FIT_SLACK = 0.03
+
+
+def _square(others: list, lo: int, hi: int) -> list:
+    """Cells as tall as they are wide: the other axis's pitch laid over [lo, hi) when
+    a whole number of cells fits (a correlation or confusion matrix, whose colour
+    edges on one axis fade in a masked triangle)."""
+    out = []
+    for o in others:
+        pitch = float(np.diff(o.edges).mean())
+        n = (hi - lo) / pitch
+        if pitch >= 3 and round(n) >= 2 and abs(n - round(n)) <= 0.15:
+            out.append(lattice.AxisCells(np.linspace(lo, hi, int(round(n)) + 1), "square"))
+    return out
 
 
 def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEvidence) -> Grid:
@@ -42,19 +59,21 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
                             full_profile=full_cols, frame=evidence.frame)
         if c is not None:
             cols.append(c)
+    rows += _square(cols, plot.y0, plot.y1)
+    cols += _square(rows, plot.x0, plot.x1)
     if len(rows) == 1 and len(cols) == 1:
         return grow.grow_over_cells(planes=planes, grid=base, layout=layout, plot=plot, limit=evidence.frame)
     scored = []
     for r in rows:
         for c in cols:
             fit = grid_fit(planes.lab, r.edges, c.edges)
-            backed = (r.strategy != "edges") + (c.strategy != "edges")
+            backed = EVIDENCE.get(r.strategy, 2) + EVIDENCE.get(c.strategy, 2)
             scored.append((fit, backed, -(len(r.edges) - 1) * (len(c.edges) - 1), r, c))
     top = max(s[0] for s in scored)
     fit, backed, _, r, c = max((s for s in scored if s[0] >= top - FIT_SLACK), key=lambda s: (s[1], s[2]))
     if r.strategy == "edges" and c.strategy == "edges":
         chosen = base
     else:
-        regular = base.regular or r.strategy != "edges" and c.strategy != "edges"
+        regular = base.regular or (r.strategy != "edges" and c.strategy != "edges")
         chosen = Grid(frozen_array(r.edges), frozen_array(c.edges), regular)
     return grow.grow_over_cells(planes=planes, grid=chosen, layout=layout, plot=plot, limit=evidence.frame)
