@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.synthesis import grid_fit
+from ...core.synthesis import fits_at_like_density
 from ...model import Box, Grid, Layout, frozen_array
 from ..lattice import AxisEvidence
 from ..planes import Planes
@@ -25,6 +25,14 @@ EVIDENCE = {"edges": 1, "square": 0}
 
 #: Combinations whose fit is within this of the best compete on evidence.
 FIT_SLACK = 0.03
+
+
+def _evidence(axis: lattice.AxisCells) -> int:
+    """How well an axis's proposal is backed (see EVIDENCE); colour edges that found
+    no boundary at all back nothing."""
+    if axis.strategy == "edges" and len(axis.edges) <= 2:
+        return 0
+    return EVIDENCE.get(axis.strategy, 2)
 
 
 def _square(others: list, lo: int, hi: int) -> list:
@@ -63,12 +71,12 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
     cols += _square(rows, plot.x0, plot.x1)
     if len(rows) == 1 and len(cols) == 1:
         return grow.grow_over_cells(planes=planes, grid=base, layout=layout, plot=plot, limit=evidence.frame)
+    combos = [(r, c) for r in rows for c in cols]
+    fits = fits_at_like_density(planes.lab, [(r.edges, c.edges) for r, c in combos])
     scored = []
-    for r in rows:
-        for c in cols:
-            fit = grid_fit(planes.lab, r.edges, c.edges)
-            backed = EVIDENCE.get(r.strategy, 2) + EVIDENCE.get(c.strategy, 2)
-            scored.append((fit, backed, -(len(r.edges) - 1) * (len(c.edges) - 1), r, c))
+    for fit, (r, c) in zip(fits, combos):
+        backed = _evidence(r) + _evidence(c)
+        scored.append((fit, backed, -(len(r.edges) - 1) * (len(c.edges) - 1), r, c))
     top = max(s[0] for s in scored)
     fit, backed, _, r, c = max((s for s in scored if s[0] >= top - FIT_SLACK), key=lambda s: (s[1], s[2]))
     if r.strategy == "edges" and c.strategy == "edges":
