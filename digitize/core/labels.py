@@ -177,6 +177,18 @@ def parse_multiplier(text: str) -> tuple[str, float] | None:
     return None
 
 
+def power_exponent(text: str) -> int | None:
+    """k when a label reads as a power of ten printed with a superscript ('10³',
+    '10⁻²', '10^{4}'), else None.
+
+    >>> power_exponent("10³"), power_exponent("10⁻²"), power_exponent("1e3")
+    (3, -2, None)
+    """
+    t = normalise_text(text).replace("°", "^0")
+    m = re.match(r"^10\^([-+]?\d+)$", t)
+    return int(m.group(1)) if m else None
+
+
 def power_of_ten_reading(text: str) -> float | None:
     """The other reading of '100', '102', '10-1': a power of ten whose superscript
     exponent the OCR read on the base line. None when the text cannot be one."""

@@ -28,6 +28,18 @@ def _t(kind: str, v: np.ndarray) -> np.ndarray:
     return np.log10(v) if kind == "log" else v
 
 
+def _one_per_label(inl: np.ndarray, err: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Of the agreeing readings, the closest one of each label (group)."""
+    keep = np.zeros(len(inl), bool)
+    cand = np.flatnonzero(inl)
+    if not len(cand):
+        return keep
+    order = cand[np.lexsort((err[cand], group[cand]))]
+    first = np.concatenate([[True], group[order][1:] != group[order][:-1]])
+    keep[order[first]] = True
+    return keep
+
+
 def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: np.ndarray):
     ok = np.isfinite(vals) & ((vals > 0) if kind == "log" else True)
     idx = np.flatnonzero(ok)
@@ -35,6 +47,9 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: 
         return None
     t = _t(kind, vals[idx])
     p = px[idx]
+    w = weights[idx]
+    # readings of one label (one place on the bar) count once: the best of them
+    _, group = np.unique(np.round(p * 2), return_inverse=True)
     best = None
     for i, j in itertools.combinations(range(len(idx)), 2):
         if abs(p[i] - p[j]) < 1.0 or t[i] == t[j]:
@@ -43,8 +58,8 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: 
         icpt = t[i] - slope * p[i]
         pred_px = (t - icpt) / slope
         err = np.abs(pred_px - p)
-        inl = err <= tol
-        key = (float(weights[idx][inl].sum()), -float(err[inl].sum()))
+        inl = _one_per_label(err <= tol, err, group)
+        key = (float(w[inl].sum()), -float(err[inl].sum()))
         if best is None or key > best[0]:
             best = (key, inl)
     if best is None:

@@ -13,6 +13,7 @@ import numpy as np
 from ..core.labels import (
     parse_multiplier,
     parse_number,
+    power_exponent,
     power_of_ten_reading,
     steps_evenly,
 )
@@ -292,7 +293,7 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
                     ticks.append(Tick(text_, alt, float(pos), rd.score * 0.9))
         multiplier, title = _read_extras(rgb, text, region, blobs=blobs, used=cands, background=background,
                                          recognizer=recognizer)
-    ticks += _lost_minus_readings(ticks)
+    ticks += _lost_minus_readings(ticks) + _exponent_readings(ticks)
     if multiplier is not None:
         kind, m = multiplier
         ticks = [replace(t, value=None if t.value is None else (t.value * m if kind == "mul" else t.value + m))
@@ -451,6 +452,27 @@ def _marks_are_glyphs(marks, cands: list[Blob], vertical: bool) -> bool:
         with_mark += any(abs(m - pos) <= max(2.0, half) for m in marks)
     without = len(cands) - with_mark
     return without >= 2 and without >= with_mark
+
+
+#: Weight in the scale fit of a power of ten read with another exponent.
+EXPONENT_WEIGHT = 0.8
+
+
+def _exponent_readings(ticks: list[Tick]) -> list[Tick]:
+    """A small superscript is the hardest thing on a bar to read: '10¹' comes back
+    '10²', '10⁻¹' as '10¹'. Each power-of-ten label gets the neighbouring exponents
+    and the opposite sign as lighter readings; the fit keeps the ones that step
+    evenly with the rest."""
+    out = []
+    for t in ticks:
+        k = power_exponent(t.label)
+        if k is None or t.weight < 1.0:
+            continue
+        for alt in {k - 1, k + 1} - {k, -k}:
+            out.append(replace(t, value=10.0 ** alt, weight=EXPONENT_WEIGHT))
+        if k:  # the raised minus is the smallest glyph of all: lost more often than a digit is misread
+            out.append(replace(t, value=10.0 ** -k, weight=LOST_MINUS_WEIGHT))
+    return out
 
 
 def _tick_verdicts(cands: list[Blob], reads: list, vertical: bool) -> list[bool | None]:
