@@ -117,14 +117,20 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
         for i, a in enumerate(out):
             for j in range(i + 1, len(out)):
                 b = out[j]
-                if a.angle != 0.0 or b.angle != 0.0:
+                if a.angle != b.angle or a.angle not in (0.0, 90.0, -90.0):
                     continue
-                overlap = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
-                gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
+                if a.angle == 0.0:
+                    overlap = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
+                    gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
+                    thick, long_ = min(a.box.height, b.box.height), min(a.box.width, b.box.width)
+                else:  # turned text: its words follow each other up (or down) the page
+                    overlap = min(a.box.x1, b.box.x1) - max(a.box.x0, b.box.x0)
+                    gap = max(a.box.y0, b.box.y0) - min(a.box.y1, b.box.y1)
+                    thick, long_ = min(a.box.width, b.box.width), min(a.box.height, b.box.height)
                 # a word is two letters or more: a lone letter beside a label is an
                 # axis title ("y"), a word space is narrower than a letter
-                words = lone_letters or min(a.box.width, b.box.width) >= 1.2 * max(a.char_size, 4)
-                if (words and overlap > 0.6 * min(a.box.height, b.box.height)
+                words = lone_letters or long_ >= 1.2 * max(a.char_size, 4)
+                if (words and overlap > 0.6 * thick
                         and 0 <= gap <= 0.8 * max(a.char_size, 4)):
                     out[i] = _union(a, b)
                     del out[j]
@@ -301,15 +307,20 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     col_side = best_side("bottom", "top", grid.col_centers, grid.col_edges)
     rows = _assign(found[row_side][0], grid.row_centers, grid.row_edges, row_side)
     cols = _assign(found[col_side][0], grid.col_centers, grid.col_edges, col_side)
+    # labels of two lines ('Conn Log' over 'DNSCat2'): the other line of each
+    more = _axis_lines("row+", rows, found[row_side][0], grid.row_edges, vertical=True)
+    more += _axis_lines("col+", cols, found[col_side][0] + found[col_side][1], grid.col_edges, vertical=False)
+    taken = {id(b) for _, _, b in more}
     # a one-line title above the plot: the biggest upright blob(s) beyond the top labels
     top_beyond = found["top"][1] if col_side == "top" else found["top"][0] + found["top"][1]
-    title_blobs = [b for b in top_beyond if b.angle == 0.0]
-    ylab = _title_blob(found[row_side][1], plot, vertical_axis=True)
-    xlab = _title_blob(found[col_side][1], plot, vertical_axis=False)
+    title_blobs = [b for b in top_beyond if b.angle == 0.0 and id(b) not in taken]
+    ylab = _title_blob([b for b in found[row_side][1] if id(b) not in taken], plot, vertical_axis=True)
+    xlab = _title_blob([b for b in found[col_side][1] if id(b) not in taken], plot, vertical_axis=False)
     title = _title_blob(title_blobs, plot, vertical_axis=False)
     todo: list[tuple[str, object, Blob]] = [("row", i, b) for i, b in rows.items()]
     todo += [("col", i, b) for i, b in cols.items()]
     todo += [(k, None, b) for k, b in (("y", ylab), ("x", xlab), ("title", title)) if b is not None]
+    todo += more
     crops = [prepare_crop(blob_crop(rgb, b, layout.background), rotate=_rotation(b),
                           text_height=_text_height(b)) for _, _, b in todo]
     by_kind = {kind: [k for k, t in enumerate(todo) if t[0] == kind] for kind in ("row", "col")}
@@ -335,17 +346,75 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     row_labels = [""] * grid.rows if rows else []
     col_labels = [""] * grid.cols if cols else []
     titles = {"x": "", "y": "", "title": ""}
-    for (kind, i, _), rd in zip(todo, reads):
+    lines: dict[tuple[str, int], list[tuple[float, str]]] = {}
+    for (kind, i, b), rd in zip(todo, reads):
         if _is_mark(rd.text):
             continue
-        if kind == "row":
-            row_labels[i] = rd.text
-        elif kind == "col":
-            col_labels[i] = rd.text
+        if kind in ("row", "col", "row+", "col+"):
+            lines.setdefault((kind.rstrip("+"), i), []).append((_line_order(b), rd.text.strip()))
         else:
             titles[kind] = rd.text
+    for (kind, i), parts in lines.items():  # the lines of a label, top to bottom
+        text = " ".join(t for _, t in sorted(parts))
+        if kind == "row":
+            row_labels[i] = text
+        else:
+            col_labels[i] = text
     return AxisText(tuple(row_labels), tuple(col_labels), titles["x"], titles["y"], titles["title"],
                     reading.title if reading else "")
+
+
+def _more_lines(label: Blob, pool: list[Blob], lo: float, hi: float, *, vertical: bool) -> list[Blob]:
+    """The other lines of a label printed on two (or more) lines: blobs of the same
+    rotation stacked right beside it across its lines (over or under upright text,
+    left or right of turned text), less than a line apart, overlapping it, with
+    their centre within the label's own row (``vertical``) or column [lo, hi)."""
+    if label.angle not in (0.0, 90.0, -90.0):
+        return []
+    upright = label.angle == 0.0
+    out, edge = [], label
+    for _ in range(3):
+        nxt = None
+        for b in pool:
+            if b is label or b in out or b.angle != label.angle:
+                continue
+            if upright:
+                gap = max(b.box.y0 - edge.box.y1, edge.box.y0 - b.box.y1)
+                overlap = min(b.box.x1, edge.box.x1) - max(b.box.x0, edge.box.x0)
+                thick, wide = min(b.box.height, edge.box.height), min(b.box.width, edge.box.width)
+            else:
+                gap = max(b.box.x0 - edge.box.x1, edge.box.x0 - b.box.x1)
+                overlap = min(b.box.y1, edge.box.y1) - max(b.box.y0, edge.box.y0)
+                thick, wide = min(b.box.width, edge.box.width), min(b.box.height, edge.box.height)
+            along = b.box.cy if vertical else b.box.cx
+            if 0 <= gap <= 0.8 * thick and overlap > 0.3 * wide and lo <= along < hi:
+                nxt = b
+                break
+        if nxt is None:
+            break
+        out.append(nxt)
+        edge = nxt
+    return out
+
+
+def _axis_lines(kind: str, labels: dict[int, Blob], pool: list[Blob], edges, *, vertical: bool) -> list:
+    """The further lines of an axis's labels, when at least half of them have one
+    (labels of one axis are printed alike; a lone second line under one label is
+    an axis title or a stray word)."""
+    found = {i: _more_lines(bl, pool, edges[i], edges[i + 1], vertical=vertical) for i, bl in labels.items()}
+    if sum(bool(v) for v in found.values()) < max(1, 0.5 * len(labels)):
+        return []
+    return [(kind, i, b) for i, bs in found.items() for b in bs]
+
+
+def _line_order(b: Blob) -> float:
+    """Where a line of a multi-line label comes in reading order: top to bottom for
+    upright text, left to right for text reading upward, right to left downward."""
+    if b.angle == 90.0:
+        return b.box.cx
+    if b.angle == -90.0:
+        return -b.box.cx
+    return b.box.cy
 
 
 def _settled(todo: list, by_kind: dict[str, list[int]], reads: list) -> list[bool | None]:
