@@ -21,11 +21,13 @@ import numpy as np
 from .config import DigitizeConfig
 from .core.analysis import analyse
 from .core.cells import best_table, cell_colours, table_warnings
+from .core.confidence import confidence
 from .core.lookup import set_threads
 from .core.scale import scale_decimals
 from .errors import DigitizeError, NoColorbarError, NoHeatmapError, ScaleError
 from .model import Box, Digitization, Heatmap
 from .raster.axes import read_axes
+from .raster.checks import run_checks
 from .raster.grids import find_grid
 from .raster.lattice import axis_evidence
 from .raster.layout import find_layout
@@ -133,10 +135,13 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
                  reading=legend.reading, readings=list(readings.values()))
     warnings = list(legend.warnings) + table_warnings(table, residual_flag=config.residual_flag)
+    checks = stage("checks", run_checks, planes=planes, plot=plot, grid=grid, legend=legend, colormap=colormap,
+                   table=table, evidence=evidence, residual_flag=config.residual_flag)
     analysis = stage("analysis", analyse, values=table.values, row_labels=axes.row_labels,
                      col_labels=axes.col_labels, decimals=scale_decimals(legend.scale), x_label=axes.x_label,
                      y_label=axes.y_label, vmin=legend.scale.vmin, vmax=legend.scale.vmax)
-    return Heatmap(plot, legend.bar, colormap, legend.scale, grid, table, axes, analysis, tuple(warnings))
+    return Heatmap(plot, legend.bar, colormap, legend.scale, grid, table, axes, analysis, tuple(warnings),
+                   checks=checks, confidence=confidence(checks, len(warnings)))
 
 
 def configure_threads(threads: int) -> None:

@@ -26,13 +26,13 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 
-from .config import DEFAULT_MAX_PIXELS
+from .config import DEFAULT_MAX_PIXELS, DEFAULT_MIN_CONFIDENCE
 from .errors import DigitizeError, ExitCode
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
 PDF_EXT = {".pdf"}
 SUMMARY_FIELDS = ["source", "page", "heatmap", "position", "rows", "cols", "scale", "vmin", "vmax", "colormap",
-                  "worst_residual", "confidence", "status", "error", "output", "overlay"]
+                  "worst_residual", "confidence", "checks_failed", "status", "error", "output", "overlay"]
 
 batch_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
@@ -111,11 +111,20 @@ def _rows_for(result, base: dict, positions=None) -> list[dict]:
         r = dict(base)
         r.update(heatmap=k, rows=h.rows, cols=h.cols, scale=h.scale.kind, vmin=h.scale.vmin, vmax=h.scale.vmax,
                  colormap=h.colormap.name, worst_residual=round(float(h.table.residual.max()), 2),
-                 confidence=h.confidence, status="ok" if not h.warnings else "warning",
-                 error="; ".join(h.warnings),
+                 confidence=h.confidence, checks_failed=",".join(h.failed_checks),
+                 status="ok" if not h.warnings else "warning", error="; ".join(h.warnings),
                  position=json.dumps(list(positions[k]) if positions else h.plot_box.as_list()))
         rows.append(r)
     return rows
+
+
+def _doubtful(row: dict, min_confidence: float) -> dict:
+    """A heatmap read with less than ``min_confidence`` is marked doubtful."""
+    try:
+        low = row.get("status") in ("ok", "warning") and float(row.get("confidence")) < min_confidence
+    except (TypeError, ValueError):
+        low = False
+    return dict(row, status="doubtful") if low else row
 
 
 def compute_job(job: Job, outdir: str = "") -> JobResult:
@@ -327,6 +336,8 @@ def batch(
     executor: Annotated[str, typer.Option(help="local (processes) or dask")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(
         help="with --executor dask: the scheduler address (tcp://host:8786), or 'local'")] = None,
+    min_confidence: Annotated[float, typer.Option(
+        help="heatmaps read with a lower confidence are marked 'doubtful' (listed first)")] = DEFAULT_MIN_CONFIDENCE,
 ) -> None:
     """Digitize many figures into OUTDIR, with a summary table."""
     if executor not in ("local", "dask"):
@@ -364,7 +375,7 @@ def batch(
                 sys.stdout.flush()
     finally:
         progress.close()
-        rows = summary_rows(jobs, rows_by_job)
+        rows = [_doubtful(r, min_confidence) for r in summary_rows(jobs, rows_by_job)]
         write_summary(rows, outdir)
         from .report.html import write_index
         write_index(rows, outdir)

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .config import DEFAULT_MAX_PIXELS
+from .config import DEFAULT_MAX_PIXELS, DEFAULT_MIN_CONFIDENCE
 from .errors import DigitizeError, ExitCode
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -44,7 +44,10 @@ def run(
     scale: Annotated[str, typer.Option(help="auto, linear or log")] = "auto",
     overlay: Annotated[Optional[Path], typer.Option(help="also draw the overlay PNG here")] = None,
     max_pixels: Annotated[int, typer.Option(help="refuse larger images")] = DEFAULT_MAX_PIXELS,
-    strict: Annotated[bool, typer.Option(help="exit non-zero when the result carries warnings")] = False,
+    strict: Annotated[bool, typer.Option(help="exit non-zero when the result carries warnings or a "
+                                                  "confidence below --min-confidence")] = False,
+    min_confidence: Annotated[float, typer.Option(help="with --strict: the lowest confidence accepted")] =
+    DEFAULT_MIN_CONFIDENCE,
     debug: Annotated[bool, typer.Option(help="show tracebacks")] = False,
 ) -> None:
     """Digitize one heatmap figure."""
@@ -86,6 +89,13 @@ def run(
     warnings = [w for h in result.heatmaps for w in h.warnings] + list(result.warnings)
     if strict and warnings:
         typer.echo(f"digitize: --strict: {len(warnings)} warning(s): {warnings[0]}", err=True)
+        raise typer.Exit(int(ExitCode.WARNINGS))
+    low = [(k, h) for k, h in enumerate(result.heatmaps) if h.confidence < min_confidence]
+    if strict and low:
+        k, h = low[0]
+        failed = ", ".join(h.failed_checks) or "none failed outright"
+        typer.echo(f"digitize: --strict: heatmap {k + 1} read with confidence {h.confidence:.2f}, below "
+                   f"{min_confidence:g} (checks: {failed})", err=True)
         raise typer.Exit(int(ExitCode.WARNINGS))
 
 

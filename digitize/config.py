@@ -8,6 +8,12 @@ from dataclasses import dataclass
 #: paper figures are rarely above 20 MP, so this only stops decompression bombs.
 DEFAULT_MAX_PIXELS = 100_000_000
 
+#: Results below this confidence are doubtful: batch marks them so and lists them
+#: first, and ``--strict`` fails on them. The confidence is calibrated (results
+#: reported at 0.5 are right about half the time), so below 0.5 a result is more
+#: likely wrong than right.
+DEFAULT_MIN_CONFIDENCE = 0.5
+
 #: A cell whose colour lies further than this (CIELAB delta E) from every colour of
 #: the colormap is flagged as doubtful. JPEG at quality 70 moves flat colours by
 #: about 2-4; anti-aliasing and annotations are excluded by the robust cell centre,

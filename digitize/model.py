@@ -225,6 +225,19 @@ class AxisText:
 
 
 @dataclass(frozen=True)
+class Check:
+    """One consistency check of a reading against the figure: its measured
+    ``value``, the ``limit`` it is held to, and whether it ``passed``. ``value``
+    is None where the figure offers nothing to check (no axis labels, no bar)."""
+
+    name: str
+    passed: bool
+    value: float | None
+    limit: float | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class Heatmap:
     """Everything recovered for one heatmap, every intermediate kept."""
 
@@ -238,6 +251,8 @@ class Heatmap:
     analysis: dict = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     page: int | None = None  # 1-based page number when the heatmap came from a PDF
+    checks: tuple[Check, ...] = ()
+    confidence: float = 0.0  # 0..1: how likely the table is right (see core/confidence.py)
 
     @property
     def rows(self) -> int:
@@ -248,12 +263,8 @@ class Heatmap:
         return self.grid.cols
 
     @property
-    def confidence(self) -> float:
-        """0..1: share of non-blank cells not flagged, lowered by warnings."""
-        ok = ~self.table.blank
-        n = int(ok.sum())
-        share = 1.0 if n == 0 else float((ok & ~self.table.flagged).sum()) / n
-        return round(share * (0.8 ** len(self.warnings)), 3)
+    def failed_checks(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.checks if not c.passed)
 
 
 @dataclass(frozen=True)

@@ -16,3 +16,14 @@ def colormap_catalog() -> tuple[list[str], np.ndarray, np.ndarray]:
     names, the number of entries of each, and all entries stacked, (N, 3) uint8 RGB."""
     with np.load(DATA / "colormaps.npz") as data:
         return data["names"].tolist(), data["lengths"], data["rgb"]
+
+
+@lru_cache(maxsize=1)
+def confidence_model() -> dict:
+    """The calibrated confidence model (written by scripts/calibrate_confidence.py):
+    weights over standardised features (mean, scale), and a bias."""
+    import json
+
+    doc = json.loads((DATA / "confidence.json").read_text())
+    return {"weights": np.asarray(doc["weights"], np.float64), "bias": float(doc["bias"]),
+            "mean": np.asarray(doc["mean"], np.float64), "scale": np.asarray(doc["scale"], np.float64)}

@@ -16,7 +16,9 @@ def test_overlay_geometry_matches_the_result(example_result, example_path):
     img = load_image(example_path, max_pixels=10**8).rgb
     ov = draw_overlay(example_result, img)
     h, w = img.shape[:2]
-    assert ov.shape == (h, 3 * w, 3)
+    assert ov.shape[1:] == (3 * w, 3) and ov.shape[0] > h  # three panels over a caption
+    # the caption under the panels says the confidence (dark text on white)
+    assert (ov[h:] < 128).any()
     hm = example_result.heatmaps[0]
     b = hm.plot_box
     # the plot box is outlined in green on the left panel

@@ -36,6 +36,7 @@ class ColorbarReading:
     multiplier: tuple[str, float] | None = None
     title: str = ""
     mark_region: Box | None = None
+    scale_texts: tuple[str, ...] = ()  # what was read past the bar's high end (offset or multiplier text)
 
 
 def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) -> Colormap:
@@ -277,6 +278,7 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     ticks: list[Tick] = []
     multiplier = None
     title = ""
+    scale_texts: tuple[str, ...] = ()
     if recognizer is not None and cands:
         crops = [prepare_crop(blob_crop(rgb, bl, background), text_height=_text_height(bl)) for bl in cands]
         reads = read_in_context(recognizer, crops, lambda first: _tick_verdicts(cands, first, vertical))
@@ -291,15 +293,15 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
                 alt = power_of_ten_reading(text_)
                 if alt is not None:  # "10" + a superscript read flat ("102"): let the fit choose
                     ticks.append(Tick(text_, alt, float(pos), rd.score * 0.9))
-        multiplier, title = _read_extras(rgb, text, region, blobs=blobs, used=cands, background=background,
-                                         recognizer=recognizer)
+        multiplier, title, scale_texts = _read_extras(rgb, text, region, blobs=blobs, used=cands,
+                                                      background=background, recognizer=recognizer)
     ticks += _lost_minus_readings(ticks) + _exponent_readings(ticks)
     if multiplier is not None:
         kind, m = multiplier
         ticks = [replace(t, value=None if t.value is None else (t.value * m if kind == "mul" else t.value + m))
                  for t in ticks]
     return ColorbarReading(colormap, tuple(ticks), side, tuple(marks), label_region, multiplier, title,
-                           mark_region)
+                           mark_region, scale_texts)
 
 
 #: A label whose outer edge is this close (pixels) to a bar's end is aligned with it.
@@ -504,8 +506,9 @@ def _text_height(bl: Blob) -> float:
 
 def _read_extras(rgb, text, region: ColorbarRegion, *, blobs: list[Blob], used: list[Blob], background,
                  recognizer: Recognizer):
-    """The offset/multiplier text past the bar's end (matplotlib's '1e-4', '+1e3')
-    and the colorbar's title (rotated text beside the labels)."""
+    """The offset/multiplier text past the bar's end (matplotlib's '1e-4', '+1e3'),
+    the colorbar's title (rotated text beside the labels), and every text read
+    past the bar's end (for the check that none was left unused)."""
     b = region.box
     vertical = region.orientation == "vertical"
     short = min(b.width, b.height)
@@ -520,7 +523,7 @@ def _read_extras(rgb, text, region: ColorbarRegion, *, blobs: list[Blob], used: 
     rest = [bl for bl in blobs if id(bl) not in used_ids and bl.angle != 0.0]
     todo = offs[:2] + rest[:1]
     if not todo:
-        return None, ""
+        return None, "", ()
     reads = recognizer.recognize([prepare_crop(blob_crop(rgb, bl, background), text_height=_text_height(bl),
                                                rotate=-int(bl.angle) if bl.angle in (90.0, -90.0) else 0)
                                   for bl in todo])
@@ -531,4 +534,4 @@ def _read_extras(rgb, text, region: ColorbarRegion, *, blobs: list[Blob], used: 
             multiplier = m
             break
     title = reads[-1].text if rest[:1] else ""
-    return multiplier, title
+    return multiplier, title, tuple(rd.text for rd in reads[:len(offs[:2])])

@@ -66,6 +66,8 @@ def heatmap_dict(h: Heatmap) -> dict:
         "cell_residual": [[round(float(r), 2) for r in row] for row in h.table.residual.tolist()],
         "flagged": [[(i, j) for j in range(h.cols) if h.table.flagged[i, j]] for i in range(h.rows)],
         "confidence": h.confidence,
+        "checks": [{"name": c.name, "passed": c.passed, "value": c.value, "limit": c.limit,
+                    **({"detail": c.detail} if c.detail else {})} for c in h.checks],
         "analysis": h.analysis,
         "warnings": list(h.warnings),
     }

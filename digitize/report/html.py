@@ -1,6 +1,6 @@
 """OUTDIR/index.html for a batch: one row per heatmap (or failure) with the thumbnail
-of its overlay, shape, scale, colormap, confidence and status; failed and flagged
-rows first; click a column header to sort. One self-contained file (inline CSS and
+of its overlay, shape, scale, colormap, confidence, failed checks and status;
+failed, doubtful and flagged rows first; click a column header to sort. One self-contained file (inline CSS and
 script, images by relative path): it opens from the file system, no server, no
 network."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import html
 import os
 from pathlib import Path
 
-_STATUS_ORDER = {"failed": 0, "warning": 1, "ok": 2}
+_STATUS_ORDER = {"failed": 0, "doubtful": 1, "warning": 2, "ok": 3}
 
 _CSS = """
 body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}
@@ -17,7 +17,7 @@ table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
 th{cursor:pointer;background:#f4f4f4;position:sticky;top:0;user-select:none}
 th:after{content:" \\2195";color:#aaa}
-tr.failed{background:#fde8e8} tr.warning{background:#fff6dd}
+tr.failed{background:#fde8e8} tr.doubtful{background:#fbe3f0} tr.warning{background:#fff6dd}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 img{max-width:420px;max-height:180px;display:block}
 .err{color:#8a1c1c;max-width:32em}
@@ -84,17 +84,20 @@ def render_index(rows: list[dict], outdir: Path) -> str:
             + _cell(scale)
             + _cell(r.get("colormap", ""))
             + _cell(r.get("confidence", ""), _conf(r), "num")
+            + _cell(r.get("checks_failed", ""))
             + _cell(r.get("worst_residual", ""), cls="num")
             + _cell(r.get("error", ""), cls="err")
             + "</tr>")
     n_fail = sum(r.get("status") == "failed" for r in rows)
+    n_doubt = sum(r.get("status") == "doubtful" for r in rows)
     n_warn = sum(r.get("status") == "warning" for r in rows)
     head = "".join(f"<th>{h}</th>" for h in ("status", "overlay", "source", "#", "shape", "scale", "colormap",
-                                              "confidence", "worst residual", "error / warnings"))
+                                              "confidence", "failed checks", "worst residual", "error / warnings"))
     return ("<!doctype html><html><head><meta charset=\"utf-8\"><title>digitize batch report</title>"
             f"<style>{_CSS}</style></head><body>"
-            f"<h1>digitize batch report</h1><p>{len(rows)} rows: {n_fail} failed, {n_warn} with warnings, "
-            f"{len(rows) - n_fail - n_warn} ok. Failed and flagged first; click a header to sort.</p>"
+            f"<h1>digitize batch report</h1><p>{len(rows)} rows: {n_fail} failed, {n_doubt} doubtful (low "
+            f"confidence), {n_warn} with warnings, {len(rows) - n_fail - n_doubt - n_warn} ok. Failed, doubtful and "
+            f"flagged first; click a header to sort.</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
             f"<script>{_JS}</script></body></html>")
 

@@ -71,7 +71,8 @@ def _centred_text(img: np.ndarray, text: str, cx: int, cy: int, max_width: float
 
 
 def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
-    """(H, 3W, 3) uint8: annotated figure | re-drawn heatmap | difference map."""
+    """(H + caption, 3W, 3) uint8: annotated figure | re-drawn heatmap | difference
+    map, over a caption with each heatmap's confidence and failed checks."""
     base = np.array(image, np.uint8, copy=True)
     redrawn = np.full_like(base, 255)
     diff = np.zeros_like(base)
@@ -116,7 +117,22 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
                     cv2.line(base, (p, cb.y0), (p, cb.y1), (255, 140, 0), 1)
                     cv2.putText(base, f"{t.value:g}", (p + 2, cb.y0 - 2), cv2.FONT_HERSHEY_PLAIN, 0.8,
                                 (255, 140, 0), 1, cv2.LINE_AA)
-    return np.concatenate([base, redrawn, diff], axis=1)
+    panels = np.concatenate([base, redrawn, diff], axis=1)
+    return np.concatenate([panels, _caption(result, panels.shape[1])], axis=0)
+
+
+def _caption(result: Digitization, width: int) -> np.ndarray:
+    """A strip under the panels: each heatmap's confidence and the checks it failed."""
+    lines = []
+    for k, h in enumerate(result.heatmaps):
+        failed = ", ".join(f"{c.name} ({c.value:g} vs {c.limit:g})" if c.value is not None and c.limit is not None
+                           else c.name for c in h.checks if not c.passed)
+        lines.append(f"heatmap {k + 1}: {h.rows} x {h.cols}, confidence {h.confidence:.2f}; "
+                     f"failed checks: {failed or 'none'}")
+    strip = np.full((8 + 18 * len(lines), width, 3), 255, np.uint8)
+    for i, text in enumerate(lines):
+        cv2.putText(strip, text, (6, 18 + 18 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (30, 30, 30), 1, cv2.LINE_AA)
+    return strip
 
 
 def save_overlay(result: Digitization, path: str | os.PathLike, image: np.ndarray) -> None:

@@ -1,0 +1,56 @@
+"""One calibrated confidence from a heatmap's checks.
+
+The checks (``raster/checks.py``) become a feature vector; a logistic model
+turns it into the probability that the table is right (grid and scale right,
+values within 1% of the range). The model's weights are fitted by
+``scripts/calibrate_confidence.py`` on generated figures (many seeds of the
+yardstick's generator and the fixture stacks' generators with other data, with
+readings spoiled on purpose to show what wrong looks like), never on the figures
+the project is measured with, and kept in ``digitize/data/confidence.json``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..model import Check
+from ..resources import confidence_model
+
+#: The features, in the model's order, and how each is read from the checks.
+FEATURES = ("explained", "worst_region", "on_axes", "has_axes", "scale_labels", "scale_residual",
+            "tick_steps", "scale_text_unused", "on_colormap", "fills_frame", "no_bar_labels", "warnings")
+
+
+def features(checks: tuple[Check, ...], warnings: int) -> np.ndarray:
+    """The feature vector of a heatmap's checks (see FEATURES)."""
+    by = {c.name: c for c in checks}
+
+    def value(name: str, default: float) -> float:
+        c = by.get(name)
+        return default if c is None or c.value is None else float(c.value)
+
+    labels = by.get("scale_labels")
+    has_labels = labels is not None and labels.value is not None
+    return np.array([
+        value("pixels_explained", 0.0),
+        value("worst_region", 0.0),
+        value("grid_on_axes", 1.0),
+        0.0 if by.get("grid_on_axes") is None or by["grid_on_axes"].value is None else 1.0,
+        math.log1p(value("scale_labels", 0.0)),
+        min(value("scale_residual", 0.0), 5.0),
+        value("tick_steps", 1.0),
+        1.0 if value("scale_text_used", 0.0) > 0 else 0.0,
+        value("colours_on_colormap", 0.0),
+        value("box_fills_frame", 1.0),
+        0.0 if has_labels else 1.0,
+        float(min(warnings, 5)),
+    ], np.float64)
+
+
+def confidence(checks: tuple[Check, ...], warnings: int) -> float:
+    """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
+    model = confidence_model()
+    x = features(checks, warnings)
+    z = float(np.dot(model["weights"], (x - model["mean"]) / model["scale"]) + model["bias"])
+    return round(1.0 / (1.0 + math.exp(-z)), 3)
