@@ -210,6 +210,7 @@ class CellTable:
     flagged: np.ndarray
     rgb: np.ndarray  # (R, C, 3) uint8: the colour read for each cell
     ambiguous: np.ndarray | None = None  # (R, C) bool: background-coloured cells read as values
+    missing_rgb: tuple[int, int, int] | None = None  # the colour blank cells are drawn in, when not the page
 
 
 @dataclass(frozen=True)

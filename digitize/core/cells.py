@@ -99,11 +99,41 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
             ambiguous |= (d_bg < BLANK_DELTA_E)
         else:
             blank |= looks_blank
+    missing, missing_lab = _missing_colour(colours, residual, residual_flag, blank)
+    blank |= missing
     values = np.where(blank, np.nan, values)
     flagged = (residual > residual_flag) & ~blank
     rgb = np.clip(lab_to_rgb(colours).round(), 0, 255).astype(np.uint8)
+    missing_rgb = (None if missing_lab is None else
+                   tuple(int(v) for v in np.clip(lab_to_rgb(missing_lab[None]).round(), 0, 255)[0]))
     return CellTable(frozen_array(values, np.float64), frozen_array(residual, np.float32),
-                     frozen_array(blank), frozen_array(flagged), frozen_array(rgb), frozen_array(ambiguous))
+                     frozen_array(blank), frozen_array(flagged), frozen_array(rgb), frozen_array(ambiguous),
+                     missing_rgb)
+
+
+#: Cells off the colormap that share one colour (within this delta E of their
+#: median), at least MISSING_MIN_CELLS of them, are drawn in a colour for missing
+#: data (seaborn's masked cells show the axes colour, bokeh and plotly a grey).
+MISSING_DELTA_E = 3.0
+MISSING_MIN_CELLS = 2
+
+
+def _missing_colour(colours: np.ndarray, residual: np.ndarray, residual_flag: float,
+                    blank: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The cells drawn in one colour off the colormap (a colour for missing data),
+    and that colour (Lab), or (no cells, None). Off-map cells of many colours are
+    misreadings, not missing data, and stay flagged."""
+    off = (residual > residual_flag) & ~blank
+    if int(off.sum()) < MISSING_MIN_CELLS:
+        return np.zeros_like(off), None
+    pts = colours[off]
+    med = np.median(pts, axis=0)
+    same = delta_e(pts, med) < MISSING_DELTA_E
+    if float(same.mean()) < 0.9:
+        return np.zeros_like(off), None
+    out = np.zeros_like(off)
+    out[off] = same
+    return out, med.astype(np.float32)
 
 
 

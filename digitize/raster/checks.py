@@ -50,14 +50,15 @@ FRAME_LIMIT = 0.9
 
 
 def expected_colours(table: CellTable, colormap: Colormap, scale: Scale, background) -> np.ndarray:
-    """(R, C, 3) Lab: the colour each cell's value maps to; the page colour for blanks."""
+    """(R, C, 3) Lab: the colour each cell's value maps to; for blank cells the colour
+    found for missing data, else the page colour."""
     values = np.asarray(table.values, np.float64)
     pos = scale.value_to_pixel(np.where(np.isfinite(values), values, scale.vmin))
     cm_pos = np.asarray(colormap.positions, np.float64)
     order = np.argsort(cm_pos)
     lab = np.asarray(colormap.lab, np.float64)[order]
     out = np.stack([np.interp(pos, cm_pos[order], lab[:, k]) for k in range(3)], axis=-1)
-    bg = rgb_to_lab(np.array(background, np.uint8)).astype(np.float64)
+    bg = rgb_to_lab(np.array(table.missing_rgb or background, np.uint8)).astype(np.float64)
     return np.where(np.isfinite(values)[..., None], out, bg)
 
 
@@ -71,10 +72,12 @@ def pixels_explained(planes: Planes, grid: Grid, expected: np.ndarray) -> tuple[
 
 
 def _at_centres(points, edges: np.ndarray) -> float | None:
-    """Share of the points inside the grid that stand within a quarter cell of a centre."""
+    """Share of the points inside the grid that stand within a quarter cell of a
+    centre; None for too few points (under 3, or spanning under a third of the
+    grid) to say anything."""
     e = np.asarray(edges, np.float64)
     p = np.asarray([q for q in points if e[0] <= q <= e[-1]], np.float64)
-    if len(p) == 0:
+    if len(p) < 3 or np.ptp(p) < (e[-1] - e[0]) / 3:
         return None
     i = np.clip(np.searchsorted(e, p) - 1, 0, len(e) - 2)
     size = e[i + 1] - e[i]
@@ -124,8 +127,8 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
     reading = legend.reading
     if reading is not None and reading.multiplier is None:
         labels = {t.label for t in reading.ticks}
-        unread = [s for s in reading.scale_texts if s not in labels and parse_multiplier(s) is None
-                  and parse_number(s) is None and _SCALE_TEXT.search(normalise_text(s))]
+        unread = [s for s in reading.scale_texts if s not in labels and parse_number(s) is None
+                  and (parse_multiplier(s) is not None or _SCALE_TEXT.search(normalise_text(s)))]
     out.append(Check("scale_text_used", not unread, float(len(unread)), 0.0,
                      f"unused: {unread}" if unread else ""))
 
