@@ -144,6 +144,7 @@ class Scale:
     ticks: tuple[Tick, ...] = ()
     source: str = "ticks"  # "ticks", "user", "unknown"
     discrete_levels: tuple[float, ...] = ()
+    multiplier: tuple[str, float] | None = None  # ("mul", 1e-6) or ("add", 1000): the scale text applied
 
     def _t(self, v):
         v = np.asarray(v, dtype=np.float64)

@@ -25,5 +25,6 @@ def confidence_model() -> dict:
     import json
 
     doc = json.loads((DATA / "confidence.json").read_text())
-    return {"weights": np.asarray(doc["weights"], np.float64), "bias": float(doc["bias"]),
+    return {"features": tuple(doc["features"]), "weights": np.asarray(doc["weights"], np.float64),
+            "bias": float(doc["bias"]),
             "mean": np.asarray(doc["mean"], np.float64), "scale": np.asarray(doc["scale"], np.float64)}

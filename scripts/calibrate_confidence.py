@@ -122,23 +122,47 @@ def _run(args):
             h = res.heatmaps[0]
         except DigitizeError:
             continue
-        if kind is None and h.colorbar is not None and "multiplier_lost" not in kinds:
-            reading_mul = any(t.value is not None and t.label and abs(t.value) > 0 and
-                              abs(t.value - float(t.label.replace("−", "-"))) > 1e-12 * abs(t.value)
-                              for t in h.scale.ticks if _is_plain(t.label))
-            if reading_mul:  # a multiplier was used: the reading without it is a wrong one to learn from
-                kinds.append("multiplier_lost")
+        if kind is None and h.scale.multiplier is not None and "multiplier_lost" not in kinds:
+            kinds.append("multiplier_lost")  # the reading without it is a wrong one to learn from
         out.append({"case": case, "spoil": kind, "ok": _score(truth, h),
                     "x": features(h.checks, len(h.warnings)).tolist(), "confidence": h.confidence})
     return out
 
 
-def _is_plain(label: str) -> bool:
-    try:
-        float(label.replace("−", "-"))
-        return True
-    except ValueError:
-        return False
+def _fit(x, y, natural):
+    """The model on these readings: standardisation, logistic weights (spoiled
+    readings weigh half), and a Platt slope and offset refitted on the natural ones."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    xs = (x - mean) / scale
+    beta, b = _fit_logistic(xs, y, np.where(natural, 1.0, 0.5))
+    z = xs[natural] @ beta + b
+    (a1,), b1 = _fit_logistic(z[:, None], y[natural], np.ones(int(natural.sum())), l2=0.01)
+    return mean, scale, beta, b, a1, b1
+
+
+def _predict(model, x):
+    mean, scale, beta, b, a1, b1 = model
+    return 1 / (1 + np.exp(-(a1 * (((x - mean) / scale) @ beta + b) + b1)))
+
+
+def _two_fold(x, y, natural, case):
+    """AUROC, wrong readings at >= 0.9 and a reliability table over held-out cases."""
+    names = np.unique(case)
+    rng = np.random.default_rng(1)
+    fold = dict(zip(names, rng.permutation(len(names)) % 2))
+    f = np.array([fold[c] for c in case])
+    p = np.zeros(len(y))
+    for k in (0, 1):
+        p[f != k] = _predict(_fit(x[f == k], y[f == k], natural[f == k]), x[f != k])
+    p, yy = p[natural], y[natural] > 0.5
+    pos, neg = p[yy], p[~yy]
+    auroc = float((pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean())
+    rel = {}
+    for lo, hi in ((0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01)):
+        sel = (p >= lo) & (p < hi)
+        if sel.any():
+            rel[f"{lo}-{min(hi, 1)}"] = (int(sel.sum()), round(float(p[sel].mean()), 3), round(float(yy[sel].mean()), 3))
+    return {"auroc": auroc, "wrong_at_90": int(((p >= 0.9) & ~yy).sum()), "n": int(len(p)), "reliability": rel}
 
 
 def _fit_logistic(x, y, w, l2=1.0, steps=4000, lr=0.1):
@@ -174,17 +198,18 @@ def main() -> None:
     x = np.array([r["x"] for r in rows])
     y = np.array([1.0 if r["ok"] else 0.0 for r in rows])
     natural = np.array([r["spoil"] is None for r in rows])
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    xs = (x - mean) / scale
-    beta, b = _fit_logistic(xs, y, np.where(natural, 1.0, 0.5))
-    # Platt: one slope and one offset refitted on the natural readings
-    z = xs[natural] @ beta + b
-    (a1,), b1 = _fit_logistic(z[:, None], y[natural], np.ones(int(natural.sum())), l2=0.01)
+    case = np.array([r["case"] for r in rows])
+    # an honest estimate first: fit on half the cases, judge on the other half's natural readings
+    held = _two_fold(x, y, natural, case)
+    print(f"held out (natural readings of cases not fitted on): AUROC {held['auroc']:.3f}, "
+          f"wrong at >= 0.9: {held['wrong_at_90']} of {held['n']}; reliability {held['reliability']}")
+    mean, scale, beta, b, a1, b1 = _fit(x, y, natural)
     doc = {"features": list(FEATURES), "weights": (beta * a1).round(6).tolist(), "bias": round(float(b * a1 + b1), 6),
            "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
            "fitted_on": {"roots": [os.path.basename(r.rstrip("/")) for r in a.roots], "readings": len(rows),
                          "natural": int(natural.sum()), "natural_right": int(y[natural].sum()),
                          "spoiled": int((~natural).sum())},
+           "held_out": held,
            "note": "written by scripts/calibrate_confidence.py; P(right) = sigmoid(weights . (x - mean) / scale + bias)"}
     Path(a.out).write_text(json.dumps(doc, indent=1) + "\n")
     print(json.dumps(doc["fitted_on"]))

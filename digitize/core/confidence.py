@@ -19,7 +19,8 @@ from ..resources import confidence_model
 
 #: The features, in the model's order, and how each is read from the checks.
 FEATURES = ("explained", "worst_region", "on_axes", "has_axes", "scale_labels", "scale_residual",
-            "tick_steps", "scale_text_unused", "on_colormap", "fills_frame", "no_bar_labels", "warnings")
+            "tick_steps", "scale_text_unused", "on_colormap", "fills_frame", "no_bar_labels", "warnings",
+            "bar_resolution")
 
 
 def features(checks: tuple[Check, ...], warnings: int) -> np.ndarray:
@@ -45,12 +46,25 @@ def features(checks: tuple[Check, ...], warnings: int) -> np.ndarray:
         value("box_fills_frame", 1.0),
         0.0 if has_labels else 1.0,
         float(min(warnings, 5)),
+        min(100.0 / max(value("scale_resolution", 400.0), 1.0), 5.0),  # % of the range one pixel spans
     ], np.float64)
+
+
+#: A table whose scale rests on no colorbar labels (positions along a named
+#: colormap, the scale unknown) is at most this likely right: its numbers are no
+#: data values. (The generated figures the model is fitted on always have a bar.)
+NO_SCALE_CAP = 0.3
 
 
 def confidence(checks: tuple[Check, ...], warnings: int) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
     model = confidence_model()
     x = features(checks, warnings)
+    if model["features"] != FEATURES:  # a model fitted on other features: match them by name
+        x = np.array([x[FEATURES.index(f)] if f in FEATURES else 0.0 for f in model["features"]])
     z = float(np.dot(model["weights"], (x - model["mean"]) / model["scale"]) + model["bias"])
-    return round(1.0 / (1.0 + math.exp(-z)), 3)
+    p = 1.0 / (1.0 + math.exp(-z))
+    labels = next((c for c in checks if c.name == "scale_labels"), None)
+    if labels is not None and labels.value is None and labels.detail != "scale given by the user":
+        p = min(p, NO_SCALE_CAP)
+    return round(p, 3)

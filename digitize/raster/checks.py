@@ -12,6 +12,8 @@ one calibrated number. The checks:
   them that stand at cell centres.
 - ``scale_labels`` and ``scale_residual``: how many colorbar labels the scale
   rests on, and how far (pixels) they sit from it.
+- ``scale_resolution``: the bar is long enough to tell values 1% of the range
+  apart (a small key of 60 pixels resolves about 2%).
 - ``tick_steps``: the labels the scale rests on step evenly (0.2, 0.4... or 1,
   10, 100...) in the order they stand along the bar.
 - ``scale_text_used``: no text past the bar's end that looks like a multiplier
@@ -26,7 +28,7 @@ import re
 
 import numpy as np
 
-from ..core.labels import normalise_text, parse_multiplier, parse_number, steps_evenly
+from ..core.labels import normalise_text, parse_multiplier, steps_evenly
 from ..core.lookup import delta_e, rgb_to_lab
 from ..core.synthesis import AGREE_DELTA_E, cell_samples
 from ..model import Box, CellTable, Check, Colormap, Grid, Scale
@@ -43,6 +45,8 @@ ON_AXES_LIMIT = 0.8
 #: Fewest colorbar labels a scale should rest on, and their largest rms distance (px).
 SCALE_LABELS_LIMIT = 3
 SCALE_RESIDUAL_LIMIT = 1.5
+#: Shortest colorbar (pixels along it) that resolves values to about 1% of its range.
+RESOLUTION_LIMIT = 100
 #: Share of non-blank cells whose colour must lie on the colormap.
 ON_COLORMAP_LIMIT = 0.95
 #: Overlap (intersection over union) of the plot box with a wider axes frame.
@@ -123,11 +127,16 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
     else:
         out.append(Check("scale_labels", scale.source == "user", None, SCALE_LABELS_LIMIT,
                          "scale given by the user" if scale.source == "user" else "no colorbar labels"))
+    if legend.bar is not None:
+        length = max(legend.bar.box.width, legend.bar.box.height)
+        out.append(Check("scale_resolution", length >= RESOLUTION_LIMIT, float(length), RESOLUTION_LIMIT,
+                         "" if length >= RESOLUTION_LIMIT else
+                         f"a {length}-pixel bar resolves about {100.0 / max(length, 1):.1f}% of the range"))
     unread = []
     reading = legend.reading
     if reading is not None and reading.multiplier is None:
         labels = {t.label for t in reading.ticks}
-        unread = [s for s in reading.scale_texts if s not in labels and parse_number(s) is None
+        unread = [s for s in reading.scale_texts if s not in labels
                   and (parse_multiplier(s) is not None or _SCALE_TEXT.search(normalise_text(s)))]
     out.append(Check("scale_text_used", not unread, float(len(unread)), 0.0,
                      f"unused: {unread}" if unread else ""))

@@ -79,6 +79,7 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
             bar = _cut_bar(bar, lo2, hi2)
             lo, hi = lo2, hi2
         warnings += _tick_warnings(scale)
+        scale = replace(scale, multiplier=reading.multiplier)
     colormap = reading.colormap
     ends = sorted(float(p) for p in scale.value_to_pixel(np.array([scale.vmin, scale.vmax])))
     if ends[0] < lo or ends[1] > hi:  # the fit put an end on a tick just past the bar found

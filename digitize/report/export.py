@@ -41,6 +41,8 @@ def heatmap_dict(h: Heatmap) -> dict:
         "vmax": _num(h.scale.vmax, 10),
         "scale": h.scale.kind,
         "scale_source": h.scale.source,
+        "multiplier": (None if h.scale.multiplier is None else
+                       {"kind": h.scale.multiplier[0], "value": _num(h.scale.multiplier[1], 10)}),
         "discrete": bool(h.scale.discrete_levels),
         "levels": [_num(v, 10) for v in h.scale.discrete_levels],
         "ticks": [{"label": t.label, "value": _num(t.value, 10) if t.value is not None else None,
