@@ -141,7 +141,7 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
                      col_labels=axes.col_labels, decimals=scale_decimals(legend.scale), x_label=axes.x_label,
                      y_label=axes.y_label, vmin=legend.scale.vmin, vmax=legend.scale.vmax)
     return Heatmap(plot, legend.bar, colormap, legend.scale, grid, table, axes, analysis, tuple(warnings),
-                   checks=checks, confidence=confidence(checks, len(warnings)))
+                   checks=checks, confidence=confidence(checks, len(warnings), (grid.rows, grid.cols)))
 
 
 def configure_threads(threads: int) -> None:

@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SPOILS = ("grid_coarse", "box_short", "multiplier_lost")
+#: Smallest spread a feature is standardised by.
+SCALE_FLOOR = 0.25
 
 
 def _score(truth: dict, h) -> bool:
@@ -125,14 +127,16 @@ def _run(args):
         if kind is None and h.scale.multiplier is not None and "multiplier_lost" not in kinds:
             kinds.append("multiplier_lost")  # the reading without it is a wrong one to learn from
         out.append({"case": case, "spoil": kind, "ok": _score(truth, h),
-                    "x": features(h.checks, len(h.warnings)).tolist(), "confidence": h.confidence})
+                    "x": features(h.checks, len(h.warnings), (h.rows, h.cols)).tolist(), "confidence": h.confidence})
     return out
 
 
 def _fit(x, y, natural):
     """The model on these readings: standardisation, logistic weights (spoiled
     readings weigh half), and a Platt slope and offset refitted on the natural ones."""
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    # a floor under each feature's spread: a rare flag (no axis labels in a 2 x 2
+    # table) must not become a huge standardised value that one weight blows up
+    mean, scale = x.mean(axis=0), np.maximum(x.std(axis=0), SCALE_FLOOR)
     xs = (x - mean) / scale
     beta, b = _fit_logistic(xs, y, np.where(natural, 1.0, 0.5))
     z = xs[natural] @ beta + b

@@ -23,8 +23,10 @@ FEATURES = ("explained", "worst_region", "on_axes", "has_axes", "scale_labels", 
             "bar_resolution")
 
 
-def features(checks: tuple[Check, ...], warnings: int) -> np.ndarray:
-    """The feature vector of a heatmap's checks (see FEATURES)."""
+def features(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> np.ndarray:
+    """The feature vector of a heatmap's checks (see FEATURES); ``shape`` (rows,
+    columns): a table with fewer than 3 cells along an axis has no lattice of axis
+    labels to miss."""
     by = {c.name: c for c in checks}
 
     def value(name: str, default: float) -> float:
@@ -37,7 +39,7 @@ def features(checks: tuple[Check, ...], warnings: int) -> np.ndarray:
         value("pixels_explained", 0.0),
         value("worst_region", 0.0),
         value("grid_on_axes", 1.0),
-        0.0 if by.get("grid_on_axes") is None or by["grid_on_axes"].value is None else 1.0,
+        0.0 if (by.get("grid_on_axes") is None or by["grid_on_axes"].value is None) and min(shape) >= 3 else 1.0,
         math.log1p(value("scale_labels", 0.0)),
         min(value("scale_residual", 0.0), 5.0),
         value("tick_steps", 1.0),
@@ -56,10 +58,10 @@ def features(checks: tuple[Check, ...], warnings: int) -> np.ndarray:
 NO_SCALE_CAP = 0.3
 
 
-def confidence(checks: tuple[Check, ...], warnings: int) -> float:
+def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
     model = confidence_model()
-    x = features(checks, warnings)
+    x = features(checks, warnings, shape)
     if model["features"] != FEATURES:  # a model fitted on other features: match them by name
         x = np.array([x[FEATURES.index(f)] if f in FEATURES else 0.0 for f in model["features"]])
     z = float(np.dot(model["weights"], (x - model["mean"]) / model["scale"]) + model["bias"])
