@@ -22,6 +22,7 @@ from .config import DigitizeConfig
 from .core.analysis import analyse
 from .core.cells import best_table, cell_colours, table_warnings
 from .core.confidence import confidence
+from .core.printed import printed_warnings
 from .core.lookup import set_threads
 from .core.scale import scale_decimals
 from .errors import DigitizeError, NoColorbarError, NoHeatmapError, ScaleError
@@ -35,6 +36,7 @@ from .raster.legend import read_legend
 from .raster.ocr import Recognizer, configure_default_recognizer, default_recognizer
 from .raster.panels import extend_to_ticks, pair_colorbar
 from .raster.planes import picture_planes, with_ink
+from .raster.printed import read_printed
 from .sources.imageio import LoadedImage, load_image
 from .sources.pdf import is_pdf, page_count, page_pictures
 
@@ -132,16 +134,25 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     colormap, table = stage("cells", best_table, colours=colours, colormaps=legend.colormaps, scale=legend.scale,
                             background=layout.background, residual_flag=config.residual_flag,
                             page_on_bar=legend.page_on_bar)
+    printed = None
+    if ocr is not None and config.printed:
+        printed, scale, table = stage("printed", read_printed, planes=planes, grid=grid, colours=colours, table=table,
+                                      colormap=colormap, scale=legend.scale, ocr=ocr)
+        legend = replace(legend, scale=scale, warnings=legend.warnings + tuple(printed_warnings(printed)
+                                                                              if printed else ()))
+    if legend.scale_error and legend.scale.source == "unknown":
+        raise ScaleError(legend.scale_error)
     axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
                  reading=legend.reading, readings=list(readings.values()))
     warnings = list(legend.warnings) + table_warnings(table, residual_flag=config.residual_flag)
     checks = stage("checks", run_checks, planes=planes, plot=plot, grid=grid, legend=legend, colormap=colormap,
-                   table=table, evidence=evidence, residual_flag=config.residual_flag)
+                   table=table, evidence=evidence, residual_flag=config.residual_flag, printed=printed)
     analysis = stage("analysis", analyse, values=table.values, row_labels=axes.row_labels,
                      col_labels=axes.col_labels, decimals=scale_decimals(legend.scale), x_label=axes.x_label,
                      y_label=axes.y_label, vmin=legend.scale.vmin, vmax=legend.scale.vmax)
     return Heatmap(plot, legend.bar, colormap, legend.scale, grid, table, axes, analysis, tuple(warnings),
-                   checks=checks, confidence=confidence(checks, len(warnings), (grid.rows, grid.cols)))
+                   checks=checks, confidence=confidence(checks, len(warnings), (grid.rows, grid.cols)),
+                   printed=printed)
 
 
 def configure_threads(threads: int) -> None:

@@ -44,6 +44,9 @@ def run(
     scale: Annotated[str, typer.Option(help="auto, linear or log")] = "auto",
     overlay: Annotated[Optional[Path], typer.Option(help="also draw the overlay PNG here")] = None,
     max_pixels: Annotated[int, typer.Option(help="refuse larger images")] = DEFAULT_MAX_PIXELS,
+    printed: Annotated[bool, typer.Option("--printed/--no-printed",
+                                          help="use the numbers printed in the cells (where their colours "
+                                               "agree), or read the colours alone")] = True,
     strict: Annotated[bool, typer.Option(help="exit non-zero when the result carries warnings or a "
                                                   "confidence below --min-confidence")] = False,
     min_confidence: Annotated[float, typer.Option(help="with --strict: the lowest confidence accepted")] =
@@ -60,7 +63,7 @@ def run(
         raise typer.Exit(int(ExitCode.USAGE))
     fmt = format or (_EXT_FORMAT.get(output.suffix.lower(), "table") if output else "table")
     try:
-        cfg = DigitizeConfig(vmin=vmin, vmax=vmax, scale=scale, max_pixels=max_pixels)
+        cfg = DigitizeConfig(vmin=vmin, vmax=vmax, scale=scale, max_pixels=max_pixels, printed=printed)
     except ValueError as exc:
         typer.echo(f"digitize: error: {exc}", err=True)
         raise typer.Exit(int(ExitCode.USAGE))

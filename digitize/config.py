@@ -36,6 +36,9 @@ class DigitizeConfig:
         Refuse images larger than this before decoding them.
     residual_flag : float
         CIELAB distance above which a cell is flagged as off the colormap.
+    printed : bool
+        Read the numbers printed in the cells and use them as the values where the
+        colours agree (and to fit the scale when the colorbar gives none).
     """
 
     vmin: float | None = None
@@ -44,6 +47,7 @@ class DigitizeConfig:
     ocr: bool = True
     max_pixels: int = DEFAULT_MAX_PIXELS
     residual_flag: float = DEFAULT_RESIDUAL_FLAG
+    printed: bool = True
 
     def __post_init__(self) -> None:
         if (self.vmin is None) != (self.vmax is None):

@@ -240,6 +240,42 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Printed:
+    """The printed numbers of a heatmap, reconciled with its colours.
+
+    texts : (R, C) object: each cell's text (lines joined by newline), None where none
+    numbers : (R, C) float64: the printed value in the table's units, NaN where none
+    rounding : (R, C) float64: half the last printed digit (same units)
+    colour_values : (R, C) float64: the values the colours give
+    colour_uncertainty : (R, C) float64
+    source : (R, C) str: where the table's value came from: 'both' (the two agree;
+        the printed number is kept), 'text' (the printed number; the colour is off
+        the colormap), 'colour' (nothing printed, or a printed number the colour
+        disagrees with), '' (blank)
+    disagree : (R, C) bool: both readings present and further apart than both uncertainties
+    agreement : share of the cells read both ways that agree (None: no such cell)
+    largest : the largest |printed - colour| over those cells
+    format : the printed format as a format spec ('.2f', '.1%', 'd')
+    scale_note : how the printed numbers bear on the scale ('' when they confirm it)
+    finer : the colours resolve the data more finely than the print ('1e+1' for
+        14.1): a cell read both ways takes its colour's value within the rounding
+    """
+
+    texts: np.ndarray
+    numbers: np.ndarray
+    rounding: np.ndarray
+    colour_values: np.ndarray
+    colour_uncertainty: np.ndarray
+    source: np.ndarray
+    disagree: np.ndarray
+    agreement: float | None
+    largest: float | None
+    format: str
+    scale_note: str = ""
+    finer: bool = False
+
+
+@dataclass(frozen=True)
 class Heatmap:
     """Everything recovered for one heatmap, every intermediate kept."""
 
@@ -255,6 +291,7 @@ class Heatmap:
     page: int | None = None  # 1-based page number when the heatmap came from a PDF
     checks: tuple[Check, ...] = ()
     confidence: float = 0.0  # 0..1: how likely the table is right (see core/confidence.py)
+    printed: Printed | None = None  # the numbers printed in the cells, when there are
 
     @property
     def rows(self) -> int:

@@ -31,7 +31,7 @@ import numpy as np
 from ..core.labels import normalise_text, parse_multiplier, steps_evenly
 from ..core.lookup import delta_e, rgb_to_lab
 from ..core.synthesis import AGREE_DELTA_E, cell_samples
-from ..model import Box, CellTable, Check, Colormap, Grid, Scale
+from ..model import Box, CellTable, Check, Colormap, Grid, Printed, Scale
 from .lattice import AxisEvidence
 from .legend import Legend
 from .planes import Planes
@@ -51,6 +51,8 @@ RESOLUTION_LIMIT = 100
 ON_COLORMAP_LIMIT = 0.95
 #: Overlap (intersection over union) of the plot box with a wider axes frame.
 FRAME_LIMIT = 0.9
+#: The numbers printed in the cells agree with their colours in at least this share of cells.
+PRINTED_AGREE_LIMIT = 0.9
 
 
 def expected_colours(table: CellTable, colormap: Colormap, scale: Scale, background) -> np.ndarray:
@@ -92,7 +94,7 @@ _SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")
 
 
 def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colormap: Colormap, table: CellTable,
-               evidence: AxisEvidence, residual_flag: float) -> tuple[Check, ...]:
+               evidence: AxisEvidence, residual_flag: float, printed: Printed | None = None) -> tuple[Check, ...]:
     """Every check of one heatmap's reading (see the module docstring)."""
     out = []
     expected = expected_colours(table, colormap, legend.scale, planes.background)
@@ -125,8 +127,9 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
         out.append(Check("tick_steps", even, 1.0 if even else 0.0, 1.0,
                          "" if even else f"labels {[t.label for t in sorted(used, key=lambda t: t.pixel)]}"))
     else:
-        out.append(Check("scale_labels", scale.source == "user", None, SCALE_LABELS_LIMIT,
-                         "scale given by the user" if scale.source == "user" else "no colorbar labels"))
+        out.append(Check("scale_labels", scale.source in ("user", "cell_text"), None, SCALE_LABELS_LIMIT,
+                         {"user": "scale given by the user", "cell_text": "scale fitted to the printed numbers"}
+                         .get(scale.source, "no colorbar labels")))
     if legend.bar is not None:
         length = max(legend.bar.box.width, legend.bar.box.height)
         out.append(Check("scale_resolution", length >= RESOLUTION_LIMIT, float(length), RESOLUTION_LIMIT,
@@ -155,4 +158,8 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
         out.append(Check("box_fills_frame", iou >= FRAME_LIMIT, round(iou, 4), FRAME_LIMIT))
     else:
         out.append(Check("box_fills_frame", True, None, FRAME_LIMIT, "no axes frame wider than the plot"))
+    if printed is not None and printed.agreement is not None:
+        share = round(float(printed.agreement), 4)
+        out.append(Check("printed_agree", share >= PRINTED_AGREE_LIMIT, share, PRINTED_AGREE_LIMIT,
+                         f"largest difference {printed.largest:.4g}" if printed.largest else ""))
     return tuple(out)

@@ -18,7 +18,7 @@ from ..core.catalog import catalog_colormap, match_bar, match_cells
 from ..core.cells import BG_ON_MAP_DELTA_E
 from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
-from ..errors import NoColorbarError
+from ..errors import NoColorbarError, ScaleError
 from ..model import Box, ColorbarRegion, Colormap, Layout, Scale, frozen_array
 from .colorbar import (
     ColorbarReading,
@@ -44,7 +44,9 @@ class Legend:
     scale : pixel (or unit-axis position) <-> value
     colormaps : the candidate colour tables; cells are read on the one they sit closest to
     warnings : what the reader should know about the scale
-    page_on_bar : the bar itself shows the page colour (cells of that colour are values)"""
+    page_on_bar : the bar itself shows the page colour (cells of that colour are values)
+    scale_error : why the bar's labels gave no scale; the scale is then the bar's
+        0..1 positions (source 'unknown'), for printed numbers to replace"""
 
     bar: ColorbarRegion | None
     reading: ColorbarReading | None
@@ -52,6 +54,7 @@ class Legend:
     colormaps: tuple[Colormap, ...]
     warnings: tuple[str, ...] = ()
     page_on_bar: bool = False  # the bar itself shows the page colour
+    scale_error: str = ""  # why the bar's labels gave no scale (the scale is then 'unknown')
 
 
 def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout: Layout, colours: np.ndarray,
@@ -67,19 +70,31 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
     reading = readings[bar]
     lo, hi = bar.long_range
     warnings: list[str] = []
+    scale_error = ""
     if config.vmin is not None:
         scale = user_scale(config.vmin, config.vmax, lo, hi, kind=config.scale,
                            increasing_with_pixel=bar.orientation == "horizontal", ticks=reading.ticks)
     else:
-        scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale)
-        lo2, hi2 = _unguessed_ends(bar, scale)
-        if (lo2, hi2) != (lo, hi):
-            scale = fit_scale(list(reading.ticks), lo2, hi2, kind=config.scale)
-            reading = replace(reading, colormap=_cut_colormap(reading.colormap, lo2, hi2))
-            bar = _cut_bar(bar, lo2, hi2)
-            lo, hi = lo2, hi2
-        warnings += _tick_warnings(scale)
-        scale = replace(scale, multiplier=reading.multiplier)
+        try:
+            scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale)
+        except ScaleError as exc:
+            if not (config.printed and config.ocr):
+                raise
+            # no scale from the labels: the bar's colours still order the cells, and
+            # numbers printed in the cells may give the scale (else the error stands)
+            scale = replace(user_scale(0.0, 1.0, lo, hi, kind="linear",
+                                       increasing_with_pixel=bar.orientation == "horizontal", ticks=reading.ticks),
+                            source="unknown")
+            scale_error = str(exc)
+        else:
+            lo2, hi2 = _unguessed_ends(bar, scale)
+            if (lo2, hi2) != (lo, hi):
+                scale = fit_scale(list(reading.ticks), lo2, hi2, kind=config.scale)
+                reading = replace(reading, colormap=_cut_colormap(reading.colormap, lo2, hi2))
+                bar = _cut_bar(bar, lo2, hi2)
+                lo, hi = lo2, hi2
+            warnings += _tick_warnings(scale)
+            scale = replace(scale, multiplier=reading.multiplier)
     colormap = reading.colormap
     ends = sorted(float(p) for p in scale.value_to_pixel(np.array([scale.vmin, scale.vmax])))
     if ends[0] < lo or ends[1] > hi:  # the fit put an end on a tick just past the bar found
@@ -97,7 +112,7 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
         # rounded), so the one the cells sit closer to is used
         candidates = (catalog_colormap(match, scale, colormap), catalog_colormap(match, scale))
     page_on_bar = float(delta_e(reading.colormap.lab, planes.bg_lab).min()) < BG_ON_MAP_DELTA_E
-    return Legend(bar, reading, scale, candidates, tuple(warnings), page_on_bar)
+    return Legend(bar, reading, scale, candidates, tuple(warnings), page_on_bar, scale_error)
 
 
 #: A tick this close (pixels) to where the bar's colour met the page marks that end.

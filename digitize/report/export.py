@@ -15,6 +15,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from ..model import Digitization, Heatmap
 
 
@@ -25,10 +27,25 @@ def _num(v: float, sig: int = 6):
 
 
 def value_decimals(h: Heatmap) -> int:
-    """Decimals for printed tables (see ``scale_decimals``)."""
+    """Decimals for printed tables (see ``scale_decimals``); where the cells print
+    their numbers, the printed precision (two more for a percent read as a share)."""
     from ..core.scale import scale_decimals
 
+    fmt = h.printed.format if h.printed is not None else ""
+    if fmt and not fmt.endswith("e"):
+        d = 0 if fmt == "d" else int(fmt[1:-1])
+        return d + 2 if fmt.endswith("%") else d
     return scale_decimals(h.scale) + 1
+
+
+def format_value(h: Heatmap, v: float, extra: int = 0) -> str:
+    """A cell value as text: at the printed precision where the cells print their
+    numbers (scientific where they print so), else at the scale's resolution plus
+    ``extra`` decimals."""
+    fmt = h.printed.format if h.printed is not None else ""
+    if fmt and math.isfinite(v):
+        return f"{v:{fmt}}" if fmt.endswith("e") else f"{v:.{value_decimals(h)}f}"
+    return _fmt(v, value_decimals(h) + (0 if fmt else extra))
 
 
 def heatmap_dict(h: Heatmap) -> dict:
@@ -70,9 +87,39 @@ def heatmap_dict(h: Heatmap) -> dict:
         "confidence": h.confidence,
         "checks": [{"name": c.name, "passed": c.passed, "value": c.value, "limit": c.limit,
                     **({"detail": c.detail} if c.detail else {})} for c in h.checks],
+        "printed": _printed_texts(h),
+        "printed_format": h.printed.format if h.printed is not None else None,
+        "value_source": _value_source(h),
+        "agreement": _agreement(h),
         "analysis": h.analysis,
         "warnings": list(h.warnings),
     }
+
+
+def _printed_texts(h: Heatmap) -> list | None:
+    """The text printed in each cell (None where none), or None when the cells print nothing."""
+    if h.printed is None:
+        return None
+    return [[t if t is None else str(t) for t in row] for row in h.printed.texts.tolist()]
+
+
+def _value_source(h: Heatmap) -> list:
+    """Where each cell's value came from: 'text' (the printed number), 'colour',
+    'both' (the two agree; the printed number is kept), None for a blank cell."""
+    if h.printed is None:
+        return [[None if b else "colour" for b in row] for row in h.table.blank.tolist()]
+    return [[s or None for s in row] for row in h.printed.source.tolist()]
+
+
+def _agreement(h: Heatmap) -> dict | None:
+    p = h.printed
+    if p is None:
+        return None
+    return {"share": None if p.agreement is None else round(p.agreement, 4),
+            "largest": _num(p.largest) if p.largest is not None else None,
+            "cells_read_both_ways": int((np.isfinite(p.numbers) & np.isfinite(p.colour_values)).sum()),
+            "disagree": [[int(i), int(j)] for i, j in zip(*np.nonzero(p.disagree))],
+            "colour_values": [[_num(v) for v in row] for row in p.colour_values.tolist()]}
 
 
 def to_dict(result: Digitization) -> dict:
@@ -108,10 +155,9 @@ def to_csv(result: Digitization) -> str:
     for k, h in enumerate(result.heatmaps):
         if len(result.heatmaps) > 1:
             w.writerow([f"# heatmap {k}"])
-        d = value_decimals(h)
         w.writerow([h.axes.y_label or ""] + _col_labels(h))
         for i in range(h.rows):
-            w.writerow([_row_label(h, i)] + [_fmt(v, d + 2) for v in h.table.values[i]])
+            w.writerow([_row_label(h, i)] + [format_value(h, v, extra=2) for v in h.table.values[i]])
     return buf.getvalue()
 
 
@@ -124,15 +170,15 @@ def to_markdown(result: Digitization) -> str:
                    f"{h.scale.vmin:g} to {h.scale.vmax:g}"
                    + (f" ({h.colormap.name})" if h.colormap.name else "") + ".")
         out.append("")
-        d = value_decimals(h)
         cols = _col_labels(h)
         out.append("| " + " | ".join([h.axes.y_label or ""] + cols) + " |")
         out.append("|" + "---|" * (len(cols) + 1))
         for i in range(h.rows):
             cells = []
             for j, v in enumerate(h.table.values[i]):
-                s = _fmt(v, d)
-                cells.append(s + (" ⚠" if h.table.flagged[i, j] else ""))
+                s = format_value(h, v)
+                doubt = h.table.flagged[i, j] or (h.printed is not None and h.printed.disagree[i, j])
+                cells.append(s + (" ⚠" if doubt else ""))
             out.append("| " + " | ".join([_row_label(h, i)] + cells) + " |")
         out.append("")
         text = h.analysis.get("text")

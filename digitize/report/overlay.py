@@ -2,7 +2,8 @@
 
 Left: the input figure with the plot box (green), colorbar box (blue) with the
 ticks used (orange, value beside each), the grid lines found (white/black) and
-flagged cells (red crosses). Middle: the heatmap re-drawn from the recovered
+flagged cells (red crosses), cells whose printed number and colour disagree
+(magenta frames). Middle: the heatmap re-drawn from the recovered
 table with the same colormap. Right: the colour difference between the two
 (dark = agreement).
 """
@@ -97,6 +98,11 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
         for i in range(h.rows):
             for j in range(h.cols):
                 cy, cx = int(rows_y[i]), int(cols_x[j])
+                if h.printed is not None and h.printed.disagree[i, j]:
+                    # the printed number and the colour disagree: a magenta frame round the cell
+                    y0, y1 = int(round(h.grid.row_edges[i])), int(round(h.grid.row_edges[i + 1]))
+                    x0, x1 = int(round(h.grid.col_edges[j])), int(round(h.grid.col_edges[j + 1]))
+                    cv2.rectangle(base, (x0 + 1, y0 + 1), (x1 - 2, y1 - 2), (255, 0, 255), 2)
                 if h.table.flagged[i, j]:
                     cv2.drawMarker(base, (cx, cy), (255, 0, 0), cv2.MARKER_TILTED_CROSS, int(cell * 0.6), 2)
                 elif cell >= 20 and np.isfinite(values[i, j]):

@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..model import Digitization
-from .export import _col_labels, _fmt, _row_label, value_decimals
+from .export import _col_labels, _row_label, format_value, value_decimals
 
 
 def render(result: Digitization, console: Console | None = None) -> None:
@@ -25,8 +25,9 @@ def render(result: Digitization, console: Console | None = None) -> None:
         for i in range(h.rows):
             cells = []
             for j, v in enumerate(h.table.values[i]):
-                s = _fmt(v, d)
-                cells.append(f"[red]{s}?[/red]" if h.table.flagged[i, j] else s)
+                s = format_value(h, v)
+                doubt = h.table.flagged[i, j] or (h.printed is not None and h.printed.disagree[i, j])
+                cells.append(f"[red]{s}?[/red]" if doubt else s)
             t.add_row(_row_label(h, i), *cells)
         con.print(t)
         if h.axes.x_label:

@@ -1,0 +1,259 @@
+"""Numbers printed in the cells: read, reconciled with the colours, and used.
+
+Round trips through seaborn ``annot`` (fmt .2f, .0f, d, .1%, two-line texts, a
+dense 20 x 20 confusion matrix, light text on dark cells and dark on light),
+and the stack fixtures that print numbers (plotly ``text_auto``, pheatmap
+``display_numbers``, ggplot2 ``geom_text``, a 26 x 26 confusion matrix): each
+printed cell must come back as the printed number, and no cell further from the
+truth than the printed rounding. A colorbar without labels, and no colorbar at
+all, take their scale from the printed numbers. A misread number (the OCR
+result altered on purpose) is caught by its colour; misread colorbar labels
+(the fit altered on purpose) are caught by the printed numbers.
+"""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import digitize.raster.legend as legend_module
+import digitize.raster.printed as printed_module
+from digitize import digitize
+from digitize.config import DigitizeConfig
+from digitize.core.printed import parse_printed, printed_format
+from digitize.report.export import to_csv, to_dict
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "stacks"
+
+
+def _render(values, *, fmt: str = ".2f", annot=True, cmap: str = "viridis", vmin=0.0, vmax=1.0,
+            cbar: bool = True, cbar_ticks: bool = True, size=(7, 5), dpi: int = 100) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    fig, ax = plt.subplots(figsize=size, dpi=dpi)
+    kws = {} if cbar_ticks else {"ticks": []}
+    sns.heatmap(values, annot=annot, fmt=fmt, cmap=cmap, vmin=vmin, vmax=vmax, cbar=cbar, cbar_kws=kws, ax=ax,
+                xticklabels=[f"c{j}" for j in range(values.shape[1])],
+                yticklabels=[f"r{i}" for i in range(values.shape[0])])
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _field(rows: int, cols: int, seed: int, lo: float, hi: float) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:rows, 0:cols]
+    f = np.sin(x / cols * 3 + seed) + np.cos(y / rows * 2) + 0.5 * rng.random((rows, cols))
+    return lo + (f - f.min()) / np.ptp(f) * (hi - lo)
+
+
+def _printed(values: np.ndarray, fmt: str) -> np.ndarray:
+    """The numbers as the figure prints them (a percent as a share)."""
+    if fmt.endswith("%"):
+        return np.vectorize(lambda v: float(f"{v * 100:.{int(fmt[1:-1])}f}") / 100)(values)
+    if fmt == "d":
+        return values.astype(float)
+    return np.vectorize(lambda v: float(f"{v:{fmt}}"))(values)
+
+
+def _rounding(fmt: str) -> float:
+    if fmt == "d":
+        return 0.5
+    d = int(fmt[1:-1])
+    return 0.5 * 10.0 ** -(d + (2 if fmt.endswith("%") else 0))
+
+
+def _assert_printed_round_trip(h, values: np.ndarray, fmt: str, what: str) -> None:
+    want = _printed(values, fmt)
+    known = np.isfinite(want)
+    got = np.asarray(h.table.values, float)
+    exact = np.isclose(got, want, rtol=0, atol=1e-9) & known
+    assert exact.sum() >= 0.99 * known.sum(), f"{what}: {int(known.sum() - exact.sum())} cells not as printed"
+    err = np.abs(got - values)[known]
+    assert float(err.max()) <= _rounding(fmt) + 1e-9, f"{what}: a cell {err.max():.4g} from the truth"
+    same = {".0f": "d"}.get(fmt, fmt)  # '12' is printed alike by both
+    assert h.printed is not None and h.printed.format == same, f"{what}: format {h.printed and h.printed.format}"
+
+
+@pytest.mark.parametrize("fmt,lo,hi,cmap", [(".2f", 0.0, 1.0, "viridis"), (".0f", 0.0, 100.0, "rocket"),
+                                            (".1%", 0.0, 1.0, "Blues"), (".1f", -1.0, 1.0, "RdBu_r")])
+def test_seaborn_annotations_come_back_as_printed(fmt, lo, hi, cmap):
+    values = _field(8, 10, 3, lo, hi)
+    h = digitize(_render(values, fmt=fmt, cmap=cmap, vmin=lo, vmax=hi)).heatmaps[0]
+    assert (h.rows, h.cols) == values.shape
+    _assert_printed_round_trip(h, values, fmt, f"fmt {fmt} on {cmap}")
+    assert set(np.unique(h.printed.source)) <= {"both"}, "every cell read both ways, and they agree"
+
+
+def test_dense_confusion_matrix_of_integers():
+    """A 20 x 20 confusion matrix of counts (fmt 'd'): 400 printed numbers, light
+    text on the dark diagonal and dark text elsewhere."""
+    rng = np.random.default_rng(5)
+    m = rng.poisson(0.4, size=(20, 20))
+    m[np.diag_indices(20)] = rng.integers(20, 40, 20)
+    h = digitize(_render(m, fmt="d", cmap="Blues", vmin=0, vmax=40, size=(10, 8))).heatmaps[0]
+    assert (h.rows, h.cols) == (20, 20)
+    _assert_printed_round_trip(h, m.astype(float), "d", "20 x 20 counts")
+
+
+def test_two_line_annotations_take_the_number():
+    """'0.53' over '(+4%)': the first line that is a number is the value."""
+    values = np.round(_field(5, 5, 9, 0.2, 0.9), 2)
+    annot = np.vectorize(lambda v: f"{v:.2f}\n(+{int(v * 20)}%)")(values)
+    h = digitize(_render(values, annot=annot, fmt="", size=(6, 5))).heatmaps[0]
+    _assert_printed_round_trip(h, values, ".2f", "two-line annotations")
+    assert "\n" in h.printed.texts[0, 0], "both lines of the text are kept"
+
+
+FIXTURE_FORMATS = {"plotly_text_auto": ".2f", "pheatmap_numbers": ".0f", "mpl_confusion_26_counts": ".0f",
+                   "mpl_multiline_labels": ".2f", "mpl_discrete_numbers": ".1f", "ggplot_grey_panel_numbers": ".1f"}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_FORMATS))
+def test_stack_fixtures_with_printed_numbers(name):
+    truth = json.loads((FIXTURES / f"{name}.json").read_text())
+    values = np.array([[np.nan if v is None else v for v in row] for row in truth["values"]], float)
+    h = digitize(FIXTURES / f"{name}.png").heatmaps[0]
+    assert (h.rows, h.cols) == values.shape
+    _assert_printed_round_trip(h, values, FIXTURE_FORMATS[name], f"{name} ({truth['stack']})")
+
+
+def test_colorbar_without_labels_takes_its_scale_from_the_numbers():
+    values = _field(6, 8, 4, 10.0, 60.0)
+    data = _render(values, fmt=".1f", vmin=10, vmax=60, cbar_ticks=False)
+    h = digitize(data).heatmaps[0]
+    assert h.scale.source == "cell_text"
+    assert abs(h.scale.vmin - 10) <= 0.5 and abs(h.scale.vmax - 60) <= 0.5, (h.scale.vmin, h.scale.vmax)
+    _assert_printed_round_trip(h, values, ".1f", "no colorbar labels")
+    colour_err = np.abs(np.asarray(h.printed.colour_values) - values) / 50
+    assert float(colour_err.mean()) <= 0.01, "the colours, on the fitted scale, agree with the truth"
+    assert to_dict(digitize(data))["heatmaps"][0]["colorbar"]["scale_source"] == "cell_text"
+    with pytest.raises(Exception, match="colorbar"):  # without the printed numbers the labels are still missing
+        digitize(data, config=DigitizeConfig(printed=False))
+
+
+def test_no_colorbar_takes_its_scale_from_the_numbers():
+    values = _field(6, 7, 6, 0.0, 5.0)
+    h = digitize(_render(values, fmt=".2f", cbar=False, vmin=0, vmax=5)).heatmaps[0]
+    assert h.scale.source == "cell_text"
+    assert abs(h.scale.vmin - 0) <= 0.05 and abs(h.scale.vmax - 5) <= 0.05, (h.scale.vmin, h.scale.vmax)
+    _assert_printed_round_trip(h, values, ".2f", "no colorbar")
+
+
+def test_a_misread_number_is_caught_by_its_colour(monkeypatch):
+    """One printed number misread on purpose: the cell is marked as disagreeing,
+    its colour's value is kept (and the misread text with it, for a person to
+    check); the other cells keep their printed numbers."""
+    values = np.round(_field(6, 6, 8, 0.0, 1.0), 2)
+    values[2, 3] = 0.25
+    real = printed_module.read_cell_text
+
+    def misread(**kwargs):
+        out = dict(real(**kwargs))
+        out[(2, 3)] = ("0.85",)
+        return out
+
+    monkeypatch.setattr(printed_module, "read_cell_text", misread)
+    h = digitize(_render(values, fmt=".2f")).heatmaps[0]
+    p = h.printed
+    assert p.disagree[2, 3] and int(p.disagree.sum()) == 1
+    assert p.source[2, 3] == "colour" and p.texts[2, 3] == "0.85"
+    assert abs(h.table.values[2, 3] - 0.25) <= 0.01, "the colour's value, 0.25, is kept"
+    assert p.numbers[2, 3] == pytest.approx(0.85)
+    others = np.ones(values.shape, bool)
+    others[2, 3] = False
+    assert np.array_equal(np.asarray(h.table.values)[others], values[others]), "the rest as printed"
+    assert any("disagree" in w for w in h.warnings)
+    from digitize.report.overlay import draw_overlay
+    from digitize.sources.imageio import load_image
+
+    data = _render(values, fmt=".2f")
+    res = digitize(data)
+    img = draw_overlay(res, load_image(data, max_pixels=10**8).rgb)
+    g = res.heatmaps[0].grid
+    y0, y1 = int(g.row_edges[2]), int(g.row_edges[3])
+    x0, x1 = int(g.col_edges[3]), int(g.col_edges[4])
+    magenta = (img[..., 0] > 200) & (img[..., 1] < 60) & (img[..., 2] > 200)
+    assert magenta[y0:y1, x0:x1].sum() > 20, "the overlay frames the disagreeing cell"
+    assert magenta[:, :x0 - 2].sum() == 0, "and no other cell"
+    d = to_dict(res)["heatmaps"][0]
+    assert d["agreement"]["disagree"] == [[2, 3]] and d["value_source"][2][3] == "colour"
+    assert next(c for c in h.checks if c.name == "printed_agree").value == pytest.approx(35 / 36, abs=1e-3)
+
+
+def test_misread_colorbar_labels_are_caught_by_the_numbers(monkeypatch):
+    """The colorbar's labels misread on purpose (every value doubled): the
+    printed numbers explain the cells on a scale of their own, which is used,
+    with a warning."""
+    values = _field(6, 8, 2, 0.0, 1.0)
+    real = legend_module.fit_scale
+
+    def doubled(ticks, lo, hi, **kw):
+        from dataclasses import replace
+        ticks = [replace(t, value=None if t.value is None else 2 * t.value) for t in ticks]
+        return real(ticks, lo, hi, **kw)
+
+    monkeypatch.setattr(legend_module, "fit_scale", doubled)
+    h = digitize(_render(values, fmt=".2f")).heatmaps[0]
+    assert abs(h.scale.vmax - 1.0) <= 0.01 and abs(h.scale.vmin) <= 0.01, (h.scale.vmin, h.scale.vmax)
+    assert any("misread" in w for w in h.warnings)
+    _assert_printed_round_trip(h, values, ".2f", "misread bar")
+
+
+def test_a_lost_decimal_point_is_put_back_where_the_colour_agrees(monkeypatch):
+    values = np.round(_field(5, 5, 3, 0.0, 100.0), 1)
+    values[1, 1] = 63.3
+    real = printed_module.read_cell_text
+
+    def lost_point(**kwargs):
+        out = dict(real(**kwargs))
+        out[(1, 1)] = ("633",)
+        return out
+
+    monkeypatch.setattr(printed_module, "read_cell_text", lost_point)
+    h = digitize(_render(values, fmt=".1f", vmin=0, vmax=100, size=(6, 5))).heatmaps[0]
+    assert h.table.values[1, 1] == pytest.approx(63.3) and h.printed.source[1, 1] == "both"
+    assert any("decimal point" in w for w in h.warnings)
+
+
+def test_outputs_carry_the_printed_numbers():
+    values = _field(4, 5, 1, 0.0, 1.0)
+    res = digitize(_render(values, fmt=".3f", size=(6, 4)))
+    d = to_dict(res)["heatmaps"][0]
+    assert d["printed"][0][0] == f"{values[0, 0]:.3f}"
+    assert d["printed_format"] == ".3f" and d["agreement"]["share"] == 1.0
+    assert {s for row in d["value_source"] for s in row} == {"both"}
+    first_row = to_csv(res).splitlines()[1].split(",")
+    assert first_row[1:] == [f"{v:.3f}" for v in values[0]], "CSV at the printed precision"
+
+
+def test_unannotated_figures_have_no_printed_numbers():
+    values = _field(6, 6, 3, 0.0, 1.0)
+    h = digitize(_render(values, annot=False)).heatmaps[0]
+    assert h.printed is None
+    assert to_dict(digitize(_render(values, annot=False)))["heatmaps"][0]["value_source"][0][0] == "colour"
+
+
+@pytest.mark.parametrize("lines,value,decimals,style", [
+    (("0.92",), 0.92, 2, "plain"), (("12",), 12.0, 0, "plain"), (("85%",), 85.0, 0, "percent"),
+    (("1.2e3",), 1200.0, 1, "scientific"), (("-0.05",), -0.05, 2, "plain"), (("(0.3)",), 0.3, 1, "plain"),
+    (("24.6", "(+15%)"), 24.6, 1, "plain"), (("\u22120.5",), -0.5, 1, "plain")])
+def test_parse_printed(lines, value, decimals, style):
+    n, _ = parse_printed(lines)
+    assert n.value == pytest.approx(value) and n.decimals == decimals and n.style == style
+
+
+def test_printed_format():
+    nums = [parse_printed((s,))[0] for s in ("0.12", "0.50", "1.00", "7")]
+    assert printed_format(nums) == ".2f"
+    assert printed_format([parse_printed((s,))[0] for s in ("12.5%", "3.0%")]) == ".1%"
+    assert printed_format([parse_printed((s,))[0] for s in ("3", "12")]) == "d"
