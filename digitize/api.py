@@ -103,6 +103,7 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
             heatmaps.append(_read_heatmap(plot, planes=planes, layout=layout, ocr=ocr, config=config,
                                           readings=readings, stage=stage))
         except (ScaleError, NoColorbarError) as exc:
+            exc.plot_box = plot.as_list()  # where the unreadable heatmap lies
             if not (len(layout.plots) > 1 and heatmaps):
                 raise
             warnings.append(f"skipped the heatmap at {plot.as_list()}: " + _SKIPPED[type(exc)])
@@ -172,30 +173,89 @@ class PageResult:
     image: np.ndarray  # the picture's pixels (for the overlay)
 
 
+#: On a PDF page, where a picture may be anything (a bar chart, a table, a photo),
+#: a reading is evidence of a heatmap only when the table redrawn from it explains
+#: at least this share of its plot's pixels ...
+PAGE_EXPLAINED_MIN = 0.5
+#: ... and no row or column of its grid is explained less than this (a grid laid
+#: over something else leaves whole rows of it unexplained).
+PAGE_WORST_REGION_MIN = 0.01
+
+
+#: Without a colorbar the grid is the only evidence: its cells must redraw nearly
+#: all of the plot (a pie chart or a diagram cut into a grid leaves its curves).
+PAGE_EXPLAINED_MIN_NO_BAR = 0.9
+
+
+def is_evidence(h: Heatmap) -> bool:
+    """Whether a reading shows a heatmap: its cells redraw the plot (see the checks
+    pixels_explained and worst_region), nearly all of it when it has no colorbar."""
+    by = {c.name: c.value for c in h.checks}
+    explained, worst = by.get("pixels_explained"), by.get("worst_region")
+    least = PAGE_EXPLAINED_MIN if h.colorbar is not None else PAGE_EXPLAINED_MIN_NO_BAR
+    return (explained is None or explained >= least) and (worst is None or worst >= PAGE_WORST_REGION_MIN)
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A heatmap found on a page but not read: a block of cells with a colorbar
+    beside it whose labels gave no scale. ``position`` in PDF points (None when
+    the reading stopped before the plot was placed)."""
+
+    page: int  # 1-based
+    reason: str
+    position: tuple[float, float, float, float] | None = None
+
+
 def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeConfig | None = None,
-                      recognizer: Recognizer | None = None) -> list[PageResult]:
+                      recognizer: Recognizer | None = None, unread: list[Unread] | None = None) -> list[PageResult]:
     """Every heatmap on page ``index`` (0-based), one ``PageResult`` per picture that
-    holds heatmaps. A heatmap found both in an embedded image and on the rendered
-    page is reported once, from the embedded image (its own resolution)."""
+    holds heatmaps. A heatmap found in several pictures (an embedded image and the
+    rendered page) is reported once: from the reading with a scale (an image of
+    the cells alone has no colorbar; the page has it beside them), and among those
+    from the embedded image (its own resolution). Readings that do not redraw
+    their plot (``is_evidence``: a bar chart or a table taken for cells) are not
+    reported. Heatmaps found but not read (a bar whose labels give no scale) are
+    added to ``unread`` when it is given."""
     cfg = config or DigitizeConfig()
-    results: list[PageResult] = []
-    covered: list[tuple[float, float, float, float]] = []
-    for pic in page_pictures(path, index):
+    found: list[tuple[int, LoadedImage, Digitization, int, tuple]] = []  # (picture, pic, result, heatmap, points)
+    not_read: list[Unread] = []
+    for n, pic in enumerate(page_pictures(path, index)):
         try:
             res = read_picture(pic, config=cfg, recognizer=recognizer)
+        except ScaleError as exc:  # a block of cells and a bar: a heatmap, whose scale could not be read
+            box = getattr(exc, "plot_box", None)
+            not_read.append(Unread(index + 1, exc.one_line(),
+                                   tuple(round(v, 1) for v in pic.to_points(box)) if box else None))
+            continue
         except DigitizeError:
             continue  # a photo, a line chart, text: not every picture is a heatmap
-        positions = [pic.to_points(h.plot_box.as_list()) for h in res.heatmaps]
-        keep = [k for k, p in enumerate(positions)
-                if pic.kind == "embedded" or not any(c[0] <= (p[0] + p[2]) / 2 <= c[2] and
-                                                     c[1] <= (p[1] + p[3]) / 2 <= c[3] for c in covered)]
-        if pic.kind == "embedded":
-            covered.append(pic.placement)
-        if not keep:
-            continue
-        tagged = tuple(replace(res.heatmaps[k], page=index + 1) for k in keep)
+        found += [(n, pic, res, k, tuple(pic.to_points(h.plot_box.as_list())))
+                  for k, h in enumerate(res.heatmaps) if is_evidence(h)]
+
+    def rank(item) -> tuple[bool, bool]:
+        _, pic, res, k, _ = item
+        return res.heatmaps[k].scale.source != "unknown", pic.kind == "embedded"
+
+    def same_place(a: tuple, b: tuple) -> bool:
+        inside = lambda p, q: q[0] <= (p[0] + p[2]) / 2 <= q[2] and q[1] <= (p[1] + p[3]) / 2 <= q[3]  # noqa: E731
+        return inside(a, b) or inside(b, a)
+
+    kept = [a for a in found if not any(b[0] != a[0] and same_place(a[4], b[4]) and
+                                        (rank(b) > rank(a) or (rank(b) == rank(a) and b[0] < a[0]))
+                                        for b in found)]
+    if unread is not None:  # each unread heatmap once, and none that another picture read
+        for u in not_read:
+            if u.position is None or not any(same_place(u.position, a[4]) for a in kept) and \
+                    not any(v.position is not None and same_place(u.position, v.position) for v in unread):
+                unread.append(u)
+    results: list[PageResult] = []
+    for n in sorted({a[0] for a in kept}):
+        mine = [a for a in kept if a[0] == n]
+        pic, res = mine[0][1], mine[0][2]
+        tagged = tuple(replace(res.heatmaps[a[3]], page=index + 1) for a in mine)
         results.append(PageResult(replace(res, heatmaps=tagged),
-                                  [tuple(round(v, 1) for v in positions[k]) for k in keep], pic.rgb))
+                                  [tuple(round(v, 1) for v in a[4]) for a in mine], pic.rgb))
     return results
 
 

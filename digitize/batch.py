@@ -112,7 +112,8 @@ def _rows_for(result, base: dict, positions=None) -> list[dict]:
         r.update(heatmap=k, rows=h.rows, cols=h.cols, scale=h.scale.kind, vmin=h.scale.vmin, vmax=h.scale.vmax,
                  colormap=h.colormap.name, worst_residual=round(float(h.table.residual.max()), 2),
                  confidence=h.confidence, checks_failed=",".join(h.failed_checks),
-                 status="ok" if not h.warnings else "warning", error="; ".join(h.warnings),
+                 status="unread" if h.scale.source == "unknown" else "ok" if not h.warnings else "warning",
+                 error="; ".join(h.warnings),
                  position=json.dumps(list(positions[k]) if positions else h.plot_box.as_list()))
         rows.append(r)
     return rows
@@ -140,12 +141,17 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
         if job.page is not None:
             from .api import digitize_pdf_page
 
-            found = digitize_pdf_page(job.path, job.page)
+            unread: list = []
+            found = digitize_pdf_page(job.path, job.page, unread=unread)
+            unread_rows = [dict(base, status="unread", error=u.reason,
+                                position=json.dumps(list(u.position)) if u.position else "") for u in unread]
+            unread_docs = [{"page": u.page, "reason": u.reason, "position": list(u.position) if u.position else None}
+                           for u in unread]
             if not found:
-                r = dict(base)
-                r.update(status="empty", error="no heatmap on this page")
-                return JobResult(job, [r], {"result.json": json.dumps({"source": job.path, "page": job.page + 1,
-                                                                       "heatmaps": [], "summary_rows": [r]}).encode()})
+                rows = unread_rows or [dict(base, status="empty", error="no heatmap on this page")]
+                return JobResult(job, rows, {"result.json": json.dumps({"source": job.path, "page": job.page + 1,
+                                                                        "heatmaps": [], "unread": unread_docs,
+                                                                        "summary_rows": rows}).encode()})
             rows, files, docs = [], {}, []
             for k, page_result in enumerate(found):
                 res = page_result.result
@@ -154,8 +160,9 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
                 docs.append(export.to_dict(res))
                 files[f"table-{k + 1}.csv"] = export.to_csv(res).encode()
                 files[f"overlay-{k + 1}.png"] = encode_png(draw_overlay(res, page_result.image))
+            rows += [dict(r, heatmap=len(rows) + j) for j, r in enumerate(unread_rows)]
             doc = {"source": job.path, "page": job.page + 1,
-                   "heatmaps": [h for d in docs for h in d["heatmaps"]],
+                   "heatmaps": [h for d in docs for h in d["heatmaps"]], "unread": unread_docs,
                    "warnings": [w for d in docs for w in d["warnings"]], "summary_rows": rows}
         else:
             from .api import digitize

@@ -109,36 +109,58 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
     """Upright labels are single lines: words of one label ("New York") are
     separate blobs on the same line, a word space apart; join them. A lone letter
     or digit ("abl 1") joins only with ``lone_letters`` (labels under or over a
-    plot): beside one, it is the axis title ("y")."""
+    plot): beside one, it is the axis title ("y").
+
+    Each blob (in reading order) takes in the first later blob it joins, and tries
+    again as the larger blob; passes repeat until nothing joins. The test of one
+    blob against all the others is vectorised: a page of body text beside a plot
+    holds thousands of words."""
     out = sorted(band, key=lambda b: (b.box.cy, b.box.x0))
     changed = True
-    while changed:
+    while changed and len(out) > 1:
         changed = False
-        for i, a in enumerate(out):
-            for j in range(i + 1, len(out)):
-                b = out[j]
-                if a.angle != b.angle or a.angle not in (0.0, 90.0, -90.0):
-                    continue
-                if a.angle == 0.0:
-                    overlap = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
-                    gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
-                    thick, long_ = min(a.box.height, b.box.height), min(a.box.width, b.box.width)
-                else:  # turned text: its words follow each other up (or down) the page
-                    overlap = min(a.box.x1, b.box.x1) - max(a.box.x0, b.box.x0)
-                    gap = max(a.box.y0, b.box.y0) - min(a.box.y1, b.box.y1)
-                    thick, long_ = min(a.box.width, b.box.width), min(a.box.height, b.box.height)
-                # a word is two letters or more: a lone letter beside a label is an
-                # axis title ("y"), a word space is narrower than a letter
-                words = lone_letters or long_ >= 1.2 * max(a.char_size, 4)
-                if (words and overlap > 0.6 * thick
-                        and 0 <= gap <= 0.8 * max(a.char_size, 4)):
-                    out[i] = _union(a, b)
-                    del out[j]
-                    changed = True
-                    break
-            if changed:
-                break
+        boxes = np.array([[b.box.x0, b.box.y0, b.box.x1, b.box.y1] for b in out], np.float64)
+        angle = np.array([b.angle for b in out], np.float64)
+        alive = np.ones(len(out), bool)
+        i = 0
+        while i < len(out):
+            if not alive[i] or out[i].angle not in (0.0, 90.0, -90.0):
+                i += 1
+                continue
+            a = out[i]
+            j = _first_joining(a, boxes, angle, alive, i, lone_letters)
+            if j is None:
+                i += 1
+                continue
+            out[i] = _union(a, out[j])
+            boxes[i] = [out[i].box.x0, out[i].box.y0, out[i].box.x1, out[i].box.y1]
+            alive[j] = False
+            changed = True
+        out = [b for b, keep in zip(out, alive) if keep]
     return out
+
+
+def _first_joining(a: Blob, boxes: np.ndarray, angle: np.ndarray, alive: np.ndarray, i: int,
+                   lone_letters: bool) -> int | None:
+    """The first blob after ``i`` that ``a`` (blob i) joins as a word of one label."""
+    x0, y0, x1, y1 = boxes[i + 1:].T
+    ax0, ay0, ax1, ay1 = a.box.x0, a.box.y0, a.box.x1, a.box.y1
+    if a.angle == 0.0:
+        overlap = np.minimum(ay1, y1) - np.maximum(ay0, y0)
+        gap = np.maximum(ax0, x0) - np.minimum(ax1, x1)
+        thick, long_ = np.minimum(ay1 - ay0, y1 - y0), np.minimum(ax1 - ax0, x1 - x0)
+    else:  # turned text: its words follow each other up (or down) the page
+        overlap = np.minimum(ax1, x1) - np.maximum(ax0, x0)
+        gap = np.maximum(ay0, y0) - np.minimum(ay1, y1)
+        thick, long_ = np.minimum(ax1 - ax0, x1 - x0), np.minimum(ay1 - ay0, y1 - y0)
+    # a word is two letters or more: a lone letter beside a label is an axis
+    # title ("y"), a word space is narrower than a letter
+    cs = max(a.char_size, 4)
+    words = np.ones_like(long_, bool) if lone_letters else long_ >= 1.2 * cs
+    ok = (alive[i + 1:] & (angle[i + 1:] == a.angle) & words & (overlap > 0.6 * thick)
+          & (gap >= 0) & (gap <= 0.8 * cs))
+    hit = np.flatnonzero(ok)
+    return int(i + 1 + hit[0]) if len(hit) else None
 
 
 def _union(a: Blob, b: Blob) -> Blob:

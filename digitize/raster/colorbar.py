@@ -243,6 +243,11 @@ def _clear_mark(text: np.ndarray, region: ColorbarRegion, side: str, pos: float,
         text[max(0, b.y0 - depth):b.y0, p0:p1] = False
 
 
+#: A tick label points at most this far past a bar's end (pixels, or share of its length).
+END_TOLERANCE_PX = 4.0
+END_TOLERANCE_SHARE = 0.01
+
+
 def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, ...],
                   recognizer: Recognizer | None) -> ColorbarReading:
     """Sample the colormap and read the tick labels of one colorbar (the pixels of
@@ -295,6 +300,10 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
                     ticks.append(Tick(text_, alt, float(pos), rd.score * 0.9))
         multiplier, title, scale_texts = _read_extras(rgb, text, region, blobs=blobs, used=cands,
                                                       background=background, recognizer=recognizer)
+    # a label pointing past the bar's ends is not one of its ticks (a plot's axis
+    # label beside the bar's end, a caption below it)
+    tol = max(END_TOLERANCE_PX, END_TOLERANCE_SHARE * (hi - lo))
+    ticks = [t for t in ticks if lo - tol <= t.pixel <= hi + tol]
     ticks += _lost_minus_readings(ticks) + _exponent_readings(ticks)
     if multiplier is not None:
         kind, m = multiplier

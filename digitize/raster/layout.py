@@ -26,6 +26,11 @@ MIN_BAR_THICKNESS = 5
 
 #: Blocks smaller than this share of the figure are noise (legends, logos, markers).
 MIN_BLOCK_SHARE = 0.002
+#: A colorbar candidate (a block BAR_MIN_ASPECT times longer than thick) needs only
+#: this many pixels and this length: on a rendered page a bar is far smaller than
+#: MIN_BLOCK_SHARE of the page.
+BAR_MIN_AREA = 400
+BAR_MIN_LENGTH = 40
 
 #: A plot candidate smaller than this share of the largest one is not a heatmap panel.
 MIN_PANEL_SHARE = 0.12
@@ -507,6 +512,63 @@ def reading_order(boxes: list[Box]) -> list[Box]:
     return [b for row in rows for b in sorted(row, key=lambda b: b.x0)]
 
 
+#: Small multiples: panels of one figure side by side, a few pixels of page apart
+#: (closer than the blocks are bridged), come out as one block. A page-coloured
+#: gap across the whole block splits it when the parts are panels: at least this
+#: wide (pixels) ...
+PANEL_MIN_SIDE = 24
+#: ... alike in width (within this share of their median) ...
+PANEL_WIDTH_SPREAD = 0.2
+#: ... and each holds colour edges across the split direction (a panel of many
+#: cells; a heatmap drawn with page-coloured grid lines has one cell per part).
+PANEL_EDGE_DELTA_E = 2.0
+
+
+def split_small_multiples(lab: np.ndarray, distance: np.ndarray, box: Box, page_delta_e: float) -> list[Box]:
+    """A block cut into the panels it holds (see PANEL_MIN_SIDE), or [box]."""
+    sub = distance[box.y0:box.y1, box.x0:box.x1] <= min(page_delta_e, 2.0)
+    for axis in (0, 1):  # axis 0: gaps are columns (panels side by side); 1: rows (stacked)
+        parts = _panel_parts(sub.all(axis=axis))
+        if len(parts) < 2:
+            continue
+        widths = np.array([b - a for a, b in parts], float)
+        if widths.min() < PANEL_MIN_SIDE or np.abs(widths - np.median(widths)).max() > PANEL_WIDTH_SPREAD * np.median(widths):
+            continue
+        if not all(_has_inner_edges(lab, box, a, b, axis) for a, b in parts):
+            continue
+        if axis == 0:
+            return [Box(box.x0 + a, box.y0, box.x0 + b, box.y1) for a, b in parts]
+        return [Box(box.x0, box.y0 + a, box.x1, box.y0 + b) for a, b in parts]
+    return [box]
+
+
+def _panel_parts(gap: np.ndarray) -> list[tuple[int, int]]:
+    """The runs between page-coloured lines (``gap``: per column or row), the
+    block's own margins left out."""
+    parts, start = [], None
+    for i, g in enumerate(np.append(gap, True)):
+        if not g and start is None:
+            start = i
+        elif g and start is not None:
+            parts.append((start, i))
+            start = None
+    return parts
+
+
+def _has_inner_edges(lab: np.ndarray, box: Box, a: int, b: int, axis: int) -> bool:
+    """Whether a part of a block changes colour across the split direction inside
+    it (2 pixels in from its ends, where anti-aliasing meets the gap)."""
+    # the median over the lines across: a cell boundary changes colour along most
+    # of it, the text printed in one column of cells along a few
+    if axis == 0:
+        strip = lab[box.y0:box.y1, box.x0 + a + 2:box.x0 + b - 2]
+        steps = np.median(np.sqrt(((strip[:, 1:] - strip[:, :-1]) ** 2).sum(axis=-1)), axis=0)
+    else:
+        strip = lab[box.y0 + a + 2:box.y0 + b - 2, box.x0:box.x1]
+        steps = np.median(np.sqrt(((strip[1:] - strip[:-1]) ** 2).sum(axis=-1)), axis=1)
+    return bool(steps.size and steps.max() > PANEL_EDGE_DELTA_E)
+
+
 def find_layout(*, planes: Planes) -> Layout:
     """Locate plot areas and colorbars in a picture's planes."""
     rgb, lab = planes.rgb, planes.lab
@@ -523,7 +585,10 @@ def find_layout(*, planes: Planes) -> Layout:
     raw: list[Box] = []  # each plot's whole component, before trimming
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
-        if bw < 4 or bh < 4 or area < min_area:
+        # a colorbar is small beside a plot: on a whole page it is under the plots' share
+        # of the picture, so a long thin block is held to its own size, not the plots'
+        thin = max(bw, bh) >= BAR_MIN_ASPECT * min(bw, bh) and max(bw, bh) >= BAR_MIN_LENGTH
+        if bw < 4 or bh < 4 or area < (min(min_area, BAR_MIN_AREA) if thin else min_area):
             continue
         comp = labels[y:y + bh, x:x + bw] == i
         mask = np.zeros((h, w), bool)
@@ -547,6 +612,8 @@ def find_layout(*, planes: Planes) -> Layout:
             if key is not None:
                 bar_boxes.append((kbox, key))
                 continue
+        if area < min_area:
+            continue  # a small block that is no bar: too small to be a plot
         plots.append(strip_frame(lab, box))
         raw.append(Box(x, y, x + bw, y + bh))
     if not bar_boxes:  # no bar on its own: one may be bridged to a plot (all along its side)
@@ -560,6 +627,7 @@ def find_layout(*, planes: Planes) -> Layout:
     bar_colours = (np.concatenate([bar_profile(lab, b, o)[0] for b, o in bar_boxes]) if bar_boxes
                    else np.zeros((0, 3), np.float32))
     plots = [_trim_panel(lab, p, bg_lab, bar_colours) for p in plots]
+    plots = [q for p in plots for q in split_small_multiples(lab, distance, p, planes.cell_delta_e)]
     bars = []
     for b, o in bar_boxes:
         grown, guessed = _extend_faint_ends(lab, fg, b, o, bg_lab, plots)

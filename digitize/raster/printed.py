@@ -75,6 +75,8 @@ def find_cell_text(*, planes: Planes, grid: Grid, colours: np.ndarray, blank: np
     ye = np.round(np.asarray(grid.row_edges, float)).astype(int)
     xe = np.round(np.asarray(grid.col_edges, float)).astype(int)
     h_img, w_img = planes.shape
+    far = _far_from_cell_colour(planes, ye, xe, colours)
+    gy, gx = max(0, ye[0]), max(0, xe[0])
     for i in range(r):
         for j in range(c):
             if blank[i, j]:
@@ -87,8 +89,7 @@ def find_cell_text(*, planes: Planes, grid: Grid, colours: np.ndarray, blank: np
             ya, yb, xa, xb = max(0, y0 + iy), min(h_img, y1 - iy), max(0, x0 + ix), min(w_img, x1 - ix)
             if yb - ya < MIN_TEXT_HEIGHT or xb - xa < MIN_TEXT_HEIGHT:
                 continue
-            d = delta_e(planes.lab[ya:yb, xa:xb], colours[i, j])
-            mask = _without_edge_lines(d > TEXT_DELTA_E)
+            mask = _without_edge_lines(far[ya - gy:yb - gy, xa - gx:xb - gx])
             n = int(mask.sum())
             if n < MIN_TEXT_PIXELS or n > MAX_TEXT_SHARE * mask.size:
                 continue
@@ -104,6 +105,18 @@ def find_cell_text(*, planes: Planes, grid: Grid, colours: np.ndarray, blank: np
             lines[i, j] = len(bands)
             line_boxes[(i, j)] = tuple((xa + tx0, ya + ty0 + a, xa + tx1, ya + ty0 + b) for a, b in bands)
     return CellText(frozen_array(boxes), frozen_array(lines), line_boxes)
+
+
+def _far_from_cell_colour(planes: Planes, ye: np.ndarray, xe: np.ndarray, colours: np.ndarray) -> np.ndarray:
+    """(H, W) bool over the grid's box: pixels further than TEXT_DELTA_E from the
+    colour of the cell they lie in (one vectorised pass over the plot)."""
+    h_img, w_img = planes.shape
+    y0, y1 = max(0, ye[0]), min(h_img, ye[-1])
+    x0, x1 = max(0, xe[0]), min(w_img, xe[-1])
+    ri = np.clip(np.searchsorted(ye, np.arange(y0, y1), side="right") - 1, 0, len(ye) - 2)
+    ci = np.clip(np.searchsorted(xe, np.arange(x0, x1), side="right") - 1, 0, len(xe) - 2)
+    expected = np.asarray(colours, np.float32)[ri][:, ci]
+    return delta_e(planes.lab[y0:y1, x0:x1], expected) > TEXT_DELTA_E
 
 
 #: A blob touching the cell's inset edge and spanning at least this share of the

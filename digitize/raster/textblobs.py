@@ -45,16 +45,19 @@ def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None,
     k = max(2, int(round(0.45 * s)))
     kx, ky = (max(2, int(round(0.9 * s))), max(1, int(round(0.25 * s)))) if lines else (k, k)
     joined = cv2.dilate(sub, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
-    n2, lab2 = cv2.connectedComponents(joined, connectivity=8)
+    n2, lab2, stats2, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     blobs = []
     for i in range(1, n2):
-        own = (lab2 == i) & (sub > 0)
-        ys, xs = np.nonzero(own)
+        bx, by, bw, bh, _area = (int(v) for v in stats2[i])
+        own_box = (lab2[by:by + bh, bx:bx + bw] == i) & (sub[by:by + bh, bx:bx + bw] > 0)
+        ys, xs = np.nonzero(own_box)
         if len(xs) < 3:
             continue
+        ys, xs = ys + by, xs + bx
         y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
         box = Box(r.x0 + x0, r.y0 + y0, r.x0 + x1, r.y0 + y1)
-        blobs.append(Blob(box, _text_angle(xs, ys, s), len(xs), s, own[y0:y1, x0:x1]))
+        own = own_box[y0 - by:y1 - by, x0 - bx:x1 - bx]
+        blobs.append(Blob(box, _text_angle(xs, ys, s), len(xs), s, own))
     return blobs
 
 

@@ -9,7 +9,7 @@ import html
 import os
 from pathlib import Path
 
-_STATUS_ORDER = {"failed": 0, "doubtful": 1, "warning": 2, "ok": 3}
+_STATUS_ORDER = {"failed": 0, "unread": 1, "doubtful": 2, "warning": 3, "ok": 4}
 
 _CSS = """
 body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}
@@ -17,7 +17,7 @@ table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
 th{cursor:pointer;background:#f4f4f4;position:sticky;top:0;user-select:none}
 th:after{content:" \\2195";color:#aaa}
-tr.failed{background:#fde8e8} tr.doubtful{background:#fbe3f0} tr.warning{background:#fff6dd}
+tr.failed{background:#fde8e8} tr.unread{background:#eceff4} tr.doubtful{background:#fbe3f0} tr.warning{background:#fff6dd}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 img{max-width:420px;max-height:180px;display:block}
 .err{color:#8a1c1c;max-width:32em}
@@ -91,12 +91,14 @@ def render_index(rows: list[dict], outdir: Path) -> str:
     n_fail = sum(r.get("status") == "failed" for r in rows)
     n_doubt = sum(r.get("status") == "doubtful" for r in rows)
     n_warn = sum(r.get("status") == "warning" for r in rows)
+    n_unread = sum(r.get("status") == "unread" for r in rows)
     head = "".join(f"<th>{h}</th>" for h in ("status", "overlay", "source", "#", "shape", "scale", "colormap",
                                               "confidence", "failed checks", "worst residual", "error / warnings"))
     return ("<!doctype html><html><head><meta charset=\"utf-8\"><title>digitize batch report</title>"
             f"<style>{_CSS}</style></head><body>"
-            f"<h1>digitize batch report</h1><p>{len(rows)} rows: {n_fail} failed, {n_doubt} doubtful (low "
-            f"confidence), {n_warn} with warnings, {len(rows) - n_fail - n_doubt - n_warn} ok. Failed, doubtful and "
+            f"<h1>digitize batch report</h1><p>{len(rows)} rows: {n_fail} failed, {n_unread} found but not read "
+            f"(no scale), {n_doubt} doubtful (low confidence), {n_warn} with warnings, "
+            f"{len(rows) - n_fail - n_unread - n_doubt - n_warn} ok. Failed, unread, doubtful and "
             f"flagged first; click a header to sort.</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
             f"<script>{_JS}</script></body></html>")

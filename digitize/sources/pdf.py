@@ -46,6 +46,21 @@ def page_count(path: str | os.PathLike) -> int:
         doc.close()
 
 
+def _page_bounds(obj) -> tuple[float, float, float, float]:
+    """An object's bounds (left, bottom, right, top) in page space: pdfium gives
+    those of an object inside a Form XObject in the form's space, so the corners
+    are carried through the matrix of each form that holds it."""
+    left, bottom, right, top = obj.get_bounds()
+    pts = [(left, bottom), (left, top), (right, bottom), (right, top)]
+    form = getattr(obj, "container", None)
+    while form is not None:
+        m = form.get_matrix()
+        pts = [(m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f) for x, y in pts]
+        form = getattr(form, "container", None)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI) -> list[LoadedImage]:
     """The embedded raster images of page ``index`` (0-based), then the rendered page;
     each knows its page (1-based) and where it lies on the page in points."""
@@ -65,7 +80,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI)
                 continue
             if min(pil.size) < MIN_IMAGE_SIDE:
                 continue
-            left, bottom, right, top = obj.get_bounds()
+            left, bottom, right, top = _page_bounds(obj)
             pic = from_array(np.asarray(pil, np.uint8), source=source)
             out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="embedded",
                                    placement=(left, page_h - top, right, page_h - bottom)))

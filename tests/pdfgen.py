@@ -1,0 +1,43 @@
+"""Hand-written PDFs for the paper tests: a page that draws a picture through a
+Form XObject (as LaTeX does with \\includegraphics of a PDF figure), so the
+picture's placement on the page is the form's matrix times its own."""
+from __future__ import annotations
+
+import io
+import zlib
+
+import numpy as np
+
+
+def form_image_pdf(rgb: np.ndarray, *, at: tuple[float, float], size: tuple[float, float],
+                   page: tuple[float, float] = (612.0, 792.0)) -> bytes:
+    """A one-page PDF whose content draws Form XObject /Fm1 at ``at`` (points from
+    the bottom-left) scaled to ``size``; the form draws image /Im1 over its unit box."""
+    h, w = rgb.shape[:2]
+    img = zlib.compress(np.ascontiguousarray(rgb, np.uint8).tobytes())
+    page_content = f"q {size[0]} 0 0 {size[1]} {at[0]} {at[1]} cm /Fm1 Do Q".encode()
+    form_content = b"q 1 0 0 1 0 0 cm /Im1 Do Q"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page[0]} {page[1]}] "
+         f"/Resources << /XObject << /Fm1 5 0 R >> >> /Contents 4 0 R >>").encode(),
+        b"<< /Length %d >>\nstream\n" % len(page_content) + page_content + b"\nendstream",
+        (b"<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /Im1 6 0 R >> >> "
+         b"/Length %d >>\nstream\n" % len(form_content)) + form_content + b"\nendstream",
+        (f"<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB "
+         f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(img)} >>\nstream\n").encode() + img
+        + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for k, body in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()

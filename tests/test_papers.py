@@ -1,0 +1,268 @@
+"""Papers end to end: every heatmap of a multi-page PDF on its page, and nothing else.
+
+A generated paper holds, page by page: small multiples sharing one colorbar,
+panels with a colorbar each, a seaborn heatmap (vector cells, a rasterized
+colorbar and printed numbers: matplotlib's usual PDF output), a bar chart, a
+pie chart, a table of numbers, and a page of text. A second PDF draws a figure
+through a Form XObject, as LaTeX does with an included PDF figure. A third holds
+a heatmap whose colorbar carries no labels: it is reported as found but not
+read, with the reason, and the PDF is not failed.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from digitize import digitize
+from digitize.api import digitize_pdf_page
+from digitize.batch import batch_app
+from pdfgen import form_image_pdf
+
+
+def _field(rows: int, cols: int, seed: int, lo: float = 0.0, hi: float = 1.0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:rows, 0:cols]
+    f = np.sin(x / cols * 3 + seed) + np.cos(y / rows * 2) + 0.5 * rng.random((rows, cols))
+    return lo + (f - f.min()) / np.ptp(f) * (hi - lo)
+
+
+def _text(fig, lines: int = 6) -> None:
+    fig.text(0.1, 0.95, "4. Results", fontsize=13)
+    for k in range(lines):
+        fig.text(0.1, 0.92 - 0.018 * k, "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do "
+                                         "eiusmod tempor incididunt ut labore.", fontsize=8)
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    path = tmp_path_factory.mktemp("paper") / "paper.pdf"
+    truth: dict[int, list[dict]] = {}
+    with PdfPages(path) as pdf:
+        # 1: three panels sharing one colorbar
+        fig = plt.figure(figsize=(8.5, 11))
+        _text(fig)
+        axes = [fig.add_axes([0.08 + 0.27 * k, 0.55, 0.22, 0.2]) for k in range(3)]
+        vals = [_field(6, 6, 10 + k) * 0.8 + 0.1 for k in range(3)]
+        for k, (ax, v) in enumerate(zip(axes, vals)):
+            im = ax.imshow(v, cmap="viridis", vmin=0, vmax=1)
+            ax.set_title(f"task {k}", fontsize=9)
+            ax.set_xticks(range(6))
+            ax.set_yticks(range(6))
+        fig.colorbar(im, ax=axes, fraction=0.02)
+        pdf.savefig(fig)
+        plt.close(fig)
+        truth[1] = [{"values": v, "vmin": 0.0, "vmax": 1.0} for v in vals]
+        # 2: two panels, a colorbar each, on different ranges
+        fig = plt.figure(figsize=(8.5, 11))
+        _text(fig)
+        specs = [(_field(5, 7, 3, 0, 50), 0.0, 50.0, "magma"), (_field(5, 7, 4, -1, 1), -1.0, 1.0, "RdBu_r")]
+        truth[2] = []
+        for k, (v, lo, hi, cmap) in enumerate(specs):
+            ax = fig.add_axes([0.08 + 0.46 * k, 0.5, 0.32, 0.22])
+            im = ax.imshow(v, cmap=cmap, vmin=lo, vmax=hi)
+            ax.set_xticks(range(7))
+            ax.set_yticks(range(5))
+            fig.colorbar(im, ax=ax, fraction=0.05)
+            truth[2].append({"values": v, "vmin": lo, "vmax": hi})
+        pdf.savefig(fig)
+        plt.close(fig)
+        # 3: seaborn: vector cells, a rasterized colorbar, printed numbers
+        fig = plt.figure(figsize=(8.5, 11))
+        _text(fig)
+        ax = fig.add_axes([0.15, 0.45, 0.6, 0.3])
+        v = np.round(_field(6, 8, 7), 2)
+        sns.heatmap(v, ax=ax, cmap="rocket", vmin=0, vmax=1, annot=True, fmt=".2f", annot_kws={"fontsize": 7})
+        pdf.savefig(fig)
+        plt.close(fig)
+        truth[3] = [{"values": v, "vmin": 0.0, "vmax": 1.0}]
+        # 4: a bar chart with coloured bars and value labels
+        fig = plt.figure(figsize=(8.5, 11))
+        _text(fig)
+        ax = fig.add_axes([0.15, 0.45, 0.7, 0.3])
+        heights = [0.32, 0.18, 0.55, 0.41, 0.77]
+        bars = ax.bar(range(5), heights, color=plt.cm.viridis(np.linspace(0.1, 0.9, 5)))
+        ax.bar_label(bars, labels=[f"{h:.2f}" for h in heights])
+        pdf.savefig(fig)
+        plt.close(fig)
+        # 5: a pie chart
+        fig = plt.figure(figsize=(8.5, 11))
+        _text(fig)
+        ax = fig.add_axes([0.25, 0.4, 0.5, 0.4])
+        ax.pie([30, 25, 20, 15, 10], labels=list("ABCDE"), autopct="%.0f%%",
+               colors=plt.cm.Blues(np.linspace(0.3, 0.9, 5)))
+        pdf.savefig(fig)
+        plt.close(fig)
+        # 6: a table of numbers, its header shaded
+        fig = plt.figure(figsize=(8.5, 11))
+        _text(fig)
+        ax = fig.add_axes([0.1, 0.45, 0.8, 0.3])
+        ax.axis("off")
+        cells = [[f"{x:.2f}" for x in row] for row in _field(6, 5, 2)]
+        t = ax.table(cellText=cells, colLabels=[f"model {k}" for k in range(5)], loc="center")
+        for k in range(5):
+            t[0, k].set_facecolor("#c6dbef")
+        pdf.savefig(fig)
+        plt.close(fig)
+        # 7: text only
+        fig = plt.figure(figsize=(8.5, 11))
+        _text(fig, 30)
+        pdf.savefig(fig)
+        plt.close(fig)
+    return path, truth
+
+
+def _check(h, t, what: str) -> None:
+    assert (h.rows, h.cols) == t["values"].shape, f"{what}: shape {(h.rows, h.cols)}"
+    span = t["vmax"] - t["vmin"]
+    assert abs(h.scale.vmin - t["vmin"]) <= 0.01 * span and abs(h.scale.vmax - t["vmax"]) <= 0.01 * span, \
+        f"{what}: scale {h.scale.vmin}..{h.scale.vmax}"
+    err = np.abs(np.asarray(h.table.values) - t["values"]) / span
+    assert float(err.mean()) <= 0.01, f"{what}: mean error {err.mean():.4f}"
+
+
+def test_every_heatmap_on_its_page_and_nothing_else(paper):
+    path, truth = paper
+    got = {}
+    for index in range(7):
+        found = digitize_pdf_page(path, index)
+        got[index + 1] = [h for r in found for h in r.result.heatmaps]
+    assert {p: len(hs) for p, hs in got.items()} == {1: 3, 2: 2, 3: 1, 4: 0, 5: 0, 6: 0, 7: 0}
+    for page in (1, 2, 3):
+        for k, (h, t) in enumerate(zip(got[page], truth[page])):
+            _check(h, t, f"page {page} heatmap {k}")
+    seaborn = got[3][0]
+    assert seaborn.printed is not None and seaborn.printed.agreement == 1.0
+    assert np.array_equal(np.asarray(seaborn.table.values), truth[3][0]["values"]), "the printed numbers"
+
+
+def test_batch_reports_one_row_per_heatmap_with_its_position(paper, tmp_path):
+    path, truth = paper
+    out = tmp_path / "out"
+    res = CliRunner().invoke(batch_app, [str(path), "-o", str(out), "--workers", "1", "--quiet"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader((out / "summary.csv").open()))
+    assert [r["page"] for r in rows] == ["1", "1", "1", "2", "2", "3"]
+    assert all(r["status"] in ("ok", "warning") for r in rows), [r["status"] for r in rows]
+    boxes = [json.loads(r["position"]) for r in rows if r["page"] == "1"]
+    assert all(0 <= b[0] < b[2] <= 612 and 0 <= b[1] < b[3] <= 792 for b in boxes)
+    assert sorted(b[0] for b in boxes) == [b[0] for b in boxes], "panels left to right"
+
+
+def _heatmap_png(values, *, ticks: bool = True) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.6), dpi=100)
+    im = ax.imshow(values, cmap="viridis", vmin=0, vmax=10)
+    cb = fig.colorbar(im, ax=ax)
+    if not ticks:
+        cb.set_ticks([])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def test_a_figure_inside_a_form_xobject_is_placed_on_the_page(tmp_path):
+    from PIL import Image
+
+    v = _field(5, 6, 9, 0, 10)
+    rgb = np.asarray(Image.open(io.BytesIO(_heatmap_png(v))).convert("RGB"))
+    path = tmp_path / "form.pdf"
+    path.write_bytes(form_image_pdf(rgb, at=(100, 300), size=(400, 288)))
+    found = digitize_pdf_page(path, 0)
+    heatmaps = [(h, pos) for r in found for h, pos in zip(r.result.heatmaps, r.positions)]
+    assert len(heatmaps) == 1, "found once, though both the embedded image and the page show it"
+    h, (x0, y0, x1, y1) = heatmaps[0]
+    _check(h, {"values": v, "vmin": 0.0, "vmax": 10.0}, "form XObject")
+    # the form draws the figure over x 100..500, y 300..588 from the bottom: 204..492 from the top
+    assert 100 <= x0 < x1 <= 500 and 204 <= y0 < y1 <= 492, (x0, y0, x1, y1)
+
+
+def test_a_heatmap_whose_scale_cannot_be_read_is_reported_unread(tmp_path):
+    """A bar without labels and no printed numbers: found but not read, with the
+    reason, on its page; the PDF is not failed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(_heatmap_png(_field(5, 6, 1, 0, 10), ticks=False))).convert("RGB"))
+    path = tmp_path / "unlabelled.pdf"
+    fig = plt.figure(figsize=(8.5, 11))
+    _text(fig)
+    ax = fig.add_axes([0.1, 0.4, 0.8, 0.4])
+    ax.imshow(rgb)
+    ax.axis("off")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(batch_app, [str(path), "-o", str(out), "--workers", "1", "--quiet"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader((out / "summary.csv").open()))
+    assert len(rows) == 1 and {r["status"] for r in rows} == {"unread"}, [(r["status"], r["rows"], r["cols"], r["vmin"], r["vmax"], r["error"]) for r in rows]
+    assert rows[0]["page"] == "1" and "label" in rows[0]["error"]
+    doc = json.loads(next(out.glob("*/page-001/result.json")).read_text())
+    assert doc["heatmaps"] == [] and doc["unread"] and doc["unread"][0]["page"] == 1
+
+
+@pytest.mark.parametrize("cmap", ["viridis", "Blues"])
+def test_small_multiples_a_few_pixels_apart_are_separate_heatmaps(cmap):
+    """Five panels drawn 3% of a panel apart (a few pixels of page between them)
+    and one shared colorbar: five heatmaps, each read on the shared scale."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 5, figsize=(10, 2.6), dpi=100, gridspec_kw={"wspace": 0.03})
+    vals = [_field(10, 10, 20 + k) for k in range(5)]
+    for k, (ax, v) in enumerate(zip(axes, vals)):
+        im = ax.imshow(v, cmap=cmap, vmin=0, vmax=1)
+        ax.set_title(f"task {k}", fontsize=9)
+        ax.set_xticks(range(0, 10, 2))
+        ax.set_yticks(range(10) if k == 0 else [])
+    fig.colorbar(im, ax=list(axes), fraction=0.015)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    res = digitize(buf.getvalue())
+    assert len(res.heatmaps) == 5, [(h.rows, h.cols) for h in res.heatmaps]
+    for k, (h, v) in enumerate(zip(res.heatmaps, vals)):
+        _check(h, {"values": v, "vmin": 0.0, "vmax": 1.0}, f"panel {k}")
+
+
+@pytest.mark.parametrize("annot", [False, True])
+def test_a_heatmap_with_page_coloured_grid_lines_is_not_cut_into_panels(annot):
+    """seaborn's white cell borders cross the whole plot too: each part is one
+    column of cells (with its printed numbers), no panel, and the heatmap stays whole."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    v = _field(6, 5, 3)
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+    sns.heatmap(v, ax=ax, cmap="viridis", vmin=0, vmax=1, linewidths=2, linecolor="white", annot=annot, fmt=".2f")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    res = digitize(buf.getvalue())
+    assert len(res.heatmaps) == 1
+    _check(res.heatmaps[0], {"values": v, "vmin": 0.0, "vmax": 1.0}, "white grid lines")
