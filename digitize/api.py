@@ -142,7 +142,13 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
         legend = replace(legend, scale=scale, warnings=legend.warnings + tuple(printed_warnings(printed)
                                                                               if printed else ()))
     if legend.scale_error and legend.scale.source == "unknown":
-        raise ScaleError(legend.scale_error)
+        exc = ScaleError(legend.scale_error)
+        # whether the block is cells of the bar's colours (a heatmap that cannot be read) or
+        # something else beside a bar: the same checks a reading gets
+        exc.shape = (grid.rows, grid.cols)
+        exc.checks = stage("checks", run_checks, planes=planes, plot=plot, grid=grid, legend=legend,
+                           colormap=colormap, table=table, evidence=evidence, residual_flag=config.residual_flag)
+        raise exc
     axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
                  reading=legend.reading, readings=list(readings.values()))
     warnings = list(legend.warnings) + table_warnings(table, residual_flag=config.residual_flag)
@@ -187,13 +193,35 @@ PAGE_WORST_REGION_MIN = 0.01
 PAGE_EXPLAINED_MIN_NO_BAR = 0.9
 
 
+#: A heatmap found but not read (its bar gives no scale) shows itself by its
+#: cells: at least this share of them on the bar's colours, and at least
+#: UNREAD_MIN_CELLS cells, besides redrawing the plot.
+UNREAD_ON_COLORMAP = 0.9
+UNREAD_MIN_CELLS = 4
+
+
 def is_evidence(h: Heatmap) -> bool:
     """Whether a reading shows a heatmap: its cells redraw the plot (see the checks
     pixels_explained and worst_region), nearly all of it when it has no colorbar."""
-    by = {c.name: c.value for c in h.checks}
+    return _redraws(h.checks, has_bar=h.colorbar is not None)
+
+
+def _redraws(checks, *, has_bar: bool) -> bool:
+    by = {c.name: c.value for c in checks}
     explained, worst = by.get("pixels_explained"), by.get("worst_region")
-    least = PAGE_EXPLAINED_MIN if h.colorbar is not None else PAGE_EXPLAINED_MIN_NO_BAR
+    least = PAGE_EXPLAINED_MIN if has_bar else PAGE_EXPLAINED_MIN_NO_BAR
     return (explained is None or explained >= least) and (worst is None or worst >= PAGE_WORST_REGION_MIN)
+
+
+def _unread_is_evidence(exc: ScaleError) -> bool:
+    """Whether a plot whose bar gave no scale is a heatmap: a grid of cells in the
+    bar's colours that redraws the plot (a bar chart beside a colour strip is not)."""
+    checks = getattr(exc, "checks", None)
+    shape = getattr(exc, "shape", (0, 0))
+    if not checks or shape[0] * shape[1] < UNREAD_MIN_CELLS:
+        return False
+    on_map = next((c.value for c in checks if c.name == "colours_on_colormap"), None)
+    return on_map is not None and on_map >= UNREAD_ON_COLORMAP and _redraws(checks, has_bar=True)
 
 
 @dataclass(frozen=True)
@@ -225,8 +253,9 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
             res = read_picture(pic, config=cfg, recognizer=recognizer)
         except ScaleError as exc:  # a block of cells and a bar: a heatmap, whose scale could not be read
             box = getattr(exc, "plot_box", None)
-            not_read.append(Unread(index + 1, exc.one_line(),
-                                   tuple(round(v, 1) for v in pic.to_points(box)) if box else None))
+            if _unread_is_evidence(exc):
+                not_read.append(Unread(index + 1, exc.one_line(),
+                                       tuple(round(v, 1) for v in pic.to_points(box)) if box else None))
             continue
         except DigitizeError:
             continue  # a photo, a line chart, text: not every picture is a heatmap

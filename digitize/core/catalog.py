@@ -172,6 +172,26 @@ def catalog_colormap(match: CatalogMatch, scale: Scale, bar: Colormap | None = N
                     frozen_array(e.rgb[starts], np.uint8), e.name, match.distance)
 
 
+#: Colours projected onto every catalog map at once, this many at a time.
+_MATCH_CHUNK = 32
+
+
+@lru_cache(maxsize=1)
+def _forward_curves():
+    """The forward catalog maps (a map and its reverse fit cells alike), each
+    thinned to about 128 samples and padded to one length by repeating its end:
+    (entries, segment starts (K, S, 3), segments, their squared lengths (K, S),
+    samples per map (K,))."""
+    entries = [e for e in load_catalog() if not e.name.endswith("_r")]
+    curves = [np.asarray(e.lab[:: max(1, len(e.lab) // 128)], np.float32) for e in entries]
+    n = max(len(c) for c in curves)
+    padded = np.stack([np.concatenate([c, np.repeat(c[-1:], n - len(c), axis=0)]) for c in curves])
+    starts = padded[:, :-1]
+    segs = padded[:, 1:] - starts
+    seg_len2 = np.maximum((segs * segs).sum(axis=2), 1e-12)
+    return entries, starts, segs, seg_len2, np.array([len(c) for c in curves], np.float64)
+
+
 def match_cells(lab_colours: np.ndarray) -> CatalogMatch | None:
     """The catalog colormap a set of cell colours lie on, when there is no colorbar.
 
@@ -184,18 +204,23 @@ def match_cells(lab_colours: np.ndarray) -> CatalogMatch | None:
         return None
     if len(pts) > 2000:
         pts = pts[np.linspace(0, len(pts) - 1, 2000).astype(int)]
-    best = None
-    for e in load_catalog():
-        if e.name.endswith("_r"):
-            continue
-        curve = e.lab[:: max(1, len(e.lab) // 128)]
-        idx, res = project_onto_polyline(pts, curve)
-        mean = float(res.mean())
-        cover = (np.quantile(idx, 0.98) - np.quantile(idx, 0.02)) / (len(curve) - 1)
-        if cover < MIN_COVER:
-            continue
-        if best is None or mean < best[0]:
-            best = (mean, e)
+    entries, starts, segs, seg_len2, lengths = _forward_curves()
+    k, n_seg = starts.shape[:2]
+    index = np.zeros((len(pts), k), np.float64)
+    residual = np.zeros((len(pts), k), np.float32)
+    for lo in range(0, len(pts), _MATCH_CHUNK):  # every map at once, a chunk of colours at a time
+        p = pts[lo:lo + _MATCH_CHUNK, None, None, :]  # (c, 1, 1, 3)
+        t = np.clip(np.einsum("ckse,kse->cks", p - starts, segs) / seg_len2, 0.0, 1.0)  # (c, K, S)
+        d = p - (starts + t[..., None] * segs)
+        d2 = np.einsum("ckse,ckse->cks", d, d)
+        best_seg = d2.argmin(axis=2)  # (c, K)
+        tt = np.take_along_axis(t, best_seg[..., None], axis=2)[..., 0]
+        index[lo:lo + _MATCH_CHUNK] = np.minimum(best_seg + tt, (lengths - 1)[None, :])
+        residual[lo:lo + _MATCH_CHUNK] = np.sqrt(np.take_along_axis(d2, best_seg[..., None], axis=2)[..., 0])
+    means = residual.mean(axis=0)
+    cover = (np.quantile(index, 0.98, axis=0) - np.quantile(index, 0.02, axis=0)) / np.maximum(lengths - 1, 1)
+    ok = np.flatnonzero(cover >= MIN_COVER)
+    best = None if not len(ok) else (float(means[ok[means[ok].argmin()]]), entries[ok[means[ok].argmin()]])
     if best is None or best[0] > CELL_MATCH_DELTA_E:
         return None
     return CatalogMatch(best[1], best[0])

@@ -46,6 +46,30 @@ def page_count(path: str | os.PathLike) -> int:
         doc.close()
 
 
+#: A heatmap drawn as vectors fills at least this many paths (2 x 2 cells, one
+#: colour each); a page with fewer, and no image or shading, holds text and rules only.
+MIN_FILLED_PATHS = 4
+
+
+def _may_hold_figure(page, pdfium_c) -> bool:
+    """Whether a page can hold a heatmap: an image, a shading, or MIN_FILLED_PATHS
+    filled paths among its objects (forms included). Most pages of a paper are
+    text, and are not rendered at all."""
+    import ctypes
+
+    filled = 0
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    for obj in page.get_objects(max_depth=3):
+        if obj.type in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING):
+            return True
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+            filled += fill.value != 0
+            if filled >= MIN_FILLED_PATHS:
+                return True
+    return False
+
+
 def _page_bounds(obj) -> tuple[float, float, float, float]:
     """An object's bounds (left, bottom, right, top) in page space: pdfium gives
     those of an object inside a Form XObject in the form's space, so the corners
@@ -63,7 +87,8 @@ def _page_bounds(obj) -> tuple[float, float, float, float]:
 
 def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI) -> list[LoadedImage]:
     """The embedded raster images of page ``index`` (0-based), then the rendered page;
-    each knows its page (1-based) and where it lies on the page in points."""
+    each knows its page (1-based) and where it lies on the page in points. A page
+    of text and rules only (``_may_hold_figure``) gives none."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -72,6 +97,8 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI)
     try:
         page = doc[index]
         page_w, page_h = page.get_size()
+        if not _may_hold_figure(page, pdfium_c):
+            return []  # text and rules only: nothing to render
         out = []
         for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
             try:
