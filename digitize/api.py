@@ -142,13 +142,9 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
         legend = replace(legend, scale=scale, warnings=legend.warnings + tuple(printed_warnings(printed)
                                                                               if printed else ()))
     if legend.scale_error and legend.scale.source == "unknown":
-        exc = ScaleError(legend.scale_error)
-        # whether the block is cells of the bar's colours (a heatmap that cannot be read) or
-        # something else beside a bar: the same checks a reading gets
-        exc.shape = (grid.rows, grid.cols)
-        exc.checks = stage("checks", run_checks, planes=planes, plot=plot, grid=grid, legend=legend,
-                           colormap=colormap, table=table, evidence=evidence, residual_flag=config.residual_flag)
-        raise exc
+        raise _unreadable(legend, table, stage("checks", run_checks, planes=planes, plot=plot, grid=grid,
+                                               legend=legend, colormap=colormap, table=table, evidence=evidence,
+                                               residual_flag=config.residual_flag))
     axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
                  reading=legend.reading, readings=list(readings.values()))
     warnings = list(legend.warnings) + table_warnings(table, residual_flag=config.residual_flag)
@@ -160,6 +156,18 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     return Heatmap(plot, legend.bar, colormap, legend.scale, grid, table, axes, analysis, tuple(warnings),
                    checks=checks, confidence=confidence(checks, len(warnings), (grid.rows, grid.cols)),
                    printed=printed)
+
+
+def _unreadable(legend, table, checks) -> ScaleError:
+    """The error for a plot whose bar gave no scale, carrying what tells a heatmap
+    from something else beside a bar (see ``_unread_is_evidence``): the grid's
+    shape, how far the cells spread along the bar, and the checks a reading gets."""
+    exc = ScaleError(legend.scale_error)
+    exc.shape = table.values.shape
+    known = np.asarray(table.values)[np.isfinite(table.values)]  # places along the bar, 0..1
+    exc.spread = float(np.quantile(known, 0.95) - np.quantile(known, 0.05)) if known.size else 0.0
+    exc.checks = checks
+    return exc
 
 
 def configure_threads(threads: int) -> None:
@@ -198,6 +206,9 @@ PAGE_EXPLAINED_MIN_NO_BAR = 0.9
 #: UNREAD_MIN_CELLS cells, besides redrawing the plot.
 UNREAD_ON_COLORMAP = 0.9
 UNREAD_MIN_CELLS = 4
+#: ... in at least two rows and two columns, their colours spread over at least
+#: this share of the bar (a chart in one or two colours beside a strip is no heatmap).
+UNREAD_SPREAD = 0.25
 
 
 def is_evidence(h: Heatmap) -> bool:
@@ -215,10 +226,12 @@ def _redraws(checks, *, has_bar: bool) -> bool:
 
 def _unread_is_evidence(exc: ScaleError) -> bool:
     """Whether a plot whose bar gave no scale is a heatmap: a grid of cells in the
-    bar's colours that redraws the plot (a bar chart beside a colour strip is not)."""
+    bar's colours, spread along it, that redraws the plot (a bar chart or a
+    genome track beside a colour strip is not)."""
     checks = getattr(exc, "checks", None)
     shape = getattr(exc, "shape", (0, 0))
-    if not checks or shape[0] * shape[1] < UNREAD_MIN_CELLS:
+    if not checks or min(shape) < 2 or shape[0] * shape[1] < UNREAD_MIN_CELLS \
+            or getattr(exc, "spread", 0.0) < UNREAD_SPREAD:
         return False
     on_map = next((c.value for c in checks if c.name == "colours_on_colormap"), None)
     return on_map is not None and on_map >= UNREAD_ON_COLORMAP and _redraws(checks, has_bar=True)

@@ -266,3 +266,30 @@ def test_a_heatmap_with_page_coloured_grid_lines_is_not_cut_into_panels(annot):
     res = digitize(buf.getvalue())
     assert len(res.heatmaps) == 1
     _check(res.heatmaps[0], {"values": v, "vmin": 0.0, "vmax": 1.0}, "white grid lines")
+
+
+def test_per_panel_bars_with_labels_turned_a_quarter():
+    """Small multiples each with a short horizontal bar under it whose labels are
+    turned a quarter ('0.876' read upwards), on ranges of their own."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(8, 3.6), dpi=120)
+    truths = []
+    for k, ax in enumerate(axes):
+        lo = 0.87 + 0.01 * k
+        hi = lo + 0.02 + 0.004 * k  # five ticks exact at three decimals
+        v = lo + _field(8, 8, 30 + k) * (hi - lo)
+        im = ax.imshow(v, cmap="viridis", vmin=lo, vmax=hi)
+        cb = fig.colorbar(im, ax=ax, orientation="horizontal", ticks=np.linspace(lo, hi, 5), format="%.3f")
+        cb.ax.tick_params(labelrotation=90, labelsize=8)
+        truths.append({"values": v, "vmin": lo, "vmax": hi})
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    res = digitize(buf.getvalue())
+    assert len(res.heatmaps) == 3
+    for k, (h, t) in enumerate(zip(res.heatmaps, truths)):
+        _check(h, t, f"panel {k}")

@@ -182,6 +182,33 @@ def _side_strips(region: ColorbarRegion, shape, reach: int) -> dict[str, Box]:
             "bottom": Box(b.x0, b.y1, b.x1, b.y1 + reach).clip(shape)}
 
 
+def _places(blobs) -> int:
+    """How many places along a horizontal bar some blobs stand at (4-px steps): a
+    label cut into pieces stands at one."""
+    return len({int(bl.box.cx // 4) for bl in blobs})
+
+
+#: A label turned a quarter is a column of characters: at least this many
+#: character sizes long (a lone tall glyph, a '1', is not one).
+TURNED_MIN_LENGTH = 1.8
+
+
+def _turned_labels(text: np.ndarray, region: Box, lo: float, hi: float) -> list:
+    """Labels turned a quarter in ``region`` (joined along columns), standing
+    along a horizontal bar between ``lo`` and ``hi``."""
+    return [bl for bl in find_blobs(text, region, columns=True)
+            if bl.angle in (90.0, -90.0) and bl.box.height >= TURNED_MIN_LENGTH * bl.char_size
+            and lo <= bl.box.cx <= hi]
+
+
+def _prefer_turned(turned: list, upright: list) -> bool:
+    """Whether a horizontal bar's labels are turned: at least two turned labels,
+    standing at half or more of the places the upright pieces stand at (joined
+    along lines, a turned label falls into pieces; upright labels make no tall
+    blobs of several characters)."""
+    return len(turned) >= 2 and len(turned) >= 0.5 * _places(upright)
+
+
 def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: dict[str, Box], plots) -> str:
     """Which side of the bar carries its labels: the side with more upright text
     blobs along the bar (tick labels stand in a row beside it; a rotated title or
@@ -204,6 +231,10 @@ def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: d
         blobs = [bl for bl in find_blobs(own, st, lines=True)
                  if bl.angle == 0.0 and min(bl.box.width, bl.box.height) >= 3  # a dash is a mark, not a label
                  and lo - ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + ext]
+        if not vertical:  # labels turned a quarter under a horizontal bar count as well
+            turned = _turned_labels(own, st, lo - ext, hi + ext)
+            if _prefer_turned(turned, blobs):
+                blobs = turned
         if not blobs:
             return 0
         # the labels are the band nearest the bar; a legend title or an axis beyond is not
@@ -285,7 +316,8 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     title = ""
     scale_texts: tuple[str, ...] = ()
     if recognizer is not None and cands:
-        crops = [prepare_crop(blob_crop(rgb, bl, background), text_height=_text_height(bl)) for bl in cands]
+        crops = [prepare_crop(blob_crop(rgb, bl, background), text_height=_text_height(bl), rotate=int(-bl.angle))
+                 for bl in cands]
         reads = read_in_context(recognizer, crops, lambda first: _tick_verdicts(cands, first, vertical))
         for bl, rd in zip(cands, reads):
             for text_, pos, half in _label_parts(bl, rd.text, vertical):
@@ -440,6 +472,12 @@ def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, *, marks, 
     # tick labels: upright blobs whose centre lies along the bar; nearest to the bar first
     cands = [bl for bl in blobs if bl.angle == 0.0 and
              lo - 0.6 * ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + 0.6 * ext]
+    if not vertical:
+        # labels turned a quarter under (or over) a horizontal bar ('0.876' read upwards):
+        # joined along columns they come out as tall blobs, one per label
+        turned = _turned_labels(text, label_region, lo - 0.6 * ext, hi + 0.6 * ext)
+        if _prefer_turned(turned, cands):
+            cands = turned
     if vertical and cands:
         # keep the column of labels nearest the bar (a colorbar title lies beyond it)
         near = min(abs((bl.box.x0 if side == "right" else bl.box.x1) - (b.x1 if side == "right" else b.x0))

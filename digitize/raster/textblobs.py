@@ -26,12 +26,14 @@ class Blob:
 
 
 def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None,
-               lines: bool = False) -> list[Blob]:
+               lines: bool = False, columns: bool = False) -> list[Blob]:
     """Text blobs inside ``region`` of a boolean mask (pixels already restricted to text).
 
     lines : the labels are horizontal lines stacked one above the other (a vertical
         colorbar's): join letters generously along a line ("1." and "00" across a
         thin decimal point) and barely across lines.
+    columns : the labels are turned a quarter, side by side (under a horizontal
+        colorbar): the same, along columns.
     """
     r = region.clip(mask.shape)
     if r.width < 2 or r.height < 2:
@@ -44,6 +46,8 @@ def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None,
     s = char_size or (float(np.median(sizes)) if sizes else 6.0)
     k = max(2, int(round(0.45 * s)))
     kx, ky = (max(2, int(round(0.9 * s))), max(1, int(round(0.25 * s)))) if lines else (k, k)
+    if columns:  # turned labels side by side (under a horizontal bar): join along each column
+        kx, ky = ky, kx
     joined = cv2.dilate(sub, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
     n2, lab2, stats2, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     blobs = []
