@@ -58,14 +58,15 @@ class _Stages:
         return out
 
 
-def digitize(src: str | os.PathLike | bytes | np.ndarray | LoadedImage, *, config: DigitizeConfig | None = None,
+def digitize(src, *, config: DigitizeConfig | None = None,
              recognizer: Recognizer | None = None, progress: Progress | None = None) -> Digitization:
     """Recover the heatmap(s) of a figure.
 
     Parameters
     ----------
-    src : path (an image, or a PDF: every page is searched), raw image bytes, an
-        (H, W, 3) uint8 RGB array, or an image already loaded by ``load_image``
+    src : path (an image, or a PDF: every page is searched), raw image bytes, a
+        binary file object, a PIL image, an (H, W, 3) uint8 RGB array, or an image
+        already loaded by ``load_image``
     config : DigitizeConfig, optional
     recognizer : OCR engine; defaults to the bundled PP-OCR model (loaded once)
     progress : called with the name of each stage as it starts

@@ -236,12 +236,13 @@ def _record(row: dict) -> dict:
 
 
 def write_summary(rows: list[dict], outdir: Path) -> None:
-    from .report.export import write_atomic
+    """summary.csv (text cells safe for spreadsheets, see ``csv_safe``) and summary.jsonl."""
+    from .report.export import csv_safe, write_atomic
 
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=SUMMARY_FIELDS, lineterminator="\n")
     w.writeheader()
-    w.writerows(_record(r) for r in rows)
+    w.writerows({k: (csv_safe(v) if isinstance(v, str) else v) for k, v in _record(r).items()} for r in rows)
     write_atomic(outdir / "summary.csv", buf.getvalue())
     write_atomic(outdir / "summary.jsonl", "".join(json.dumps(_record(r)) + "\n" for r in rows))
 

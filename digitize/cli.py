@@ -16,7 +16,15 @@ from .config import DEFAULT_MAX_PIXELS, DEFAULT_MIN_CONFIDENCE
 from .errors import DigitizeError, ExitCode
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Turn a picture of a heatmap into the numbers behind it.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+        typer.echo(f"digitize {__version__}")
+        raise typer.Exit()
 
 _EXT_FORMAT = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".txt": "table"}
 
@@ -52,8 +60,15 @@ def run(
     min_confidence: Annotated[float, typer.Option(help="with --strict: the lowest confidence accepted")] =
     DEFAULT_MIN_CONFIDENCE,
     debug: Annotated[bool, typer.Option(help="show tracebacks")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="print the version and exit")] = False,
 ) -> None:
-    """Digitize one heatmap figure."""
+    """Digitize one heatmap figure: a PNG, JPEG, TIFF, BMP, GIF or WebP image, or a
+    PDF (every heatmap on every page). Prints the table and its interpretation, or
+    writes JSON, CSV or Markdown.
+
+    Many figures, folders and papers at once: digitize batch INPUT... -o OUTDIR
+    (see digitize batch --help)."""
     from .api import digitize
     from .config import DigitizeConfig
     from .report import export
@@ -78,9 +93,9 @@ def run(
         _fail(exc, debug)
         return
     if fmt == "table":
-        from .report.terminal import render
-        if output is not None:
-            export.write_atomic(output, export.to_markdown(result))
+        from .report.terminal import render, render_text
+        if output is not None:  # the table as plain text (.txt), as the terminal shows it
+            export.write_atomic(output, render_text(result))
         else:
             render(result)
     else:

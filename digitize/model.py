@@ -305,6 +305,47 @@ class Heatmap:
     def failed_checks(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.checks if not c.passed)
 
+    def summary(self) -> str:
+        """One line: shape, scale, colormap, confidence (and page)."""
+        s = self.scale
+        out = f"{self.rows} x {self.cols}, {s.kind} {s.vmin:g}..{s.vmax:g}"
+        if self.colormap.name:
+            out += f", {self.colormap.name}"
+        out += f", confidence {self.confidence:.2f}"
+        return out + (f", page {self.page}" if self.page is not None else "")
+
+    def __repr__(self) -> str:
+        return f"Heatmap({self.summary()})"
+
+    def to_pandas(self):
+        """The table as a pandas DataFrame: the row labels as its index, the column
+        labels as its columns, the axis titles as their names (NaN for blank cells)."""
+        pd = _pandas()
+        rows = list(self.axes.row_labels) if len(self.axes.row_labels) == self.rows else list(range(self.rows))
+        cols = list(self.axes.col_labels) if len(self.axes.col_labels) == self.cols else list(range(self.cols))
+        df = pd.DataFrame(np.asarray(self.table.values, np.float64), index=pd.Index(rows, name=self.axes.y_label or None),
+                          columns=pd.Index(cols, name=self.axes.x_label or None))
+        return df
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: the summary line and the table."""
+        import html
+
+        fmt = self.printed.format if self.printed is not None and self.printed.format else ".4g"
+        fmt = ".0f" if fmt == "d" else fmt
+
+        def cell(v: float) -> str:
+            return "" if not math.isfinite(v) else f"{v:{fmt}}" if not fmt.endswith("%") else f"{v:.{int(fmt[1:-1]) + 2}f}"
+
+        rows = self.axes.row_labels if len(self.axes.row_labels) == self.rows else [str(i) for i in range(self.rows)]
+        cols = self.axes.col_labels if len(self.axes.col_labels) == self.cols else [str(j) for j in range(self.cols)]
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
+        body = "".join(f"<tr><th>{html.escape(str(r))}</th>" + "".join(
+            f"<td>{cell(float(v))}</td>" for v in self.table.values[i]) + "</tr>" for i, r in enumerate(rows))
+        title = html.escape(self.axes.title or "heatmap")
+        return (f"<p><b>{title}</b>: {html.escape(self.summary())}</p><table><thead><tr>"
+                f"<th>{html.escape(self.axes.y_label)}</th>{head}</tr></thead><tbody>{body}</tbody></table>")
+
 
 @dataclass(frozen=True)
 class Digitization:
@@ -315,3 +356,43 @@ class Digitization:
     heatmaps: tuple[Heatmap, ...]
     warnings: tuple[str, ...] = ()
     timings: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        inner = "; ".join(h.summary() for h in self.heatmaps)
+        return f"Digitization({self.source!r}: {len(self.heatmaps)} heatmap(s): {inner})"
+
+    def _repr_html_(self) -> str:
+        return "".join(h._repr_html_() for h in self.heatmaps)
+
+    def to_pandas(self, long: bool = True):
+        """With ``long`` (the default): one tidy DataFrame of every cell of every
+        heatmap, columns heatmap, page, row, col, value, residual, source (where the
+        value came from: 'colour', 'text', 'both'); rows and cols are the labels
+        where the figure prints them, else indices. Without: a list of
+        ``Heatmap.to_pandas()`` frames."""
+        pd = _pandas()
+        if not long:
+            return [h.to_pandas() for h in self.heatmaps]
+        records = []
+        for k, h in enumerate(self.heatmaps):
+            rows = h.axes.row_labels if len(h.axes.row_labels) == h.rows else range(h.rows)
+            cols = h.axes.col_labels if len(h.axes.col_labels) == h.cols else range(h.cols)
+            src = h.printed.source if h.printed is not None else None
+            for i, r in enumerate(rows):
+                for j, c in enumerate(cols):
+                    blank = bool(h.table.blank[i, j])
+                    records.append({"heatmap": k, "page": h.page, "row": r, "col": c,
+                                    "value": float(h.table.values[i, j]),
+                                    "residual": float(h.table.residual[i, j]),
+                                    "source": None if blank else (str(src[i, j]) if src is not None else "colour")})
+        return pd.DataFrame.from_records(records, columns=["heatmap", "page", "row", "col", "value", "residual",
+                                                           "source"])
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError as exc:  # pandas is an optional extra
+        raise ImportError("to_pandas() needs pandas: pip install pandas (or pip install "
+                          "'heatmap-digitize[pandas]')") from exc
+    return pandas

@@ -2,7 +2,8 @@
 
 Every statement is backed by the numbers: row and column means, where they peak,
 how they change, and which cells form the hotspot. Nothing is specific to one
-figure. Thresholds are the named constants below; the report lists them.
+figure. Thresholds are the named constants below; the result lists them under
+"thresholds" (the JSON), not in the prose.
 """
 from __future__ import annotations
 
@@ -220,6 +221,7 @@ def _analyse(v: np.ndarray, row_labels, col_labels, *, decimals: int, x_label: s
         "thresholds": THRESHOLDS,
     }
     out["text"] = report(out, R, C, decimals=decimals, x_label=x_label, y_label=y_label, vmin=vmin, vmax=vmax)
+    out["thresholds"] = dict(THRESHOLDS)  # the named constants the sentences rest on (JSON, not the prose)
     return out
 
 
@@ -298,7 +300,6 @@ def report(a: dict, R: int, C: int, *, decimals: int, x_label: str, y_label: str
             parts.append(f"along {yl} they are {rt['kind']}")
         L.append("The data show that " + "; ".join(parts) + ". This describes the figure's numbers; "
                  "it does not say why they take this shape.")
-    L += ["", "_Thresholds: " + ", ".join(f"{k}={v}" for k, v in THRESHOLDS.items()) + "._"]
     return "\n".join(L)
 
 

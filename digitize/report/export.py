@@ -148,30 +148,52 @@ def _col_labels(h: Heatmap) -> list[str]:
     return list(h.axes.col_labels) if h.axes.col_labels else [str(j) for j in range(h.cols)]
 
 
+def csv_safe(text) -> str:
+    """A text cell that a spreadsheet will not run as a formula (OWASP: a cell
+    starting with = + - @, a tab or a carriage return gets a leading apostrophe),
+    unless it is a plain number ('-0.5' stays)."""
+    t = "" if text is None else str(text)
+    if t and t[0] in "=+-@\t\r":
+        try:
+            float(t)
+        except ValueError:
+            return "'" + t
+    return t
+
+
 def to_csv(result: Digitization) -> str:
-    """One block per heatmap: a header row of column labels, then one row per row."""
+    """One block per heatmap: a header row of column labels, then one row per row.
+    Labels read from the image are made safe for spreadsheets (``csv_safe``)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     for k, h in enumerate(result.heatmaps):
         if len(result.heatmaps) > 1:
             w.writerow([f"# heatmap {k}"])
-        w.writerow([h.axes.y_label or ""] + _col_labels(h))
+        w.writerow([csv_safe(h.axes.y_label or "")] + [csv_safe(c) for c in _col_labels(h)])
         for i in range(h.rows):
-            w.writerow([_row_label(h, i)] + [format_value(h, v, extra=2) for v in h.table.values[i]])
+            w.writerow([csv_safe(_row_label(h, i))] + [format_value(h, v, extra=2) for v in h.table.values[i]])
     return buf.getvalue()
 
 
+def md_safe(text) -> str:
+    """Text read from an image, inert in Markdown: HTML escaped, table pipes and
+    line breaks neutralised."""
+    import html
+
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+
+
 def to_markdown(result: Digitization) -> str:
-    out = [f"# Digitized: {os.path.basename(result.source)}", ""]
+    out = [f"# Digitized: {md_safe(os.path.basename(result.source))}", ""]
     for k, h in enumerate(result.heatmaps):
-        title = h.axes.title or f"Heatmap {k + 1}"
+        title = md_safe(h.axes.title) or f"Heatmap {k + 1}"
         out += [f"## {title}", ""]
         out.append(f"{h.rows} rows x {h.cols} columns; colour scale {h.scale.kind} from "
                    f"{h.scale.vmin:g} to {h.scale.vmax:g}"
                    + (f" ({h.colormap.name})" if h.colormap.name else "") + ".")
         out.append("")
         cols = _col_labels(h)
-        out.append("| " + " | ".join([h.axes.y_label or ""] + cols) + " |")
+        out.append("| " + " | ".join([md_safe(h.axes.y_label or "")] + [md_safe(c) for c in cols]) + " |")
         out.append("|" + "---|" * (len(cols) + 1))
         for i in range(h.rows):
             cells = []
@@ -179,15 +201,15 @@ def to_markdown(result: Digitization) -> str:
                 s = format_value(h, v)
                 doubt = h.table.flagged[i, j] or (h.printed is not None and h.printed.disagree[i, j])
                 cells.append(s + (" ⚠" if doubt else ""))
-            out.append("| " + " | ".join([_row_label(h, i)] + cells) + " |")
+            out.append("| " + " | ".join([md_safe(_row_label(h, i))] + cells) + " |")
         out.append("")
         text = h.analysis.get("text")
         if text:
             out += [text, ""]
         if h.warnings:
-            out += ["**Warnings**", ""] + [f"- {w}" for w in h.warnings] + [""]
+            out += ["**Warnings**", ""] + [f"- {md_safe(w)}" for w in h.warnings] + [""]
     if result.warnings:
-        out += ["**Warnings**", ""] + [f"- {w}" for w in result.warnings] + [""]
+        out += ["**Warnings**", ""] + [f"- {md_safe(w)}" for w in result.warnings] + [""]
     return "\n".join(out)
 
 

@@ -65,6 +65,8 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 def from_array(array: np.ndarray, *, source: str = "<array>") -> LoadedImage:
     """Normalise a numpy image ((H, W), (H, W, 3) or (H, W, 4); uint8, uint16 or float in 0..1)."""
     a = np.asarray(array)
+    if a.dtype.kind not in "uifb":
+        raise InputError(f"expected an image array of numbers (uint8, uint16 or float); got dtype {a.dtype}")
     if a.ndim == 2:
         a = np.repeat(a[:, :, None], 3, axis=2)
     if a.ndim != 3 or a.shape[2] not in (3, 4):
@@ -86,15 +88,33 @@ def from_array(array: np.ndarray, *, source: str = "<array>") -> LoadedImage:
     return LoadedImage(_readonly(a), source)
 
 
-def load_image(src: str | os.PathLike | bytes | np.ndarray, *, max_pixels: int) -> LoadedImage:
-    """Decode a path, raw bytes or an array into RGB uint8, guarding size before decoding."""
-    if isinstance(src, np.ndarray):
-        return from_array(src)
+def load_image(src, *, max_pixels: int) -> LoadedImage:
+    """Decode a path, raw bytes, a binary file object, a PIL image or an array into
+    RGB uint8, guarding size before decoding."""
     from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if isinstance(src, Image.Image):  # a notebook user's image at hand
+        src = np.asarray(src.convert("RGB"))
+    elif hasattr(src, "read") and not isinstance(src, (str, bytes, bytearray, os.PathLike)):
+        data = src.read()
+        if not isinstance(data, (bytes, bytearray)):
+            raise InputError(f"expected a binary file object (opened with 'rb'); its read() gave "
+                             f"{type(data).__name__}", hint="open the file in binary mode")
+        src = bytes(data)
+    if isinstance(src, np.ndarray):
+        if src.ndim >= 2 and src.shape[0] * src.shape[1] > max_pixels:
+            raise ImageTooLargeError(f"the array is {src.shape[1]}x{src.shape[0]} = {src.shape[0] * src.shape[1]} "
+                                     f"pixels, over the limit of {max_pixels}")
+        return from_array(src)
+    if not isinstance(src, (str, os.PathLike, bytes, bytearray)):
+        raise InputError(f"expected a path, bytes, a binary file object, a PIL image or an (H, W, 3) array; "
+                         f"got {type(src).__name__}")
 
     if isinstance(src, (bytes, bytearray)):
         data, source = bytes(src), "<stdin>"
     else:
+        if not str(src).strip():
+            raise InputError("no file name given (an empty path); expected an image file")
         path = Path(src)
         source = str(path)
         if not path.exists():

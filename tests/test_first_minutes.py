@@ -1,0 +1,131 @@
+"""What a new user meets first (issue 20), and output made safe from what an
+image can say (issue 19, items 11-13, 17): help and version, the table as text,
+one-line reprs, pandas frames, the inputs a notebook has at hand, and labels
+that carry markup, formulas, HTML or control characters."""
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from digitize import digitize
+from digitize.cli import app
+from digitize.errors import ImageTooLargeError, InputError
+from digitize.report.export import to_csv, to_dict, to_markdown
+from digitize.report.terminal import render
+
+
+@pytest.fixture(scope="module")
+def result(example_path):
+    return digitize(example_path)
+
+
+def test_version_and_short_help():
+    from digitize import __version__
+
+    res = CliRunner().invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.strip() == f"digitize {__version__}"
+    res = CliRunner().invoke(app, ["-h"])
+    assert res.exit_code == 0
+    assert "batch" in res.output and "PDF" in res.output and "--version" in res.output
+
+
+def test_no_developer_line_in_the_prose_but_thresholds_in_the_json(result):
+    assert "Thresholds" not in result.heatmaps[0].analysis["text"]
+    assert "HIGH_SHARE" in to_dict(result)["heatmaps"][0]["analysis"]["thresholds"]
+
+
+def test_output_to_a_txt_file_is_the_plain_table(example_path, tmp_path):
+    out = tmp_path / "table.txt"
+    res = CliRunner().invoke(app, [str(example_path), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    text = out.read_text()
+    assert "\x1b[" not in text, "no colour codes in a file"
+    assert all(line == line.rstrip() for line in text.splitlines()), "no trailing spaces"
+    assert "30k" in text and "Steps" in text and "#" not in text.splitlines()[0], "a table, not Markdown"
+
+
+def test_reprs_are_one_line(result):
+    r, h = repr(result), repr(result.heatmaps[0])
+    assert "\n" not in r and len(r) < 300 and "10 x 12" in r
+    assert h.startswith("Heatmap(10 x 12") and "confidence" in h
+    assert "<table>" in result._repr_html_()
+
+
+def test_to_pandas_wide_and_long(result):
+    h = result.heatmaps[0]
+    df = h.to_pandas()
+    assert df.shape == (10, 12)
+    assert df.index.name == h.axes.y_label and df.columns.name == h.axes.x_label
+    assert list(df.index) == list(h.axes.row_labels) and list(df.columns) == list(h.axes.col_labels)
+    assert np.allclose(df.to_numpy(), h.table.values, equal_nan=True)
+    long = result.to_pandas(long=True)
+    assert list(long.columns) == ["heatmap", "page", "row", "col", "value", "residual", "source"]
+    assert len(long) == 120 and set(long["source"]) == {"colour"}
+    assert long.loc[0, "row"] == h.axes.row_labels[0] and long.loc[0, "value"] == pytest.approx(h.table.values[0, 0])
+
+
+def test_to_pandas_without_pandas_says_how_to_get_it(result, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match="pip install pandas"):
+        result.heatmaps[0].to_pandas()
+
+
+def test_inputs_a_notebook_has_at_hand(example_path):
+    from PIL import Image
+
+    want = digitize(example_path).heatmaps[0].table.values
+    for src in (Image.open(example_path), open(example_path, "rb"), example_path.read_bytes(),
+                np.asarray(Image.open(example_path).convert("RGB"))):
+        assert np.allclose(digitize(src).heatmaps[0].table.values, want, equal_nan=True)
+
+
+@pytest.mark.parametrize("bad", [None, [1, 2], 3, object(), np.array([[object()] * 10] * 10), ""])
+def test_wrong_inputs_are_input_errors(bad):
+    with pytest.raises(InputError):
+        digitize(bad)
+
+
+def test_arrays_obey_the_pixel_limit():
+    from digitize.config import DigitizeConfig
+
+    with pytest.raises(ImageTooLargeError):
+        digitize(np.zeros((100, 100, 3), np.uint8), config=DigitizeConfig(max_pixels=1000))
+
+
+HOSTILE = ("[/b]", "[link=http://evil.example]click[/link]", "=HYPERLINK(\"http://x\",\"y\")",
+           "<script>alert(1)</script>", "bell\x07esc\x1b[31m")
+
+
+def _hostile(result):
+    h = result.heatmaps[0]
+    rows = list(h.axes.row_labels)
+    rows[:len(HOSTILE)] = HOSTILE
+    axes = replace(h.axes, row_labels=tuple(rows), title="[bold]t[/bold]", y_label="@SUM(A1)")
+    return replace(result, heatmaps=(replace(h, axes=axes, warnings=("a [/i] warning",)),))
+
+
+def test_terminal_shows_labels_as_text_never_as_markup(result):
+    buf = io.StringIO()
+    render(_hostile(result), Console(file=buf, width=300, force_terminal=True, color_system="truecolor"))
+    out = buf.getvalue()
+    assert "[/b]" in out and "[link=http://evil.example]" in out, "markup printed as text"
+    assert "\x1b]8;" not in out, "no hyperlink escape"
+    assert "\x07" not in out and "esc\x1b[31m" not in out, "control characters dropped"
+
+
+def test_csv_cells_cannot_become_formulas(result):
+    text = to_csv(_hostile(result))
+    assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_markdown_does_not_carry_raw_html(result):
+    text = to_markdown(_hostile(result))
+    assert "<script>" not in text and "&lt;script&gt;" in text
