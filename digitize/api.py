@@ -75,12 +75,11 @@ def digitize(src, *, config: DigitizeConfig | None = None,
     cannot be read or holds no heatmap that can be measured.
     """
     cfg = config or DigitizeConfig()
-    if isinstance(src, (str, os.PathLike)) and str(src) != "-" and str(src).lower().endswith(".pdf") \
-            and is_pdf(src):
+    if isinstance(src, (str, os.PathLike)) and str(src) != "-" and is_pdf(src):  # by content, not by name
         return digitize_pdf(src, config=cfg, recognizer=recognizer, progress=progress)
     stage = _Stages(progress)
     picture = src if isinstance(src, LoadedImage) else stage("load", load_image, src=src,
-                                                             max_pixels=cfg.max_pixels)
+                                                             max_pixels=cfg.max_pixels, max_bytes=cfg.max_bytes)
     return read_picture(picture, config=cfg, recognizer=recognizer, stage=stage)
 
 
@@ -262,7 +261,7 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
     cfg = config or DigitizeConfig()
     found: list[tuple[int, LoadedImage, Digitization, int, tuple]] = []  # (picture, pic, result, heatmap, points)
     not_read: list[Unread] = []
-    for n, pic in enumerate(page_pictures(path, index)):
+    for n, pic in enumerate(page_pictures(path, index, max_pixels=cfg.max_pixels)):
         try:
             res = read_picture(pic, config=cfg, recognizer=recognizer)
         except ScaleError as exc:  # a block of cells and a bar: a heatmap, whose scale could not be read
@@ -306,8 +305,12 @@ def digitize_pdf(path: str | os.PathLike, *, config: DigitizeConfig | None = Non
                  recognizer: Recognizer | None = None, progress: Progress | None = None) -> Digitization:
     """All heatmaps of a PDF as one ``Digitization`` (each heatmap knows its page).
     Raises NoHeatmapError when no page holds one."""
-    n = page_count(path)
+    cfg = config or DigitizeConfig()
+    total = page_count(path)
+    n = min(total, cfg.max_pages)
     heatmaps, warnings, size = [], [], (0, 0)
+    if total > n:
+        warnings.append(f"read the first {n} of {total} pages (the page limit, --max-pages)")
     for i in range(n):
         if progress is not None:
             progress(f"page {i + 1}/{n}")

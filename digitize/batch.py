@@ -20,13 +20,13 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
 
-from .config import DEFAULT_MAX_PIXELS, DEFAULT_MIN_CONFIDENCE
+from .config import DEFAULT_MAX_PAGES, DEFAULT_MAX_PIXELS, DEFAULT_MIN_CONFIDENCE
 from .errors import DigitizeError, ExitCode
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
@@ -43,6 +43,7 @@ class Job:
 
     path: str
     page: int | None = None
+    key: str = ""  # the input's content (size, mtime, hash): a changed input is redone
 
 
 @dataclass
@@ -78,9 +79,17 @@ def expand_inputs(inputs: list[str]) -> list[Path]:
     return uniq
 
 
-def make_jobs(paths: list[Path]) -> list[Job]:
-    """One job per image; one per page of a PDF (a PDF that cannot be opened is one
-    job, which then fails with the reason)."""
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def make_jobs(paths: list[Path], max_pages: int = DEFAULT_MAX_PAGES) -> list[Job]:
+    """One job per image; one per page of a PDF, up to ``max_pages`` (a PDF that
+    cannot be opened is one job, which then fails with the reason)."""
     from .sources.pdf import is_pdf, page_count
 
     jobs = []
@@ -90,6 +99,10 @@ def make_jobs(paths: list[Path]) -> list[Job]:
                 n = page_count(p)
             except DigitizeError:
                 n = 0
+            if n > max_pages:
+                print(f"digitize batch: {p}: reading the first {max_pages} of its {n} pages (--max-pages)",
+                      file=sys.stderr)
+                n = max_pages
             jobs += [Job(str(p), i) for i in range(n)] if n else [Job(str(p), 0)]
         else:
             jobs.append(Job(str(p)))
@@ -151,7 +164,8 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
                 rows = unread_rows or [dict(base, status="empty", error="no heatmap on this page")]
                 return JobResult(job, rows, {"result.json": json.dumps({"source": job.path, "page": job.page + 1,
                                                                         "heatmaps": [], "unread": unread_docs,
-                                                                        "summary_rows": rows}).encode()})
+                                                                        "summary_rows": rows,
+                                                                        "input_key": job.key}).encode()})
             rows, files, docs = [], {}, []
             for k, page_result in enumerate(found):
                 res = page_result.result
@@ -176,6 +190,7 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
             doc["source"] = job.path
             doc["summary_rows"] = rows
             files = {"table.csv": export.to_csv(res).encode(), "overlay.png": encode_png(draw_overlay(res, img.rgb))}
+        doc["input_key"] = job.key
         files["result.json"] = json.dumps(doc, indent=1, ensure_ascii=False).encode()
         return JobResult(job, rows, files)
     except DigitizeError as exc:
@@ -202,15 +217,37 @@ def write_job(result: JobResult, outdir: Path) -> None:
     write_atomic(folder / "result.json", result.files["result.json"])
 
 
+def input_key(path: Path) -> str:
+    """The input's content as a key: size, modification time and a hash of its
+    bytes (a replaced or corrupted input has a new key). '' when unreadable."""
+    import stat
+
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return ""  # a pipe or a device is never read here (the job refuses it)
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        return f"{st.st_size}:{st.st_mtime_ns}:{h.hexdigest()[:32]}"
+    except OSError:
+        return ""
+
+
 def done_rows(job: Job, outdir: Path) -> list[dict] | None:
-    """The rows of a job already done (its result.json exists), else None."""
+    """The rows of a job already done (its result.json exists, for the same input
+    content), else None."""
     done = output_dir_for(Path(job.path), outdir, job.page) / "result.json"
     if not done.exists():
         return None
     try:
-        return json.loads(done.read_text()).get("summary_rows")
+        doc = json.loads(done.read_text())
     except (OSError, ValueError):
         return None
+    if not job.key or doc.get("input_key") != job.key:
+        return None  # the input changed since (or was never keyed): redo it
+    return doc.get("summary_rows")
 
 
 def summary_rows(jobs: list[Job], rows_by_job: dict[Job, list[dict]]) -> list[dict]:
@@ -346,6 +383,7 @@ def batch(
         help="with --executor dask: the scheduler address (tcp://host:8786), or 'local'")] = None,
     min_confidence: Annotated[float, typer.Option(
         help="heatmaps read with a lower confidence are marked 'doubtful' (listed first)")] = DEFAULT_MIN_CONFIDENCE,
+    max_pages: Annotated[int, typer.Option(help="read each PDF up to this many pages")] = DEFAULT_MAX_PAGES,
 ) -> None:
     """Digitize many figures into OUTDIR, with a summary table."""
     if executor not in ("local", "dask"):
@@ -354,12 +392,14 @@ def batch(
     if executor == "dask" and not scheduler:
         typer.echo("digitize batch: error: --executor dask needs --scheduler ADDRESS (or 'local')", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
-    files = expand_inputs(inputs)
+    out_root = outdir.resolve()
+    files = [f for f in expand_inputs(inputs) if not _inside(f, out_root)]  # never read our own outputs back
     if not files:
         typer.echo("digitize batch: error: no input files found (expected images, PDFs or folders)", err=True)
         raise typer.Exit(int(ExitCode.INPUT))
     outdir.mkdir(parents=True, exist_ok=True)
-    jobs = make_jobs(files)
+    keys = {str(f): input_key(f) for f in files}
+    jobs = [replace(j, key=keys.get(j.path, "")) for j in make_jobs(files, max_pages=max_pages)]
     n = workers or os.cpu_count() or 1
     rows_by_job: dict[Job, list[dict]] = {}
     todo = []

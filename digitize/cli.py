@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .config import DEFAULT_MAX_PIXELS, DEFAULT_MIN_CONFIDENCE
+from .config import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, DEFAULT_MAX_PIXELS, DEFAULT_MIN_CONFIDENCE
 from .errors import DigitizeError, ExitCode
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -27,6 +27,17 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 _EXT_FORMAT = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".txt": "table"}
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    """Standard input, at most ``max_bytes`` of it (more is refused, not read on)."""
+    from .errors import InputError
+
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"standard input holds more than {max_bytes} bytes, the limit",
+                         hint="raise the limit with --max-bytes N")
+    return data
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
@@ -51,7 +62,11 @@ def run(
     vmax: Annotated[Optional[float], typer.Option(help="value at the colorbar's high end")] = None,
     scale: Annotated[str, typer.Option(help="auto, linear or log")] = "auto",
     overlay: Annotated[Optional[Path], typer.Option(help="also draw the overlay PNG here")] = None,
-    max_pixels: Annotated[int, typer.Option(help="refuse larger images")] = DEFAULT_MAX_PIXELS,
+    max_pixels: Annotated[int, typer.Option(help="refuse larger images; PDF pages are rendered to fit")] = \
+    DEFAULT_MAX_PIXELS,
+    max_bytes: Annotated[int, typer.Option(help="refuse larger input files (and stdin), before reading")] = \
+    DEFAULT_MAX_BYTES,
+    max_pages: Annotated[int, typer.Option(help="read PDFs up to this many pages")] = DEFAULT_MAX_PAGES,
     printed: Annotated[bool, typer.Option("--printed/--no-printed",
                                           help="use the numbers printed in the cells (where their colours "
                                                "agree), or read the colours alone")] = True,
@@ -78,12 +93,13 @@ def run(
         raise typer.Exit(int(ExitCode.USAGE))
     fmt = format or (_EXT_FORMAT.get(output.suffix.lower(), "table") if output else "table")
     try:
-        cfg = DigitizeConfig(vmin=vmin, vmax=vmax, scale=scale, max_pixels=max_pixels, printed=printed)
+        cfg = DigitizeConfig(vmin=vmin, vmax=vmax, scale=scale, max_pixels=max_pixels, printed=printed,
+                             max_bytes=max_bytes, max_pages=max_pages)
     except ValueError as exc:
         typer.echo(f"digitize: error: {exc}", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     try:
-        src = sys.stdin.buffer.read() if figure == "-" else figure
+        src = _read_stdin(max_bytes) if figure == "-" else figure
         result = digitize(src, config=cfg)
         if overlay is not None:
             from .report.overlay import save_overlay

@@ -8,6 +8,14 @@ from dataclasses import dataclass
 #: paper figures are rarely above 20 MP, so this only stops decompression bombs.
 DEFAULT_MAX_PIXELS = 100_000_000
 
+#: Input files larger than this (bytes) are refused before they are read: a
+#: figure is rarely above a few MB, a paper's PDF above 100 MB.
+DEFAULT_MAX_BYTES = 500_000_000
+
+#: PDFs are read up to this many pages (a paper's supplement runs to a few hundred);
+#: past it the rest are left, with a warning.
+DEFAULT_MAX_PAGES = 1000
+
 #: Results below this confidence are doubtful: batch marks them so and lists them
 #: first, and ``--strict`` fails on them. The confidence is calibrated (results
 #: reported at 0.5 are right about half the time), so below 0.5 a result is more
@@ -36,6 +44,10 @@ class DigitizeConfig:
         Refuse images larger than this before decoding them.
     residual_flag : float
         CIELAB distance above which a cell is flagged as off the colormap.
+    max_bytes : int
+        Refuse input files larger than this many bytes, before reading them.
+    max_pages : int
+        Read PDFs up to this many pages (the rest are left, with a warning).
     printed : bool
         Read the numbers printed in the cells and use them as the values where the
         colours agree (and to fit the scale when the colorbar gives none).
@@ -48,6 +60,8 @@ class DigitizeConfig:
     max_pixels: int = DEFAULT_MAX_PIXELS
     residual_flag: float = DEFAULT_RESIDUAL_FLAG
     printed: bool = True
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     def __post_init__(self) -> None:
         if (self.vmin is None) != (self.vmax is None):
@@ -59,6 +73,8 @@ class DigitizeConfig:
             raise ValueError(f"scale must be 'auto', 'linear' or 'log'; got {self.scale!r}")
         if self.scale == "log" and self.vmin is not None and min(self.vmin, self.vmax) <= 0:
             raise ValueError("a log scale needs vmin and vmax > 0")
+        if self.max_pages < 1:
+            raise ValueError(f"max_pages must be positive; got {self.max_pages}")
         if self.max_pixels < 1:
             raise ValueError(f"max_pixels must be positive; got {self.max_pixels}")
         if not self.residual_flag > 0:

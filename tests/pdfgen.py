@@ -41,3 +41,47 @@ def form_image_pdf(rgb: np.ndarray, *, at: tuple[float, float], size: tuple[floa
         out.write(f"{off:010d} 00000 n \n".encode())
     out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
+
+
+def image_pdf(img_w: int, img_h: int, data: bytes, *, colorspace: str = "/DeviceRGB", bits: int = 8,
+              draws: list[tuple[float, float, float, float]] = ((100, 300, 400, 300),),
+              page: tuple[float, float] = (612.0, 792.0), compressed: bool = False) -> bytes:
+    """A one-page PDF drawing one image XObject at each (x, y, w, h) of ``draws``
+    (points from the bottom-left). ``data`` is the image's stream (FlateDecode
+    when ``compressed``): the PDF declares ``img_w`` x ``img_h`` whatever it holds."""
+    content = " ".join(f"q {w} 0 0 {h} {x} {y} cm /Im1 Do Q" for x, y, w, h in draws).encode()
+    filt = "/Filter /FlateDecode " if compressed else ""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page[0]} {page[1]}] "
+         f"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>").encode(),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        (f"<< /Type /XObject /Subtype /Image /Width {img_w} /Height {img_h} /ColorSpace {colorspace} "
+         f"/BitsPerComponent {bits} {filt}/Length {len(data)} >>\nstream\n").encode() + data + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for k, body in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def zeros_flate(n_bytes: int) -> bytes:
+    """``n_bytes`` of zeros, deflated, without holding them in memory."""
+    comp = zlib.compressobj(9)
+    chunk = bytes(1 << 20)
+    parts = []
+    left = n_bytes
+    while left > 0:
+        parts.append(comp.compress(chunk[:min(left, len(chunk))]))
+        left -= len(chunk)
+    parts.append(comp.flush())
+    return b"".join(parts)

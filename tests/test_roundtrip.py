@@ -72,3 +72,28 @@ def test_blank_cells_come_back_as_nan(rendered):
     spec = FigureSpec("seaborn-nan", lib="seaborn", cmap="viridis", rows=6, cols=6, nan_cells=4)
     h, truth = _check(spec, rendered)
     assert np.array_equal(np.isnan(h.table.values), np.isnan(truth["values"]))
+
+
+@pytest.mark.parametrize("rows,cols", [(4, 5), (3, 7), (2, 6)])
+def test_imshow_default_ticks_at_half_cells_do_not_make_a_fine_grid(rows, cols):
+    """matplotlib's automatic ticks on a small imshow fall at every half cell
+    (-0.5, 0.0, 0.5, ...): marks at the cell edges as well as the centres. No
+    comb finer than the cells may be taken from them (4 rows once came back as 72)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from digitize import digitize
+
+    v = np.random.default_rng(rows).uniform(0, 1, (rows, cols))
+    fig, ax = plt.subplots(figsize=(5, 4), dpi=80)
+    fig.colorbar(ax.imshow(v, cmap="viridis", vmin=0, vmax=1), ax=ax)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert (h.rows, h.cols) == (rows, cols)
+    assert float(np.abs(h.table.values - v).mean()) < 0.01

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import DEFAULT_MAX_BYTES
 from ..errors import ImageTooLargeError, InputError
 
 
@@ -88,7 +89,36 @@ def from_array(array: np.ndarray, *, source: str = "<array>") -> LoadedImage:
     return LoadedImage(_readonly(a), source)
 
 
-def load_image(src, *, max_pixels: int) -> LoadedImage:
+def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Refuse, before reading a byte, what is not a regular file of at most
+    ``max_bytes``: a missing path, a folder, a FIFO or device (which would hang or
+    never end), a symlink loop, a file too large."""
+    import stat
+
+    source = str(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {source}", hint="check the path") from None
+    except RuntimeError:  # a symlink loop (pathlib raises RuntimeError for it)
+        raise InputError(f"{source} is a symlink loop; expected an image file") from None
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise InputError(f"{source} is a symlink loop; expected an image file") from None
+        if exc.errno == 36:  # ENAMETOOLONG
+            raise InputError(f"the path {source[:80]}... is too long for this file system") from None
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{source} is a folder; expected an image file", hint="use `digitize batch` for folders")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{source} is not a regular file (a pipe, socket or device); expected an image file",
+                         hint="save the image to a file, or pipe it to `digitize -`")
+    if st.st_size > max_bytes:
+        raise InputError(f"{source} is {st.st_size} bytes, over the limit of {max_bytes}",
+                         hint="raise the limit with --max-bytes N")
+
+
+def load_image(src, *, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedImage:
     """Decode a path, raw bytes, a binary file object, a PIL image or an array into
     RGB uint8, guarding size before decoding."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -117,11 +147,7 @@ def load_image(src, *, max_pixels: int) -> LoadedImage:
             raise InputError("no file name given (an empty path); expected an image file")
         path = Path(src)
         source = str(path)
-        if not path.exists():
-            raise InputError(f"no such file: {source}", hint="check the path")
-        if path.is_dir():
-            raise InputError(f"{source} is a folder; expected an image file",
-                             hint="use `digitize batch` for folders")
+        check_file(path, max_bytes)
         try:
             data = path.read_bytes()
         except PermissionError:

@@ -6,30 +6,48 @@ Uses pypdfium2 (Apache-2.0/BSD, PDFium's own bindings).
 """
 from __future__ import annotations
 
+import math
 import os
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
+from ..config import DEFAULT_MAX_PIXELS
 from ..errors import InputError
 from .imageio import LoadedImage, from_array
 
 #: Pages are rendered at this resolution: 8-pt tick labels come out ~22 px tall,
 #: which the recogniser reads well, and a letter page stays under 4 MP.
 RENDER_DPI = 200
+#: A page is rendered at most this large (pixels): a letter page at RENDER_DPI is
+#: 3.7 MP, an A0 poster 50 MP; past this a page is rendered at a lower resolution
+#: (with a warning), so reading one page stays well under 2 GB of memory.
+RENDER_MAX_PIXELS = 20_000_000
 #: Embedded images smaller than this (pixels, either side) are icons or logos.
 MIN_IMAGE_SIDE = 80
 
 
 def is_pdf(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a regular file starting with the PDF signature (a FIFO
+    or a device is never opened)."""
+    import stat
+
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
         with open(path, "rb") as f:
             return f.read(5) == b"%PDF-"
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
 def _open(path):
     import pypdfium2 as pdfium
+
+    from .imageio import check_file
+
+    check_file(Path(path))
 
     try:
         return pdfium.PdfDocument(str(path))
@@ -70,6 +88,28 @@ def _may_hold_figure(page, pdfium_c) -> bool:
     return False
 
 
+def _declared_size(obj) -> tuple[int, int]:
+    """An image object's size in pixels as the PDF declares it (nothing decoded)."""
+    try:
+        w, h = obj.get_px_size()
+        return int(w), int(h)
+    except Exception:  # noqa: BLE001 - pdfium cannot tell: too small to count
+        return 0, 0
+
+
+def _image_key(obj, pdfium_c) -> bytes | None:
+    """The image's encoded data (hashed): the same image drawn again has the same key."""
+    import ctypes
+    import hashlib
+
+    n = pdfium_c.FPDFImageObj_GetImageDataRaw(obj, None, 0)
+    if n <= 0:
+        return None
+    buf = (ctypes.c_ubyte * n)()
+    pdfium_c.FPDFImageObj_GetImageDataRaw(obj, buf, n)
+    return hashlib.sha1(bytes(buf)).digest() + str(_declared_size(obj)).encode()
+
+
 def _page_bounds(obj) -> tuple[float, float, float, float]:
     """An object's bounds (left, bottom, right, top) in page space: pdfium gives
     those of an object inside a Form XObject in the form's space, so the corners
@@ -85,7 +125,8 @@ def _page_bounds(obj) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI) -> list[LoadedImage]:
+def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
+                  max_pixels: int = DEFAULT_MAX_PIXELS) -> list[LoadedImage]:
     """The embedded raster images of page ``index`` (0-based), then the rendered page;
     each knows its page (1-based) and where it lies on the page in points. A page
     of text and rules only (``_may_hold_figure``) gives none."""
@@ -100,17 +141,35 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI)
         if not _may_hold_figure(page, pdfium_c):
             return []  # text and rules only: nothing to render
         out = []
+        notes: list[str] = []
+        seen: set[bytes] = set()
         for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+            iw, ih = _declared_size(obj)
+            if min(iw, ih) < MIN_IMAGE_SIDE:
+                continue
+            if iw * ih > max_pixels:  # checked before anything is decoded
+                notes.append(f"page {index + 1}: skipped an embedded image of {iw}x{ih} pixels, over the "
+                             f"limit of {max_pixels}")
+                continue
+            key = _image_key(obj, pdfium_c)
+            if key is not None and key in seen:
+                continue  # one analysis per distinct image, however often the page draws it
+            seen.add(key)
             try:
                 pil = obj.get_bitmap(render=False).to_pil().convert("RGB")
             except Exception:  # noqa: BLE001 - an image pdfium cannot decode is skipped
-                continue
-            if min(pil.size) < MIN_IMAGE_SIDE:
                 continue
             left, bottom, right, top = _page_bounds(obj)
             pic = from_array(np.asarray(pil, np.uint8), source=source)
             out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="embedded",
                                    placement=(left, page_h - top, right, page_h - bottom)))
+        pixels = (page_w * dpi / 72.0) * (page_h * dpi / 72.0)
+        limit = min(max_pixels, RENDER_MAX_PIXELS)
+        if pixels > limit:  # render at a resolution that fits the limit
+            fit = max(1.0, dpi * math.sqrt(limit / pixels))
+            notes.append(f"page {index + 1} is {page_w / 72:.0f} x {page_h / 72:.0f} inches: rendered at "
+                         f"{fit:.1f} dpi instead of {dpi} to stay under {limit} pixels")
+            dpi = fit
         bitmap = page.render(scale=dpi / 72.0, draw_annots=False)
         rgb = np.asarray(bitmap.to_pil().convert("RGB"), np.uint8)
         pic = from_array(rgb, source=source)
@@ -118,7 +177,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI)
         to_pt = 72.0 / dpi
         out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="page",
                                placement=(0.0, 0.0, w * to_pt, h * to_pt), lossy=False))
-        return out
+        return [replace(p, warnings=tuple(p.warnings) + tuple(notes)) for p in out] if notes else out
     except pdfium.PdfiumError as exc:
         raise InputError(f"expected a readable page {index + 1} in {path}; pdfium failed ({exc})") from exc
     finally:

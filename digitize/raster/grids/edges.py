@@ -194,8 +194,11 @@ def counts_from_ticks(marks, length: float) -> list[int] | None:
             break
         n = length / cell
         j = m[0] / cell - 0.5
+        # the first mark within a pixel of a cell centre, but never a quarter of a
+        # tiny cell off: marks every half cell (at the cells' edges as well as their
+        # centres) must not pass for marks every 9th of a 3-px comb
         if (abs(n - round(n)) * cell <= max(3.0, 0.2 * cell)
-                and abs(j - round(j)) * cell <= max(1.0, 0.15 * cell) and round(n) >= 2):
+                and abs(j - round(j)) * cell <= max(min(1.0, 0.25 * cell), 0.15 * cell) and round(n) >= 2):
             fits.append(int(round(n)))
     return fits or None
 
@@ -270,9 +273,10 @@ def grid_from_edges(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
     for axis, marks, length in (("cols", col_marks, box.width), ("rows", row_marks, box.height)):
         origin = box.x0 if axis == "cols" else box.y0
         fits = counts_from_ticks(np.asarray(marks, np.float64) - origin, length)
+        full = pc_full if axis == "cols" else pr_full
         fixed[axis] = fits is not None
         if fits is not None:
-            nt = _choose_tick_count(fits, pc_full if axis == "cols" else pr_full, length)
+            nt = _choose_tick_count(fits, full, length)
             e = comb_edges(pc if axis == "cols" else pr, length, nt)
             if axis == "cols":
                 n_cols, cx = nt, e

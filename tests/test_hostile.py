@@ -1,0 +1,147 @@
+"""Hostile and careless input (issue 19, items 1, 3, 5, 7, 8): bounded reads and
+renders, pipes and devices refused, one analysis per distinct image, a batch
+that never reads its own outputs back and redoes what changed. Memory is held
+to 2 GB (RLIMIT_AS) in a subprocess where a test can measure it."""
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from digitize import digitize
+from digitize.batch import batch_app
+from digitize.cli import app
+from digitize.config import DigitizeConfig
+from digitize.errors import InputError
+from digitize.sources.pdf import page_pictures
+from pdfgen import image_pdf, zeros_flate
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _run_capped(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Python ``code`` in a subprocess held to 2 GB of address space."""
+    prelude = textwrap.dedent(f"""
+        import resource, sys
+        sys.path.insert(0, {str(TESTS)!r})
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    """)
+    return subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_not_waited_on(tmp_path):
+    fifo = tmp_path / "figure.png"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        digitize(fifo)
+    res = subprocess.run([sys.executable, "-m", "digitize", "batch", str(fifo), "-o", str(tmp_path / "out"),
+                          "--quiet", "--workers", "1"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 3
+    rows = list(csv.DictReader((tmp_path / "out" / "summary.csv").open()))
+    assert rows[0]["status"] == "failed" and "regular file" in rows[0]["error"]
+
+
+def test_devices_and_oversized_files_are_refused_before_reading(tmp_path):
+    with pytest.raises(InputError, match="not a regular file"):
+        digitize("/dev/zero")
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\x89PNG" + bytes(5000))
+    with pytest.raises(InputError, match="over the limit of 1000"):
+        digitize(big, config=DigitizeConfig(max_bytes=1000))
+
+
+def test_stdin_is_read_up_to_the_limit_only(example_path):
+    res = CliRunner().invoke(app, ["-", "--max-bytes", "100"], input=example_path.read_bytes())
+    assert res.exit_code == 3 and "more than 100 bytes" in res.output
+
+
+def test_a_huge_page_is_rendered_to_fit_the_pixel_limit(tmp_path):
+    """A 100 x 100 inch page would be 400 MP at 200 dpi: it is rendered at the
+    resolution that fits, with a warning, and the process stays under 2 GB."""
+    rgb = np.full((100, 100, 3), 200, np.uint8)
+    path = tmp_path / "huge.pdf"
+    path.write_bytes(image_pdf(100, 100, rgb.tobytes(), page=(7200.0, 7200.0), draws=[(0, 0, 7200, 7200)]))
+    pics = page_pictures(path, 0, max_pixels=4_000_000)
+    page = pics[-1]
+    assert page.rgb.shape[0] * page.rgb.shape[1] <= 4_000_000
+    assert any("rendered at" in w for w in page.warnings)
+    res = _run_capped(f"""
+        from digitize import digitize
+        from digitize.errors import DigitizeError
+        try:
+            digitize({str(path)!r})
+        except DigitizeError as exc:
+            print("refused:", exc)
+        print("done")
+    """)
+    assert res.returncode == 0 and "done" in res.stdout, res.stderr[-2000:]
+
+
+def test_an_embedded_image_over_the_limit_is_skipped_before_decoding(tmp_path):
+    """A 20000 x 20000 1-bit image in a small PDF (its pixels would take 1.2 GB
+    as RGB) is skipped by its declared size, with a warning."""
+    n = 20000
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(image_pdf(n, n, zeros_flate(n * n // 8), colorspace="/DeviceGray", bits=1, compressed=True))
+    assert path.stat().st_size < 200_000
+    res = _run_capped(f"""
+        from digitize.sources.pdf import page_pictures
+        pics = page_pictures({str(path)!r}, 0, max_pixels=100_000_000)
+        print([p.kind for p in pics], pics[-1].warnings)
+    """)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "['page']" in res.stdout and "skipped an embedded image of 20000x20000" in res.stdout
+
+
+def test_one_image_drawn_many_times_is_analysed_once(tmp_path):
+    rgb = np.random.default_rng(0).integers(0, 255, (120, 120, 3), dtype=np.uint8)
+    draws = [(10 + 20 * (k % 25), 10 + 20 * (k // 25), 18, 18) for k in range(500)]
+    path = tmp_path / "repeat.pdf"
+    path.write_bytes(image_pdf(120, 120, rgb.tobytes(), draws=draws))
+    kinds = [p.kind for p in page_pictures(path, 0)]
+    assert kinds == ["embedded", "page"]
+
+
+def _figure(tmp: Path, name: str, rows: int) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 4), dpi=80)
+    values = np.random.default_rng(rows).uniform(0, 1, (rows, 5))
+    im = ax.imshow(values, cmap="viridis", vmin=0, vmax=1)
+    fig.colorbar(im, ax=ax)
+    path = tmp / name
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def test_batch_never_reads_its_own_outputs_and_redoes_changed_inputs(tmp_path):
+    figs = tmp_path / "figs"
+    figs.mkdir()
+    fig = _figure(figs, "a.png", 4)
+    out = figs / "out"  # the output folder inside the input folder
+
+    def run() -> list[dict]:
+        res = CliRunner().invoke(batch_app, [str(figs), "-o", str(out), "--workers", "1", "--quiet"])
+        assert res.exit_code == 0, res.output
+        return list(csv.DictReader((out / "summary.csv").open()))
+
+    first = run()
+    assert len(first) == 1 and first[0]["rows"] == "4"
+    assert len(run()) == 1, "the overlays and tables written into out/ are not inputs"
+    _figure(figs, "a.png", 6)  # the same path, new content
+    os.utime(fig, ns=(fig.stat().st_atime_ns, fig.stat().st_mtime_ns + 10**9))
+    again = run()
+    assert len(again) == 1 and again[0]["rows"] == "6", "a changed input is read again"
