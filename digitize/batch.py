@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Iterator, Optional
@@ -301,10 +302,35 @@ def run_local(jobs: list[Job], workers: int, outdir: str) -> Iterator[JobResult]
         for j in jobs:
             yield compute_job(j, outdir)
         return
+    # a worker killed from outside (the OOM killer) breaks the pool and every job it
+    # still held; which job killed it is unknown, so those jobs are run again one at
+    # a time, each in a fresh process: only the culprit fails, with the reason
+    broken: list[Job] = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(1,)) as pool:
-        futs = [pool.submit(compute_job, j, outdir) for j in jobs]
+        futs = {pool.submit(compute_job, j, outdir): j for j in jobs}
         for fut in as_completed(futs):
-            yield fut.result()
+            try:
+                yield fut.result()
+            except BrokenProcessPool:
+                broken.append(futs[fut])
+    for j in broken:
+        yield from _run_alone(j, outdir)
+
+
+def _run_alone(job: Job, outdir: str) -> Iterator[JobResult]:
+    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(1,)) as pool:
+        try:
+            yield pool.submit(compute_job, job, outdir).result()
+        except BrokenProcessPool:
+            yield _worker_died(job, outdir)
+
+
+def _worker_died(job: Job, outdir: str) -> JobResult:
+    base = {k: "" for k in SUMMARY_FIELDS}
+    base.update(source=job.path, page=job.page + 1 if job.page is not None else "", status="failed",
+                error="the worker reading this input died (killed, or out of memory); "
+                      "try it alone, or with a lower --max-pixels")
+    return JobResult(job, [base])
 
 
 def run_dask(jobs: list[Job], scheduler: str, workers: int, outdir: str) -> Iterator[JobResult]:

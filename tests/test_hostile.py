@@ -145,3 +145,49 @@ def test_batch_never_reads_its_own_outputs_and_redoes_changed_inputs(tmp_path):
     os.utime(fig, ns=(fig.stat().st_atime_ns, fig.stat().st_mtime_ns + 10**9))
     again = run()
     assert len(again) == 1 and again[0]["rows"] == "6", "a changed input is read again"
+
+
+def _killer(job, outdir=""):
+    """compute_job, but the worker dies (as under the OOM killer) on 'b.png'."""
+    from digitize import batch
+
+    if job.path.endswith("b.png"):
+        os._exit(137)
+    return batch._real_compute_job(job, outdir)
+
+
+def test_a_dead_worker_fails_its_job_and_the_batch_goes_on(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from digitize import batch
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the stand-in job reaches the workers by fork")
+    figs = tmp_path / "figs"
+    figs.mkdir()
+    for name, rows in (("a.png", 4), ("b.png", 5), ("c.png", 6)):
+        _figure(figs, name, rows)
+    monkeypatch.setattr(batch, "_real_compute_job", batch.compute_job, raising=False)
+    monkeypatch.setattr(batch, "compute_job", _killer)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(batch_app, [str(figs), "-o", str(out), "--workers", "2", "--quiet"])
+    assert res.exit_code == 9, res.output  # some inputs failed
+    rows = {Path(r["source"]).name: r for r in csv.DictReader((out / "summary.csv").open())}
+    assert rows["b.png"]["status"] == "failed" and "worker" in rows["b.png"]["error"]
+    assert rows["a.png"]["rows"] == "4" and rows["c.png"]["rows"] == "6", "the other jobs were done"
+
+
+def test_outputs_take_the_umask_and_keep_an_existing_mode(tmp_path):
+    from digitize.report.export import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.csv", "x")
+        assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "kept.csv").write_text("y")
+        os.chmod(tmp_path / "kept.csv", 0o640)
+        write_atomic(tmp_path / "kept.csv", "z")
+        assert (tmp_path / "kept.csv").stat().st_mode & 0o777 == 0o640
+        assert (tmp_path / "kept.csv").read_text() == "z"
+    finally:
+        os.umask(old)

@@ -257,3 +257,13 @@ def test_printed_format():
     assert printed_format(nums) == ".2f"
     assert printed_format([parse_printed((s,))[0] for s in ("12.5%", "3.0%")]) == ".1%"
     assert printed_format([parse_printed((s,))[0] for s in ("3", "12")]) == "d"
+
+
+def test_values_past_the_scale_end_are_the_printed_numbers():
+    """Cells under vmin are drawn in vmin's colour (the colormap clips): their
+    printed numbers, below the scale, agree with that colour and are the values."""
+    values = np.round(_field(5, 6, 12, 0.0, 1.0), 2)
+    values[0, :3] = [-0.35, -0.2, -0.05]  # under vmin = 0
+    h = digitize(_render(values, fmt=".2f", vmin=0.0, vmax=1.0, size=(6, 5))).heatmaps[0]
+    assert np.allclose(np.asarray(h.table.values)[0, :3], [-0.35, -0.2, -0.05])
+    assert not h.printed.disagree.any() and set(np.unique(h.printed.source)) == {"both"}

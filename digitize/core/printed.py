@@ -246,7 +246,7 @@ def reconcile(*, texts: dict[tuple[int, int], tuple[str, ...]], table: CellTable
                 scale, colour, unc, agree, share = fitted, colour2, unc2, agree2, share2
                 break
     mended = _mend_points(texts, numbers, rounding, colour, unc, cells=both & ~agree, as_share=as_share)
-    agree |= mended
+    agree |= mended | (both & _clipped(numbers, rounding, colour, unc, scale))
     share = float(agree[both].mean()) if both.any() else None
     has_num = np.isfinite(numbers)
     blank = np.asarray(table.blank)
@@ -288,6 +288,17 @@ def _colours_finer_than_print(numbers, rounding, colour, unc, agree) -> bool:
     r = rounding[agree]
     return bool(np.median(unc[agree] / r) < FINE_COLOUR_SHARE and
                 np.median(np.abs(colour[agree] - numbers[agree]) / r) > SPREAD_SHARE)
+
+
+def _clipped(numbers, rounding, colour, unc, scale: Scale) -> np.ndarray:
+    """Cells whose colour sits at an end of the scale and whose printed number lies
+    past that end: the colormap clips (a value under vmin is drawn in vmin's
+    colour), so the two agree, and the printed number is the value."""
+    lo, hi = min(scale.vmin, scale.vmax), max(scale.vmin, scale.vmax)
+    with np.errstate(invalid="ignore"):
+        at_lo = (np.abs(colour - lo) <= unc) & (numbers <= lo + np.nan_to_num(rounding))
+        at_hi = (np.abs(colour - hi) <= unc) & (numbers >= hi - np.nan_to_num(rounding))
+    return at_lo | at_hi
 
 
 def _point_variants(line: str) -> list[str]:

@@ -217,11 +217,21 @@ FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown}
 
 
 def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
-    """Write a file so that a reader (or a crash) never sees half of it."""
+    """Write a file so that a reader (or a crash) never sees half of it, with the
+    mode an ordinary write would give it (the umask's, or the replaced file's)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file 0600: give it the mode an ordinary write would, the
+        # existing file's when it is replaced, else what the umask allows
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
