@@ -191,3 +191,22 @@ def test_outputs_take_the_umask_and_keep_an_existing_mode(tmp_path):
         assert (tmp_path / "kept.csv").read_text() == "z"
     finally:
         os.umask(old)
+
+
+def test_a_tall_strip_is_read_in_bounded_memory():
+    """8 columns of 6000 3-px rows (18000 px tall): the grid search lays out a
+    bounded set of counts, not every count (which took 8 GB at 30000 px)."""
+    res = _run_capped("""
+        import numpy as np
+        from matplotlib import cm
+        from digitize import digitize
+        v = np.random.default_rng(0).uniform(0, 1, (6000, 8))
+        img = np.repeat(np.repeat((cm.viridis(v)[..., :3] * 255).astype(np.uint8), 3, axis=0), 12, axis=1)
+        page = np.full((img.shape[0] + 40, img.shape[1] + 40, 3), 255, np.uint8)
+        page[20:-20, 20:-20] = img
+        h = digitize(page).heatmaps[0]
+        print(h.rows, h.cols, float(np.abs(h.table.values - v).mean()))
+    """, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    rows, cols, err = res.stdout.split()
+    assert (int(rows), int(cols)) == (6000, 8) and float(err) < 0.01

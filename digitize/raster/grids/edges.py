@@ -78,6 +78,34 @@ def _window_max(profile: np.ndarray, radius: int) -> np.ndarray:
     return out
 
 
+#: Along a side of more than twice this many pixels, counts above it are tried only
+#: where the edge profile repeats (see ``_pitch_counts``).
+EXHAUSTIVE_COUNTS = 1024
+#: Repeat lengths (autocorrelation peaks) whose counts are tried.
+PITCH_PEAKS = 24
+
+
+def _pitch_counts(profile: np.ndarray, length: int) -> np.ndarray:
+    """Cell counts above EXHAUSTIVE_COUNTS worth trying: those whose cell size is
+    near a lag at which the edge profile repeats (a peak of its autocorrelation,
+    taken by FFT), and their neighbours."""
+    p = np.asarray(profile, np.float64) - float(np.mean(profile))
+    n = len(p)
+    if n < 8:
+        return np.zeros(0, np.int64)
+    f = np.fft.rfft(p, 2 * n)
+    ac = np.fft.irfft(f * np.conj(f))[:n]
+    lo, hi = 2, max(3, int(length / EXHAUSTIVE_COUNTS) + 2)
+    lags = np.arange(lo, min(hi, n - 1))
+    if not len(lags):
+        return np.zeros(0, np.int64)
+    v = ac[lags]
+    peak = (v >= ac[lags - 1]) & (v >= ac[lags + 1]) & (v > 0)
+    top = lags[peak][np.argsort(v[peak])[::-1][:PITCH_PEAKS]]
+    counts = [int(round(length / t)) + d for t in top for d in (-1, 0, 1)]
+    return np.array([c for c in counts if EXHAUSTIVE_COUNTS < c <= length // 2], np.int64)
+
+
 def count_cells(profile: np.ndarray, length: int, *, min_edge: float = 1.0) -> tuple[int, np.ndarray]:
     """Number of cells along one axis and their edges (relative to the box start).
 
@@ -90,6 +118,11 @@ def count_cells(profile: np.ndarray, length: int, *, min_edge: float = 1.0) -> t
     thr = max(min_edge, 3.0 * noise)
     best_n = 1
     ns = np.arange(2, length // 2 + 1)
+    if len(ns) > EXHAUSTIVE_COUNTS:
+        # every count up to EXHAUSTIVE_COUNTS, and beyond only the counts whose pitch
+        # the profile repeats at: the work stays near-linear in the plot's side
+        # (every count of a 30000-px side would lay out 10^8 boundaries)
+        ns = np.unique(np.concatenate([np.arange(2, EXHAUSTIVE_COUNTS + 1), _pitch_counts(profile, length)]))
     if len(ns) and len(profile):
         last = len(profile) - 1
         cells = length / ns
