@@ -42,8 +42,10 @@ MAX_TEXT_SHARE = 0.6
 CENTRE_TOLERANCE = 0.3
 #: The figure prints numbers when at least this share of its non-blank cells holds text,
 ANNOTATED_SHARE = 0.5
-#: ... at least this share of those texts read as numbers,
+#: ... at least this share of those texts read as numbers (tried first on this many
+#: cells spread over the plot, when it has many),
 NUMBER_SHARE = 0.7
+PROBE_CELLS = 12
 #: ... and at least this share of the numbers agree with the colours (on the
 #: colorbar's scale, or on one fitted to them): otherwise the text in the cells
 #: is something else (a label, a mark), and the cells are read by colour alone.
@@ -238,6 +240,13 @@ def read_printed(*, planes: Planes, grid: Grid, colours: np.ndarray, table: Cell
         verdicts = judge_readings([r.text for r in reads], first, colour, unc, known)
         return [v if own else None for v, own in zip(verdicts, first)]
 
+    cells = sorted(text.line_boxes)
+    if len(cells) > 2 * PROBE_CELLS:  # a few cells first: marks and noise read as no numbers
+        probe = cells[:: len(cells) // PROBE_CELLS][:PROBE_CELLS]
+        few = CellText(text.boxes, text.lines, {c: text.line_boxes[c] for c in probe})
+        got = read_cell_text(planes=planes, text=few, colours=colours, ocr=ocr)
+        if sum(parse_printed(v)[0] is not None for v in got.values()) < NUMBER_SHARE * max(len(got), 1):
+            return None, scale, table
     strings = read_cell_text(planes=planes, text=text, colours=colours, ocr=ocr, judge=judge)
     numbers = sum(parse_printed(lines)[0] is not None for lines in strings.values())
     if numbers < NUMBER_SHARE * max(len(strings), 1):
