@@ -293,3 +293,25 @@ def test_per_panel_bars_with_labels_turned_a_quarter():
     assert len(res.heatmaps) == 3
     for k, (h, t) in enumerate(zip(res.heatmaps, truths)):
         _check(h, t, f"panel {k}")
+
+
+
+def test_turned_axis_labels_above_a_horizontal_bar_are_not_its_ticks():
+    """Vega-Lite's legend under the plot, its two end labels upright, the plot's x
+    labels turned a quarter above it; shrunk to 60% and saved as JPEG 70. The turned
+    labels stand too far from the bar to be its ticks: the scale is 0..287."""
+    import json
+    from pathlib import Path
+
+    from PIL import Image
+
+    stacks = Path(__file__).resolve().parent.parent / "fixtures" / "stacks"
+    truth = json.loads((stacks / "vegalite_end_labels.json").read_text())
+    img = Image.open(stacks / "vegalite_end_labels.png").convert("RGB")
+    img = img.resize((int(img.width * 0.6), int(img.height * 0.6)), Image.Resampling.BOX)
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=70)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    span = truth["vmax"] - truth["vmin"]
+    assert abs(h.scale.vmin - truth["vmin"]) <= 0.02 * span and abs(h.scale.vmax - truth["vmax"]) <= 0.02 * span, \
+        (h.scale.vmin, h.scale.vmax)

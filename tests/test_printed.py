@@ -267,3 +267,21 @@ def test_values_past_the_scale_end_are_the_printed_numbers():
     h = digitize(_render(values, fmt=".2f", vmin=0.0, vmax=1.0, size=(6, 5))).heatmaps[0]
     assert np.allclose(np.asarray(h.table.values)[0, :3], [-0.35, -0.2, -0.05])
     assert not h.printed.disagree.any() and set(np.unique(h.printed.source)) == {"both"}
+
+
+def test_on_a_log_scale_a_misread_small_number_is_caught():
+    """The colour's uncertainty on a log scale is relative to the value: a printed
+    '0' or '44' (for 0.044) read over a cell of about 0.05 disagrees with it."""
+    from digitize.core.printed import colour_uncertainty
+    from digitize.model import CellTable, Colormap, Scale, frozen_array
+
+    pos = np.linspace(0.0, 600.0, 256)
+    lab = np.stack([np.linspace(10, 95, 256), np.zeros(256), np.zeros(256)], axis=1)
+    cm = Colormap(frozen_array(pos), frozen_array(lab, np.float32), frozen_array(np.zeros((256, 3), np.uint8)))
+    scale = Scale("log", -6.0 / 600.0, 4.0, 0.01, 10000.0)  # pixel 0 -> 1e4, pixel 600 -> 1e-2
+    values = np.array([[0.05, 5000.0]])
+    t = CellTable(frozen_array(values), frozen_array(np.zeros((1, 2), np.float32)), frozen_array(np.zeros((1, 2), bool)),
+                  frozen_array(np.zeros((1, 2), bool)), frozen_array(np.zeros((1, 2, 3), np.uint8)))
+    u = colour_uncertainty(t, cm, scale)
+    assert u[0, 0] < 0.05 and u[0, 1] < 5000.0, u
+    assert u[0, 1] / 5000.0 == pytest.approx(u[0, 0] / 0.05, rel=0.3), "relative on a log scale"

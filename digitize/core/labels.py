@@ -143,9 +143,10 @@ def mend_to_pattern(text: str, pattern: str) -> str | None:
 
 
 def _strip_thousands(t: str) -> str:
-    if re.match(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$", t):
+    # a thousands group never starts with a lone 0: '0,044' is a decimal comma
+    if re.match(r"^[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$", t):
         return t.replace(",", "")
-    if re.match(r"^[-+]?\d+,\d+$", t) and not re.match(r"^[-+]?\d{1,3},\d{3}$", t):
+    if re.match(r"^[-+]?\d+,\d+$", t) and not re.match(r"^[-+]?[1-9]\d{0,2},\d{3}$", t):
         return t.replace(",", ".")  # decimal comma (European style)
     return t
 

@@ -38,6 +38,12 @@ COLOUR_FLOOR_SHARE = 0.005
 AGREE_SHARE = 0.8
 #: Fewest cells with a printed number, and distinct numbers, to fit a scale from them.
 MIN_FIT_CELLS = 3
+#: The colorbar's own scale gives way to one fitted to the printed numbers only when
+#: that one explains at least this many cells, this share of them, and this much
+#: more than the bar's.
+REPLACE_MIN_CELLS = 8
+REPLACE_SHARE = 0.9
+REPLACE_GAIN = 0.3
 
 _PARENS = re.compile(r"^\((.*)\)$")
 
@@ -99,12 +105,17 @@ def colour_uncertainty(table: CellTable, colormap: Colormap, scale: Scale) -> np
     over COLOUR_NOISE_DELTA_E (plus the cell's own residual) where the colormap
     passes, from its local slope; for a stepped bar, half the step."""
     span = abs(scale.vmax - scale.vmin)
-    floor = COLOUR_FLOOR_SHARE * span
     vals = np.asarray(table.values, np.float64)
+    if scale.kind == "log":  # the floor is a share of the decades, so relative to each value
+        decades = abs(float(np.log10(scale.vmax / scale.vmin))) if scale.vmin > 0 and scale.vmax > 0 else 1.0
+        with np.errstate(invalid="ignore"):
+            floor = np.abs(vals) * (10.0 ** (COLOUR_FLOOR_SHARE * decades) - 1.0)
+    else:
+        floor = COLOUR_FLOOR_SHARE * span
     if scale.discrete_levels:
         lv = np.sort(np.asarray(scale.discrete_levels, np.float64))
         step = float(np.median(np.diff(lv))) if len(lv) > 1 else span
-        return np.full(vals.shape, max(step / 2, floor))
+        return np.maximum(np.full(vals.shape, step / 2), np.nan_to_num(floor))
     pos = np.asarray(colormap.positions, np.float64)
     lab = np.asarray(colormap.lab, np.float64)
     if len(pos) < 2:
@@ -223,6 +234,10 @@ def reconcile(*, texts: dict[tuple[int, int], tuple[str, ...]], table: CellTable
     note = ""
     agree = agreeing(numbers, rounding, colour, unc)
     both = np.isfinite(numbers) & np.isfinite(colour)
+    mended = np.zeros(shape, bool)
+    if known:  # numbers whose decimal point the OCR lost are mended before they judge the bar
+        mended = _mend_points(texts, numbers, rounding, colour, unc, cells=both & ~agree, as_share=as_share)
+        agree |= mended | (both & _clipped(numbers, rounding, colour, unc, scale))
     share = float(agree[both].mean()) if both.any() else None
     refit = not known or ((share or 0) < AGREE_SHARE and scale.source != "user")  # the user's scale stands
     if not scale.discrete_levels and both.sum() >= MIN_FIT_CELLS and refit:
@@ -237,7 +252,11 @@ def reconcile(*, texts: dict[tuple[int, int], tuple[str, ...]], table: CellTable
             unc2 = colour_uncertainty(replace(table, values=frozen_array(colour2)), colormap, fitted)
             agree2 = agreeing(numbers, rounding, colour2, unc2)
             share2 = float(agree2[both].mean())
-            if share2 >= AGREE_SHARE and (share is None or not known or share2 > share):
+            # a bar's scale is replaced only on strong evidence: many cells, nearly all
+            # explained, far more than the bar explains (misread numbers fit anything)
+            strong = (not known or (int(agree2.sum()) >= REPLACE_MIN_CELLS and share2 >= REPLACE_SHARE
+                                    and share2 - (share or 0.0) >= REPLACE_GAIN))
+            if share2 >= AGREE_SHARE and strong:
                 note = ("no scale from the colorbar: the scale was fitted to the numbers printed in the cells"
                         if not known else
                         f"the colorbar's scale ({scale.vmin:g}..{scale.vmax:g}) explains {share:.0%} of the "
@@ -245,8 +264,9 @@ def reconcile(*, texts: dict[tuple[int, int], tuple[str, ...]], table: CellTable
                         f"{share2:.0%}: the colorbar's labels were probably misread, and the fitted scale is used")
                 scale, colour, unc, agree, share = fitted, colour2, unc2, agree2, share2
                 break
-    mended = _mend_points(texts, numbers, rounding, colour, unc, cells=both & ~agree, as_share=as_share)
-    agree |= mended | (both & _clipped(numbers, rounding, colour, unc, scale))
+    more = _mend_points(texts, numbers, rounding, colour, unc, cells=both & ~agree, as_share=as_share)
+    mended |= more
+    agree |= more | (both & _clipped(numbers, rounding, colour, unc, scale))
     share = float(agree[both].mean()) if both.any() else None
     has_num = np.isfinite(numbers)
     blank = np.asarray(table.blank)

@@ -193,12 +193,23 @@ def _places(blobs) -> int:
 TURNED_MIN_LENGTH = 1.8
 
 
-def _turned_labels(text: np.ndarray, region: Box, lo: float, hi: float) -> list:
+#: Turned labels start at most this far from a horizontal bar (pixels, or times its
+#: thickness): past that they are the plot's own (its x-axis labels above the bar).
+TURNED_MAX_GAP = 12
+TURNED_MAX_GAP_THICKNESS = 1.5
+
+
+def _turned_labels(text: np.ndarray, region: Box, lo: float, hi: float, bar: Box, side: str) -> list:
     """Labels turned a quarter in ``region`` (joined along columns), standing
-    along a horizontal bar between ``lo`` and ``hi``."""
+    along a horizontal bar between ``lo`` and ``hi``, next to it on ``side``."""
+    reach = max(TURNED_MAX_GAP, TURNED_MAX_GAP_THICKNESS * bar.height)
+
+    def gap(bl) -> float:
+        return bl.box.y0 - bar.y1 if side == "bottom" else bar.y0 - bl.box.y1
+
     return [bl for bl in find_blobs(text, region, columns=True)
             if bl.angle in (90.0, -90.0) and bl.box.height >= TURNED_MIN_LENGTH * bl.char_size
-            and lo <= bl.box.cx <= hi]
+            and lo <= bl.box.cx <= hi and gap(bl) <= reach]
 
 
 def _prefer_turned(turned: list, upright: list) -> bool:
@@ -232,7 +243,7 @@ def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: d
                  if bl.angle == 0.0 and min(bl.box.width, bl.box.height) >= 3  # a dash is a mark, not a label
                  and lo - ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + ext]
         if not vertical:  # labels turned a quarter under a horizontal bar count as well
-            turned = _turned_labels(own, st, lo - ext, hi + ext)
+            turned = _turned_labels(own, st, lo - ext, hi + ext, region.box, side)
             if _prefer_turned(turned, blobs):
                 blobs = turned
         if not blobs:
@@ -475,7 +486,7 @@ def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, *, marks, 
     if not vertical:
         # labels turned a quarter under (or over) a horizontal bar ('0.876' read upwards):
         # joined along columns they come out as tall blobs, one per label
-        turned = _turned_labels(text, label_region, lo - 0.6 * ext, hi + 0.6 * ext)
+        turned = _turned_labels(text, label_region, lo - 0.6 * ext, hi + 0.6 * ext, b, side)
         if _prefer_turned(turned, cands):
             cands = turned
     if vertical and cands:
