@@ -305,16 +305,26 @@ def digitize_pdf(path: str | os.PathLike, *, config: DigitizeConfig | None = Non
                  recognizer: Recognizer | None = None, progress: Progress | None = None) -> Digitization:
     """All heatmaps of a PDF as one ``Digitization`` (each heatmap knows its page).
     Raises NoHeatmapError when no page holds one."""
+    return digitize_pdf_pages(path, config=config, recognizer=recognizer, progress=progress)[0]
+
+
+def digitize_pdf_pages(path: str | os.PathLike, *, config: DigitizeConfig | None = None,
+                       recognizer: Recognizer | None = None,
+                       progress: Progress | None = None) -> tuple[Digitization, list[PageResult]]:
+    """``digitize_pdf``, and the ``PageResult`` of every picture that held heatmaps
+    (with its pixels, for one overlay per picture)."""
     cfg = config or DigitizeConfig()
     total = page_count(path)
     n = min(total, cfg.max_pages)
     heatmaps, warnings, size = [], [], (0, 0)
+    pages: list[PageResult] = []
     if total > n:
         warnings.append(f"read the first {n} of {total} pages (the page limit, --max-pages)")
     for i in range(n):
         if progress is not None:
             progress(f"page {i + 1}/{n}")
         for found in digitize_pdf_page(path, i, config=config, recognizer=recognizer):
+            pages.append(found)
             res = found.result
             heatmaps += list(res.heatmaps)
             warnings += [f"page {i + 1}: {w}" for w in res.warnings]
@@ -322,4 +332,4 @@ def digitize_pdf(path: str | os.PathLike, *, config: DigitizeConfig | None = Non
     if not heatmaps:
         raise NoHeatmapError(f"expected a heatmap on some page of {path}; found none on its {n} page(s)",
                              hint="if the heatmap is there, render the page yourself and give a crop")
-    return Digitization(str(path), size, tuple(heatmaps), tuple(warnings), {})
+    return Digitization(str(path), size, tuple(heatmaps), tuple(warnings), {}), pages

@@ -423,7 +423,18 @@ def batch(
     if not files:
         typer.echo("digitize batch: error: no input files found (expected images, PDFs or folders)", err=True)
         raise typer.Exit(int(ExitCode.INPUT))
-    outdir.mkdir(parents=True, exist_ok=True)
+    if outdir.exists() and not outdir.is_dir():
+        typer.echo(f"digitize batch: error: -o {outdir} is a file; expected an output folder", err=True)
+        raise typer.Exit(int(ExitCode.OUTPUT))
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        probe = outdir / f".digitize-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        typer.echo(f"digitize batch: error: cannot write to {outdir}: {exc.strerror or exc} "
+                   f"(give an output folder you can write to)", err=True)
+        raise typer.Exit(int(ExitCode.OUTPUT))
     keys = {str(f): input_key(f) for f in files}
     jobs = [replace(j, key=keys.get(j.path, "")) for j in make_jobs(files, max_pages=max_pages)]
     n = workers or os.cpu_count() or 1

@@ -40,6 +40,51 @@ def _read_stdin(max_bytes: int) -> bytes:
     return data
 
 
+def check_output_path(path: Path) -> None:
+    """Refuse, before any work, an output path that cannot be a file: an existing
+    folder, a path under a file, a name too long for the file system."""
+    from .errors import OutputError
+
+    if any(len(part.encode()) > 255 for part in path.parts):
+        raise OutputError(f"cannot write {str(path)[:80]}...: a name in the path is over 255 bytes")
+    try:
+        if path.is_dir():
+            raise OutputError(f"{path} is a folder; expected a file path for the output")
+        for parent in path.parents:
+            if parent.exists() and not parent.is_dir():
+                raise OutputError(f"cannot write {path}: {parent} is a file, not a folder")
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(path)[:80]}: {exc.strerror or exc}") from None
+
+
+def write_output(path: Path, data) -> None:
+    """Write an output file atomically; a failure is one line with its reason."""
+    from .errors import OutputError
+    from .report.export import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _save_overlays(result, pages, overlay: Path, src, max_pixels: int) -> None:
+    """The overlay of a figure at ``overlay``; for a PDF, one per picture that held
+    heatmaps, named ``NAME-pP-K.png`` (page P, K-th picture of that page)."""
+    from .report.overlay import draw_overlay, encode_png
+
+    if pages is None:
+        from .sources.imageio import load_image
+        write_output(overlay, encode_png(draw_overlay(result, load_image(src, max_pixels=max_pixels).rgb)))
+        return
+    seen: dict[int, int] = {}
+    for found in pages:
+        page = found.result.heatmaps[0].page or 0
+        seen[page] = seen.get(page, 0) + 1
+        name = overlay.with_name(f"{overlay.stem}-p{page}-{seen[page]}{overlay.suffix or '.png'}")
+        write_output(name, encode_png(draw_overlay(found.result, found.image)))
+
+
 def _fail(exc: BaseException, debug: bool) -> None:
     if debug:
         raise exc
@@ -99,27 +144,33 @@ def run(
         typer.echo(f"digitize: error: {exc}", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     try:
+        for path in (output, overlay):
+            if path is not None:
+                check_output_path(path)
         src = _read_stdin(max_bytes) if figure == "-" else figure
-        result = digitize(src, config=cfg)
+        from .sources.pdf import is_pdf
+        if overlay is not None and figure != "-" and is_pdf(figure):
+            from .api import digitize_pdf_pages
+            result, pages = digitize_pdf_pages(figure, config=cfg)
+        else:
+            result, pages = digitize(src, config=cfg), None
         if overlay is not None:
-            from .report.overlay import save_overlay
-            from .sources.imageio import load_image
-            save_overlay(result, overlay, load_image(src, max_pixels=max_pixels).rgb)
+            _save_overlays(result, pages, overlay, src, max_pixels)
+        if fmt == "table":
+            from .report.terminal import render, render_text
+            if output is not None:  # the table as plain text (.txt), as the terminal shows it
+                write_output(output, render_text(result))
+            else:
+                render(result)
+        else:
+            text = export.FORMATS[fmt](result)
+            if output is not None:
+                write_output(output, text)
+            else:
+                sys.stdout.write(text if text.endswith("\n") else text + "\n")
     except Exception as exc:  # noqa: BLE001 - the CLI boundary
         _fail(exc, debug)
         return
-    if fmt == "table":
-        from .report.terminal import render, render_text
-        if output is not None:  # the table as plain text (.txt), as the terminal shows it
-            export.write_atomic(output, render_text(result))
-        else:
-            render(result)
-    else:
-        text = export.FORMATS[fmt](result)
-        if output is not None:
-            export.write_atomic(output, text)
-        else:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
     warnings = [w for h in result.heatmaps for w in h.warnings] + list(result.warnings)
     if strict and warnings:
         typer.echo(f"digitize: --strict: {len(warnings)} warning(s): {warnings[0]}", err=True)

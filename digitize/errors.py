@@ -20,6 +20,7 @@ class ExitCode(enum.IntEnum):
     TOO_LARGE = 7  #: the image is over the pixel limit
     WARNINGS = 8  #: --strict and the result carries warnings
     PARTIAL = 9  #: batch: some inputs failed
+    OUTPUT = 10  #: an output file or folder could not be written
     INTERNAL = 70  #: a bug: please report it with the figure
 
 
@@ -62,3 +63,8 @@ class NoColorbarError(DigitizeError):
 class ScaleError(DigitizeError):
     exit_code = ExitCode.SCALE
     hint = "give the colorbar's end values with --vmin and --vmax"
+
+
+class OutputError(DigitizeError):
+    exit_code = ExitCode.OUTPUT
+    hint = "give a file path in a folder you can write to"

@@ -129,3 +129,38 @@ def test_csv_cells_cannot_become_formulas(result):
 def test_markdown_does_not_carry_raw_html(result):
     text = to_markdown(_hostile(result))
     assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+def test_output_paths_that_cannot_be_files_are_one_line_errors(example_path, tmp_path):
+    from digitize.errors import ExitCode
+
+    a_file = tmp_path / "a.txt"
+    a_file.write_text("x")
+    for bad in ([str(tmp_path)], [str(a_file / "out.json")], [str(tmp_path / ("x" * 300 + ".json"))]):
+        res = CliRunner().invoke(app, [str(example_path), "-o", *bad])
+        assert res.exit_code == ExitCode.OUTPUT, res.output
+        assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+    res = CliRunner().invoke(app, [str(example_path), "--overlay", str(a_file / "o.png")])
+    assert res.exit_code == ExitCode.OUTPUT
+
+
+def test_batch_output_that_is_a_file_is_a_one_line_error(example_path, tmp_path):
+    from digitize.batch import batch_app
+    from digitize.errors import ExitCode
+
+    a_file = tmp_path / "out"
+    a_file.write_text("x")
+    res = CliRunner().invoke(batch_app, [str(example_path), "-o", str(a_file), "--quiet"])
+    assert res.exit_code == ExitCode.OUTPUT and "is a file" in res.output
+
+
+def test_overlay_of_a_pdf_is_one_image_per_picture(tmp_path):
+    from render import render_pdf
+
+    pdf = tmp_path / "paper.pdf"
+    render_pdf(pdf)
+    out = tmp_path / "check.png"
+    res = CliRunner().invoke(app, [str(pdf), "--overlay", str(out), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in tmp_path.glob("check-p*.png")) == ["check-p1-1.png", "check-p2-1.png"]
+    assert '"heatmaps"' in res.output, "the table is written too"
