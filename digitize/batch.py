@@ -273,6 +273,55 @@ def _record(row: dict) -> dict:
     return {k: row.get(k, "") for k in SUMMARY_FIELDS}
 
 
+def disk_rows(outdir: Path, jobs: list[Job]) -> list[dict]:
+    """The rows of every input done earlier into ``outdir`` (by another or a former
+    run) that is not among ``jobs``: the summary covers the folder, not the run."""
+    mine = {(j.path, str(j.page + 1) if j.page is not None else "") for j in jobs}
+    out = []
+    for f in sorted(outdir.rglob("result.json")):
+        try:
+            rows = json.loads(f.read_text()).get("summary_rows") or []
+        except (OSError, ValueError):
+            continue
+        out += [r for r in rows if r.get("status") != "empty"
+                and (r.get("source"), str(r.get("page", ""))) not in mine]
+    return out
+
+
+#: Temporary files of atomic writes older than this (seconds) were left by a run
+#: that was killed; younger ones may be another run's, being written.
+STALE_TMP_SECONDS = 600
+
+
+def sweep_stale_tmp(outdir: Path) -> None:
+    now = time.time()
+    for f in outdir.rglob(".*.tmp"):
+        try:
+            if now - f.stat().st_mtime > STALE_TMP_SECONDS:
+                f.unlink()
+        except OSError:
+            pass
+
+
+class _locked:
+    """An exclusive lock on ``outdir/.lock`` (flock; a no-op where there is none)."""
+
+    def __init__(self, outdir: Path):
+        self.path = outdir / ".lock"
+
+    def __enter__(self):
+        self.fh = open(self.path, "a")
+        try:
+            import fcntl
+            fcntl.flock(self.fh, fcntl.LOCK_EX)
+        except (ImportError, OSError):
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()  # closing releases the lock
+
+
 def write_summary(rows: list[dict], outdir: Path) -> None:
     """summary.csv (text cells safe for spreadsheets, see ``csv_safe``) and summary.jsonl."""
     from .report.export import csv_safe, write_atomic
@@ -293,7 +342,22 @@ def _init_worker(threads: int) -> None:
     parent's pool.)"""
     from .api import configure_threads
 
+    if threads == 1:  # a pool worker (not the main process): it dies with its parent
+        _die_with_parent()
     configure_threads(threads)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this process when its parent dies (kill -9 of the batch
+    leaves no workers behind); elsewhere nothing is done."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def run_local(jobs: list[Job], workers: int, outdir: str) -> Iterator[JobResult]:
@@ -435,6 +499,7 @@ def batch(
         typer.echo(f"digitize batch: error: cannot write to {outdir}: {exc.strerror or exc} "
                    f"(give an output folder you can write to)", err=True)
         raise typer.Exit(int(ExitCode.OUTPUT))
+    sweep_stale_tmp(outdir)
     keys = {str(f): input_key(f) for f in files}
     jobs = [replace(j, key=keys.get(j.path, "")) for j in make_jobs(files, max_pages=max_pages)]
     n = workers or os.cpu_count() or 1
@@ -460,10 +525,12 @@ def batch(
                 sys.stdout.flush()
     finally:
         progress.close()
-        rows = [_doubtful(r, min_confidence) for r in summary_rows(jobs, rows_by_job)]
-        write_summary(rows, outdir)
-        from .report.html import write_index
-        write_index(rows, outdir)
+        with _locked(outdir):  # two runs into one folder: one writes the summary at a time
+            mine = summary_rows(jobs, rows_by_job)
+            rows = [_doubtful(r, min_confidence) for r in mine + disk_rows(outdir, jobs)]
+            write_summary(rows, outdir)
+            from .report.html import write_index
+            write_index(rows, outdir)
     failed_inputs = {r["source"] for r in rows if r["status"] == "failed"}
     if not quiet and not jsonl:
         typer.echo(f"{len(files)} inputs ({len(jobs)} jobs, {len(todo)} run now), {len(failed_inputs)} failed; "

@@ -210,3 +210,73 @@ def test_a_tall_strip_is_read_in_bounded_memory():
     assert res.returncode == 0, res.stderr[-2000:]
     rows, cols, err = res.stdout.split()
     assert (int(rows), int(cols)) == (6000, 8) and float(err) < 0.01
+
+
+def test_other_formats_are_refused_by_their_first_bytes(tmp_path):
+    """An EPS named .png is not handed to Ghostscript: only the promised formats
+    are decoded, recognised by their magic bytes."""
+    eps = tmp_path / "figure.png"
+    eps.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\n" + b" " * 200)
+    with pytest.raises(InputError, match="not an image format"):
+        digitize(eps)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_workers_end_when_the_batch_is_killed(tmp_path):
+    import signal
+    import time
+
+    figs = tmp_path / "figs"
+    figs.mkdir()
+    for k in range(12):
+        _figure(figs, f"f{k}.png", 4 + k % 3)
+    proc = subprocess.Popen([sys.executable, "-m", "digitize", "batch", str(figs), "-o", str(tmp_path / "out"),
+                             "--workers", "2", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    deadline = time.time() + 60
+    while time.time() < deadline and len(workers) < 2 and proc.poll() is None:
+        workers = _children(proc.pid)
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the pool started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 20
+    alive = workers
+    while time.time() < deadline and alive:
+        alive = [w for w in workers if Path(f"/proc/{w}").exists()
+                 and "Z" not in Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+        time.sleep(0.2)
+    assert not alive, f"workers left behind: {alive}"
+
+
+def test_summary_keeps_the_rows_of_earlier_runs_into_the_same_folder(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    _figure(one, "a.png", 4)
+    _figure(two, "b.png", 5)
+    stale = tmp_path / "out" / "x" / ".table.csv.123.tmp"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("half")
+    os.utime(stale, (1, 1))
+    out = tmp_path / "out"
+    for folder in (one, two):
+        res = CliRunner().invoke(batch_app, [str(folder), "-o", str(out), "--workers", "1", "--quiet"])
+        assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader((out / "summary.csv").open()))
+    assert sorted(Path(r["source"]).name for r in rows) == ["a.png", "b.png"], "both runs' rows"
+    jsonl = [line for line in (out / "summary.jsonl").read_text().splitlines() if line]
+    assert len(jsonl) == len(rows), "csv and jsonl agree"
+    assert not stale.exists(), "a stale temporary file is swept"

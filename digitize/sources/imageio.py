@@ -89,6 +89,12 @@ def from_array(array: np.ndarray, *, source: str = "<array>") -> LoadedImage:
     return LoadedImage(_readonly(a), source)
 
 
+#: The first bytes of the formats read: PNG, JPEG, TIFF (both byte orders, and
+#: BigTIFF), BMP, GIF, WebP (RIFF....WEBP checked below).
+_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+", b"BM",
+          b"GIF87a", b"GIF89a", b"RIFF")
+
+
 def check_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Refuse, before reading a byte, what is not a regular file of at most
     ``max_bytes``: a missing path, a folder, a FIFO or device (which would hang or
@@ -157,6 +163,11 @@ def load_image(src, *, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> L
             raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
     if not data:
         raise InputError(f"{source} is empty (0 bytes); expected an image")
+    if not any(data.startswith(m) for m in _MAGIC):
+        # only the formats promised are decoded: an EPS (handed to Ghostscript), a
+        # PSD or an SVG named .png is refused by its first bytes, whatever its name
+        kind = "a PDF" if data.startswith(b"%PDF-") else "not an image format digitize reads"
+        raise InputError(f"{source} is {kind} (it starts with {data[:8]!r})")
     notes: list[str] = []
     try:
         with _warnings.catch_warnings():
