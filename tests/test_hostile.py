@@ -280,3 +280,45 @@ def test_summary_keeps_the_rows_of_earlier_runs_into_the_same_folder(tmp_path):
     jsonl = [line for line in (out / "summary.jsonl").read_text().splitlines() if line]
     assert len(jsonl) == len(rows), "csv and jsonl agree"
     assert not stale.exists(), "a stale temporary file is swept"
+
+
+def test_a_truncated_jpeg_declaring_a_huge_size_is_refused_at_once(tmp_path):
+    """A few hundred bytes of JPEG whose header declares 9000 x 9000 pixels."""
+    import io as _io
+    import time
+
+    from PIL import Image
+
+    buf = _io.BytesIO()
+    Image.new("RGB", (16, 16), "white").save(buf, format="JPEG")
+    data = bytearray(buf.getvalue())
+    sof = data.find(b"\xff\xc0")
+    data[sof + 5:sof + 9] = (9000).to_bytes(2, "big") + (9000).to_bytes(2, "big")
+    path = tmp_path / "bomb.jpg"
+    path.write_bytes(bytes(data[: len(data) // 2]))
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match="truncated"):
+        digitize(path)
+    assert time.perf_counter() - t0 < 10
+
+
+def test_an_image_between_pillows_limit_and_ours_is_no_bomb():
+    """Pillow warns past its own limit (89.5 MP); ours stands for it through the
+    whole decode (exif_transpose included): with Pillow's limit set far below an
+    image under ours, the image still decodes, and Pillow's limit is restored."""
+    from PIL import Image
+
+    from digitize.sources.imageio import load_image
+
+    old = Image.MAX_IMAGE_PIXELS
+    try:
+        Image.MAX_IMAGE_PIXELS = 1000  # Pillow's own limit, far below the image
+        img = load_image(np.full((60, 60, 3), 255, np.uint8), max_pixels=10_000)
+        assert img.rgb.shape == (60, 60, 3)
+        import io as _io
+        buf = _io.BytesIO()
+        Image.new("RGB", (60, 60), "white").save(buf, format="PNG")
+        assert load_image(buf.getvalue(), max_pixels=10_000).rgb.shape == (60, 60, 3)
+        assert Image.MAX_IMAGE_PIXELS == 1000, "Pillow's limit is restored"
+    finally:
+        Image.MAX_IMAGE_PIXELS = old

@@ -89,6 +89,10 @@ def from_array(array: np.ndarray, *, source: str = "<array>") -> LoadedImage:
     return LoadedImage(_readonly(a), source)
 
 
+#: A JPEG's pixels (RGB bytes) are at most this many times its file size: a flat
+#: white JPEG compresses about 100:1; more is a truncated file or a bomb.
+JPEG_MAX_RATIO = 5000
+
 #: The first bytes of the formats read: PNG, JPEG, TIFF (both byte orders, and
 #: BigTIFF), BMP, GIF, WebP (RIFF....WEBP checked below).
 _MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+", b"BM",
@@ -169,15 +173,14 @@ def load_image(src, *, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> L
         kind = "a PDF" if data.startswith(b"%PDF-") else "not an image format digitize reads"
         raise InputError(f"{source} is {kind} (it starts with {data[:8]!r})")
     notes: list[str] = []
+    old_limit = Image.MAX_IMAGE_PIXELS
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("error", Image.DecompressionBombWarning)
-            old_limit = Image.MAX_IMAGE_PIXELS
+            # our own limit (checked below, before decoding) stands for Pillow's, for the
+            # whole decode: an image between Pillow's 89.5 MP and ours is no bomb
             Image.MAX_IMAGE_PIXELS = None
-            try:
-                im = Image.open(io.BytesIO(data))
-            finally:
-                Image.MAX_IMAGE_PIXELS = old_limit
+            im = Image.open(io.BytesIO(data))
             w, h = im.size
             fmt = im.format or ""
             if fmt == "WEBP" and not im.info.get("lossless"):
@@ -185,6 +188,10 @@ def load_image(src, *, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> L
             if w * h > max_pixels:
                 raise ImageTooLargeError(
                     f"{source} is {w}x{h} = {w * h:,} pixels, over the limit of {max_pixels:,}")
+            if fmt == "JPEG" and w * h * 3 > JPEG_MAX_RATIO * len(data):
+                raise InputError(f"{source} declares {w}x{h} pixels but holds only {len(data):,} bytes: "
+                                 f"it is truncated (or built to exhaust memory)",
+                                 hint="re-export the figure")
             n_frames = getattr(im, "n_frames", 1)
             if n_frames > 1:
                 notes.append(f"the image has {n_frames} frames; used the first")
@@ -196,9 +203,12 @@ def load_image(src, *, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> L
     except UnidentifiedImageError:
         raise InputError(f"{source} is not an image Pillow can read "
                          f"(starts with {data[:8]!r})") from None
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as exc:
         raise InputError(f"{source} could not be decoded: {exc}",
                          hint="the file may be truncated or corrupt; re-export it") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = old_limit
     loaded = from_array(rgb, source=source)
     return LoadedImage(loaded.rgb, source, tuple(notes), lossy=fmt in LOSSY_FORMATS)
 
