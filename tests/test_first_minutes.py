@@ -164,3 +164,51 @@ def test_overlay_of_a_pdf_is_one_image_per_picture(tmp_path):
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in tmp_path.glob("check-p*.png")) == ["check-p1-1.png", "check-p2-1.png"]
     assert '"heatmaps"' in res.output, "the table is written too"
+
+
+def _lines_without_ansi(text: str) -> list[str]:
+    import re
+
+    return [re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\x1b\][^\x07]*\x07", "", line) for line in text.splitlines()]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="no pty here")
+def test_the_table_fits_an_80_column_terminal(example_path):
+    """In a real (pseudo) terminal of 80 columns the 12-column table is folded into
+    tables that fit, and no line is wider than the terminal."""
+    import os
+    import subprocess
+    import sys
+
+    master, slave = os.openpty()
+    env = dict(os.environ, COLUMNS="80", LINES="50", TERM="xterm-256color")
+    proc = subprocess.Popen([sys.executable, "-m", "digitize", str(example_path)], stdout=slave, stderr=slave,
+                            env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    lines = _lines_without_ansi(b"".join(chunks).decode("utf-8", "replace").replace("\r", ""))
+    assert proc.returncode == 0
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    assert any("columns 1-" in line for line in lines), "the table was folded"
+
+
+def test_piped_output_is_plain_and_unpadded(example_path):
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "digitize", str(example_path)], capture_output=True, text=True,
+                         env=dict(os.environ, COLUMNS="80"), timeout=60).stdout
+    lines = out.splitlines()
+    assert "\x1b[" not in out and all(line == line.rstrip() for line in lines)
+    assert max(len(line) for line in lines) <= 80

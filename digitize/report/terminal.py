@@ -21,27 +21,19 @@ def _clean(text: str) -> str:
 
 
 def render(result: Digitization, console: Console | None = None) -> None:
+    """Print every heatmap's table (its columns folded into several tables when they
+    do not fit the console's width), the interpretation and the warnings. Without
+    a console: the terminal's width, or plain text without trailing spaces when
+    standard output is not a terminal."""
+    import sys
+
+    if console is None and not sys.stdout.isatty():
+        sys.stdout.write(render_text(result, width=_plain_width()))
+        return
+    con = console or Console(soft_wrap=False)
     for k, h in enumerate(result.heatmaps):
-        d = value_decimals(h)
-        widths = [max([len(c) for c in _col_labels(h)] + [d + 4]) + 3 for _ in range(h.cols)]
-        need = sum(widths) + 20
-        con = console or Console(width=max(need, 100), soft_wrap=False)
-        title = escape(_clean(h.axes.title)) or f"heatmap {k + 1}"
-        scale = f"{h.scale.kind} {h.scale.vmin:g} .. {h.scale.vmax:g}"
-        if h.scale.source == "user":
-            scale += " (given)"
-        t = Table(title=f"{title}  [{h.rows} x {h.cols}, {scale}]", show_lines=False)
-        t.add_column(escape(_clean(h.axes.y_label or "")), style="bold", no_wrap=True)
-        for c in _col_labels(h):
-            t.add_column(escape(_clean(c)), justify="right", no_wrap=True)
-        for i in range(h.rows):
-            cells = []
-            for j, v in enumerate(h.table.values[i]):
-                s = format_value(h, v)
-                doubt = h.table.flagged[i, j] or (h.printed is not None and h.printed.disagree[i, j])
-                cells.append(f"[red]{s}?[/red]" if doubt else s)
-            t.add_row(escape(_clean(_row_label(h, i))), *cells)
-        con.print(t)
+        for t in _tables(h, k, con.width):
+            con.print(t)
         if h.axes.x_label:
             con.print(f"columns: {escape(_clean(h.axes.x_label))}")
         a = h.analysis
@@ -49,14 +41,55 @@ def render(result: Digitization, console: Console | None = None) -> None:
             from rich.markdown import Markdown
             con.print(Markdown(_clean(a["text"])))
         elif "peak" in a:
+            d = value_decimals(h)
             p, m = a["peak"], a["minimum"]
             con.print(f"peak {p['value']:.{d}f} at row {p['row']}, column {p['col']}; "
                       f"minimum {m['value']:.{d}f} at row {m['row']}, column {m['col']}")
         for w in h.warnings:
             con.print(f"[yellow]warning:[/yellow] {escape(_clean(w))}")
-    con = console or Console()
     for w in result.warnings:
         con.print(f"[yellow]warning:[/yellow] {escape(_clean(w))}")
+
+
+def _plain_width() -> int:
+    import os
+    import shutil
+
+    cols = os.environ.get("COLUMNS", "")
+    return int(cols) if cols.isdigit() and int(cols) > 20 else shutil.get_terminal_size((100, 24)).columns
+
+
+def _tables(h, k: int, width: int) -> list[Table]:
+    """The heatmap's table, its columns split into consecutive groups that each fit
+    ``width`` (every group repeats the row labels)."""
+    labels = _col_labels(h)
+    texts = [[format_value(h, v) for v in h.table.values[i]] for i in range(h.rows)]
+    col_w = [max([len(labels[j])] + [len(texts[i][j]) + 1 for i in range(h.rows)]) + 3 for j in range(h.cols)]
+    row_w = max([len(h.axes.y_label or "")] + [len(_row_label(h, i)) for i in range(h.rows)]) + 4
+    groups, start, used = [], 0, row_w
+    for j, w in enumerate(col_w):
+        if j > start and used + w > width:
+            groups.append((start, j))
+            start, used = j, row_w
+        used += w
+    groups.append((start, h.cols))
+    title = escape(_clean(h.axes.title)) or f"heatmap {k + 1}"
+    scale = f"{h.scale.kind} {h.scale.vmin:g} .. {h.scale.vmax:g}" + (" (given)" if h.scale.source == "user" else "")
+    out = []
+    for g, (a, b) in enumerate(groups):
+        part = f", columns {a + 1}-{b} of {h.cols}" if len(groups) > 1 else ""
+        t = Table(title=f"{title}  [{h.rows} x {h.cols}, {scale}{part}]", show_lines=False)
+        t.add_column(escape(_clean(h.axes.y_label or "")), style="bold", no_wrap=True)
+        for c in labels[a:b]:
+            t.add_column(escape(_clean(c)), justify="right", no_wrap=True)
+        for i in range(h.rows):
+            cells = []
+            for j in range(a, b):
+                doubt = h.table.flagged[i, j] or (h.printed is not None and h.printed.disagree[i, j])
+                cells.append(f"[red]{texts[i][j]}?[/red]" if doubt else texts[i][j])
+            t.add_row(escape(_clean(_row_label(h, i))), *cells)
+        out.append(t)
+    return out
 
 
 def render_text(result: Digitization, width: int = 10_000) -> str:
