@@ -32,8 +32,11 @@ from .errors import DigitizeError, ExitCode
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
 PDF_EXT = {".pdf"}
-SUMMARY_FIELDS = ["source", "page", "heatmap", "position", "rows", "cols", "scale", "vmin", "vmax", "colormap",
-                  "worst_residual", "confidence", "checks_failed", "status", "error", "output", "overlay"]
+#: The columns of summary.csv; heatmaps are numbered from 1 on each page (or image),
+#: as in the terminal and Markdown; x0, y0, x1, y1 repeat ``position`` as numbers.
+SUMMARY_FIELDS = ["source", "page", "heatmap", "position", "x0", "y0", "x1", "y1", "rows", "cols", "scale", "vmin",
+                  "vmax", "colormap", "worst_residual", "confidence", "checks_failed", "status", "error", "output",
+                  "overlay"]
 
 batch_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
@@ -123,12 +126,13 @@ def _rows_for(result, base: dict, positions=None) -> list[dict]:
     rows = []
     for k, h in enumerate(result.heatmaps):
         r = dict(base)
-        r.update(heatmap=k, rows=h.rows, cols=h.cols, scale=h.scale.kind, vmin=h.scale.vmin, vmax=h.scale.vmax,
+        r.update(heatmap=k + 1, rows=h.rows, cols=h.cols, scale=h.scale.kind, vmin=h.scale.vmin, vmax=h.scale.vmax,
                  colormap=h.colormap.name, worst_residual=round(float(h.table.residual.max()), 2),
                  confidence=h.confidence, checks_failed=",".join(h.failed_checks),
                  status="unread" if h.scale.source == "unknown" else "ok" if not h.warnings else "warning",
                  error="; ".join(h.warnings),
-                 position=json.dumps(list(positions[k]) if positions else h.plot_box.as_list()))
+                 position=json.dumps(list(positions[k]) if positions else h.plot_box.as_list()),
+                 **dict(zip(("x0", "y0", "x1", "y1"), list(positions[k]) if positions else h.plot_box.as_list())))
         rows.append(r)
     return rows
 
@@ -170,12 +174,12 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
             rows, files, docs = [], {}, []
             for k, page_result in enumerate(found):
                 res = page_result.result
-                rows += [dict(r, heatmap=len(rows) + j, overlay=f"overlay-{k + 1}.png")
+                rows += [dict(r, heatmap=len(rows) + j + 1, overlay=f"overlay-{k + 1}.png")
                          for j, r in enumerate(_rows_for(res, base, page_result.positions))]
                 docs.append(export.to_dict(res))
                 files[f"table-{k + 1}.csv"] = export.to_csv(res).encode()
                 files[f"overlay-{k + 1}.png"] = encode_png(draw_overlay(res, page_result.image))
-            rows += [dict(r, heatmap=len(rows) + j) for j, r in enumerate(unread_rows)]
+            rows += [dict(r, heatmap=len(rows) + j + 1) for j, r in enumerate(unread_rows)]
             doc = {"source": job.path, "page": job.page + 1,
                    "heatmaps": [h for d in docs for h in d["heatmaps"]], "unread": unread_docs,
                    "warnings": [w for d in docs for w in d["warnings"]], "summary_rows": rows}

@@ -381,7 +381,7 @@ class Digitization:
             for i, r in enumerate(rows):
                 for j, c in enumerate(cols):
                     blank = bool(h.table.blank[i, j])
-                    records.append({"heatmap": k, "page": h.page, "row": r, "col": c,
+                    records.append({"heatmap": k + 1, "page": h.page, "row": r, "col": c,
                                     "value": float(h.table.values[i, j]),
                                     "residual": float(h.table.residual[i, j]),
                                     "source": None if blank else (str(src[i, j]) if src is not None else "colour")})

@@ -212,3 +212,17 @@ def test_piped_output_is_plain_and_unpadded(example_path):
     lines = out.splitlines()
     assert "\x1b[" not in out and all(line == line.rstrip() for line in lines)
     assert max(len(line) for line in lines) <= 80
+
+
+def test_summary_csv_reads_well_in_pandas(example_path, tmp_path):
+    import pandas as pd
+
+    from digitize.batch import batch_app
+
+    out = tmp_path / "out"
+    res = CliRunner().invoke(batch_app, [str(example_path), "-o", str(out), "--quiet", "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(out / "summary.csv")
+    assert all(pd.api.types.is_numeric_dtype(df[c]) for c in ("x0", "y0", "x1", "y1", "rows", "cols"))
+    assert df.loc[0, "heatmap"] == 1, "numbered from 1, as the terminal and Markdown do"
+    assert (df["x1"] > df["x0"]).all() and (df["y1"] > df["y0"]).all()

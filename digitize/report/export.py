@@ -168,7 +168,7 @@ def to_csv(result: Digitization) -> str:
     w = csv.writer(buf, lineterminator="\n")
     for k, h in enumerate(result.heatmaps):
         if len(result.heatmaps) > 1:
-            w.writerow([f"# heatmap {k}"])
+            w.writerow([f"# heatmap {k + 1}"])
         w.writerow([csv_safe(h.axes.y_label or "")] + [csv_safe(c) for c in _col_labels(h)])
         for i in range(h.rows):
             w.writerow([csv_safe(_row_label(h, i))] + [format_value(h, v, extra=2) for v in h.table.values[i]])
