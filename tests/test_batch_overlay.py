@@ -13,10 +13,13 @@ from digitize.report.overlay import draw_overlay
 def test_overlay_geometry_matches_the_result(example_result, example_path):
     from digitize.sources.imageio import load_image
 
+    from digitize.report.overlay import HEADER_HEIGHT
+
     img = load_image(example_path, max_pixels=10**8).rgb
-    ov = draw_overlay(example_result, img)
+    full = draw_overlay(example_result, img)
     h, w = img.shape[:2]
-    assert ov.shape[1:] == (3 * w, 3) and ov.shape[0] > h  # three panels over a caption
+    assert full.shape[1:] == (3 * w, 3) and full.shape[0] > h + HEADER_HEIGHT  # titles, three panels, a caption
+    ov = full[HEADER_HEIGHT:]  # the panels (and the caption under them)
     # the caption under the panels says the confidence (dark text on white)
     assert (ov[h:] < 128).any()
     hm = example_result.heatmaps[0]

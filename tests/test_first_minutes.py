@@ -226,3 +226,24 @@ def test_summary_csv_reads_well_in_pandas(example_path, tmp_path):
     assert all(pd.api.types.is_numeric_dtype(df[c]) for c in ("x0", "y0", "x1", "y1", "rows", "cols"))
     assert df.loc[0, "heatmap"] == 1, "numbered from 1, as the terminal and Markdown do"
     assert (df["x1"] > df["x0"]).all() and (df["y1"] > df["y0"]).all()
+
+
+def test_overlay_panels_are_titled_and_the_difference_has_a_scale(result, example_path):
+    from PIL import Image
+
+    from digitize.report.overlay import HEADER_HEIGHT, draw_overlay, overlay_layout
+
+    img = draw_overlay(result, np.asarray(Image.open(example_path).convert("RGB")))
+    w = Image.open(example_path).width
+    layout = overlay_layout(w)
+    assert [t["text"] for t in layout["titles"]] == ["found", "redrawn from the table", "difference"]
+    assert layout["difference_scale"]["white"] > 0
+    head = img[:HEADER_HEIGHT]
+    for t in layout["titles"]:
+        dark = (head[:, t["x0"]:t["x1"]].mean(axis=2) < 100).sum()
+        assert dark > 30, f"the title {t['text']!r} is drawn"
+    h = result.heatmaps[0]
+    b = h.plot_box
+    diff = img[HEADER_HEIGHT:HEADER_HEIGHT + img.shape[0], 2 * w:3 * w]
+    assert diff[b.y0 + 5:b.y1 - 5, b.x0 + 5:b.x1 - 5].mean() < 40, "a right reading is dark in its plot"
+    assert diff[2:10, 2:10].mean() > 150, "outside the plot is grey, not black"

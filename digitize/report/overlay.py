@@ -1,11 +1,16 @@
 """The picture that shows the work, drawn from the result object only.
 
-Left: the input figure with the plot box (green), colorbar box (blue) with the
+Three titled panels ("found", "redrawn from the table", "difference") over a
+caption. Left: the input figure with the plot box (green), colorbar box (blue) with the
 ticks used (orange, value beside each), the grid lines found (white/black) and
 flagged cells (red crosses), cells whose printed number and colour disagree
 (magenta frames). Middle: the heatmap re-drawn from the recovered
 table with the same colormap. Right: the colour difference between the two
-(dark = agreement).
+(black = agreement, white = DIFF_FULL_DELTA_E or more, the scale bar beside its
+title). Values are written in cells large enough to read them, black on light
+cells and white on dark ones. The caption gives each heatmap's confidence, the
+share of the plot the redrawn table explains, the cells flagged and the checks
+failed.
 """
 from __future__ import annotations
 
@@ -59,15 +64,17 @@ def _runs(index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return index[starts], np.diff(np.append(starts, len(index)))
 
 
+#: Cells smaller than this (pixels) get no value written in them: it would not be legible.
+MIN_LABELLED_CELL = 14
+
+
 def _centred_text(img: np.ndarray, text: str, cx: int, cy: int, max_width: float,
-                  colour=(0, 255, 255)) -> None:
-    """A cell's value, centred on it and shrunk to fit its width."""
-    font = cv2.FONT_HERSHEY_PLAIN
-    scale = 0.9
+                  colour=(0, 0, 0), max_height: float = 12.0) -> None:
+    """A cell's value, centred on it, as large as fits its width and height."""
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    (w, th), _ = cv2.getTextSize(text, font, 1.0, 1)
+    scale = max(0.25, min(max_width / max(w, 1), max_height / max(th, 1), 1.2))
     (w, th), _ = cv2.getTextSize(text, font, scale, 1)
-    if w > max_width:
-        scale *= max_width / w
-        (w, th), _ = cv2.getTextSize(text, font, scale, 1)
     cv2.putText(img, text, (int(cx - w / 2), int(cy + th / 2)), font, scale, colour, 1, cv2.LINE_AA)
 
 
@@ -76,13 +83,13 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
     map, over a caption with each heatmap's confidence and failed checks."""
     base = np.array(image, np.uint8, copy=True)
     redrawn = np.full_like(base, 255)
-    diff = np.zeros_like(base)
+    diff = np.full_like(base, OUTSIDE_GREY)  # grey outside the plots: black means "agrees", not "nothing"
     for h in result.heatmaps:
         b = h.plot_box
         paint, paint_lab = _redraw(h)
         redrawn[b.y0:b.y1, b.x0:b.x1] = paint
         d = delta_e(rgb_to_lab(base[b.y0:b.y1, b.x0:b.x1]), paint_lab)
-        diff[b.y0:b.y1, b.x0:b.x1] = np.clip(d * 8, 0, 255).astype(np.uint8)[..., None]
+        diff[b.y0:b.y1, b.x0:b.x1] = np.clip(d * (255.0 / DIFF_FULL_DELTA_E), 0, 255).astype(np.uint8)[..., None]
         for e in h.grid.row_edges:
             cv2.line(base, (b.x0, int(round(e))), (b.x1 - 1, int(round(e))), (255, 255, 255), 1)
         for e in h.grid.col_edges:
@@ -105,9 +112,10 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
                     cv2.rectangle(base, (x0 + 1, y0 + 1), (x1 - 2, y1 - 2), (255, 0, 255), 2)
                 if h.table.flagged[i, j]:
                     cv2.drawMarker(base, (cx, cy), (255, 0, 0), cv2.MARKER_TILTED_CROSS, int(cell * 0.6), 2)
-                elif cell >= 20 and np.isfinite(values[i, j]):
-                    _centred_text(base, f"{values[i, j]:.{decimals}f}", cx, cy, 0.9 * cw,
-                                  (20, 20, 120) if light[i, j] else (0, 255, 255))
+                elif cell >= MIN_LABELLED_CELL and np.isfinite(values[i, j]):
+                    # black on light cells, white on dark ones, sized to the cell
+                    _centred_text(base, f"{values[i, j]:.{decimals}f}", cx, cy, 0.85 * cw,
+                                  (0, 0, 0) if light[i, j] else (255, 255, 255), max_height=0.45 * cell)
         if h.colorbar is not None:
             cb = h.colorbar.box
             cv2.rectangle(base, (cb.x0, cb.y0), (cb.x1 - 1, cb.y1 - 1), (0, 90, 255), 2)
@@ -124,7 +132,43 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
                     cv2.putText(base, f"{t.value:g}", (p + 2, cb.y0 - 2), cv2.FONT_HERSHEY_PLAIN, 0.8,
                                 (255, 140, 0), 1, cv2.LINE_AA)
     panels = np.concatenate([base, redrawn, diff], axis=1)
-    return np.concatenate([panels, _caption(result, panels.shape[1])], axis=0)
+    head = _titles(panels.shape[1], base.shape[1])
+    return np.concatenate([head, panels, _caption(result, panels.shape[1])], axis=0)
+
+
+#: The titles over the three panels, and the difference panel's scale: a pixel is
+#: white where the figure and the redrawn table differ by DIFF_FULL_DELTA_E or more.
+PANEL_TITLES = ("found", "redrawn from the table", "difference")
+DIFF_FULL_DELTA_E = 32.0
+
+
+def overlay_layout(width: int) -> dict:
+    """Where the overlay puts what (for tests and for readers of the PNG): the
+    panel titles with their x ranges, and the difference scale."""
+    return {"titles": [{"text": t, "x0": k * width, "x1": (k + 1) * width} for k, t in enumerate(PANEL_TITLES)],
+            "difference_scale": {"black": 0.0, "white": DIFF_FULL_DELTA_E, "unit": "delta E (CIELAB)"},
+            "header_height": HEADER_HEIGHT}
+
+
+HEADER_HEIGHT = 28
+OUTSIDE_GREY = 200
+
+
+def _titles(total: int, width: int) -> np.ndarray:
+    """A strip over the panels with their titles, and a black-to-white scale bar
+    beside the difference panel's title."""
+    strip = np.full((HEADER_HEIGHT, total, 3), 255, np.uint8)
+    for t in overlay_layout(width)["titles"]:
+        label = t["text"] + (f" (black 0 .. white {DIFF_FULL_DELTA_E:g}+ delta E)" if t["text"] == "difference" else "")
+        (w, _), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, 0.55, 1)
+        x = int((t["x0"] + t["x1"]) / 2 - w / 2)
+        cv2.putText(strip, label, (max(t["x0"] + 4, x), 19), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (20, 20, 20), 1,
+                    cv2.LINE_AA)
+        if t["text"] == "difference":
+            x0 = t["x1"] - 110
+            ramp = np.linspace(0, 255, 100).astype(np.uint8)
+            strip[8:20, x0:x0 + 100] = ramp[None, :, None]
+    return strip
 
 
 def _caption(result: Digitization, width: int) -> np.ndarray:
@@ -133,8 +177,11 @@ def _caption(result: Digitization, width: int) -> np.ndarray:
     for k, h in enumerate(result.heatmaps):
         failed = ", ".join(f"{c.name} ({c.value:g} vs {c.limit:g})" if c.value is not None and c.limit is not None
                            else c.name for c in h.checks if not c.passed)
-        lines.append(f"heatmap {k + 1}: {h.rows} x {h.cols}, confidence {h.confidence:.2f}; "
-                     f"failed checks: {failed or 'none'}")
+        explained = next((c.value for c in h.checks if c.name == "pixels_explained"), None)
+        cells = int(h.table.flagged.sum()) + (int(h.printed.disagree.sum()) if h.printed is not None else 0)
+        lines.append(f"heatmap {k + 1}: {h.rows} x {h.cols}, confidence {h.confidence:.2f}, "
+                     + (f"{explained:.0%} of the plot redrawn, " if explained is not None else "")
+                     + f"{cells} cell(s) flagged; failed checks: {failed or 'none'}")
     strip = np.full((8 + 18 * len(lines), width, 3), 255, np.uint8)
     for i, text in enumerate(lines):
         cv2.putText(strip, text, (6, 18 + 18 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (30, 30, 30), 1, cv2.LINE_AA)
