@@ -68,7 +68,7 @@ def _runs(index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 MIN_LABELLED_CELL = 14
 
 
-def _centred_text(img: np.ndarray, text: str, cx: int, cy: int, max_width: float,
+def _centred_text(img: np.ndarray, text: str, cx: int, cy: int, max_width: float, *,
                   colour=(0, 0, 0), max_height: float = 12.0) -> None:
     """A cell's value, centred on it, as large as fits its width and height."""
     font = cv2.FONT_HERSHEY_SIMPLEX
@@ -115,7 +115,7 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
                 elif cell >= MIN_LABELLED_CELL and np.isfinite(values[i, j]):
                     # black on light cells, white on dark ones, sized to the cell
                     _centred_text(base, f"{values[i, j]:.{decimals}f}", cx, cy, 0.85 * cw,
-                                  (0, 0, 0) if light[i, j] else (255, 255, 255), max_height=0.45 * cell)
+                                  colour=(0, 0, 0) if light[i, j] else (255, 255, 255), max_height=0.45 * cell)
         if h.colorbar is not None:
             cb = h.colorbar.box
             cv2.rectangle(base, (cb.x0, cb.y0), (cb.x1 - 1, cb.y1 - 1), (0, 90, 255), 2)
