@@ -9,6 +9,22 @@ import zlib
 import numpy as np
 
 
+def _write_pdf(objs: list[bytes]) -> bytes:
+    """A PDF file of the numbered objects (1 is the catalog), with its xref table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for k, body in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
 def form_image_pdf(rgb: np.ndarray, *, at: tuple[float, float], size: tuple[float, float],
                    page: tuple[float, float] = (612.0, 792.0)) -> bytes:
     """A one-page PDF whose content draws Form XObject /Fm1 at ``at`` (points from
@@ -29,18 +45,7 @@ def form_image_pdf(rgb: np.ndarray, *, at: tuple[float, float], size: tuple[floa
          f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(img)} >>\nstream\n").encode() + img
         + b"\nendstream",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for k, body in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+    return _write_pdf(objs)
 
 
 def image_pdf(img_w: int, img_h: int, data: bytes, *, colorspace: str = "/DeviceRGB", bits: int = 8,
@@ -60,18 +65,7 @@ def image_pdf(img_w: int, img_h: int, data: bytes, *, colorspace: str = "/Device
         (f"<< /Type /XObject /Subtype /Image /Width {img_w} /Height {img_h} /ColorSpace {colorspace} "
          f"/BitsPerComponent {bits} {filt}/Length {len(data)} >>\nstream\n").encode() + data + b"\nendstream",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for k, body in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+    return _write_pdf(objs)
 
 
 def zeros_flate(n_bytes: int) -> bytes:
