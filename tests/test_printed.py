@@ -285,3 +285,15 @@ def test_on_a_log_scale_a_misread_small_number_is_caught():
     u = colour_uncertainty(t, cm, scale)
     assert u[0, 0] < 0.05 and u[0, 1] < 5000.0, u
     assert u[0, 1] / 5000.0 == pytest.approx(u[0, 0] / 0.05, rel=0.3), "relative on a log scale"
+
+
+def test_one_significant_digit_prints_keep_the_colours_finer_value():
+    """'.0e' prints one significant digit ('3e+01' for 34.2): each value is its
+    colour's, held within the print's rounding, closer to the data than the print."""
+    values = _field(5, 6, 7, 10.0, 90.0)
+    h = digitize(_render(values, fmt=".0e", vmin=10, vmax=90, size=(7, 5))).heatmaps[0]
+    p = h.printed
+    assert p is not None and p.format == ".0e" and p.finer
+    got = np.asarray(h.table.values)
+    assert np.all(np.abs(got - p.numbers) <= p.rounding + 1e-9), "within the printed rounding"
+    assert np.abs(got - values).mean() < 0.5 * np.abs(p.numbers - values).mean(), "finer than the print"

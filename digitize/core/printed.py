@@ -284,10 +284,13 @@ def reconcile(*, texts: dict[tuple[int, int], tuple[str, ...]], table: CellTable
                                                  f"decimal point were mended where the colour agrees")
     largest = float(np.abs(numbers - colour)[both].max()) if both.any() else None
     numbers_found = [n for row in parsed for n in row if n is not None]
-    finer = _colours_finer_than_print(numbers, rounding, colour, unc, agree)
+    fmt = printed_format(numbers_found)
+    # a print of one significant digit ('8e+1' for 80.7) is coarser than any colour
+    # reading: the colour, held within the print's rounding, is the better value
+    finer = _colours_finer_than_print(numbers, rounding, colour, unc, agree) or fmt == ".0e"
     printed = Printed(frozen_array(arr, object), frozen_array(numbers), frozen_array(rounding),
                       frozen_array(colour), frozen_array(unc), frozen_array(source), frozen_array(disagree),
-                      share, largest, printed_format(numbers_found), note, finer)
+                      share, largest, fmt, note, finer)
     return printed, scale
 
 
