@@ -19,7 +19,7 @@ import numpy as np
 
 from ..model import Colormap, Scale, frozen_array
 from ..resources import colormap_catalog
-from .lookup import delta_e, project_onto_polyline, rgb_to_lab
+from .lookup import delta_e, rgb_to_lab
 
 #: A bar matches a catalog colormap when its colours differ from the table's, at the
 #: same place on the scale, by at most this mean delta E. Exact renders give < 1;

@@ -236,8 +236,8 @@ def reconcile(*, texts: dict[tuple[int, int], tuple[str, ...]], table: CellTable
     both = np.isfinite(numbers) & np.isfinite(colour)
     mended = np.zeros(shape, bool)
     if known:  # numbers whose decimal point the OCR lost are mended before they judge the bar
-        mended = _mend_points(texts, numbers, rounding, colour, unc, cells=both & ~agree, as_share=as_share)
-        agree |= mended | (both & _clipped(numbers, rounding, colour, unc, scale))
+        mended = _rescue(texts, numbers, rounding, colour, unc, agree=agree, both=both, scale=scale,
+                         as_share=as_share)
     share = float(agree[both].mean()) if both.any() else None
     refit = not known or ((share or 0) < AGREE_SHARE and scale.source != "user")  # the user's scale stands
     if not scale.discrete_levels and both.sum() >= MIN_FIT_CELLS and refit:
@@ -264,9 +264,8 @@ def reconcile(*, texts: dict[tuple[int, int], tuple[str, ...]], table: CellTable
                         f"{share2:.0%}: the colorbar's labels were probably misread, and the fitted scale is used")
                 scale, colour, unc, agree, share = fitted, colour2, unc2, agree2, share2
                 break
-    more = _mend_points(texts, numbers, rounding, colour, unc, cells=both & ~agree, as_share=as_share)
-    mended |= more
-    agree |= more | (both & _clipped(numbers, rounding, colour, unc, scale))
+    mended |= _rescue(texts, numbers, rounding, colour, unc, agree=agree, both=both, scale=scale,
+                      as_share=as_share)
     share = float(agree[both].mean()) if both.any() else None
     has_num = np.isfinite(numbers)
     blank = np.asarray(table.blank)
@@ -311,6 +310,15 @@ def _colours_finer_than_print(numbers, rounding, colour, unc, agree) -> bool:
     r = rounding[agree]
     return bool(np.median(unc[agree] / r) < FINE_COLOUR_SHARE and
                 np.median(np.abs(colour[agree] - numbers[agree]) / r) > SPREAD_SHARE)
+
+
+def _rescue(texts, numbers, rounding, colour, unc, *, agree, both, scale: Scale, as_share: bool) -> np.ndarray:
+    """Cells that disagree only on the face of it: a lost decimal point (mended in
+    ``numbers``), or a value past the scale's end drawn in the end's colour.
+    ``agree`` is updated in place; returns the cells mended."""
+    mended = _mend_points(texts, numbers, rounding, colour, unc, cells=both & ~agree, as_share=as_share)
+    agree |= mended | (both & _clipped(numbers, rounding, colour, unc, scale))
+    return mended
 
 
 def _clipped(numbers, rounding, colour, unc, scale: Scale) -> np.ndarray:

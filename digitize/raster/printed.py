@@ -222,6 +222,11 @@ def read_cell_text(*, planes: Planes, text: CellText, colours: np.ndarray, ocr: 
     return {cell: tuple(v) for cell, v in out.items()}
 
 
+def _only(text: CellText, cells: set) -> CellText:
+    """``text`` restricted to some cells (for reading them apart)."""
+    return CellText(text.boxes, text.lines, {c: b for c, b in text.line_boxes.items() if c in cells})
+
+
 def read_printed(*, planes: Planes, grid: Grid, colours: np.ndarray, table: CellTable, colormap: Colormap,
                  scale: Scale, ocr: Recognizer) -> tuple[Printed | None, Scale, CellTable]:
     """The printed numbers of a heatmap, reconciled with its colours: (printed, the
@@ -241,13 +246,14 @@ def read_printed(*, planes: Planes, grid: Grid, colours: np.ndarray, table: Cell
         return [v if own else None for v, own in zip(verdicts, first)]
 
     cells = sorted(text.line_boxes)
+    got: dict = {}
     if len(cells) > 2 * PROBE_CELLS:  # a few cells first: marks and noise read as no numbers
-        probe = cells[:: len(cells) // PROBE_CELLS][:PROBE_CELLS]
-        few = CellText(text.boxes, text.lines, {c: text.line_boxes[c] for c in probe})
-        got = read_cell_text(planes=planes, text=few, colours=colours, ocr=ocr)
+        probe = set(cells[:: len(cells) // PROBE_CELLS][:PROBE_CELLS])
+        got = read_cell_text(planes=planes, text=_only(text, probe), colours=colours, ocr=ocr)
         if sum(parse_printed(v)[0] is not None for v in got.values()) < NUMBER_SHARE * max(len(got), 1):
             return None, scale, table
-    strings = read_cell_text(planes=planes, text=text, colours=colours, ocr=ocr, judge=judge)
+    rest = _only(text, set(cells) - set(got))  # the probed cells are not read again
+    strings = {**got, **read_cell_text(planes=planes, text=rest, colours=colours, ocr=ocr, judge=judge)}
     numbers = sum(parse_printed(lines)[0] is not None for lines in strings.values())
     if numbers < NUMBER_SHARE * max(len(strings), 1):
         return None, scale, table  # marks, hatches or grid lines in the cells, not printed numbers

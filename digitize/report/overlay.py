@@ -14,7 +14,6 @@ failed.
 """
 from __future__ import annotations
 
-import os
 
 import cv2
 import numpy as np
@@ -186,13 +185,6 @@ def _caption(result: Digitization, width: int) -> np.ndarray:
     for i, text in enumerate(lines):
         cv2.putText(strip, text, (6, 18 + 18 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (30, 30, 30), 1, cv2.LINE_AA)
     return strip
-
-
-def save_overlay(result: Digitization, path: str | os.PathLike, image: np.ndarray) -> None:
-    """Write the overlay PNG of ``result`` over the picture it was read from, atomically."""
-    from .export import write_atomic
-
-    write_atomic(path, encode_png(draw_overlay(result, image)))
 
 
 def encode_png(rgb: np.ndarray) -> bytes:
