@@ -38,7 +38,10 @@ from .raster.panels import extend_to_ticks, pair_colorbar
 from .raster.planes import picture_planes, with_ink
 from .raster.printed import read_printed
 from .sources.imageio import LoadedImage, load_image
-from .sources.pdf import is_pdf, page_count, page_pictures
+from .sources.pdf import is_pdf, page_count, page_pictures, page_size, render_page
+from .sources.pdfobjects import page_objects
+from .sources.svg import is_svg, svg_objects
+from .vector.reader import VectorReading, read_vector_page
 
 Progress = Callable[[str], None]
 
@@ -77,6 +80,8 @@ def digitize(src, *, config: DigitizeConfig | None = None,
     cfg = config or DigitizeConfig()
     if isinstance(src, (str, os.PathLike)) and str(src) != "-" and is_pdf(src):  # by content, not by name
         return digitize_pdf(src, config=cfg, recognizer=recognizer, progress=progress)
+    if isinstance(src, (str, os.PathLike)) and str(src) != "-" and is_svg(src):
+        return digitize_svg(src, config=cfg, progress=progress)
     stage = _Stages(progress)
     picture = src if isinstance(src, LoadedImage) else stage("load", load_image, src=src,
                                                              max_pixels=cfg.max_pixels, max_bytes=cfg.max_bytes)
@@ -176,15 +181,44 @@ def configure_threads(threads: int) -> None:
     set_threads(threads)
 
 
+def digitize_svg(path: str | os.PathLike, *, config: DigitizeConfig | None = None,
+                 progress: Progress | None = None) -> Digitization:
+    """The heatmaps of an SVG, read from its objects (``vector``): its filled cells or
+    images of cells, its colorbar and the labels in its text. There is no raster
+    fallback (we do not render SVG): a figure the objects do not give raises
+    NoHeatmapError with what to do instead."""
+    cfg = config or DigitizeConfig()
+    stage = _Stages(progress)
+    page = stage("load", svg_objects, path=path, max_pixels=cfg.max_pixels, max_bytes=cfg.max_bytes)
+    vector = stage("vector", read_vector_page, page=page, config=cfg)
+    if not vector.heatmaps:
+        why = "; ".join(reason for _, reason in vector.unread) or (
+            f"{vector.candidates} block(s) of cells but no colorbar with labels beside them" if vector.candidates
+            else "no block of filled cells or image of cells")
+        raise NoHeatmapError(f"expected a heatmap drawn with a colorbar in {path}; its objects hold {why}",
+                             hint="export the figure as PNG (or PDF) and digitize that")
+    from .vector.reader import PIXELS_PER_POINT
+
+    size = (round(page.size[0] * PIXELS_PER_POINT), round(page.size[1] * PIXELS_PER_POINT))
+    tagged = tuple(replace(h, points=p) for h, p in zip(vector.heatmaps, vector.points))
+    return Digitization(str(path), size, tagged, (), stage.timings)
+
+
 # --- PDFs: every picture of every page, read by the same recipe ----------------
 
 @dataclass(frozen=True)
 class PageResult:
-    """The heatmaps read from one picture of a PDF page."""
+    """The heatmaps read from one picture of a PDF page (or from its objects)."""
 
     result: Digitization  # heatmaps tagged with their page number (1-based)
     positions: list  # per heatmap: (x0, y0, x1, y1) on the page in PDF points, from the top-left
-    image: np.ndarray  # the picture's pixels (for the overlay)
+    image: np.ndarray | None  # the picture's pixels (for the overlay); None: the page, rendered on demand
+    where: tuple = ()  # (path, 0-based page index) of the page
+
+    def pixels(self) -> np.ndarray:
+        """The pixels the heatmaps' boxes refer to (the page rendered when the
+        heatmaps were read from its objects)."""
+        return self.image if self.image is not None else render_page(*self.where)
 
 
 #: On a PDF page, where a picture may be anything (a bar chart, a table, a photo),
@@ -251,17 +285,26 @@ class Unread:
 def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeConfig | None = None,
                       recognizer: Recognizer | None = None, unread: list[Unread] | None = None) -> list[PageResult]:
     """Every heatmap on page ``index`` (0-based), one ``PageResult`` per picture that
-    holds heatmaps. A heatmap found in several pictures (an embedded image and the
-    rendered page) is reported once: from the reading with a scale (an image of
-    the cells alone has no colorbar; the page has it beside them), and among those
-    from the embedded image (its own resolution). Readings that do not redraw
-    their plot (``is_evidence``: a bar chart or a table taken for cells) are not
-    reported. Heatmaps found but not read (a bar whose labels give no scale) are
-    added to ``unread`` when it is given."""
+    holds heatmaps. The page's objects are read first (``vector``): heatmaps drawn
+    as filled cells or placed as images of cells, with a colorbar and its labels
+    in the text layer, are read exactly from them. The pictures (embedded images,
+    and the page rendered, unless every block of cells on it was read from its
+    objects) then go through the raster recipe. A heatmap found several ways is
+    reported once: from its objects; else from the reading with a scale (an image
+    of the cells alone has no colorbar; the page has it beside them), and among
+    those from the embedded image (its own resolution). Readings that do not
+    redraw their plot (``is_evidence``: a bar chart or a table taken for cells)
+    are not reported. Heatmaps found but not read (a bar whose labels give no
+    scale) are added to ``unread`` when it is given."""
     cfg = config or DigitizeConfig()
+    vector = _vector_reading(path, index, cfg) if cfg.vector else VectorReading((), ())
+    whole = bool(vector.heatmaps) and len(vector.heatmaps) == vector.candidates and not vector.unread and \
+        min(h.confidence for h in vector.heatmaps) >= VECTOR_TRUSTED
     found: list[tuple[int, LoadedImage, Digitization, int, tuple]] = []  # (picture, pic, result, heatmap, points)
-    not_read: list[Unread] = []
-    for n, pic in enumerate(page_pictures(path, index, max_pixels=cfg.max_pixels)):
+    not_read: list[Unread] = [Unread(index + 1, reason, tuple(round(v, 1) for v in box)) for box, reason in vector.unread]
+    for n, pic in enumerate(page_pictures(path, index, max_pixels=cfg.max_pixels, render=not whole)):
+        if pic.kind == "embedded" and any(_same_place(tuple(pic.placement), p) for p in vector.points):
+            continue  # the cells of a heatmap read from the objects
         try:
             res = read_picture(pic, config=cfg, recognizer=recognizer)
         except ScaleError as exc:  # a block of cells and a bar: a heatmap, whose scale could not be read
@@ -274,31 +317,70 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
             continue  # a photo, a line chart, text: not every picture is a heatmap
         found += [(n, pic, res, k, tuple(pic.to_points(h.plot_box.as_list())))
                   for k, h in enumerate(res.heatmaps) if is_evidence(h)]
+    # a heatmap read from the objects is kept over the pictures' readings of it,
+    # unless one of those is more confident (the objects misled: a wrong bar)
+    best_raster = lambda pts: max((a[2].heatmaps[a[3]].confidence for a in found if _same_place(a[4], pts)),  # noqa: E731
+                                  default=-1.0)
+    keep_vec = [k for k, pts in enumerate(vector.points)
+                if vector.heatmaps[k].confidence >= VECTOR_TRUSTED or vector.heatmaps[k].confidence >= best_raster(pts)]
+    vector = replace(vector, heatmaps=tuple(vector.heatmaps[k] for k in keep_vec),
+                     points=tuple(vector.points[k] for k in keep_vec))
+    vec_found = [(-1, None, k, pts) for k, pts in enumerate(vector.points)]
+    found = [a for a in found if not any(_same_place(a[4], v[3]) for v in vec_found)]
 
     def rank(item) -> tuple[bool, bool]:
         _, pic, res, k, _ = item
         return res.heatmaps[k].scale.source != "unknown", pic.kind == "embedded"
 
-    def same_place(a: tuple, b: tuple) -> bool:
-        inside = lambda p, q: q[0] <= (p[0] + p[2]) / 2 <= q[2] and q[1] <= (p[1] + p[3]) / 2 <= q[3]  # noqa: E731
-        return inside(a, b) or inside(b, a)
-
-    kept = [a for a in found if not any(b[0] != a[0] and same_place(a[4], b[4]) and
+    kept = [a for a in found if not any(b[0] != a[0] and _same_place(a[4], b[4]) and
                                         (rank(b) > rank(a) or (rank(b) == rank(a) and b[0] < a[0]))
                                         for b in found)]
     if unread is not None:  # each unread heatmap once, and none that another picture read
         for u in not_read:
-            if u.position is None or not any(same_place(u.position, a[4]) for a in kept) and \
-                    not any(v.position is not None and same_place(u.position, v.position) for v in unread):
+            if u.position is None or not any(_same_place(u.position, a[4]) for a in kept + vec_found) and \
+                    not any(v.position is not None and _same_place(u.position, v.position) for v in unread):
                 unread.append(u)
     results: list[PageResult] = []
+    if vector.heatmaps:
+        w, h = (int(round(v)) for v in _page_pixels(path, index))
+        tagged = tuple(replace(hm, points=pts) for hm, pts in zip(vector.heatmaps, vector.points))
+        results.append(PageResult(Digitization(f"{path}#page={index + 1}", (w, h), tagged), list(vector.points),
+                                  None, (str(path), index)))
     for n in sorted({a[0] for a in kept}):
         mine = [a for a in kept if a[0] == n]
         pic, res = mine[0][1], mine[0][2]
-        tagged = tuple(replace(res.heatmaps[a[3]], page=index + 1) for a in mine)
+        tagged = tuple(replace(res.heatmaps[a[3]], page=index + 1, points=tuple(round(v, 1) for v in a[4]))
+                       for a in mine)
         results.append(PageResult(replace(res, heatmaps=tagged),
-                                  [tuple(round(v, 1) for v in a[4]) for a in mine], pic.rgb))
+                                  [tuple(round(v, 1) for v in a[4]) for a in mine], pic.rgb, (str(path), index)))
     return results
+
+
+#: A heatmap read from a page's objects with at least this confidence is taken
+#: as it is; below it, a reading of the rendered page that is more confident wins.
+VECTOR_TRUSTED = 0.5
+
+
+def _same_place(a: tuple, b: tuple) -> bool:
+    """Two boxes (points) show one heatmap: the middle of one lies inside the other."""
+    inside = lambda p, q: q[0] <= (p[0] + p[2]) / 2 <= q[2] and q[1] <= (p[1] + p[3]) / 2 <= q[3]  # noqa: E731
+    return inside(a, b) or inside(b, a)
+
+
+def _vector_reading(path, index: int, cfg: DigitizeConfig) -> VectorReading:
+    """The heatmaps drawn as objects on a page; none when its objects cannot be read
+    (the raster path still reads the page)."""
+    try:
+        return read_vector_page(page_objects(path, index), config=cfg)
+    except DigitizeError:
+        return VectorReading((), ())
+
+
+def _page_pixels(path, index: int) -> tuple[float, float]:
+    from .vector.reader import PIXELS_PER_POINT
+
+    size = page_size(path, index)
+    return size[0] * PIXELS_PER_POINT, size[1] * PIXELS_PER_POINT
 
 
 def digitize_pdf(path: str | os.PathLike, *, config: DigitizeConfig | None = None,

@@ -36,7 +36,7 @@ PDF_EXT = {".pdf"}
 #: as in the terminal and Markdown; x0, y0, x1, y1 repeat ``position`` as numbers.
 SUMMARY_FIELDS = ["source", "page", "heatmap", "position", "x0", "y0", "x1", "y1", "rows", "cols", "scale", "vmin",
                   "vmax", "colormap", "worst_residual", "confidence", "checks_failed", "status", "error", "output",
-                  "overlay"]
+                  "overlay", "read_from"]
 
 batch_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
@@ -128,7 +128,7 @@ def _rows_for(result, base: dict, positions=None) -> list[dict]:
         r = dict(base)
         r.update(heatmap=k + 1, rows=h.rows, cols=h.cols, scale=h.scale.kind, vmin=h.scale.vmin, vmax=h.scale.vmax,
                  colormap=h.colormap.name, worst_residual=round(float(h.table.residual.max()), 2),
-                 confidence=h.confidence, checks_failed=",".join(h.failed_checks),
+                 confidence=h.confidence, checks_failed=",".join(h.failed_checks), read_from=h.read_from,
                  status="unread" if h.scale.source == "unknown" else "ok" if not h.warnings else "warning",
                  error="; ".join(h.warnings),
                  position=json.dumps(list(positions[k]) if positions else h.plot_box.as_list()),
@@ -178,7 +178,7 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
                          for j, r in enumerate(_rows_for(res, base, page_result.positions))]
                 docs.append(export.to_dict(res))
                 files[f"table-{k + 1}.csv"] = export.to_csv(res).encode()
-                files[f"overlay-{k + 1}.png"] = encode_png(draw_overlay(res, page_result.image))
+                files[f"overlay-{k + 1}.png"] = encode_png(draw_overlay(res, page_result.pixels()))
             rows += [dict(r, heatmap=len(rows) + j + 1) for j, r in enumerate(unread_rows)]
             doc = {"source": job.path, "page": job.page + 1,
                    "heatmaps": [h for d in docs for h in d["heatmaps"]], "unread": unread_docs,

@@ -82,7 +82,7 @@ def _save_overlays(result, pages, overlay: Path, src, max_pixels: int) -> None:
         page = found.result.heatmaps[0].page or 0
         seen[page] = seen.get(page, 0) + 1
         name = overlay.with_name(f"{overlay.stem}-p{page}-{seen[page]}{overlay.suffix or '.png'}")
-        write_output(name, encode_png(draw_overlay(found.result, found.image)))
+        write_output(name, encode_png(draw_overlay(found.result, found.pixels())))
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
@@ -112,6 +112,9 @@ def run(
     max_bytes: Annotated[int, typer.Option(help="refuse larger input files (and stdin), before reading")] = \
     DEFAULT_MAX_BYTES,
     max_pages: Annotated[int, typer.Option(help="read PDFs up to this many pages")] = DEFAULT_MAX_PAGES,
+    vector: Annotated[bool, typer.Option("--vector/--no-vector",
+                                         help="read PDF pages from their drawing objects first (exact); "
+                                              "--no-vector reads the rendered pages only")] = True,
     printed: Annotated[bool, typer.Option("--printed/--no-printed",
                                           help="use the numbers printed in the cells (where their colours "
                                                "agree), or read the colours alone")] = True,
@@ -138,7 +141,7 @@ def run(
         raise typer.Exit(int(ExitCode.USAGE))
     fmt = format or (_EXT_FORMAT.get(output.suffix.lower(), "table") if output else "table")
     try:
-        cfg = DigitizeConfig(vmin=vmin, vmax=vmax, scale=scale, max_pixels=max_pixels, printed=printed,
+        cfg = DigitizeConfig(vmin=vmin, vmax=vmax, scale=scale, max_pixels=max_pixels, printed=printed, vector=vector,
                              max_bytes=max_bytes, max_pages=max_pages)
     except ValueError as exc:
         typer.echo(f"digitize: error: {exc}", err=True)

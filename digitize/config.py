@@ -48,6 +48,9 @@ class DigitizeConfig:
         Refuse input files larger than this many bytes, before reading them.
     max_pages : int
         Read PDFs up to this many pages (the rest are left, with a warning).
+    vector : bool
+        Read PDF pages from their drawing objects first (exact colours, labels
+        from the text layer); off: PDF pages are rendered and read as pixels.
     printed : bool
         Read the numbers printed in the cells and use them as the values where the
         colours agree (and to fit the scale when the colorbar gives none).
@@ -62,6 +65,7 @@ class DigitizeConfig:
     printed: bool = True
     max_pages: int = DEFAULT_MAX_PAGES
     max_bytes: int = DEFAULT_MAX_BYTES
+    vector: bool = True
 
     def __post_init__(self) -> None:
         if (self.vmin is None) != (self.vmax is None):

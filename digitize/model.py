@@ -292,6 +292,8 @@ class Heatmap:
     checks: tuple[Check, ...] = ()
     confidence: float = 0.0  # 0..1: how likely the table is right (see core/confidence.py)
     printed: Printed | None = None  # the numbers printed in the cells, when there are
+    read_from: str = "raster"  # "raster" (from pixels) or "vector" (from a PDF's or SVG's drawing objects)
+    points: tuple[float, float, float, float] | None = None  # on a PDF page: the plot box in points from the top-left
 
     @property
     def rows(self) -> int:

@@ -42,6 +42,8 @@ class FigureSpec:
     cbar_format: str = ""  # "" | "percent" (0..1 shown as 0%..100%) | "thousands" ("12,000")
     cbar_outline: bool = True
     cbar_shrink: float = 1.0  # < 1: a short, thin colorbar
+    fmt: str = "png"  # "png", or "pdf" / "svg" (vector output: cells as paths, imshow as an image)
+    interpolation: str = "nearest"  # imshow's (vector output: "none" embeds the data's own pixels)
     kwargs: dict = field(default_factory=dict, hash=False)
 
 
@@ -160,7 +162,7 @@ def _render(spec: FigureSpec, plt, mcolors) -> tuple[bytes, dict]:
         else:
             y_edges = np.arange(spec.rows + 1, dtype=float)
         if spec.lib == "imshow":
-            im = ax.imshow(shown, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
+            im = ax.imshow(shown, cmap=cmap, norm=norm, aspect="auto", interpolation=spec.interpolation)
             offs = 0.0
             y_centres = np.arange(spec.rows, dtype=float)
         else:
@@ -207,7 +209,7 @@ def _render(spec: FigureSpec, plt, mcolors) -> tuple[bytes, dict]:
         ax.set_title(spec.title)
     fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format=spec.fmt)
     plt.close(fig)
     data = buf.getvalue()
     if spec.downscale:

@@ -125,11 +125,36 @@ def _page_bounds(obj) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def page_size(path: str | os.PathLike, index: int) -> tuple[float, float]:
+    """(width, height) of page ``index`` (0-based) in points."""
+    doc = _open(path)
+    try:
+        w, h = doc[index].get_size()
+        return float(w), float(h)
+    finally:
+        doc.close()
+
+
+def render_page(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI) -> np.ndarray:
+    """Page ``index`` (0-based) rendered at ``dpi``, as (H, W, 3) uint8 RGB (held
+    to RENDER_MAX_PIXELS like ``page_pictures``' render)."""
+    doc = _open(path)
+    try:
+        page = doc[index]
+        w, h = page.get_size()
+        pixels = (w * dpi / 72.0) * (h * dpi / 72.0)
+        if pixels > RENDER_MAX_PIXELS:
+            dpi = max(1.0, dpi * math.sqrt(RENDER_MAX_PIXELS / pixels))
+        return np.asarray(page.render(scale=dpi / 72.0, draw_annots=False).to_pil().convert("RGB"), np.uint8)
+    finally:
+        doc.close()
+
+
 def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
-                  max_pixels: int = DEFAULT_MAX_PIXELS) -> list[LoadedImage]:
-    """The embedded raster images of page ``index`` (0-based), then the rendered page;
-    each knows its page (1-based) and where it lies on the page in points. A page
-    of text and rules only (``_may_hold_figure``) gives none."""
+                  max_pixels: int = DEFAULT_MAX_PIXELS, render: bool = True) -> list[LoadedImage]:
+    """The embedded raster images of page ``index`` (0-based), then the rendered page
+    (unless ``render`` is False); each knows its page (1-based) and where it lies on
+    the page in points. A page of text and rules only (``_may_hold_figure``) gives none."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -163,6 +188,8 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
             pic = from_array(np.asarray(pil, np.uint8), source=source)
             out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="embedded",
                                    placement=(left, page_h - top, right, page_h - bottom)))
+        if not render:
+            return [replace(p, warnings=tuple(p.warnings) + tuple(notes)) for p in out] if notes else out
         pixels = (page_w * dpi / 72.0) * (page_h * dpi / 72.0)
         limit = min(max_pixels, RENDER_MAX_PIXELS)
         if pixels > limit:  # render at a resolution that fits the limit

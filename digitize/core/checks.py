@@ -1,0 +1,151 @@
+"""Checks of a reading that need no pixels: the measures both front-ends (raster
+and vector) report, each a ``model.Check`` with its figure and limit. The raster
+front-end measures the redrawing against pixels (``raster/checks.py``), the
+vector front-end against the exact fill colours (``vector/checks.py``); both
+hand the per-cell shares here, and the rest is the same.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..model import Box, CellTable, Check, Colormap, Printed, Scale
+from .labels import normalise_text, parse_multiplier, steps_evenly
+from .lookup import rgb_to_lab
+
+#: Share of the sampled pixels the redrawn table must explain.
+EXPLAINED_LIMIT = 0.9
+#: ... and of its least explained row or column.
+WORST_REGION_LIMIT = 0.6
+#: Share of axis marks and labels that must stand at cell centres.
+ON_AXES_LIMIT = 0.8
+#: Fewest colorbar labels a scale should rest on, and their largest rms distance (px).
+SCALE_LABELS_LIMIT = 3
+SCALE_RESIDUAL_LIMIT = 1.5
+#: Shortest colorbar (pixels along it) that resolves values to about 1% of its range.
+RESOLUTION_LIMIT = 100
+#: Share of non-blank cells whose colour must lie on the colormap.
+ON_COLORMAP_LIMIT = 0.95
+#: Overlap (intersection over union) of the plot box with a wider axes frame.
+FRAME_LIMIT = 0.9
+#: The numbers printed in the cells agree with their colours in at least this share of cells.
+PRINTED_AGREE_LIMIT = 0.9
+
+
+def expected_colours(table: CellTable, colormap: Colormap, scale: Scale, background) -> np.ndarray:
+    """(R, C, 3) Lab: the colour each cell's value maps to; for blank cells the colour
+    found for missing data, else the page colour."""
+    values = np.asarray(table.values, np.float64)
+    pos = scale.value_to_pixel(np.where(np.isfinite(values), values, scale.vmin))
+    cm_pos = np.asarray(colormap.positions, np.float64)
+    order = np.argsort(cm_pos)
+    lab = np.asarray(colormap.lab, np.float64)[order]
+    out = np.stack([np.interp(pos, cm_pos[order], lab[:, k]) for k in range(3)], axis=-1)
+    bg = rgb_to_lab(np.array(table.missing_rgb or background, np.uint8)).astype(np.float64)
+    return np.where(np.isfinite(values)[..., None], out, bg)
+
+
+def at_centres(points, edges: np.ndarray) -> float | None:
+    """Share of the points inside the grid that stand within a quarter cell of a
+    centre; None for too few points (under 3, or spanning under a third of the
+    grid) to say anything."""
+    e = np.asarray(edges, np.float64)
+    p = np.asarray([q for q in points if e[0] <= q <= e[-1]], np.float64)
+    if len(p) < 3 or np.ptp(p) < (e[-1] - e[0]) / 3:
+        return None
+    i = np.clip(np.searchsorted(e, p) - 1, 0, len(e) - 2)
+    size = e[i + 1] - e[i]
+    return float(np.mean(np.abs(p - (e[i] + e[i + 1]) / 2) <= 0.25 * size))
+
+
+_SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")
+
+
+
+def redraw_checks(per_cell: np.ndarray) -> list[Check]:
+    """``pixels_explained`` and ``worst_region`` from the share of each cell the
+    redrawn table explains ((R, C), 0..1)."""
+    share = float(per_cell.mean())
+    out = [Check("pixels_explained", share >= EXPLAINED_LIMIT, round(share, 4), EXPLAINED_LIMIT)]
+    rows, cols = per_cell.mean(axis=1), per_cell.mean(axis=0)
+    worst, where = (float(rows.min()), f"row {int(rows.argmin()) + 1}") if rows.min() <= cols.min() else \
+        (float(cols.min()), f"column {int(cols.argmin()) + 1}")
+    out.append(Check("worst_region", worst >= WORST_REGION_LIMIT, round(worst, 4), WORST_REGION_LIMIT, where))
+    return out
+
+
+def axes_check(shares: list[float]) -> Check:
+    """``grid_on_axes`` from the share of marks and labels at cell centres, per axis
+    that has any (the worse axis counts)."""
+    value = min(shares) if shares else None
+    return Check("grid_on_axes", value is None or value >= ON_AXES_LIMIT, None if value is None else round(value, 4),
+                 ON_AXES_LIMIT, "" if shares else "no axis marks or labels to check against")
+
+
+def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[str]) -> list[Check]:
+    """How well the scale rests on its labels: ``scale_labels``, ``scale_residual``,
+    ``tick_steps``, ``scale_resolution`` (bar length in pixels, None: no bar) and
+    ``scale_text_used`` (multiplier-like texts by the bar left unused)."""
+    out = []
+    used = [t for t in scale.ticks if t.inlier and t.value is not None]
+    if scale.source == "ticks":
+        out.append(Check("scale_labels", len(used) >= SCALE_LABELS_LIMIT, float(len(used)), SCALE_LABELS_LIMIT))
+        px = np.array([t.pixel for t in used], np.float64)
+        rms = float(np.sqrt(np.mean((scale.value_to_pixel(np.array([t.value for t in used])) - px) ** 2)))
+        out.append(Check("scale_residual", rms <= SCALE_RESIDUAL_LIMIT, round(rms, 3), SCALE_RESIDUAL_LIMIT))
+        ordered = [t.value for t in sorted(used, key=lambda t: t.pixel)]
+        even = len(ordered) < 3 or steps_evenly(ordered)
+        out.append(Check("tick_steps", even, 1.0 if even else 0.0, 1.0,
+                         "" if even else f"labels {[t.label for t in sorted(used, key=lambda t: t.pixel)]}"))
+    else:
+        out.append(Check("scale_labels", scale.source in ("user", "cell_text"), None, SCALE_LABELS_LIMIT,
+                         {"user": "scale given by the user", "cell_text": "scale fitted to the printed numbers"}
+                         .get(scale.source, "no colorbar labels")))
+    if bar_length is not None:
+        out.append(Check("scale_resolution", bar_length >= RESOLUTION_LIMIT, float(bar_length), RESOLUTION_LIMIT,
+                         "" if bar_length >= RESOLUTION_LIMIT else
+                         f"a {bar_length:g}-pixel bar resolves about {100.0 / max(bar_length, 1):.1f}% of the range"))
+    out.append(Check("scale_text_used", not unused_texts, float(len(unused_texts)), 0.0,
+                     f"unused: {unused_texts}" if unused_texts else ""))
+    return out
+
+
+def unused_scale_texts(texts, tick_labels, multiplier) -> list[str]:
+    """Texts by the bar that look like a multiplier or offset ('1e-6', '×10⁻³')
+    and were not used (none when a multiplier was applied)."""
+    if multiplier is not None:
+        return []
+    labels = set(tick_labels)
+    return [s for s in texts if s not in labels
+            and (parse_multiplier(s) is not None or _SCALE_TEXT.search(normalise_text(s)))]
+
+
+def colormap_check(table: CellTable, *, residual_flag: float) -> Check:
+    """``colours_on_colormap``: the share of non-blank cells whose colour lies on the colormap."""
+    known = ~np.asarray(table.blank)
+    n = int(known.sum())
+    on_map = 1.0 if n == 0 else float((np.asarray(table.residual)[known] <= residual_flag).mean())
+    return Check("colours_on_colormap", on_map >= ON_COLORMAP_LIMIT, round(on_map, 4), ON_COLORMAP_LIMIT)
+
+
+def frame_check(box: Box, frame: Box | None) -> Check:
+    """``box_fills_frame``: the plot box against a wider axes frame around it."""
+    if frame is None:
+        return Check("box_fills_frame", True, None, FRAME_LIMIT, "no axes frame wider than the plot")
+    inter = max(0, min(box.x1, frame.x1) - max(box.x0, frame.x0)) * max(0, min(box.y1, frame.y1) -
+                                                                        max(box.y0, frame.y0))
+    iou = inter / float(box.area + frame.area - inter)
+    return Check("box_fills_frame", iou >= FRAME_LIMIT, round(iou, 4), FRAME_LIMIT)
+
+
+def printed_check(printed: Printed | None) -> list[Check]:
+    """``printed_agree``, where numbers were read both ways."""
+    if printed is None or printed.agreement is None:
+        return []
+    share = round(float(printed.agreement), 4)
+    return [Check("printed_agree", share >= PRINTED_AGREE_LIMIT, share, PRINTED_AGREE_LIMIT,
+                  f"largest difference {printed.largest:.4g}" if printed.largest else "")]
+
+
+_SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")

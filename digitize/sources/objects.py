@@ -1,0 +1,141 @@
+"""A page's drawing as objects: what the vector front-end reads.
+
+A PDF page (``pdfobjects.py``) or an SVG (``svg.py``) becomes a ``VectorPage``:
+its filled shapes with their exact fill colours, its placed images with their
+pixels, its text with exact strings and boxes, and its short stroked marks (tick
+marks). Coordinates are points (1/72 inch) from the top-left corner of the page,
+x to the right, y down, so that they scale straight onto the page's render.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """An image drawn on the page: its box in points and its pixels, turned and
+    flipped as the page shows them (row 0 at the top)."""
+
+    box: tuple[float, float, float, float]
+    rgb: np.ndarray  # (h, w, 3) uint8
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """One run of text: its string, its box in points, and whether it is turned
+    a quarter (read bottom to top, as a y-axis title is)."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    vertical: bool = False
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+    @property
+    def size(self) -> float:
+        """The text's height across its lines (its width when turned)."""
+        b = self.box
+        return (b[2] - b[0]) if self.vertical else (b[3] - b[1])
+
+
+@dataclass(frozen=True)
+class VectorPage:
+    """The objects of one page (or SVG).
+
+    fills : (N, 4) float64 boxes (x0, y0, x1, y1) of the filled shapes that are
+        axis-aligned rectangles, in drawing order
+    colours : (N, 3) uint8 their fill colours (alpha composed over white)
+    marks : (M, 4) float64 boxes of short stroked lines (tick marks)
+    frames : (K, 4) float64 stroked rectangles (outlines of colorbars and axes), on
+        the centre line of their stroke
+    """
+
+    source: str
+    size: tuple[float, float]  # (width, height) in points
+    fills: np.ndarray
+    colours: np.ndarray
+    images: tuple[PlacedImage, ...] = ()
+    texts: tuple[TextItem, ...] = ()
+    marks: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))
+    frames: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))  # stroked rectangles, on their centre line
+    page: int | None = None  # 1-based, for PDFs
+    other_shapes: int = 0  # filled shapes that are not rectangles (curves, wedges, polygons)
+
+
+def empty_boxes() -> np.ndarray:
+    return np.zeros((0, 4), np.float64)
+
+
+def join_text(items: list[TextItem]) -> list[TextItem]:
+    """Runs of text on one line joined into words and labels: pieces that follow
+    each other closely on a line become one item; a smaller piece raised after
+    another is its exponent ('10' then '-3' -> '10^-3'), as mathtext draws it."""
+    out: list[TextItem] = []
+    horizontal = sorted((t for t in items if not t.vertical), key=lambda t: (round(t.cy / 2), t.box[0]))
+    vertical = sorted((t for t in items if t.vertical), key=lambda t: (round(t.cx / 2), -t.box[3]))
+    for group, turned in ((horizontal, False), (vertical, True)):
+        cur: TextItem | None = None
+        for t in group:
+            if cur is not None and _follows(cur, t, turned):
+                cur = _merge(cur, t, turned)
+                continue
+            if cur is not None:
+                out.append(cur)
+            cur = t
+        if cur is not None:
+            out.append(cur)
+    return _exponents(out)
+
+
+def _exponents(items: list[TextItem]) -> list[TextItem]:
+    """A small text raised just after a '10' is its exponent: '10' + '-3' -> '10^-3'
+    (mathtext draws the two as separate runs, on different lines)."""
+    bases = [t for t in items if not t.vertical and t.text.strip().endswith("10")]
+    if not bases:
+        return items
+    taken: set[int] = set()
+    joined: dict[int, TextItem] = {}
+    for a in bases:
+        h = a.size
+        for b in items:
+            if b is a or id(b) in taken or b.vertical or b.size >= 0.85 * h:
+                continue
+            gap = b.box[0] - a.box[2]
+            if -0.3 * h <= gap <= 0.4 * h and b.cy < a.cy - 0.1 * h and b.box[3] > a.box[1] - 0.3 * h:
+                box = (a.box[0], min(a.box[1], b.box[1]), max(a.box[2], b.box[2]), a.box[3])
+                joined[id(a)] = TextItem(a.text.strip() + "^" + b.text.strip(), box, False)
+                taken.add(id(b))
+                break
+    return [joined.get(id(t), t) for t in items if id(t) not in taken]
+
+
+def _follows(a: TextItem, b: TextItem, turned: bool) -> bool:
+    """Whether ``b`` continues ``a`` on its line (a small gap along the line and
+    overlapping across it; a flat glyph such as a minus sign counts as tall as
+    its neighbour)."""
+    h = max(min(a.size, b.size), 1e-6)
+    tall = max(a.size, b.size)
+    if turned:
+        gap = a.box[1] - b.box[3]  # reading upwards: b lies above a
+        across = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+    else:
+        gap = b.box[0] - a.box[2]
+        across = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    return -0.3 * tall <= gap <= 0.35 * tall and across >= 0.3 * h
+
+
+def _merge(a: TextItem, b: TextItem, turned: bool) -> TextItem:
+    raised = b.size < 0.85 * a.size and (
+        (b.cx > a.cx + 0.1 * a.size) if turned else (b.cy < a.cy - 0.1 * a.size))
+    gap = (a.box[1] - b.box[3]) if turned else (b.box[0] - a.box[2])
+    joint = "^" if raised and a.text.strip().endswith("10") else (" " if gap > 0.3 * max(a.size, b.size) else "")
+    box = (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]), max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
+    return TextItem(a.text.rstrip() + joint + b.text.strip(), box, a.vertical)

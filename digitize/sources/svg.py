@@ -1,0 +1,343 @@
+"""An SVG -> its ``VectorPage``: filled rectangles (``rect`` and rectangular
+``path`` s, through every ``transform`` and ``use``), embedded ``image`` s
+(data URIs), and text: ``text`` elements, and the text matplotlib draws as glyph
+outlines with the string in a comment before them.
+
+Parsed with the standard library's XML parser (expat: no external entities, no
+network); images are decoded by Pillow under the pixel limit.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import math
+import os
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+
+from ..config import DEFAULT_MAX_PIXELS
+from ..errors import InputError
+from .objects import PlacedImage, TextItem, VectorPage, empty_boxes, join_text
+
+_NAMED = {"white": (255, 255, 255), "black": (0, 0, 0), "red": (255, 0, 0), "green": (0, 128, 0),
+          "blue": (0, 0, 255), "gray": (128, 128, 128), "grey": (128, 128, 128), "yellow": (255, 255, 0)}
+_NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_UNITS = {"pt": 1.0, "px": 0.75, "": 0.75, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4}
+
+
+def is_svg(path: str | os.PathLike) -> bool:
+    """Whether a regular file looks like SVG (an ``<svg`` element near its start)."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as f:
+            head = f.read(4096).lstrip()
+    except (OSError, ValueError):
+        return False
+    return (head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!DOCTYPE svg")) \
+        and b"<svg" in head
+
+
+def _tag(el) -> str:
+    t = el.tag if isinstance(el.tag, str) else ""
+    return t.rsplit("}", 1)[-1]
+
+
+def _style(el) -> dict[str, str]:
+    out = {k.rsplit("}", 1)[-1]: v for k, v in el.attrib.items()}
+    for part in el.attrib.get("style", "").split(";"):
+        if ":" in part:
+            k, v = part.split(":", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def _colour(v: str | None) -> tuple[int, int, int] | None:
+    if v is None:
+        return None
+    v = v.strip().lower()
+    if v in ("none", "transparent") or v.startswith("url("):
+        return None
+    if v.startswith("#"):
+        h = v[1:]
+        if len(h) == 3:
+            h = "".join(c * 2 for c in h)
+        try:
+            return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+        except ValueError:
+            return None
+    if v.startswith("rgb"):
+        nums = _NUM.findall(v)
+        if len(nums) >= 3:
+            if "%" in v:
+                return tuple(int(round(float(n) * 2.55)) for n in nums[:3])
+            return tuple(int(round(float(n))) for n in nums[:3])
+    return _NAMED.get(v)
+
+
+def _transform(text: str | None) -> np.ndarray:
+    m = np.eye(3)
+    if not text:
+        return m
+    for name, args in re.findall(r"(\w+)\s*\(([^)]*)\)", text):
+        a = [float(x) for x in _NUM.findall(args)]
+        t = np.eye(3)
+        if name == "matrix" and len(a) == 6:
+            t[0, :] = a[0], a[2], a[4]
+            t[1, :] = a[1], a[3], a[5]
+        elif name == "translate" and a:
+            t[0, 2], t[1, 2] = a[0], a[1] if len(a) > 1 else 0.0
+        elif name == "scale" and a:
+            t[0, 0], t[1, 1] = a[0], a[1] if len(a) > 1 else a[0]
+        elif name == "rotate" and a:
+            r = math.radians(a[0])
+            rot = np.array([[math.cos(r), -math.sin(r), 0], [math.sin(r), math.cos(r), 0], [0, 0, 1]])
+            if len(a) == 3:
+                pre, post = np.eye(3), np.eye(3)
+                pre[:2, 2], post[:2, 2] = (a[1], a[2]), (-a[1], -a[2])
+                rot = pre @ rot @ post
+            t = rot
+        m = m @ t
+    return m
+
+
+def _path_points(d: str) -> tuple[np.ndarray, bool]:
+    """The points a path passes through, and whether it has only straight segments."""
+    pts: list[tuple[float, float]] = []
+    straight = True
+    x = y = sx = sy = 0.0
+    for cmd, args in re.findall(r"([MmLlHhVvZzCcSsQqTtAa])([^MmLlHhVvZzCcSsQqTtAa]*)", d):
+        a = [float(v) for v in _NUM.findall(args)]
+        rel = cmd.islower()
+        c = cmd.upper()
+        if c == "Z":
+            x, y = sx, sy
+            continue
+        step = {"M": 2, "L": 2, "H": 1, "V": 1, "C": 6, "S": 4, "Q": 4, "T": 2, "A": 7}[c]
+        if c not in "MLHV":
+            straight = False
+        for k in range(0, len(a) - step + 1, step):
+            g = a[k:k + step]
+            if c == "H":
+                x = g[0] + (x if rel else 0)
+            elif c == "V":
+                y = g[0] + (y if rel else 0)
+            else:
+                x, y = g[-2] + (x if rel else 0), g[-1] + (y if rel else 0)
+            if c == "M" and k == 0:
+                sx, sy = x, y
+            pts.append((x, y))
+    return np.array(pts, np.float64).reshape(-1, 2), straight
+
+
+def _apply(m: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    return pts @ m[:2, :2].T + m[:2, 2]
+
+
+def _is_rect(pts: np.ndarray) -> bool:
+    if len(pts) < 4:
+        return False
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    tol = 1e-3 * max(x1 - x0, y1 - y0, 1e-9)
+    on_x = (np.abs(pts[:, 0] - x0) <= tol) | (np.abs(pts[:, 0] - x1) <= tol)
+    on_y = (np.abs(pts[:, 1] - y0) <= tol) | (np.abs(pts[:, 1] - y1) <= tol)
+    return bool((on_x & on_y).all()) and len({(round(p[0], 3), round(p[1], 3)) for p in pts}) == 4
+
+
+class _Reader:
+    def __init__(self, root, scale: float, max_pixels: int):
+        self.scale = scale
+        self.max_pixels = max_pixels
+        self.ids = {el.attrib["id"]: el for el in root.iter() if isinstance(el.tag, str) and "id" in el.attrib}
+        self.fills: list = []
+        self.colours: list = []
+        self.images: list[PlacedImage] = []
+        self.texts: list[TextItem] = []
+        self.marks: list = []
+        self.frames: list = []
+        self.other = 0
+
+    def box(self, m: np.ndarray, pts: np.ndarray) -> tuple[float, float, float, float]:
+        p = _apply(m, pts) * self.scale
+        return float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max())
+
+    def geometry(self, el, m: np.ndarray, depth: int = 0) -> np.ndarray:
+        """The corner points (page units) of everything an element draws."""
+        tag = _tag(el)
+        m = m @ _transform(el.attrib.get("transform"))
+        if tag == "path":
+            pts, _ = _path_points(el.attrib.get("d", ""))
+            return _apply(m, pts) if len(pts) else np.zeros((0, 2))
+        if tag == "use" and depth < 8:
+            ref = self.ids.get((el.attrib.get("href") or el.attrib.get("{http://www.w3.org/1999/xlink}href") or
+                                "").lstrip("#"))
+            t = np.eye(3)
+            t[0, 2], t[1, 2] = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
+            return self.geometry(ref, m @ t, depth + 1) if ref is not None else np.zeros((0, 2))
+        parts = [self.geometry(c, m, depth + 1) for c in el if isinstance(c.tag, str)] if depth < 8 else []
+        parts = [p for p in parts if len(p)]
+        return np.concatenate(parts) if parts else np.zeros((0, 2))
+
+    def walk(self, el, m: np.ndarray, inherited: dict, depth: int = 0) -> None:
+        if depth > 64:
+            return
+        tag = _tag(el)
+        if tag in ("defs", "clipPath", "mask", "symbol", "metadata", "style", "title", "desc", "marker", "pattern",
+                   "linearGradient", "radialGradient"):
+            return
+        st = {**inherited, **{k: v for k, v in _style(el).items() if k in ("fill", "fill-opacity", "opacity",
+                                                                          "font-size", "text-anchor", "stroke")}}
+        m = m @ _transform(el.attrib.get("transform"))
+        if tag == "g":
+            comment = next((c.text for c in el if c.tag is ET.Comment), None)
+            if comment and comment.strip() and el.attrib.get("id", "").startswith("text"):
+                pts = self.geometry(el, m)  # matplotlib: the string in a comment, then its glyphs
+                inner = next((c for c in el.iter() if c is not el and "transform" in c.attrib), None)
+                if len(pts):
+                    turn = m @ _transform(inner.attrib["transform"]) if inner is not None else m
+                    self.texts.append(self._text_item(comment.strip(), turn, pts))
+                return
+        if tag in ("path", "rect"):
+            self._shape(el, m, st)
+        elif tag == "image":
+            self._image(el, m)
+        elif tag == "text":
+            self._text(el, m, st)
+            return
+        elif tag == "use":
+            ref = self.ids.get((el.attrib.get("href") or el.attrib.get("{http://www.w3.org/1999/xlink}href") or
+                                "").lstrip("#"))
+            if ref is not None and _tag(ref) in ("path", "rect", "g") and depth < 32:
+                t = np.eye(3)
+                t[0, 2], t[1, 2] = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
+                self.walk(ref, m @ t, st, depth + 1)
+            return
+        for c in el:
+            if isinstance(c.tag, str):
+                self.walk(c, m, st, depth + 1)
+
+    def _text_item(self, s: str, m: np.ndarray, pts: np.ndarray) -> TextItem:
+        turned = abs(m[1, 0]) > abs(m[0, 0])
+        return TextItem(s, self.box(np.eye(3), pts), vertical=turned)
+
+    def _shape(self, el, m: np.ndarray, st: dict) -> None:
+        if _tag(el) == "path" and "stroke" in _style(el) | st:
+            pts, straight = _path_points(el.attrib.get("d", ""))
+            if len(pts) == 2 and straight:  # a line: a tick mark when short
+                x0, y0, x1, y1 = self.box(m, pts)
+                if max(x1 - x0, y1 - y0) <= 15.0:
+                    self.marks.append((x0, y0, x1, y1))
+                return
+            if straight and _colour(st.get("fill", "black")) is None and 4 <= len(pts) <= 7:
+                self.frames.append(self.box(m, pts))  # an outline: its path is the stroke's centre line
+                return
+        rgb = _colour(st.get("fill", "black"))
+        if rgb is None:
+            return
+        if _tag(el) == "rect":
+            x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
+            w, h = float(el.attrib.get("width", 0)), float(el.attrib.get("height", 0))
+            pts, straight = np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)]), True
+        else:
+            pts, straight = _path_points(el.attrib.get("d", ""))
+        if len(pts) < 3:
+            return
+        page_pts = _apply(m, pts)
+        if not (straight and _is_rect(page_pts)):
+            self.other += 1
+            return
+        alpha = float(st.get("fill-opacity", 1)) * float(st.get("opacity", 1))
+        colour = np.array(rgb, np.float64) * alpha + 255.0 * (1 - alpha)
+        self.fills.append(self.box(np.eye(3), page_pts))
+        self.colours.append(np.round(colour))
+
+    def _image(self, el, m: np.ndarray) -> None:
+        href = el.attrib.get("href") or el.attrib.get("{http://www.w3.org/1999/xlink}href") or ""
+        if not href.startswith("data:image/") or ";base64," not in href:
+            return
+        from PIL import Image
+
+        try:
+            raw = base64.b64decode(href.split(",", 1)[1].replace("\n", "").replace(" ", ""))
+            with Image.open(io.BytesIO(raw)) as im:
+                if im.width * im.height > self.max_pixels:
+                    return
+                rgb = np.asarray(im.convert("RGBA"), np.float64)
+        except Exception:  # noqa: BLE001 - an image Pillow cannot decode is not read
+            return
+        a = rgb[..., 3:4] / 255.0
+        rgb = np.round(rgb[..., :3] * a + 255.0 * (1 - a)).astype(np.uint8)
+        x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
+        w = float(el.attrib.get("width", rgb.shape[1]))
+        h = float(el.attrib.get("height", rgb.shape[0]))
+        corners = _apply(m, np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)]))
+        if m[0, 0] < 0:
+            rgb = rgb[:, ::-1]
+        if m[1, 1] < 0:
+            rgb = rgb[::-1]
+        self.images.append(PlacedImage(self.box(np.eye(3), corners), rgb))
+
+    def _text(self, el, m: np.ndarray, st: dict) -> None:
+        s = "".join(el.itertext()).strip()
+        if not s:
+            return
+        size = float((_NUM.findall(st.get("font-size", "10")) or ["10"])[0])
+        x = float((_NUM.findall(el.attrib.get("x", "0")) or ["0"])[0])
+        y = float((_NUM.findall(el.attrib.get("y", "0")) or ["0"])[0])
+        for c in el:  # a tspan may carry the position
+            if _tag(c) == "tspan" and "x" in c.attrib:
+                x = float((_NUM.findall(c.attrib["x"]) or [x])[0])
+                y = float((_NUM.findall(c.attrib.get("y", str(y))) or [y])[0])
+                break
+        w = 0.55 * size * len(s)
+        anchor = st.get("text-anchor", "start")
+        x0 = x - (w / 2 if anchor == "middle" else w if anchor == "end" else 0)
+        dy = float((_NUM.findall(el.attrib.get("dy", "0")) or ["0"])[0])
+        top = y + dy - 0.75 * size
+        pts = np.array([(x0, top), (x0 + w, top), (x0 + w, top + size), (x0, top + size)])
+        self.texts.append(self._text_item(s, m, _apply(m, pts)))
+
+
+def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                max_bytes: int = 500_000_000) -> VectorPage:
+    """The ``VectorPage`` of an SVG file (points: the SVG's own units scaled by its
+    declared width)."""
+    from pathlib import Path
+
+    from .imageio import check_file
+
+    check_file(Path(path), max_bytes=max_bytes)
+    try:
+        parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
+        root = ET.parse(str(path), parser=parser).getroot()
+    except (ET.ParseError, OSError) as exc:
+        raise InputError(f"expected a well-formed SVG; {path} could not be parsed ({exc})",
+                         hint="check that the file is complete") from exc
+    if _tag(root) != "svg":
+        raise InputError(f"expected an <svg> document; {path} holds <{_tag(root)}>")
+    view = [float(v) for v in _NUM.findall(root.attrib.get("viewBox", ""))]
+    width = root.attrib.get("width", "")
+    wm = re.match(r"^\s*([\d.]+)\s*([a-z]*)", width)
+    if wm and len(view) == 4 and view[2] > 0:
+        scale = float(wm.group(1)) * _UNITS.get(wm.group(2), 0.75) / view[2]
+    else:
+        scale = _UNITS.get(wm.group(2), 0.75) if wm else 0.75
+    reader = _Reader(root, scale, max_pixels)
+    m = np.eye(3)
+    if len(view) == 4:
+        m[0, 2], m[1, 2] = -view[0], -view[1]
+    reader.walk(root, m, {})
+    w_pt = (view[2] if len(view) == 4 else float(wm.group(1)) if wm else 0.0) * scale
+    h_attr = re.match(r"^\s*([\d.]+)", root.attrib.get("height", ""))
+    h_pt = (view[3] if len(view) == 4 else float(h_attr.group(1)) if h_attr else 0.0) * scale
+    return VectorPage(source=str(path), size=(w_pt, h_pt),
+                      fills=np.array(reader.fills, np.float64).reshape(-1, 4) if reader.fills else empty_boxes(),
+                      colours=np.array(reader.colours, np.uint8).reshape(-1, 3), images=tuple(reader.images),
+                      texts=tuple(join_text(reader.texts)), other_shapes=reader.other,
+                      marks=np.array(reader.marks, np.float64).reshape(-1, 4) if reader.marks else empty_boxes(),
+                      frames=np.array(reader.frames, np.float64).reshape(-1, 4) if reader.frames else empty_boxes())

@@ -1,0 +1,250 @@
+"""The vector front-end's recipe: a page's objects -> its heatmaps, read exactly.
+
+    objects -> tilings (cells) -> colorbars (strips + text labels) -> per tiling:
+    its bar -> scale (from the text layer) -> cell values -> printed numbers ->
+    labels and titles -> checks -> Heatmap (read_from "vector")
+
+The scale fit, the lookup, the printed-number reconciliation, the checks'
+measures and the analysis are the core's, as for the raster front-end. Positions
+are given in the pixels of the page rendered at ``PIXELS_PER_POINT`` (what the
+raster path and the overlays use), and in points by ``points``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..config import DigitizeConfig
+from ..core.analysis import analyse
+from ..core.catalog import match_bar
+from ..core.cells import BG_ON_MAP_DELTA_E, best_table, table_warnings
+from ..core.checks import (
+    at_centres,
+    axes_check,
+    colormap_check,
+    expected_colours,
+    frame_check,
+    printed_check,
+    redraw_checks,
+    scale_checks,
+    unused_scale_texts,
+)
+from ..core.confidence import confidence
+from ..core.lookup import delta_e, rgb_to_lab
+from ..core.printed import printed_table, printed_warnings, reconcile
+from ..core.scale import fit_scale, scale_decimals, user_scale
+from ..core.synthesis import AGREE_DELTA_E
+from ..errors import ScaleError
+from ..model import (
+    Box,
+    CellTable,
+    Check,
+    ColorbarRegion,
+    Colormap,
+    Grid,
+    Heatmap,
+    Tick,
+    frozen_array,
+)
+from ..sources.objects import TextItem, VectorPage
+from .axes import bar_title, read_axis_labels
+from .bars import VectorBar, find_bars
+from .tilings import Tiling, image_tiling, path_tilings
+
+#: Positions are reported in the pixels of the page rendered at 200 dpi.
+PIXELS_PER_POINT = 200.0 / 72.0
+#: The page colour a vector figure is drawn on (undrawn cells are blank).
+PAGE_WHITE = (255, 255, 255)
+#: A tiling is this bar's heatmap when at least this share of its cells lie on
+#: the bar's colours (a table or a legend beside a bar is not).
+MIN_ON_MAP = 0.5
+
+
+@dataclass(frozen=True)
+class VectorReading:
+    """What the objects of a page gave: heatmaps read, with their boxes in points,
+    and blocks of cells found but not read (with the reason)."""
+
+    heatmaps: tuple[Heatmap, ...]
+    points: tuple[tuple[float, float, float, float], ...]
+    unread: tuple[tuple[tuple[float, float, float, float], str], ...] = ()
+    candidates: int = 0  # blocks of cells found (read or not)
+
+
+def _px(v) -> np.ndarray:
+    return np.asarray(v, np.float64) * PIXELS_PER_POINT
+
+
+def _box_px(b) -> Box:
+    x0, y0, x1, y1 = (round(v * PIXELS_PER_POINT) for v in b)
+    return Box(x0, y0, x1, y1)
+
+
+def _overlaps(a, b) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+def _pair(t: Tiling, bars: list[VectorBar]) -> VectorBar | None:
+    """The bar beside a block of cells: alongside it (sharing half its extent), nearest."""
+    x0, y0, x1, y1 = t.box
+    best, gap_best = None, np.inf
+    for b in bars:
+        bx0, by0, bx1, by1 = b.box
+        if b.orientation == "vertical":
+            share = (min(y1, by1) - max(y0, by0)) / max(y1 - y0, 1e-6)
+            gap = bx0 - x1 if bx0 >= x1 - 1 else (x0 - bx1 if bx1 <= x0 + 1 else np.inf)
+        else:
+            share = (min(x1, bx1) - max(x0, bx0)) / max(x1 - x0, 1e-6)
+            gap = by0 - y1 if by0 >= y1 - 1 else (y0 - by1 if by1 <= y0 + 1 else np.inf)
+        if share >= 0.5 and gap < gap_best:
+            best, gap_best = b, gap
+    return best
+
+
+def read_vector_page(page: VectorPage, *, config: DigitizeConfig | None = None) -> VectorReading:
+    """Every heatmap drawn as objects on a page (see the module docstring)."""
+    cfg = config or DigitizeConfig()
+    tilings = path_tilings(page) + [t for t in (image_tiling(i) for i in page.images) if t is not None]
+    bars = find_bars(page, tilings)
+    cells = [t for k, t in enumerate(tilings) if all(b.tiling != k and not _overlaps(b.box, t.box) for b in bars)]
+    heatmaps, points, unread = [], [], []
+    for t in sorted(cells, key=lambda t: (round(t.box[1]), t.box[0])):
+        bar = _pair(t, bars)
+        if bar is None:
+            continue  # no bar: the raster path matches the colours to a named colormap
+        try:
+            h = read_tiling(page, t, bar, config=cfg)
+        except ScaleError as exc:
+            unread.append((t.box, exc.one_line()))
+            continue
+        if h is not None:
+            heatmaps.append(h)
+            points.append(tuple(round(float(v), 1) for v in t.box))
+    return VectorReading(tuple(heatmaps), tuple(points), tuple(unread), candidates=len(cells))
+
+
+def _scale(bar: VectorBar, cfg: DigitizeConfig):
+    lo, hi = (float(v) for v in _px(bar.long_range))
+    ticks = [Tick(t.label, t.value, float(t.at * PIXELS_PER_POINT), score=1.0) for t in bar.ticks]
+    if cfg.vmin is not None:
+        return user_scale(cfg.vmin, cfg.vmax, lo, hi, kind=cfg.scale,
+                          increasing_with_pixel=bar.orientation == "horizontal", ticks=tuple(ticks))
+    scale = fit_scale(ticks, lo, hi, kind=cfg.scale)
+    return replace(scale, multiplier=bar.multiplier)
+
+
+def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar, *, config: DigitizeConfig) -> Heatmap | None:
+    """One block of cells with its bar -> a Heatmap; None when its cells are not on
+    the bar's colours (not this bar's heatmap)."""
+    scale = _scale(bar, config)
+    bar_lab = rgb_to_lab(bar.rgb)
+    colormap = Colormap(frozen_array(_px(bar.positions)), frozen_array(bar_lab, np.float32),
+                        frozen_array(bar.rgb, np.uint8))
+    match = match_bar(colormap, scale) if not bar.discrete else None
+    if match is not None:  # named, but read on the bar's own exact colours (a catalog's table may round differently)
+        colormap = replace(colormap, name=match.entry.name, match_distance=match.distance)
+    candidates: tuple[Colormap, ...] = (colormap,)
+    bg_lab = rgb_to_lab(np.array(PAGE_WHITE, np.uint8))
+    colours = rgb_to_lab(np.where(t.drawn[..., None], t.rgb, np.array(PAGE_WHITE, np.uint8)))
+    page_on_bar = float(delta_e(bar_lab, bg_lab).min()) < BG_ON_MAP_DELTA_E
+    colormap, table = best_table(colours, candidates, scale, PAGE_WHITE, residual_flag=config.residual_flag,
+                                 page_on_bar=page_on_bar)
+    table = _undrawn_blank(table, t.drawn)
+    on_map = colormap_check(table, residual_flag=config.residual_flag)
+    if on_map.value is not None and on_map.value < MIN_ON_MAP:
+        return None
+    grid = Grid(frozen_array(_px(t.y_edges)), frozen_array(_px(t.x_edges)), regular=_regular(t))
+    texts = [s for s in page.texts if all(s is not u for u in bar.texts_used)]
+    inside, outside = _split_inside(texts, t)
+    printed = None
+    warnings: list[str] = []
+    if inside and config.printed:
+        ends = (float(np.min(colormap.positions)), float(np.max(colormap.positions)))
+        printed, used = reconcile(texts=inside, table=table, colormap=colormap, scale=scale, ends=ends)
+        if printed.agreement is not None:
+            if used is not scale:
+                table = replace(table, values=frozen_array(printed.colour_values, np.float64))
+                scale = used
+            table = printed_table(table, printed)
+            warnings += printed_warnings(printed)
+        else:
+            printed = None
+    labels, _ = read_axis_labels(outside, t)
+    title = bar_title(outside, bar.box, [s.box for s in bar.texts_used], bar.orientation == "vertical")
+    axes = replace(labels.axes, colorbar_label=title.text if title is not None else "")
+    if bar.multiplier is not None:
+        op, v = bar.multiplier
+        warnings.append(f"the colorbar's labels are scaled by its text '{_mult_text(bar)}' "
+                        f"({'times' if op == 'mul' else 'plus'} {v:g})")
+    warnings += table_warnings(table, residual_flag=config.residual_flag)
+    checks = _checks(t, table, colormap=colormap, scale=scale, bar=bar, row_anchors=labels.row_anchors,
+                     col_anchors=labels.col_anchors, printed=printed, residual_flag=config.residual_flag)
+    analysis = analyse(values=table.values, row_labels=axes.row_labels, col_labels=axes.col_labels,
+                       decimals=scale_decimals(scale), x_label=axes.x_label, y_label=axes.y_label,
+                       vmin=scale.vmin, vmax=scale.vmax)
+    region = ColorbarRegion(_box_px(bar.box), bar.orientation)
+    return Heatmap(grid.box, region, colormap, scale, grid, table, axes, analysis, tuple(warnings), page=page.page,
+                   checks=checks, confidence=confidence(checks, len(warnings), t.shape), printed=printed,
+                   read_from="vector")
+
+
+def _mult_text(bar: VectorBar) -> str:
+    return next((s for s in bar.scale_texts), "")
+
+
+def _regular(t: Tiling) -> bool:
+    return all(np.ptp(np.diff(e)) <= 0.01 * np.mean(np.diff(e)) for e in (t.x_edges, t.y_edges))
+
+
+def _undrawn_blank(table: CellTable, drawn: np.ndarray) -> CellTable:
+    """Cells the figure does not draw are blank, whatever the page colour reads as."""
+    if drawn.all():
+        return table
+    values = np.where(drawn, table.values, np.nan)
+    return replace(table, values=frozen_array(values), blank=frozen_array(np.asarray(table.blank) | ~drawn),
+                   flagged=frozen_array(np.asarray(table.flagged) & drawn),
+                   ambiguous=None if table.ambiguous is None else frozen_array(np.asarray(table.ambiguous) & drawn))
+
+
+def _split_inside(texts: list[TextItem], t: Tiling) -> tuple[dict, list[TextItem]]:
+    """The texts printed in cells ({(row, col): lines, top first}) and the rest."""
+    x0, y0, x1, y1 = t.box
+    cells: dict[tuple[int, int], list[TextItem]] = {}
+    rest = []
+    for s in texts:
+        if x0 <= s.cx <= x1 and y0 <= s.cy <= y1 and not s.vertical:
+            i = int(np.clip(np.searchsorted(t.y_edges, s.cy) - 1, 0, len(t.y_edges) - 2))
+            j = int(np.clip(np.searchsorted(t.x_edges, s.cx) - 1, 0, len(t.x_edges) - 2))
+            cells.setdefault((i, j), []).append(s)
+        else:
+            rest.append(s)
+    return {k: tuple(s.text for s in sorted(v, key=lambda s: s.cy)) for k, v in cells.items()}, rest
+
+
+def _checks(t: Tiling, table: CellTable, *, colormap: Colormap, scale, bar: VectorBar, row_anchors, col_anchors,
+            printed, residual_flag: float) -> tuple[Check, ...]:
+    """The checks of a vector reading: the redrawing against each cell's exact fill
+    colour, the labels against the cell centres, and the core's scale checks."""
+    expected = expected_colours(table, colormap, scale, PAGE_WHITE)
+    actual = rgb_to_lab(np.where(t.drawn[..., None], t.rgb, np.array(PAGE_WHITE, np.uint8)))
+    per_cell = (delta_e(actual, expected.astype(np.float32)) < AGREE_DELTA_E).astype(np.float64)
+    out = redraw_checks(per_cell)
+    shares = [s for s in (at_centres(_px(row_anchors), _px(t.y_edges)), at_centres(_px(col_anchors), _px(t.x_edges)))
+              if s is not None]
+    out.append(axes_check(shares))
+    unused = unused_scale_texts(bar.scale_texts, [k.label for k in bar.ticks], bar.multiplier)
+    lo, hi = _px(bar.long_range)
+    out += scale_checks(scale, bar_length=float(round(abs(hi - lo))), unused_texts=unused)
+    out.append(colormap_check(table, residual_flag=residual_flag))
+    out.append(frame_check(Box(0, 0, 1, 1), None))
+    out += printed_check(printed)
+    return tuple(out)
+
+
+def heatmap_points(h: Heatmap) -> tuple[float, float, float, float]:
+    """A vector heatmap's plot box in points (from its pixel box)."""
+    b = h.grid
+    return tuple(round(float(v) / PIXELS_PER_POINT, 1) for v in (b.col_edges[0], b.row_edges[0], b.col_edges[-1],
+                                                                  b.row_edges[-1]))
+

@@ -1,0 +1,194 @@
+"""Blocks of cells among a page's objects: filled rectangles that tile a lattice
+(pcolormesh, seaborn, Vega-Lite rect marks, R's image()), and images whose pixels
+are cells (imshow saved with ``interpolation='none'``, or resampled nearest so
+each cell is a block of equal pixels).
+
+Input: a ``VectorPage``. Output: ``Tiling`` s, each a lattice of edges in points
+with the exact colour of every cell (and which cells are drawn at all).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..sources.objects import PlacedImage, VectorPage
+
+#: Corners within this distance (points) are one corner: generators write
+#: coordinates to a few decimals.
+CORNER_TOL = 0.05
+#: Edges closer than this share of the median cell side are one edge.
+EDGE_MERGE = 0.2
+#: A tiling holds at least this many cells ...
+MIN_CELLS = 2
+#: ... and its rectangles cover at least this share of its lattice.
+MIN_FILLED = 0.5
+#: An image's pixels are cells when it has at most this many of them per side ...
+MAX_CELL_IMAGE_SIDE = 400
+#: ... or when runs of equal pixels make blocks this many pixels wide on average.
+MIN_BLOCK = 3.0
+
+
+@dataclass(frozen=True)
+class Tiling:
+    """A lattice of cells: edges in points (x to the right, y down), each cell's
+    colour, and which cells are drawn (undrawn ones are blank)."""
+
+    x_edges: np.ndarray
+    y_edges: np.ndarray
+    rgb: np.ndarray  # (R, C, 3) uint8
+    drawn: np.ndarray  # (R, C) bool
+    kind: str  # "paths" or "image"
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return float(self.x_edges[0]), float(self.y_edges[0]), float(self.x_edges[-1]), float(self.y_edges[-1])
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.y_edges) - 1, len(self.x_edges) - 1
+
+
+class _Sets:
+    def __init__(self, n: int):
+        self.up = np.arange(n)
+
+    def find(self, i: int) -> int:
+        while self.up[i] != i:
+            self.up[i] = self.up[self.up[i]]
+            i = self.up[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.up[max(ra, rb)] = min(ra, rb)
+
+
+def _groups(boxes: np.ndarray) -> list[np.ndarray]:
+    """Indices of rectangles joined by shared corners (each group a candidate block)."""
+    n = len(boxes)
+    sets = _Sets(n)
+    owner: dict[tuple[int, int], int] = {}
+    q = np.round(boxes / CORNER_TOL).astype(np.int64)
+    for i in range(n):
+        x0, y0, x1, y1 = q[i]
+        for key in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+            j = owner.setdefault(key, i)
+            if j != i:
+                sets.join(i, j)
+    roots = np.array([sets.find(i) for i in range(n)])
+    order = np.argsort(roots, kind="stable")
+    cuts = np.flatnonzero(np.diff(roots[order])) + 1
+    return [g for g in np.split(order, cuts) if len(g) >= MIN_CELLS]
+
+
+def _edges(values: np.ndarray, tol: float) -> np.ndarray:
+    v = np.sort(values)
+    keep = np.concatenate([[True], np.diff(v) > tol])
+    starts = np.flatnonzero(keep)
+    return np.array([v[a:b].mean() for a, b in zip(starts, list(starts[1:]) + [len(v)])])
+
+
+def _lattice(boxes: np.ndarray, colours: np.ndarray) -> Tiling | None:
+    """The lattice a group of rectangles tiles, or None. Rectangles spanning more
+    than one cell (an axes background under the cells) are left out."""
+    keep = np.ones(len(boxes), bool)
+    for _ in range(2):
+        b = boxes[keep]
+        side = float(np.median(np.minimum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])))
+        tol = max(CORNER_TOL, EDGE_MERGE * side)
+        xe = _edges(np.concatenate([b[:, 0], b[:, 2]]), tol)
+        ye = _edges(np.concatenate([b[:, 1], b[:, 3]]), tol)
+        ix0, ix1 = (np.abs(boxes[:, [k]] - xe[None]).argmin(axis=1) for k in (0, 2))
+        iy0, iy1 = (np.abs(boxes[:, [k]] - ye[None]).argmin(axis=1) for k in (1, 3))
+        single = (ix1 - ix0 == 1) & (iy1 - iy0 == 1)
+        if (single == keep).all():
+            break
+        keep = single
+        if keep.sum() < MIN_CELLS:
+            return None
+    rows, cols = len(ye) - 1, len(xe) - 1
+    if rows < 1 or cols < 1 or keep.sum() < MIN_FILLED * rows * cols:
+        return None
+    rgb = np.full((rows, cols, 3), 255, np.uint8)
+    drawn = np.zeros((rows, cols), bool)
+    for k in np.flatnonzero(keep):  # in drawing order: a cell drawn twice shows its last colour
+        rgb[iy0[k], ix0[k]] = colours[k]
+        drawn[iy0[k], ix0[k]] = True
+    return Tiling(xe, ye, rgb, drawn, "paths")
+
+
+def path_tilings(page: VectorPage) -> list[Tiling]:
+    """Blocks of filled rectangles sharing corners that tile a lattice."""
+    if len(page.fills) < MIN_CELLS:
+        return []
+    w = page.fills[:, 2] - page.fills[:, 0]
+    h = page.fills[:, 3] - page.fills[:, 1]
+    page_area = page.size[0] * page.size[1]
+    ok = np.flatnonzero((w > CORNER_TOL) & (h > CORNER_TOL) & (w * h < 0.5 * page_area))
+    out = []
+    for g in _groups(page.fills[ok]):
+        t = _lattice(page.fills[ok][g], page.colours[ok][g])
+        if t is not None and _varied(t):
+            out.append(t)
+    return out
+
+
+def _varied(t: Tiling) -> bool:
+    """More than one colour among the drawn cells (a table's shaded rows are one)."""
+    c = t.rgb[t.drawn]
+    return len(c) >= MIN_CELLS and bool((c != c[0]).any())
+
+
+def _runs(a: np.ndarray, axis: int) -> np.ndarray:
+    """Edges (in pixels) between runs of equal rows (axis 0) or columns (axis 1)."""
+    diff = np.any(np.diff(a.astype(np.int16), axis=axis) != 0, axis=tuple(k for k in range(3) if k != axis))
+    edges = np.concatenate([[0], np.flatnonzero(diff) + 1, [a.shape[axis]]])
+    widths = np.diff(edges)
+    if len(widths) > 2 and np.median(widths) >= 2 * MIN_BLOCK:
+        # a resampled image blends the pixels where two cells meet: runs far
+        # narrower than a cell are such seams, and the edge lies in their middle
+        thin = widths < 0.5 * np.median(widths)
+        mids = (edges[:-1] + edges[1:]) / 2.0
+        inner = [e for k, e in enumerate(edges[1:-1], 1) if not (thin[k - 1] or thin[k])]
+        seams = [mids[k] for k in np.flatnonzero(thin) if 0 < k < len(widths) - 1]
+        edges = np.unique(np.concatenate([[0], inner, seams, [a.shape[axis]]]))
+    return _split_merged_runs(edges)
+
+
+def _split_merged_runs(edges: np.ndarray) -> np.ndarray:
+    """Neighbouring cells of one colour make one run of pixels: a run that is a
+    whole multiple (2, 3...) of the common cell pitch is that many cells."""
+    widths = np.diff(edges).astype(np.float64)
+    if len(widths) < 2:
+        return edges
+    pitch = float(np.median(widths[widths <= np.median(widths) * 1.25]))
+    if pitch < MIN_BLOCK:
+        return edges
+    out = [float(edges[0])]
+    for a, w in zip(edges[:-1], widths):
+        k = int(round(w / pitch))
+        if k >= 2 and abs(w - k * pitch) <= 0.25 * pitch:
+            out += [float(a) + w * j / k for j in range(1, k)]
+        out.append(float(a) + w)
+    return np.array(out)
+
+
+def image_tiling(img: PlacedImage) -> Tiling | None:
+    """The cells of an image whose pixels are cells, or blocks of equal pixels:
+    None for a picture (smooth or detailed) that the raster path should read."""
+    h, w = img.rgb.shape[:2]
+    ry, rx = _runs(img.rgb, 0), _runs(img.rgb, 1)
+    if h <= MAX_CELL_IMAGE_SIDE and w <= MAX_CELL_IMAGE_SIDE and (len(ry) - 1) * (len(rx) - 1) == h * w:
+        ry, rx = np.arange(h + 1), np.arange(w + 1)  # one pixel, one cell
+    elif h / (len(ry) - 1) < MIN_BLOCK or w / (len(rx) - 1) < MIN_BLOCK:
+        return None  # no blocks: resampled smoothly, or a photo
+    x0, y0, x1, y1 = img.box
+    xe = x0 + rx / w * (x1 - x0)
+    ye = y0 + ry / h * (y1 - y0)
+    cy = np.clip(((ry[:-1] + ry[1:]) / 2).astype(int), 0, h - 1)  # each cell's middle pixel
+    cx = np.clip(((rx[:-1] + rx[1:]) / 2).astype(int), 0, w - 1)
+    rgb = img.rgb[cy][:, cx]
+    t = Tiling(xe, ye, np.ascontiguousarray(rgb), np.ones(rgb.shape[:2], bool), "image")
+    return t if _varied(t) and t.shape[0] * t.shape[1] >= MIN_CELLS else None

@@ -1,0 +1,234 @@
+"""The vector front-end: heatmaps read from a PDF's or an SVG's drawing objects.
+
+Round trips through matplotlib and seaborn's PDF and SVG output: values within
+0.5% of the range (the 8-bit colour limit), labels and titles exact, the scale
+from the text layer, ``read_from == "vector"``."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitize import digitize
+from render import FigureSpec, render
+
+WORDS = ("alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta")
+
+SPECS = [
+    FigureSpec("pcolormesh", lib="pcolormesh", cmap="magma", vmin=-3.5, vmax=7.25, rows=6, cols=7,
+               title="Loss by layer"),
+    FigureSpec("seaborn", lib="seaborn", cmap="rocket", rows=10, cols=12, vmax=0.008,
+               row_labels=tuple(f"{30 * (i + 1)}k" for i in range(10))),
+    FigureSpec("seaborn-words", lib="seaborn", cmap="mako", rows=6, cols=8, vmin=1000, vmax=5000,
+               row_labels=WORDS[:6], col_labels=WORDS[:8], title="Counts"),
+    FigureSpec("seaborn-annotated", lib="seaborn", cmap="YlGnBu", annot=True, rows=6, cols=7, vmax=100),
+    FigureSpec("seaborn-log", lib="seaborn", cmap="viridis", log=True, vmin=1e-3, vmax=10.0, rows=5, cols=6),
+    FigureSpec("seaborn-discrete", lib="seaborn", cmap="viridis", levels=5, vmin=0, vmax=1, rows=6, cols=6),
+    FigureSpec("imshow-none", cmap="viridis", interpolation="none", rows=8, cols=10),
+    FigureSpec("imshow-resampled", cmap="plasma", interpolation="nearest", rows=7, cols=9, vmin=0, vmax=50),
+    FigureSpec("pcolormesh-bottom-bar", lib="pcolormesh", cmap="coolwarm", vmin=-1, vmax=1, rows=5, cols=8,
+               cbar="bottom"),
+    FigureSpec("pcolormesh-masked", lib="pcolormesh", cmap="viridis", rows=6, cols=6, nan_cells=4),
+]
+
+
+def _vector(spec: FigureSpec, fmt: str, tmp_path):
+    from dataclasses import replace
+
+    data, truth = render(replace(spec, fmt=fmt))
+    path = tmp_path / f"{spec.name}.{fmt}"
+    path.write_bytes(data)
+    return digitize(path), truth
+
+
+def _errors(h, truth, spec):
+    t = truth["values"]
+    known = np.isfinite(t)
+    if spec.log:
+        err = np.abs(np.log10(h.table.values[known]) - np.log10(t[known])) / np.log10(spec.vmax / spec.vmin)
+    else:
+        err = np.abs(h.table.values[known] - t[known]) / (spec.vmax - spec.vmin)
+    return err
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "svg"])
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_round_trip_through_vector_output(spec, fmt, tmp_path):
+    result, truth = _vector(spec, fmt, tmp_path)
+    assert len(result.heatmaps) == 1, result
+    h = result.heatmaps[0]
+    assert h.read_from == "vector"
+    assert (h.rows, h.cols) == (spec.rows, spec.cols)
+    assert h.scale.source in ("ticks", "cell_text")
+    assert (h.scale.kind == "log") == spec.log
+    span = spec.vmax - spec.vmin
+    if not spec.log:
+        assert abs(h.scale.vmin - spec.vmin) <= 0.005 * span
+        assert abs(h.scale.vmax - spec.vmax) <= 0.005 * span
+    err = _errors(h, truth, spec)
+    # a discrete bar: the middle of each band; imshow maps a value to its colour
+    # through a rescaled copy, one 8-bit entry off at times (1.5 entries)
+    tol = 0.5 / spec.levels + 1e-6 if spec.levels else 0.006 if spec.lib == "imshow" else 0.005
+    assert float(err.max()) <= tol + 1e-9, f"worst cell {err.max():.4f} of the range"
+    if not spec.levels:
+        assert float(err.mean()) <= (0.0025 if spec.lib == "imshow" else 0.002)
+    # blank cells stay blank
+    assert np.array_equal(np.isnan(h.table.values), np.isnan(truth["values"]))
+    # labels and titles come from the text layer, exactly
+    assert list(h.axes.row_labels) == list(truth["row_labels"])
+    assert list(h.axes.col_labels) == list(truth["col_labels"])
+    assert h.axes.x_label == spec.xlabel and h.axes.y_label == spec.ylabel
+    if spec.title:
+        assert h.axes.title == spec.title
+    assert h.confidence >= 0.5
+
+
+def test_printed_numbers_come_from_the_text_layer(tmp_path):
+    spec = SPECS[3]
+    result, truth = _vector(spec, "pdf", tmp_path)
+    h = result.heatmaps[0]
+    assert h.printed is not None and h.printed.agreement == 1.0
+    texts = h.printed.texts
+    # seaborn prints '.2g': every cell's text is the truth so formatted
+    assert all(texts[i, j] == f"{truth['values'][i, j]:.2g}" for i in range(spec.rows) for j in range(spec.cols))
+
+
+def test_vector_reading_is_exact_where_the_raster_one_is_close(tmp_path):
+    """The same figure through PNG and through PDF: the vector reading is at
+    least as close to the truth on every cell (the 8-bit colours are its only limit)."""
+    spec = SPECS[0]
+    result, truth = _vector(spec, "pdf", tmp_path)
+    data, _ = render(spec)
+    raster = digitize(data).heatmaps[0]
+    assert raster.read_from == "raster"
+    span = spec.vmax - spec.vmin
+    v_err = np.abs(result.heatmaps[0].table.values - truth["values"]) / span
+    r_err = np.abs(raster.table.values - truth["values"]) / span
+    assert v_err.mean() <= r_err.mean() + 1e-4
+
+
+def test_svg_without_a_heatmap_says_what_to_do(tmp_path):
+    from digitize.errors import NoHeatmapError
+
+    path = tmp_path / "line.svg"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="50pt" viewBox="0 0 100 50">'
+                    '<path d="M 0 0 L 100 50" style="stroke: black"/><text x="5" y="20">hello</text></svg>')
+    with pytest.raises(NoHeatmapError) as info:
+        digitize(path)
+    assert "PNG" in info.value.one_line() or "PNG" in (info.value.hint or "")
+
+
+def test_broken_svg_is_an_input_error(tmp_path):
+    from digitize.errors import InputError
+
+    path = tmp_path / "broken.svg"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><rect x="0" ')
+    with pytest.raises(InputError):
+        digitize(path)
+
+
+def _paper(path):
+    """A 5-page paper: text and a line chart; a vector heatmap (pcolormesh); an
+    imshow with its colorbar on a 0..0.008 scale (the regression: its cells are an
+    embedded image, its bar beside them); a raster figure (a PNG with its bar)
+    placed as an image; a scanned-style page (the whole page one image)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+    from PIL import Image
+
+    from render import values_for
+
+    truths = []
+    vec = FigureSpec("vec", rows=5, cols=6, seed=2)
+    ims = FigureSpec("ims", rows=10, cols=12, vmin=0.0, vmax=0.008, seed=3)
+    ras = FigureSpec("ras", cmap="magma", rows=4, cols=7, vmin=-2.0, vmax=2.0, seed=5)
+    png, ras_truth = render(ras)
+    with PdfPages(path) as pdf:
+        fig = plt.figure(figsize=(8.5, 11))
+        fig.text(0.1, 0.95, "1. Introduction", fontsize=14)
+        for k in range(10):
+            fig.text(0.1, 0.9 - 0.02 * k, "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 2, fontsize=8)
+        ax = fig.add_axes([0.15, 0.3, 0.6, 0.3])
+        ax.plot(np.arange(20), np.sin(np.arange(20) / 3.0), label="loss")
+        ax.legend()
+        pdf.savefig(fig)
+        plt.close(fig)
+        fig = plt.figure(figsize=(8.5, 11))
+        ax = fig.add_axes([0.15, 0.4, 0.55, 0.3])
+        v = values_for(vec)
+        m = ax.pcolormesh(v, cmap="viridis", vmin=0, vmax=1)
+        ax.set_ylim(vec.rows, 0)
+        fig.colorbar(m, ax=ax)
+        fig.text(0.1, 0.9, "Figure 1: a vector heatmap", fontsize=10)
+        pdf.savefig(fig)
+        plt.close(fig)
+        truths.append((2, "vector", v, 0.0, 1.0))
+        fig = plt.figure(figsize=(8.5, 11))
+        ax = fig.add_axes([0.15, 0.4, 0.55, 0.3])
+        v = values_for(ims)
+        im = ax.imshow(v, cmap="viridis", vmin=0, vmax=0.008, aspect="auto")
+        fig.colorbar(im, ax=ax)
+        pdf.savefig(fig)
+        plt.close(fig)
+        truths.append((3, "vector", v, 0.0, 0.008))
+        fig = plt.figure(figsize=(8.5, 11))
+        ax = fig.add_axes([0.1, 0.4, 0.8, 0.5])
+        ax.imshow(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")), interpolation="nearest")
+        ax.axis("off")
+        pdf.savefig(fig, dpi=100)
+        plt.close(fig)
+        truths.append((4, "raster", ras_truth["values"], -2.0, 2.0))
+        # a scanned page: the page itself one image (text and figure as pixels)
+        page = Image.new("RGB", (1275, 1650), "white")
+        fig_img = Image.open(io.BytesIO(png)).convert("RGB")
+        page.paste(fig_img, (100, 300))
+        fig = plt.figure(figsize=(8.5, 11))
+        ax = fig.add_axes([0, 0, 1, 1])
+        ax.imshow(np.asarray(page), interpolation="nearest")
+        ax.axis("off")
+        pdf.savefig(fig, dpi=150)
+        plt.close(fig)
+        truths.append((5, "raster", ras_truth["values"], -2.0, 2.0))
+    return truths
+
+
+def test_a_paper_gives_every_heatmap_with_its_page_scale_and_provenance(tmp_path):
+    from digitize.api import digitize_pdf
+
+    path = tmp_path / "paper.pdf"
+    truths = _paper(path)
+    result = digitize_pdf(path)
+    got = sorted(result.heatmaps, key=lambda h: h.page)
+    assert [h.page for h in got] == [t[0] for t in truths], [h.summary() for h in got]
+    for h, (page, how, values, vmin, vmax) in zip(got, truths):
+        assert h.read_from == how, (page, h.summary())
+        assert (h.rows, h.cols) == values.shape
+        span = vmax - vmin
+        assert abs(h.scale.vmin - vmin) <= 0.01 * span and abs(h.scale.vmax - vmax) <= 0.01 * span, h.summary()
+        assert float(np.mean(np.abs(h.table.values - values))) <= 0.01 * span, page
+        assert h.points is not None and all(0 <= v <= 792 for v in h.points)
+        if how == "vector":
+            assert float(np.max(np.abs(h.table.values - values))) <= 0.006 * span, page
+
+
+def test_batch_rows_say_how_each_heatmap_was_read(tmp_path):
+    import csv
+
+    from typer.testing import CliRunner
+
+    from digitize.batch import batch_app
+
+    path = tmp_path / "one.pdf"
+    spec = SPECS[0]
+    data, _ = render(FigureSpec(**{**spec.__dict__, "fmt": "pdf"}))
+    path.write_bytes(data)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(batch_app, [str(path), "-o", str(out), "--quiet", "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(open(out / "summary.csv")))
+    assert [r["read_from"] for r in rows] == ["vector"]
+    assert (out.glob("**/overlay-1.png")).__next__().stat().st_size > 0
