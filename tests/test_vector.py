@@ -232,3 +232,22 @@ def test_batch_rows_say_how_each_heatmap_was_read(tmp_path):
     rows = list(csv.DictReader(open(out / "summary.csv")))
     assert [r["read_from"] for r in rows] == ["vector"]
     assert (out.glob("**/overlay-1.png")).__next__().stat().st_size > 0
+
+
+def test_plotly_svg_with_a_gradient_bar():
+    """plotly (kaleido) draws the cells as rectangles and the bar as a rectangle
+    filled with a linear gradient; its labels are <text> (fixture made by
+    fixtures/vector/make_vector.py)."""
+    import json
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    truth = json.loads((here / "plotly_heatmap.json").read_text())
+    h = digitize(here / "plotly_heatmap.svg").heatmaps[0]
+    assert h.read_from == "vector"
+    assert (h.scale.vmin, h.scale.vmax) == (0.0, 100.0)
+    err = np.abs(h.table.values - np.array(truth["values"])) / 100.0
+    assert float(err.max()) <= 0.005 and float(err.mean()) <= 0.002
+    assert list(h.axes.row_labels) == truth["row_labels"]
+    assert list(h.axes.col_labels) == truth["col_labels"]
+    assert h.axes.title == truth["title"]

@@ -236,8 +236,11 @@ class _Reader:
             if straight and _colour(st.get("fill", "black")) is None and 4 <= len(pts) <= 7:
                 self.frames.append(self.box(m, pts))  # an outline: its path is the stroke's centre line
                 return
-        rgb = _colour(st.get("fill", "black"))
+        fill = st.get("fill", "black")
+        rgb = _colour(fill)
         if rgb is None:
+            if fill.strip().startswith("url(") and _tag(el) == "rect":
+                self._gradient(el, m, fill)
             return
         if _tag(el) == "rect":
             x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
@@ -255,6 +258,39 @@ class _Reader:
         colour = np.array(rgb, np.float64) * alpha + 255.0 * (1 - alpha)
         self.fills.append(self.box(np.eye(3), page_pts))
         self.colours.append(np.round(colour))
+
+    def _gradient(self, el, m: np.ndarray, fill: str) -> None:
+        """A rectangle filled with a linear gradient along one of its sides (plotly's
+        and Vega-Lite's colorbars): taken as an image strip of its colours."""
+        ref = self.ids.get(re.sub(r"^url\(['\"]?#|['\"]?\)$", "", fill.strip()))
+        if ref is None or _tag(ref) != "linearGradient":
+            return
+        stops = []
+        for stop in ref:
+            if _tag(stop) != "stop":
+                continue
+            sst = _style(stop)
+            off = sst.get("offset", "0")
+            f = float((_NUM.findall(off) or ["0"])[0]) / (100.0 if "%" in off else 1.0)
+            c = _colour(sst.get("stop-color"))
+            if c is not None:
+                stops.append((f, c))
+        if len(stops) < 2:
+            return
+        a = {k: float((_NUM.findall(ref.attrib.get(k, d)) or [d])[0]) for k, d in
+             (("x1", "0"), ("y1", "0"), ("x2", "1"), ("y2", "0"))}
+        x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
+        w, h = float(el.attrib.get("width", 0)), float(el.attrib.get("height", 0))
+        vertical = abs(a["y2"] - a["y1"]) > abs(a["x2"] - a["x1"])
+        f = (np.arange(256) + 0.5) / 256  # along the strip: top to bottom, or left to right
+        start, end = (a["y1"], a["y2"]) if vertical else (a["x1"], a["x2"])
+        t = np.clip((f - start) / ((end - start) or 1.0), 0, 1)
+        offs = np.array([o for o, _ in stops])
+        cols = np.array([c for _, c in stops], np.float64)
+        line = np.stack([np.interp(t, offs, cols[:, k]) for k in range(3)], axis=-1).round().astype(np.uint8)
+        rgb = line[:, None, :] if vertical else line[None, :, :]
+        corners = _apply(m, np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)]))
+        self.images.append(PlacedImage(self.box(np.eye(3), corners), np.repeat(rgb, 4, axis=1 if vertical else 0)))
 
     def _image(self, el, m: np.ndarray) -> None:
         href = el.attrib.get("href") or el.attrib.get("{http://www.w3.org/1999/xlink}href") or ""
@@ -297,8 +333,9 @@ class _Reader:
         w = 0.55 * size * len(s)
         anchor = st.get("text-anchor", "start")
         x0 = x - (w / 2 if anchor == "middle" else w if anchor == "end" else 0)
-        dy = float((_NUM.findall(el.attrib.get("dy", "0")) or ["0"])[0])
-        top = y + dy - 0.75 * size
+        dy_text = el.attrib.get("dy", "0")
+        dy = float((_NUM.findall(dy_text) or ["0"])[0]) * (size if dy_text.strip().endswith("em") else 1.0)
+        top = y + dy - 0.85 * size  # digits stand centred 0.35 em above the baseline
         pts = np.array([(x0, top), (x0 + w, top), (x0 + w, top + size), (x0, top + size)])
         self.texts.append(self._text_item(s, m, _apply(m, pts)))
 
