@@ -29,7 +29,7 @@ def build(path: Path, pages: int) -> list[dict]:
     import seaborn as sns
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from render import FigureSpec, values_for
+    from render import FigureSpec, paper_page, values_for
 
     kinds = ["pcolormesh", "seaborn", "imshow", "seaborn-annot"]
     truths = []
@@ -39,10 +39,7 @@ def build(path: Path, pages: int) -> list[dict]:
             spec = FigureSpec(f"p{p}", rows=6 + p % 7, cols=8 + p % 5, vmin=0.0, vmax=[1.0, 0.008, 50.0, 100.0][p % 4],
                               seed=p)
             v = values_for(spec)
-            fig = plt.figure(figsize=(8.5, 11))
-            fig.text(0.1, 0.95, f"Section {p + 1}", fontsize=14)
-            for k in range(12):
-                fig.text(0.1, 0.9 - 0.02 * k, "Lorem ipsum dolor sit amet, consectetur adipiscing. " * 2, fontsize=8)
+            fig = paper_page(plt, f"Section {p + 1}", lines=12)
             ax = fig.add_axes([0.15, 0.3, 0.6, 0.3])
             if kind == "pcolormesh":
                 m = ax.pcolormesh(v, cmap="viridis", vmin=spec.vmin, vmax=spec.vmax)

@@ -22,8 +22,8 @@ from .config import DigitizeConfig
 from .core.analysis import analyse
 from .core.cells import best_table, cell_colours, table_warnings
 from .core.confidence import confidence
-from .core.printed import printed_warnings
 from .core.lookup import set_threads
+from .core.printed import printed_warnings
 from .core.scale import scale_decimals
 from .errors import DigitizeError, NoColorbarError, NoHeatmapError, ScaleError
 from .model import Box, Digitization, Heatmap
@@ -38,10 +38,10 @@ from .raster.panels import extend_to_ticks, pair_colorbar
 from .raster.planes import picture_planes, with_ink
 from .raster.printed import read_printed
 from .sources.imageio import LoadedImage, load_image
-from .sources.pdf import is_pdf, page_count, page_pictures, page_size, render_page
+from .sources.pdf import is_pdf, page_count, page_pictures, render_page
 from .sources.pdfobjects import page_objects
 from .sources.svg import is_svg, svg_objects
-from .vector.reader import VectorReading, read_vector_page
+from .vector.reader import PIXELS_PER_POINT, VectorReading, read_vector_page
 
 Progress = Callable[[str], None]
 
@@ -197,8 +197,6 @@ def digitize_svg(path: str | os.PathLike, *, config: DigitizeConfig | None = Non
             else "no block of filled cells or image of cells")
         raise NoHeatmapError(f"expected a heatmap drawn with a colorbar in {path}; its objects hold {why}",
                              hint="export the figure as PNG (or PDF) and digitize that")
-    from .vector.reader import PIXELS_PER_POINT
-
     size = (round(page.size[0] * PIXELS_PER_POINT), round(page.size[1] * PIXELS_PER_POINT))
     tagged = tuple(replace(h, points=p) for h, p in zip(vector.heatmaps, vector.points))
     return Digitization(str(path), size, tagged, (), stage.timings)
@@ -319,8 +317,9 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
                   for k, h in enumerate(res.heatmaps) if is_evidence(h)]
     # a heatmap read from the objects is kept over the pictures' readings of it,
     # unless one of those is more confident (the objects misled: a wrong bar)
-    best_raster = lambda pts: max((a[2].heatmaps[a[3]].confidence for a in found if _same_place(a[4], pts)),  # noqa: E731
-                                  default=-1.0)
+    def best_raster(pts) -> float:
+        return max((a[2].heatmaps[a[3]].confidence for a in found if _same_place(a[4], pts)), default=-1.0)
+
     keep_vec = [k for k, pts in enumerate(vector.points)
                 if vector.heatmaps[k].confidence >= VECTOR_TRUSTED or vector.heatmaps[k].confidence >= best_raster(pts)]
     vector = replace(vector, heatmaps=tuple(vector.heatmaps[k] for k in keep_vec),
@@ -342,7 +341,7 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
                 unread.append(u)
     results: list[PageResult] = []
     if vector.heatmaps:
-        w, h = (int(round(v)) for v in _page_pixels(path, index))
+        w, h = (round(v * PIXELS_PER_POINT) for v in vector.size)
         tagged = tuple(replace(hm, points=pts) for hm, pts in zip(vector.heatmaps, vector.points))
         results.append(PageResult(Digitization(f"{path}#page={index + 1}", (w, h), tagged), list(vector.points),
                                   None, (str(path), index)))
@@ -374,13 +373,6 @@ def _vector_reading(path, index: int, cfg: DigitizeConfig) -> VectorReading:
         return read_vector_page(page_objects(path, index), config=cfg)
     except DigitizeError:
         return VectorReading((), ())
-
-
-def _page_pixels(path, index: int) -> tuple[float, float]:
-    from .vector.reader import PIXELS_PER_POINT
-
-    size = page_size(path, index)
-    return size[0] * PIXELS_PER_POINT, size[1] * PIXELS_PER_POINT
 
 
 def digitize_pdf(path: str | os.PathLike, *, config: DigitizeConfig | None = None,

@@ -232,6 +232,16 @@ def _render(spec: FigureSpec, plt, mcolors) -> tuple[bytes, dict]:
     return data, truth
 
 
+def paper_page(plt, title: str, lines: int = 8):
+    """A letter-size figure with a heading and a paragraph of body text, to put a
+    figure on (a page of a paper)."""
+    fig = plt.figure(figsize=(8.5, 11))
+    fig.text(0.1, 0.95, title, fontsize=14)
+    for k in range(lines):
+        fig.text(0.1, 0.9 - 0.02 * k, "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 2, fontsize=8)
+    return fig
+
+
 def render_pdf(path) -> list[dict]:
     """A 3-page PDF: a heatmap drawn as vectors among text, a heatmap embedded as a
     raster image, and a page of text only. Returns the truth of each heatmap."""
@@ -247,10 +257,7 @@ def render_pdf(path) -> list[dict]:
     emb = FigureSpec("embedded", cmap="magma", rows=4, cols=7, vmin=-2.0, vmax=2.0, seed=5)
     data, emb_truth = render(emb)
     with PdfPages(path) as pdf:
-        fig = plt.figure(figsize=(8.5, 11))
-        fig.text(0.1, 0.95, "3. Results", fontsize=14)
-        for k in range(8):
-            fig.text(0.1, 0.9 - 0.02 * k, "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 2, fontsize=8)
+        fig = paper_page(plt, "3. Results")
         ax = fig.add_axes([0.15, 0.35, 0.55, 0.3])
         m = ax.pcolormesh(v, cmap="viridis", vmin=0, vmax=1)
         ax.set_ylim(vec.rows, 0)

@@ -140,7 +140,7 @@ def _paper(path):
     from matplotlib.backends.backend_pdf import PdfPages
     from PIL import Image
 
-    from render import values_for
+    from render import paper_page, values_for
 
     truths = []
     vec = FigureSpec("vec", rows=5, cols=6, seed=2)
@@ -148,10 +148,7 @@ def _paper(path):
     ras = FigureSpec("ras", cmap="magma", rows=4, cols=7, vmin=-2.0, vmax=2.0, seed=5)
     png, ras_truth = render(ras)
     with PdfPages(path) as pdf:
-        fig = plt.figure(figsize=(8.5, 11))
-        fig.text(0.1, 0.95, "1. Introduction", fontsize=14)
-        for k in range(10):
-            fig.text(0.1, 0.9 - 0.02 * k, "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 2, fontsize=8)
+        fig = paper_page(plt, "1. Introduction", lines=10)
         ax = fig.add_axes([0.15, 0.3, 0.6, 0.3])
         ax.plot(np.arange(20), np.sin(np.arange(20) / 3.0), label="loss")
         ax.legend()

@@ -63,6 +63,22 @@ _SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")
 
 
 
+def reading_checks(*, per_cell: np.ndarray, axis_shares: list[float], scale: Scale, bar_length: float | None,
+                   unused_texts: list[str], table: CellTable, residual_flag: float, box: Box, frame: Box | None,
+                   printed: Printed | None) -> tuple[Check, ...]:
+    """Every check of a reading, from what its front-end measured: the share of each
+    cell the redrawn table explains, the shares of axis marks and labels at cell
+    centres (per axis), the bar's length in pixels, the multiplier-like texts left
+    unused and the axes frame round the plot."""
+    out = redraw_checks(per_cell)
+    out.append(axes_check(axis_shares))
+    out += scale_checks(scale, bar_length=bar_length, unused_texts=unused_texts)
+    out.append(colormap_check(table, residual_flag=residual_flag))
+    out.append(frame_check(box, frame))
+    out += printed_check(printed)
+    return tuple(out)
+
+
 def redraw_checks(per_cell: np.ndarray) -> list[Check]:
     """``pixels_explained`` and ``worst_region`` from the share of each cell the
     redrawn table explains ((R, C), 0..1)."""

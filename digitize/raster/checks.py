@@ -28,13 +28,8 @@ import numpy as np
 
 from ..core.checks import (
     at_centres,
-    axes_check,
-    colormap_check,
     expected_colours,
-    frame_check,
-    printed_check,
-    redraw_checks,
-    scale_checks,
+    reading_checks,
     unused_scale_texts,
 )
 from ..core.lookup import delta_e
@@ -59,20 +54,16 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
     """Every check of one heatmap's reading (see the module docstring)."""
     expected = expected_colours(table, colormap, legend.scale, planes.background)
     _, per_cell = pixels_explained(planes, grid, expected)
-    out = redraw_checks(per_cell)
     on = []
     for lats, edges in ((evidence.rows, grid.row_edges), (evidence.cols, grid.col_edges)):
         shares = [s for s in (at_centres(lat.points, edges) for lat in lats) if s is not None]
         if shares:
             on.append(max(shares))
-    out.append(axes_check(on))
     reading = legend.reading
     unused = [] if reading is None else unused_scale_texts(reading.scale_texts, [t.label for t in reading.ticks],
                                                             reading.multiplier)
     bar = legend.bar
-    out += scale_checks(legend.scale, bar_length=None if bar is None else max(bar.box.width, bar.box.height),
-                        unused_texts=unused)
-    out.append(colormap_check(table, residual_flag=residual_flag))
-    out.append(frame_check(grid.box, evidence.frame))
-    out += printed_check(printed)
-    return tuple(out)
+    return reading_checks(per_cell=per_cell, axis_shares=on, scale=legend.scale,
+                          bar_length=None if bar is None else max(bar.box.width, bar.box.height),
+                          unused_texts=unused, table=table, residual_flag=residual_flag, box=grid.box,
+                          frame=evidence.frame, printed=printed)

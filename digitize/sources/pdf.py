@@ -31,15 +31,21 @@ MIN_IMAGE_SIDE = 80
 def is_pdf(path: str | os.PathLike) -> bool:
     """Whether ``path`` is a regular file starting with the PDF signature (a FIFO
     or a device is never opened)."""
+    return file_head(path, 5) == b"%PDF-"
+
+
+def file_head(path: str | os.PathLike, n: int) -> bytes | None:
+    """The first ``n`` bytes of a regular file; None for anything else (a FIFO or a
+    device is never opened) or a file that cannot be read."""
     import stat
 
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
-            return False
+            return None
         with open(path, "rb") as f:
-            return f.read(5) == b"%PDF-"
+            return f.read(n)
     except (OSError, ValueError):
-        return False
+        return None
 
 
 def _open(path):
@@ -110,29 +116,47 @@ def _image_key(obj, pdfium_c) -> bytes | None:
     return hashlib.sha1(bytes(buf)).digest() + str(_declared_size(obj)).encode()
 
 
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _times(m: Matrix, n) -> Matrix:
+    """``m`` followed by pdfium matrix ``n`` (PDF order: row vector times m times n)."""
+    a, b, c, d, e, f = m
+    return (a * n.a + b * n.c, a * n.b + b * n.d, c * n.a + d * n.c, c * n.b + d * n.d,
+            e * n.a + f * n.c + n.e, e * n.b + f * n.d + n.f)
+
+
+def forms_matrix(obj, start: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)) -> Matrix:
+    """``start`` (a matrix in the space of the object's container) carried into page
+    space through the matrix of each Form XObject that holds the object."""
+    m = start
+    form = getattr(obj, "container", None)
+    while form is not None:
+        m = _times(m, form.get_matrix())
+        form = getattr(form, "container", None)
+    return m
+
+
 def _page_bounds(obj) -> tuple[float, float, float, float]:
     """An object's bounds (left, bottom, right, top) in page space: pdfium gives
     those of an object inside a Form XObject in the form's space, so the corners
-    are carried through the matrix of each form that holds it."""
+    are carried through the forms that hold it."""
     left, bottom, right, top = obj.get_bounds()
-    pts = [(left, bottom), (left, top), (right, bottom), (right, top)]
-    form = getattr(obj, "container", None)
-    while form is not None:
-        m = form.get_matrix()
-        pts = [(m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f) for x, y in pts]
-        form = getattr(form, "container", None)
+    a, b, c, d, e, f = forms_matrix(obj)
+    pts = [(a * x + c * y + e, b * x + d * y + f) for x, y in ((left, bottom), (left, top), (right, bottom),
+                                                                (right, top))]
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def page_size(path: str | os.PathLike, index: int) -> tuple[float, float]:
-    """(width, height) of page ``index`` (0-based) in points."""
-    doc = _open(path)
-    try:
-        w, h = doc[index].get_size()
-        return float(w), float(h)
-    finally:
-        doc.close()
+def _render(page, dpi: float, limit: int) -> tuple[np.ndarray, float]:
+    """A page rendered at ``dpi``, or at the resolution that keeps it under ``limit``
+    pixels: (RGB pixels, the dpi used)."""
+    w, h = page.get_size()
+    pixels = (w * dpi / 72.0) * (h * dpi / 72.0)
+    if pixels > limit:
+        dpi = max(1.0, dpi * math.sqrt(limit / pixels))
+    return np.asarray(page.render(scale=dpi / 72.0, draw_annots=False).to_pil().convert("RGB"), np.uint8), dpi
 
 
 def render_page(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI) -> np.ndarray:
@@ -140,12 +164,7 @@ def render_page(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI) -
     to RENDER_MAX_PIXELS like ``page_pictures``' render)."""
     doc = _open(path)
     try:
-        page = doc[index]
-        w, h = page.get_size()
-        pixels = (w * dpi / 72.0) * (h * dpi / 72.0)
-        if pixels > RENDER_MAX_PIXELS:
-            dpi = max(1.0, dpi * math.sqrt(RENDER_MAX_PIXELS / pixels))
-        return np.asarray(page.render(scale=dpi / 72.0, draw_annots=False).to_pil().convert("RGB"), np.uint8)
+        return _render(doc[index], dpi, RENDER_MAX_PIXELS)[0]
     finally:
         doc.close()
 
@@ -190,15 +209,12 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
                                    placement=(left, page_h - top, right, page_h - bottom)))
         if not render:
             return [replace(p, warnings=tuple(p.warnings) + tuple(notes)) for p in out] if notes else out
-        pixels = (page_w * dpi / 72.0) * (page_h * dpi / 72.0)
         limit = min(max_pixels, RENDER_MAX_PIXELS)
-        if pixels > limit:  # render at a resolution that fits the limit
-            fit = max(1.0, dpi * math.sqrt(limit / pixels))
+        rgb, fit = _render(page, dpi, limit)
+        if fit != dpi:
             notes.append(f"page {index + 1} is {page_w / 72:.0f} x {page_h / 72:.0f} inches: rendered at "
                          f"{fit:.1f} dpi instead of {dpi} to stay under {limit} pixels")
             dpi = fit
-        bitmap = page.render(scale=dpi / 72.0, draw_annots=False)
-        rgb = np.asarray(bitmap.to_pil().convert("RGB"), np.uint8)
         pic = from_array(rgb, source=source)
         h, w = rgb.shape[:2]
         to_pt = 72.0 / dpi

@@ -16,7 +16,7 @@ import os
 import numpy as np
 
 from .objects import PlacedImage, TextItem, VectorPage, empty_boxes, join_text
-from .pdf import _open, _page_bounds
+from .pdf import _open, _page_bounds, forms_matrix
 
 #: Images decoded for the vector reader (a colorbar strip, or cells at the data's
 #: own resolution) hold at most this many pixels; larger ones are pictures for
@@ -29,14 +29,7 @@ MAX_MARK_LENGTH = 15.0
 def _matrix(obj) -> tuple[float, float, float, float, float, float]:
     """An object's matrix carried into page space through the forms that hold it."""
     m = obj.get_matrix()
-    a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
-    form = getattr(obj, "container", None)
-    while form is not None:
-        n = form.get_matrix()
-        a, b, c, d, e, f = (a * n.a + b * n.c, a * n.b + b * n.d, c * n.a + d * n.c, c * n.b + d * n.d,
-                            e * n.a + f * n.c + n.e, e * n.b + f * n.d + n.f)
-        form = getattr(form, "container", None)
-    return a, b, c, d, e, f
+    return forms_matrix(obj, (m.a, m.b, m.c, m.d, m.e, m.f))
 
 
 def _straight(obj, n: int, pdfium_c) -> bool:

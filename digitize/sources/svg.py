@@ -20,6 +20,7 @@ import numpy as np
 from ..config import DEFAULT_MAX_PIXELS
 from ..errors import InputError
 from .objects import PlacedImage, TextItem, VectorPage, empty_boxes, join_text
+from .pdf import file_head
 
 _NAMED = {"white": (255, 255, 255), "black": (0, 0, 0), "red": (255, 0, 0), "green": (0, 128, 0),
           "blue": (0, 0, 255), "gray": (128, 128, 128), "grey": (128, 128, 128), "yellow": (255, 255, 0)}
@@ -29,15 +30,7 @@ _UNITS = {"pt": 1.0, "px": 0.75, "": 0.75, "in": 72.0, "cm": 72 / 2.54, "mm": 72
 
 def is_svg(path: str | os.PathLike) -> bool:
     """Whether a regular file looks like SVG (an ``<svg`` element near its start)."""
-    import stat
-
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return False
-        with open(path, "rb") as f:
-            head = f.read(4096).lstrip()
-    except (OSError, ValueError):
-        return False
+    head = (file_head(path, 4096) or b"").lstrip()
     return (head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!DOCTYPE svg")) \
         and b"<svg" in head
 
@@ -149,6 +142,25 @@ def _is_rect(pts: np.ndarray) -> bool:
     return bool((on_x & on_y).all()) and len({(round(p[0], 3), round(p[1], 3)) for p in pts}) == 4
 
 
+def _href(el) -> str:
+    return el.attrib.get("href") or el.attrib.get("{http://www.w3.org/1999/xlink}href") or ""
+
+
+def _offset(el) -> np.ndarray:
+    """The translation a ``use`` element's x and y add."""
+    t = np.eye(3)
+    t[0, 2], t[1, 2] = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
+    return t
+
+
+def _corners(el, size: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """The corners of a ``rect`` or ``image`` (its own units; width and height
+    default to ``size``)."""
+    x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
+    w, h = float(el.attrib.get("width", size[0])), float(el.attrib.get("height", size[1]))
+    return np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)])
+
+
 class _Reader:
     def __init__(self, root, scale: float, max_pixels: int):
         self.scale = scale
@@ -174,11 +186,8 @@ class _Reader:
             pts, _ = _path_points(el.attrib.get("d", ""))
             return _apply(m, pts) if len(pts) else np.zeros((0, 2))
         if tag == "use" and depth < 8:
-            ref = self.ids.get((el.attrib.get("href") or el.attrib.get("{http://www.w3.org/1999/xlink}href") or
-                                "").lstrip("#"))
-            t = np.eye(3)
-            t[0, 2], t[1, 2] = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
-            return self.geometry(ref, m @ t, depth + 1) if ref is not None else np.zeros((0, 2))
+            ref = self.ids.get(_href(el).lstrip("#"))
+            return self.geometry(ref, m @ _offset(el), depth + 1) if ref is not None else np.zeros((0, 2))
         parts = [self.geometry(c, m, depth + 1) for c in el if isinstance(c.tag, str)] if depth < 8 else []
         parts = [p for p in parts if len(p)]
         return np.concatenate(parts) if parts else np.zeros((0, 2))
@@ -210,12 +219,9 @@ class _Reader:
             self._text(el, m, st)
             return
         elif tag == "use":
-            ref = self.ids.get((el.attrib.get("href") or el.attrib.get("{http://www.w3.org/1999/xlink}href") or
-                                "").lstrip("#"))
+            ref = self.ids.get(_href(el).lstrip("#"))
             if ref is not None and _tag(ref) in ("path", "rect", "g") and depth < 32:
-                t = np.eye(3)
-                t[0, 2], t[1, 2] = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
-                self.walk(ref, m @ t, st, depth + 1)
+                self.walk(ref, m @ _offset(el), st, depth + 1)
             return
         for c in el:
             if isinstance(c.tag, str):
@@ -243,9 +249,7 @@ class _Reader:
                 self._gradient(el, m, fill)
             return
         if _tag(el) == "rect":
-            x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
-            w, h = float(el.attrib.get("width", 0)), float(el.attrib.get("height", 0))
-            pts, straight = np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)]), True
+            pts, straight = _corners(el), True
         else:
             pts, straight = _path_points(el.attrib.get("d", ""))
         if len(pts) < 3:
@@ -279,8 +283,6 @@ class _Reader:
             return
         a = {k: float((_NUM.findall(ref.attrib.get(k, d)) or [d])[0]) for k, d in
              (("x1", "0"), ("y1", "0"), ("x2", "1"), ("y2", "0"))}
-        x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
-        w, h = float(el.attrib.get("width", 0)), float(el.attrib.get("height", 0))
         vertical = abs(a["y2"] - a["y1"]) > abs(a["x2"] - a["x1"])
         f = (np.arange(256) + 0.5) / 256  # along the strip: top to bottom, or left to right
         start, end = (a["y1"], a["y2"]) if vertical else (a["x1"], a["x2"])
@@ -289,11 +291,10 @@ class _Reader:
         cols = np.array([c for _, c in stops], np.float64)
         line = np.stack([np.interp(t, offs, cols[:, k]) for k in range(3)], axis=-1).round().astype(np.uint8)
         rgb = line[:, None, :] if vertical else line[None, :, :]
-        corners = _apply(m, np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)]))
-        self.images.append(PlacedImage(self.box(np.eye(3), corners), np.repeat(rgb, 4, axis=1 if vertical else 0)))
+        self.images.append(PlacedImage(self.box(m, _corners(el)), np.repeat(rgb, 4, axis=1 if vertical else 0)))
 
     def _image(self, el, m: np.ndarray) -> None:
-        href = el.attrib.get("href") or el.attrib.get("{http://www.w3.org/1999/xlink}href") or ""
+        href = _href(el)
         if not href.startswith("data:image/") or ";base64," not in href:
             return
         from PIL import Image
@@ -308,15 +309,12 @@ class _Reader:
             return
         a = rgb[..., 3:4] / 255.0
         rgb = np.round(rgb[..., :3] * a + 255.0 * (1 - a)).astype(np.uint8)
-        x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
-        w = float(el.attrib.get("width", rgb.shape[1]))
-        h = float(el.attrib.get("height", rgb.shape[0]))
-        corners = _apply(m, np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)]))
+        corners = _corners(el, size=(rgb.shape[1], rgb.shape[0]))
         if m[0, 0] < 0:
             rgb = rgb[:, ::-1]
         if m[1, 1] < 0:
             rgb = rgb[::-1]
-        self.images.append(PlacedImage(self.box(np.eye(3), corners), rgb))
+        self.images.append(PlacedImage(self.box(m, corners), rgb))
 
     def _text(self, el, m: np.ndarray, st: dict) -> None:
         s = "".join(el.itertext()).strip()

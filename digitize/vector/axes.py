@@ -44,7 +44,7 @@ def _line(t: TextItem) -> float:
     return min(h, max(w / max(len(t.text), 1) * 1.6, 1.0)) if not t.vertical else min(w, h)
 
 
-def _side_labels(texts: list[TextItem], t: Tiling, side: str) -> list[TextItem]:
+def side_labels(texts: list[TextItem], t: Tiling, side: str) -> list[TextItem]:
     """The texts in the band beside one side of the plot, the nearest of them in
     each row or column."""
     x0, y0, x1, y1 = t.box
@@ -87,10 +87,10 @@ def read_axis_labels(texts: list[TextItem], t: Tiling) -> tuple[AxisLabels, set[
     """The row and column labels, the axis titles and the plot's title; returns them
     and the ids of the texts used."""
     used: set[int] = set()
-    rows_side = next((s for s in ("left", "right") if _side_labels(texts, t, s)), None)
-    cols_side = next((s for s in ("bottom", "top") if _side_labels(texts, t, s)), None)
-    row_texts = _side_labels(texts, t, rows_side) if rows_side else []
-    col_texts = _side_labels(texts, t, cols_side) if cols_side else []
+    rows_side = next((s for s in ("left", "right") if side_labels(texts, t, s)), None)
+    cols_side = next((s for s in ("bottom", "top") if side_labels(texts, t, s)), None)
+    row_texts = side_labels(texts, t, rows_side) if rows_side else []
+    col_texts = side_labels(texts, t, cols_side) if cols_side else []
     rows, row_anchors = _assign(row_texts, t.y_edges, along="y") if row_texts else ([], [])
     cols, col_anchors = _assign(col_texts, t.x_edges, along="x") if col_texts else ([], [])
     used |= {id(s) for s in row_texts + col_texts}

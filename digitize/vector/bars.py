@@ -18,6 +18,7 @@ import numpy as np
 from ..core.labels import parse_multiplier, parse_number
 from ..core.lookup import delta_e, rgb_to_lab
 from ..sources.objects import PlacedImage, TextItem, VectorPage
+from .axes import side_labels
 from .tilings import Tiling
 
 #: A strip is at least this many times longer than it is wide ...
@@ -66,9 +67,8 @@ class VectorBar:
 def _winding(rgb: np.ndarray) -> float:
     lab = rgb_to_lab(rgb.astype(np.uint8)).astype(np.float64)
     path = float(np.sqrt(((np.diff(lab, axis=0)) ** 2).sum(axis=1)).sum())
-    d = np.sqrt(((lab[:, None] - lab[None]) ** 2).sum(axis=-1)) if len(lab) <= 512 else \
-        np.sqrt(((lab[::max(1, len(lab) // 256)][:, None] - lab[::max(1, len(lab) // 256)][None]) ** 2).sum(axis=-1))
-    span = float(d.max())
+    few = lab[::max(1, len(lab) // 256)]  # the most distant pair, among at most ~256 samples
+    span = float(np.sqrt(((few[:, None] - few[None]) ** 2).sum(axis=-1)).max())
     return path / span if span > 0 else np.inf
 
 
@@ -198,12 +198,10 @@ def _runs_to_middles(pos: np.ndarray, rgb: np.ndarray) -> tuple[np.ndarray, np.n
 def _axis_label_ids(page: VectorPage, t: Tiling, strips: list) -> set[int]:
     """The texts that label a block's rows or columns (the band nearest each side),
     unless a colour strip stands between them and the block."""
-    from .axes import _side_labels
-
     out: set[int] = set()
     x0, y0, x1, y1 = t.box
     for side in ("left", "right", "bottom", "top"):
-        for s in _side_labels(list(page.texts), t, side):
+        for s in side_labels(list(page.texts), t, side):
             between = any((side == "left" and s.box[2] <= b[0] and b[2] <= x0) or
                           (side == "right" and x1 <= b[0] and b[2] <= s.box[0]) or
                           (side == "bottom" and y1 <= b[1] and b[3] <= s.box[1]) or
@@ -233,6 +231,8 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
     strips = [(s, i.box, None) for s, i in ((_strip_from_image(i), i) for i in page.images) if s is not None]
     strips += [(s, t.box, k) for k, s, t in ((k, _strip_from_tiling(t), t) for k, t in enumerate(tilings))
                if s is not None]
+    if not strips:
+        return []
     axis_ids = [_axis_label_ids(page, t, [b for _, b, _ in strips]) for t in tilings]
     out = []
     for (orientation, pos, rgb), box, k in strips:

@@ -21,13 +21,9 @@ from ..core.catalog import match_bar
 from ..core.cells import BG_ON_MAP_DELTA_E, best_table, table_warnings
 from ..core.checks import (
     at_centres,
-    axes_check,
     colormap_check,
     expected_colours,
-    frame_check,
-    printed_check,
-    redraw_checks,
-    scale_checks,
+    reading_checks,
     unused_scale_texts,
 )
 from ..core.confidence import confidence
@@ -70,6 +66,7 @@ class VectorReading:
     points: tuple[tuple[float, float, float, float], ...]
     unread: tuple[tuple[tuple[float, float, float, float], str], ...] = ()
     candidates: int = 0  # blocks of cells found (read or not)
+    size: tuple[float, float] = (0.0, 0.0)  # the page's (width, height) in points
 
 
 def _px(v) -> np.ndarray:
@@ -121,7 +118,7 @@ def read_vector_page(page: VectorPage, *, config: DigitizeConfig | None = None) 
         if h is not None:
             heatmaps.append(h)
             points.append(tuple(round(float(v), 1) for v in t.box))
-    return VectorReading(tuple(heatmaps), tuple(points), tuple(unread), candidates=len(cells))
+    return VectorReading(tuple(heatmaps), tuple(points), tuple(unread), candidates=len(cells), size=page.size)
 
 
 def _scale(bar: VectorBar, cfg: DigitizeConfig):
@@ -178,7 +175,7 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar, *, config: Digitize
         warnings.append(f"the colorbar's labels are scaled by its text '{_mult_text(bar)}' "
                         f"({'times' if op == 'mul' else 'plus'} {v:g})")
     warnings += table_warnings(table, residual_flag=config.residual_flag)
-    checks = _checks(t, table, colormap=colormap, scale=scale, bar=bar, row_anchors=labels.row_anchors,
+    checks = _checks(t, table, colormap=colormap, scale=scale, bar=bar, grid=grid, row_anchors=labels.row_anchors,
                      col_anchors=labels.col_anchors, printed=printed, residual_flag=config.residual_flag)
     analysis = analyse(values=table.values, row_labels=axes.row_labels, col_labels=axes.col_labels,
                        decimals=scale_decimals(scale), x_label=axes.x_label, y_label=axes.y_label,
@@ -222,29 +219,17 @@ def _split_inside(texts: list[TextItem], t: Tiling) -> tuple[dict, list[TextItem
     return {k: tuple(s.text for s in sorted(v, key=lambda s: s.cy)) for k, v in cells.items()}, rest
 
 
-def _checks(t: Tiling, table: CellTable, *, colormap: Colormap, scale, bar: VectorBar, row_anchors, col_anchors,
-            printed, residual_flag: float) -> tuple[Check, ...]:
+def _checks(t: Tiling, table: CellTable, *, colormap: Colormap, scale, bar: VectorBar, grid: Grid, row_anchors,
+            col_anchors, printed, residual_flag: float) -> tuple[Check, ...]:
     """The checks of a vector reading: the redrawing against each cell's exact fill
-    colour, the labels against the cell centres, and the core's scale checks."""
+    colour and the labels against the cell centres, measured here; the rest as for
+    any reading (``core.checks``)."""
     expected = expected_colours(table, colormap, scale, PAGE_WHITE)
     actual = rgb_to_lab(np.where(t.drawn[..., None], t.rgb, np.array(PAGE_WHITE, np.uint8)))
     per_cell = (delta_e(actual, expected.astype(np.float32)) < AGREE_DELTA_E).astype(np.float64)
-    out = redraw_checks(per_cell)
-    shares = [s for s in (at_centres(_px(row_anchors), _px(t.y_edges)), at_centres(_px(col_anchors), _px(t.x_edges)))
+    shares = [s for s in (at_centres(_px(row_anchors), grid.row_edges), at_centres(_px(col_anchors), grid.col_edges))
               if s is not None]
-    out.append(axes_check(shares))
-    unused = unused_scale_texts(bar.scale_texts, [k.label for k in bar.ticks], bar.multiplier)
     lo, hi = _px(bar.long_range)
-    out += scale_checks(scale, bar_length=float(round(abs(hi - lo))), unused_texts=unused)
-    out.append(colormap_check(table, residual_flag=residual_flag))
-    out.append(frame_check(Box(0, 0, 1, 1), None))
-    out += printed_check(printed)
-    return tuple(out)
-
-
-def heatmap_points(h: Heatmap) -> tuple[float, float, float, float]:
-    """A vector heatmap's plot box in points (from its pixel box)."""
-    b = h.grid
-    return tuple(round(float(v) / PIXELS_PER_POINT, 1) for v in (b.col_edges[0], b.row_edges[0], b.col_edges[-1],
-                                                                  b.row_edges[-1]))
-
+    return reading_checks(per_cell=per_cell, axis_shares=shares, scale=scale, bar_length=float(round(abs(hi - lo))),
+                          unused_texts=unused_scale_texts(bar.scale_texts, [k.label for k in bar.ticks], bar.multiplier),
+                          table=table, residual_flag=residual_flag, box=grid.box, frame=None, printed=printed)
