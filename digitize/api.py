@@ -21,12 +21,13 @@ import numpy as np
 from .config import DigitizeConfig
 from .core.analysis import analyse
 from .core.cells import best_table, cell_colours, table_warnings
+from .core.checks import SIBLING_EXPLAINED_SLACK, explained, sibling_grid_checks, sibling_grids
 from .core.confidence import confidence
 from .core.lookup import set_threads
 from .core.printed import printed_warnings
 from .core.scale import scale_decimals
 from .errors import DigitizeError, NoColorbarError, NoHeatmapError, ScaleError
-from .model import Box, Digitization, Heatmap
+from .model import Box, Digitization, Grid, Heatmap
 from .raster.axes import read_axes
 from .raster.checks import run_checks
 from .raster.grids import find_grid
@@ -114,6 +115,14 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
             warnings.append(f"skipped the heatmap at {plot.as_list()}: " + _SKIPPED[type(exc)])
     if not heatmaps:
         raise NoColorbarError("found heatmap(s) but no colorbar that goes with them")
+    for i, grid in sibling_grids(heatmaps).items():  # a pale panel of small multiples, read on its siblings' grid
+        again = _read_heatmap(heatmaps[i].plot_box, planes=planes, layout=layout, ocr=ocr, config=config,
+                              readings=readings, stage=stage, grid=grid)
+        if explained(again) >= explained(heatmaps[i]) - SIBLING_EXPLAINED_SLACK:
+            heatmaps[i] = replace(again, warnings=again.warnings + (
+                f"read on the grid of its sibling panels ({grid.rows} x {grid.cols}); its own colour edges gave "
+                f"{heatmaps[i].rows} x {heatmaps[i].cols}",))
+    heatmaps = sibling_grid_checks(heatmaps)
     h, w = planes.shape
     return Digitization(picture.source, (w, h), tuple(heatmaps), tuple(warnings), stage.timings)
 
@@ -123,15 +132,16 @@ _SKIPPED = {ScaleError: "its colorbar labels were unreadable",
 
 
 def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, readings: dict,
-                  stage: _Stages) -> Heatmap:
-    """One plot of a picture, from its grid to its analysis."""
+                  stage: _Stages, grid: Grid | None = None) -> Heatmap:
+    """One plot of a picture, from its grid (found, or ``grid`` given) to its analysis."""
     bar = pair_colorbar(planes=planes, plot=plot, bars=layout.colorbars)
     legend = None
     if bar is not None:  # a bar's labels are read first: they tell whether the plot can be measured at all
         legend = stage("colorbar", read_legend, planes=planes, plot=plot, bar=bar, layout=layout, colours=None,
                        ocr=ocr, config=config, readings=readings)
     evidence = stage("grid", axis_evidence, planes=planes, plot=plot, layout=layout, readings=list(readings.values()))
-    grid = stage("grid", find_grid, planes=planes, plot=plot, layout=layout, evidence=evidence)
+    if grid is None:
+        grid = stage("grid", find_grid, planes=planes, plot=plot, layout=layout, evidence=evidence)
     plot = grid.box
     colours = stage("cells", cell_colours, lab=planes.lab, grid=grid)
     if legend is None:

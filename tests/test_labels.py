@@ -97,3 +97,37 @@ def test_colorbar_ticks_confirm_each_other_or_send_flat_powers_back():
     assert _tick_verdicts(blobs([100, 350, 600]), log, vertical=False) == [None, None, False]
     powers = [Recognition(t, 0.99) for t in ["10⁰", "10¹", "10²"]]
     assert _tick_verdicts(blobs([100, 350, 600]), powers, vertical=False) == [True] * 3
+
+
+def test_rounded_labels_step_evenly_within_their_last_digit():
+    """Labels of an even step rounded to three decimals (0.617, 0.606, 0.596,
+    0.585, 0.574) step evenly within half a unit of their last digit, a tick the
+    fit left out skipped by its place; a misread digit does not."""
+    from digitize.core.labels import steps_evenly
+
+    rounded = [0.617, 0.606, 0.596, 0.585, 0.574]
+    assert not steps_evenly(rounded)  # not exactly
+    assert steps_evenly(rounded, tol=0.0005)
+    assert steps_evenly([0.617, 0.606, 0.585, 0.574], [0, 1, 3, 4], tol=0.0005)
+    assert not steps_evenly([0.617, 0.606, 0.585, 0.574], tol=0.0005)  # the gap is a place, not a step
+    assert not steps_evenly([0.617, 0.606, 0.586, 0.565, 0.574], tol=0.0005)  # misread
+    assert not steps_evenly([0.2, 0.4, 0.6, 1.0], tol=0.05)
+    assert not steps_evenly([1.0, 1.0, 1.0], tol=0.5)  # no step at all
+
+
+def test_the_scale_residual_allows_for_rounded_labels():
+    """A scale resting on rounded labels is held to the residual their rounding
+    leaves (half a unit, uniform), not to the limit for exact labels."""
+    from digitize.core.checks import SCALE_RESIDUAL_LIMIT, scale_checks
+    from digitize.model import Scale, Tick
+
+    lo, hi, length = 0.5742, 0.6171, 325.0
+    values = [0.617, 0.606, 0.596, 0.585, 0.574]
+    true_px = [(v_true - lo) / (hi - lo) * length for v_true in np.linspace(hi, lo, 5)]
+    slope = length / (hi - lo)
+    ticks = tuple(Tick(label=f"{v:.3f}", value=v, pixel=p, score=1.0, inlier=True) for v, p in zip(values, true_px))
+    scale = Scale(kind="linear", slope=1 / slope, intercept=lo, vmin=lo, vmax=hi, ticks=ticks, source="ticks")
+    by = {c.name: c for c in scale_checks(scale, bar_length=length, unused_texts=[])}
+    assert by["tick_steps"].passed
+    assert by["scale_residual"].limit > SCALE_RESIDUAL_LIMIT
+    assert by["scale_residual"].value > SCALE_RESIDUAL_LIMIT and by["scale_residual"].passed

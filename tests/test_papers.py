@@ -315,3 +315,46 @@ def test_turned_axis_labels_above_a_horizontal_bar_are_not_its_ticks():
     span = truth["vmax"] - truth["vmin"]
     assert abs(h.scale.vmin - truth["vmin"]) <= 0.02 * span and abs(h.scale.vmax - truth["vmax"]) <= 0.02 * span, \
         (h.scale.vmin, h.scale.vmax)
+
+
+def test_small_multiples_with_a_bar_flush_against_the_last_panel():
+    """Two rows of four seaborn panels sharing one bar drawn flush against the last
+    panel (no page between them, as seaborn's cbar_ax often is), titles over the
+    top row only, labels on the outer panels only, and one panel pale below its
+    top rows (its own colour edges show 4 rows): eight heatmaps on the bar's
+    scale, the pale one read on the grid its siblings agree on, the titles whole
+    words, and the inner panels' grids vouched for by their labelled siblings."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    fig = plt.figure(figsize=(9, 3.6), dpi=110)
+    n, w, gap, h = 4, 0.19, 0.01, 0.36
+    cax = fig.add_axes([0.08 + n * (w + gap) - gap, 0.1, 0.015, 0.8])  # touching the last panel
+    vals = []
+    for r in range(2):
+        for k in range(n):
+            ax = fig.add_axes([0.08 + k * (w + gap), 0.55 - r * 0.44, w, h])
+            v = _field(10, 10, 40 + 4 * r + k)
+            if (r, k) == (1, 2):
+                v[3:] = 0.01  # pale and even below its top rows
+            vals.append(v)
+            first = (r, k) == (0, 0)
+            sns.heatmap(v, ax=ax, cmap="Greens", vmin=0, vmax=1, cbar=first, cbar_ax=cax if first else None,
+                        xticklabels=r == 1, yticklabels=k == 0)
+            if r == 0:
+                ax.set_title(f"task {k}", fontsize=10)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    res = digitize(buf.getvalue())
+    assert len(res.heatmaps) == 8, [(h.rows, h.cols, h.plot_box) for h in res.heatmaps]
+    for k, (hm, v) in enumerate(zip(res.heatmaps, vals)):
+        _check(hm, {"values": v, "vmin": 0.0, "vmax": 1.0}, f"panel {k}")
+        assert hm.confidence >= 0.5, (k, hm.confidence, hm.checks)
+    assert [hm.axes.title for hm in res.heatmaps[:4]] == [f"task {k}" for k in range(4)]
+    assert any("grid of its sibling panels" in w for w in res.heatmaps[6].warnings)
+    inner = next(c for c in res.heatmaps[1].checks if c.name == "grid_on_axes")  # no labels of its own
+    assert inner.passed and inner.value is not None and "sibling" in inner.detail

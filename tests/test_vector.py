@@ -248,3 +248,49 @@ def test_plotly_svg_with_a_gradient_bar():
     assert list(h.axes.row_labels) == truth["row_labels"]
     assert list(h.axes.col_labels) == truth["col_labels"]
     assert h.axes.title == truth["title"]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "svg"])
+def test_one_column_heatmaps_beside_their_bars(fmt, tmp_path):
+    """Strips of 12 cells, each beside its own bar, on ranges of their own with
+    labels rounded to three decimals (0.617, 0.606, 0.596...) and a line drawn
+    across each bar at a baseline value. A strip whose values are sorted runs
+    along the colormap like a bar: the labels stand beside the bar, so the bar is
+    the strip nearer to them and the other is a heatmap. The baseline line is no
+    tick mark, and the rounded labels step evenly within their last digit."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    rng = np.random.default_rng(12)
+    fig = plt.figure(figsize=(8, 3))
+    truths = []
+    for k in range(3):
+        lo = 0.55 + 0.11 * k + rng.uniform(0, 0.01)
+        hi = lo + 0.03 + 0.01 * k
+        v = lo + (hi - lo) * rng.random((12, 1))
+        if k != 1:
+            v = np.sort(v, axis=0)  # runs along the map, as a bar does
+        ax = fig.add_axes([0.08 + 0.3 * k, 0.1, 0.04, 0.8])
+        cax = fig.add_axes([0.125 + 0.3 * k, 0.1, 0.02, 0.8])  # close beside it, as in small multiples
+        sns.heatmap(v, ax=ax, cbar_ax=cax, cmap="Purples", vmin=lo, vmax=hi, xticklabels=False,
+                    cbar_kws={"ticks": np.linspace(lo, hi, 5), "format": "%.3f"})
+        cax.tick_params(length=0, labelsize=4, pad=1)  # no tick marks: the only mark is the baseline, beside a label
+        ax.tick_params(length=0, labelsize=4, pad=1)
+        cax.axhline(lo + 0.77 * (hi - lo), color="orange", lw=2)
+        truths.append((v, lo, hi))
+    path = tmp_path / f"strips.{fmt}"
+    fig.savefig(path)
+    plt.close(fig)
+    res = digitize(path)
+    assert len(res.heatmaps) == 3, [(h.rows, h.cols, h.plot_box) for h in res.heatmaps]
+    for h, (v, lo, hi) in zip(sorted(res.heatmaps, key=lambda h: h.plot_box.x0), truths):
+        assert (h.rows, h.cols) == (12, 1) and h.read_from == "vector"
+        span, rounding = hi - lo, 0.0005  # the labels hold three decimals
+        assert abs(h.scale.vmin - lo) <= 0.01 * span + rounding, (h.scale.vmin, lo)
+        assert abs(h.scale.vmax - hi) <= 0.01 * span + rounding, (h.scale.vmax, hi)
+        assert float(np.abs(h.table.values - v).max()) <= 0.02 * span + rounding
+        steps = next(c for c in h.checks if c.name == "tick_steps")
+        assert steps.passed, steps

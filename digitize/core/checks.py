@@ -6,11 +6,14 @@ hand the per-cell shares here, and the rest is the same.
 """
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import replace
 
 import numpy as np
 
-from ..model import Box, CellTable, Check, Colormap, Printed, Scale
+from ..model import Box, CellTable, Check, Colormap, Grid, Printed, Scale, frozen_array
+from .confidence import confidence
 from .labels import normalise_text, parse_multiplier, steps_evenly
 from .lookup import rgb_to_lab
 
@@ -99,6 +102,26 @@ def axes_check(shares: list[float]) -> Check:
                  ON_AXES_LIMIT, "" if shares else "no axis marks or labels to check against")
 
 
+def _last_digit(label: str) -> float | None:
+    """One unit of a plain decimal label's last digit ('0.596' -> 0.001), else None."""
+    m = re.fullmatch(r"[-+\u2212]?\d*(?:\.(\d+))?", label.strip())
+    return 10.0 ** -len(m.group(1) or "") if m else None
+
+
+def _ticks_step_evenly(used, *, rounded: bool = True) -> bool:
+    """The labels' values step evenly from tick to tick, ticks left out by the fit
+    skipped (their places from the ticks' spacing), each value within one unit
+    of its last printed digit when the labels are rounded decimals (half a unit)."""
+    ticks = sorted(used, key=lambda t: t.pixel)
+    px = np.array([t.pixel for t in ticks], np.float64)
+    gaps = np.diff(px)
+    unit = float(gaps[gaps > 0].min()) if (gaps > 0).any() else 1.0
+    places = np.round((px - px[0]) / unit)
+    digits = [_last_digit(t.label) for t in ticks]
+    tol = 0.5 * max(digits) if rounded and all(d is not None for d in digits) else 0.0
+    return steps_evenly([t.value for t in ticks], list(places), tol=tol)
+
+
 def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[str]) -> list[Check]:
     """How well the scale rests on its labels: ``scale_labels``, ``scale_residual``,
     ``tick_steps``, ``scale_resolution`` (bar length in pixels, None: no bar) and
@@ -108,10 +131,17 @@ def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[s
     if scale.source == "ticks":
         out.append(Check("scale_labels", len(used) >= SCALE_LABELS_LIMIT, float(len(used)), SCALE_LABELS_LIMIT))
         px = np.array([t.pixel for t in used], np.float64)
-        rms = float(np.sqrt(np.mean((scale.value_to_pixel(np.array([t.value for t in used])) - px) ** 2)))
-        out.append(Check("scale_residual", rms <= SCALE_RESIDUAL_LIMIT, round(rms, 3), SCALE_RESIDUAL_LIMIT))
-        ordered = [t.value for t in sorted(used, key=lambda t: t.pixel)]
-        even = len(ordered) < 3 or steps_evenly(ordered)
+        values = np.array([t.value for t in used])
+        rms = float(np.sqrt(np.mean((scale.value_to_pixel(values) - px) ** 2)))
+        even = len(used) < 3 or _ticks_step_evenly(used)
+        limit = SCALE_RESIDUAL_LIMIT
+        if len(used) >= 3 and even and not _ticks_step_evenly(used, rounded=False):
+            # labels rounded off an even step (0.617, 0.606, 0.596...) stand up to half a
+            # unit of their last digit off their ticks: uniform rounding, rms unit/sqrt(12)
+            unit = max(_last_digit(t.label) for t in used)
+            per_value = abs(float(np.diff(scale.value_to_pixel(values[:1] + np.array([0.0, unit])))[0])) / unit
+            limit = round(SCALE_RESIDUAL_LIMIT + unit / math.sqrt(12) * per_value, 3)
+        out.append(Check("scale_residual", rms <= limit, round(rms, 3), limit))
         out.append(Check("tick_steps", even, 1.0 if even else 0.0, 1.0,
                          "" if even else f"labels {[t.label for t in sorted(used, key=lambda t: t.pixel)]}"))
     else:
@@ -165,3 +195,101 @@ def printed_check(printed: Printed | None) -> list[Check]:
 
 
 _SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")
+
+
+#: Panels of one figure count as siblings when their plot boxes differ by at most
+#: this share of their size ...
+SIBLING_SIZE_SHARE = 0.03
+#: ... and their cell edges, relative to the box, by at most this many pixels.
+SIBLING_EDGE_PX = 1.5
+
+
+#: A panel is read again on its siblings' grid when that explains its pixels at
+#: least about as well as its own (within this share).
+SIBLING_EXPLAINED_SLACK = 0.01
+
+
+def explained(h) -> float:
+    """The share of a heatmap's plot pixels its table redraws (0 without the check)."""
+    c = next((c for c in h.checks if c.name == "pixels_explained"), None)
+    return 0.0 if c is None or c.value is None else float(c.value)
+
+
+def _same_size(a: Box, b: Box) -> bool:
+    return (abs(a.width - b.width) <= SIBLING_SIZE_SHARE * max(a.width, b.width)
+            and abs(a.height - b.height) <= SIBLING_SIZE_SHARE * max(a.height, b.height))
+
+
+def sibling_grids(heatmaps: list) -> dict:
+    """Panels of small multiples whose own grid disagrees with the grid that at least
+    two siblings of the same size found alike, one of them on its own axes (a
+    panel whose colours are too pale to show all their cell edges): index -> the
+    siblings' grid laid over the panel's box."""
+    out = {}
+    for i, h in enumerate(heatmaps):
+        same = [s for j, s in enumerate(heatmaps) if j != i and _same_size(h.plot_box, s.plot_box)]
+        groups: dict = {}
+        for s in same:
+            groups.setdefault((s.grid.rows, s.grid.cols), []).append(s)
+        for shape, members in groups.items():
+            if shape == (h.grid.rows, h.grid.cols) or len(members) < 2:
+                continue
+            ref = members[0]
+            cols, rows = _relative_edges(ref)
+            if not all(max(np.abs(cols - c).max(), np.abs(rows - r).max()) <= SIBLING_EDGE_PX
+                       for c, r in (_relative_edges(m) for m in members[1:])):
+                continue
+            on_axes = [next((c for c in m.checks if c.name == "grid_on_axes"), None) for m in members]
+            if not any(c is not None and c.value is not None and c.passed for c in on_axes):
+                continue
+            g = h.grid
+            sx = (g.col_edges[-1] - g.col_edges[0]) / max(cols[-1], 1e-9)
+            sy = (g.row_edges[-1] - g.row_edges[0]) / max(rows[-1], 1e-9)
+            if abs(sx - 1) > SIBLING_SIZE_SHARE or abs(sy - 1) > SIBLING_SIZE_SHARE:
+                continue
+            out[i] = Grid(frozen_array(g.row_edges[0] + rows * sy), frozen_array(g.col_edges[0] + cols * sx),
+                          ref.grid.regular)
+            break
+    return out
+
+
+def _relative_edges(h) -> tuple[np.ndarray, np.ndarray]:
+    g = h.grid
+    return (np.asarray(g.col_edges, np.float64) - g.col_edges[0],
+            np.asarray(g.row_edges, np.float64) - g.row_edges[0])
+
+
+def sibling_grid_checks(heatmaps: list) -> list:
+    """Small multiples label only their outer panels: an inner panel has no axis
+    marks or labels of its own to check its grid against (``grid_on_axes`` without
+    a value). Where a sibling panel of the same picture, of the same size, found
+    the same cell edges independently and its grid sits on its own axes, the
+    sibling's check stands for this one. Returns the heatmaps, with the
+    ``grid_on_axes`` check and the confidence replaced where a sibling vouches."""
+    def own(h):
+        return next((c for c in h.checks if c.name == "grid_on_axes"), None)
+
+    out = list(heatmaps)
+    for i, h in enumerate(heatmaps):
+        mine = own(h)
+        if mine is None or mine.value is not None:
+            continue
+        cols, rows = _relative_edges(h)
+        for j, s in enumerate(heatmaps):
+            theirs = own(s)
+            if (j == i or theirs is None or theirs.value is None or not theirs.passed
+                    or (s.grid.rows, s.grid.cols) != (h.grid.rows, h.grid.cols)):
+                continue
+            b, c = h.plot_box, s.plot_box
+            if not _same_size(b, c):
+                continue
+            scols, srows = _relative_edges(s)
+            if max(np.abs(cols - scols).max(), np.abs(rows - srows).max()) > SIBLING_EDGE_PX:
+                continue
+            check = replace(theirs, detail=f"checked on the sibling panel at {list(c.as_list())}, "
+                                           "whose cell edges this panel's match")
+            checks = tuple(check if k.name == "grid_on_axes" else k for k in h.checks)
+            out[i] = replace(h, checks=checks,
+                             confidence=confidence(checks, len(h.warnings), (h.grid.rows, h.grid.cols)))
+            break
+    return out

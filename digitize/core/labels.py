@@ -86,11 +86,13 @@ def mend_number_text(text: str) -> str | None:
     return t if parse_number(t) is not None else None
 
 
-def steps_evenly(values: Sequence[float | None], index: Sequence[float] | None = None) -> bool:
+def steps_evenly(values: Sequence[float | None], index: Sequence[float] | None = None, *,
+                 tol: float = 0.0) -> bool:
     """True when at least 3 numbers, at their places ``index`` (default 0, 1, 2...),
     step evenly: each the first plus a fixed step per place (0, 0.25, 0.5...), or
     times a fixed factor (1, 10, 100...). Ticks are printed this way; a misread
-    digit breaks the step.
+    digit breaks the step. ``tol``: how far a number may stand off the even step
+    (labels rounded to their printed digits: half a unit of the last digit).
 
     >>> steps_evenly([0.0, 0.1, 0.2, 0.3]), steps_evenly([1, 10, 100]), steps_evenly([0, 1, 3])
     (True, True, False)
@@ -100,15 +102,21 @@ def steps_evenly(values: Sequence[float | None], index: Sequence[float] | None =
     if len(pts) < 3 or len(pts) < len(values):
         return False
 
-    def linear(p) -> bool:
+    def linear(p, off_by: float) -> bool:
         (i0, v0), (i1, v1) = p[0], p[-1]
         if i1 == i0 or v1 == v0:
             return False
+        off = 1e-6 * max(abs(v) for _, v in p) + 1e-12
+        if off_by:  # rounded labels: some even step keeps every value within off_by
+            # (a line within e of every point exists iff every pair allows a common slope)
+            e = 2 * (off_by + off)
+            lo = max((vj - vi - e) / (j - i) for a, (i, vi) in enumerate(p) for j, vj in p[a + 1:])
+            hi = min((vj - vi + e) / (j - i) for a, (i, vi) in enumerate(p) for j, vj in p[a + 1:])
+            return lo <= hi and (lo > 0 or hi < 0)
         step = (v1 - v0) / (i1 - i0)
-        tol = 1e-6 * max(abs(v) for _, v in p) + 1e-12
-        return all(abs(v0 + step * (i - i0) - v) <= tol for i, v in p)
+        return all(abs(v0 + step * (i - i0) - v) <= off for i, v in p)
 
-    return linear(pts) or (all(v > 0 for _, v in pts) and linear([(i, math.log10(v)) for i, v in pts]))
+    return linear(pts, tol) or (all(v > 0 for _, v in pts) and linear([(i, math.log10(v)) for i, v in pts], 0.0))
 
 
 def label_pattern(text: str) -> str:

@@ -313,6 +313,12 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     margin = int(0.5 * max(np.diff(grid.row_edges).max(), 12))
     found = label_bands(planes=planes, plot=plot, layout=layout,
                         readings=list(readings or ([reading] if reading else [])), along=(margin, 2 * margin))
+    whole_top = list(found["top"][0])  # before any cut: a title above the plot is one line
+    pitch = float(np.median(np.diff(grid.col_edges)))
+    if len(whole_top) == 1 and grid.cols >= 3 and whole_top[0].angle == 0.0 and whole_top[0].box.width > 1.3 * pitch:
+        # one upright line over several cells and nothing else above: the panel's
+        # title (small multiples label their columns below), no column labels
+        found["top"] = ([], whole_top + found["top"][1])
     for side, (band, beyond) in found.items():
         if side in ("bottom", "top"):
             band = [piece for b in band for piece in _split_merged(b, grid.col_edges, "x")]
@@ -334,7 +340,7 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     more += _axis_lines("col+", cols, found[col_side][0] + found[col_side][1], grid.col_edges, vertical=False)
     taken = {id(b) for _, _, b in more}
     # a one-line title above the plot: the biggest upright blob(s) beyond the top labels
-    top_beyond = found["top"][1] if col_side == "top" else found["top"][0] + found["top"][1]
+    top_beyond = found["top"][1] if col_side == "top" else whole_top + found["top"][1]
     title_blobs = [b for b in top_beyond if b.angle == 0.0 and id(b) not in taken]
     ylab = _title_blob([b for b in found[row_side][1] if id(b) not in taken], plot, vertical_axis=True)
     xlab = _title_blob([b for b in found[col_side][1] if id(b) not in taken], plot, vertical_axis=False)

@@ -301,7 +301,48 @@ def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.nd
         if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
             continue
         bar = strip_frame(lab, _trim_bar_ends(mask, bar, orientation))
-        if _smooth_gradient(lab, bar, orientation):
+        if _smooth_gradient(lab, bar, orientation) and not _comes_back(bar_profile(lab, bar, orientation)[0]):
+            return plot, (bar, orientation)  # (a row of tick labels is smooth enough, but comes back)
+    return None
+
+
+#: A line across a strip this close (median delta E) to the strip's first line is
+#: part of the strip.
+TOUCH_SAME_DELTA_E = 3.0
+
+
+def _split_touching_bar(lab: np.ndarray, box: Box):
+    """A colorbar drawn against the plot with no gap at all (seaborn's bar axes
+    placed flush with the heatmap's, several panels beside one bar): a strip along
+    one side whose lines across are all alike and whose colour runs smoothly along
+    the side, ending where the first column (or row) of cells begins. Returns
+    (plot box, (bar box, orientation)) or None."""
+    for side in ("right", "left", "bottom", "top"):
+        sub = lab[box.y0:box.y1, box.x0:box.x1]
+        lines = sub.transpose(1, 0, 2) if side in ("left", "right") else sub  # (line, along, 3)
+        if side in ("right", "bottom"):
+            lines = lines[::-1]
+        n = len(lines)
+        if n < 12:
+            continue
+        ref = lines[1]  # one line in: the edge pixel may be blended with the page
+        same = [float(np.median(delta_e(lines[k], ref))) < TOUCH_SAME_DELTA_E for k in range(1, int(0.3 * n) + 2)]
+        t = 1 + (same.index(False) if False in same else len(same))
+        if t < MIN_BAR_THICKNESS or t > 0.3 * n:
+            continue
+        if side == "right":
+            bar, plot = Box(box.x1 - t, box.y0, box.x1, box.y1), Box(box.x0, box.y0, box.x1 - t, box.y1)
+        elif side == "left":
+            bar, plot = Box(box.x0, box.y0, box.x0 + t, box.y1), Box(box.x0 + t, box.y0, box.x1, box.y1)
+        elif side == "bottom":
+            bar, plot = Box(box.x0, box.y1 - t, box.x1, box.y1), Box(box.x0, box.y0, box.x1, box.y1 - t)
+        else:
+            bar, plot = Box(box.x0, box.y0, box.x1, box.y0 + t), Box(box.x0, box.y0 + t, box.x1, box.y1)
+        orientation = "vertical" if side in ("left", "right") else "horizontal"
+        if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
+            continue
+        bar = strip_frame(lab, bar)
+        if _smooth_gradient(lab, bar, orientation) and not _comes_back(bar_profile(lab, bar, orientation)[0]):
             return plot, (bar, orientation)
     return None
 
@@ -519,15 +560,21 @@ def reading_order(boxes: list[Box]) -> list[Box]:
 PANEL_MIN_SIDE = 24
 #: ... alike in width (within this share of their median) ...
 PANEL_WIDTH_SPREAD = 0.2
-#: ... and each holds colour edges across the split direction (a panel of many
+#: ... and each holds colour edges across the split direction, along a quarter of its
+#: lines at least (a panel of many
 #: cells; a heatmap drawn with page-coloured grid lines has one cell per part).
-PANEL_EDGE_DELTA_E = 2.0
+PANEL_EDGE_DELTA_E = 4.0
 
 
 def split_small_multiples(lab: np.ndarray, distance: np.ndarray, box: Box, page_delta_e: float) -> list[Box]:
-    """A block cut into the panels it holds (see PANEL_MIN_SIDE), or [box]."""
+    """A block cut into the panels it holds (see PANEL_MIN_SIDE), or [box]. A grid
+    of panels (rows of panels side by side) is cut both ways."""
+    return _split_panels(lab, distance, box, page_delta_e, axes=(0, 1))
+
+
+def _split_panels(lab, distance, box: Box, page_delta_e: float, *, axes: tuple[int, ...]) -> list[Box]:
     sub = distance[box.y0:box.y1, box.x0:box.x1] <= min(page_delta_e, 2.0)
-    for axis in (0, 1):  # axis 0: gaps are columns (panels side by side); 1: rows (stacked)
+    for axis in axes:  # axis 0: gaps are columns (panels side by side); 1: rows (stacked)
         parts = _panel_parts(sub.all(axis=axis))
         if len(parts) < 2:
             continue
@@ -537,8 +584,12 @@ def split_small_multiples(lab: np.ndarray, distance: np.ndarray, box: Box, page_
         if not all(_has_inner_edges(lab, box, a, b, axis) for a, b in parts):
             continue
         if axis == 0:
-            return [Box(box.x0 + a, box.y0, box.x0 + b, box.y1) for a, b in parts]
-        return [Box(box.x0, box.y0 + a, box.x1, box.y0 + b) for a, b in parts]
+            cut = [Box(box.x0 + a, box.y0, box.x0 + b, box.y1) for a, b in parts]
+        else:
+            cut = [Box(box.x0, box.y0 + a, box.x1, box.y0 + b) for a, b in parts]
+        rest = tuple(x for x in axes if x != axis)  # each part may still be cut the other way
+        return [q for part in cut for q in (_split_panels(lab, distance, part, page_delta_e, axes=rest)
+                                             if rest else [part])]
     return [box]
 
 
@@ -558,14 +609,15 @@ def _panel_parts(gap: np.ndarray) -> list[tuple[int, int]]:
 def _has_inner_edges(lab: np.ndarray, box: Box, a: int, b: int, axis: int) -> bool:
     """Whether a part of a block changes colour across the split direction inside
     it (2 pixels in from its ends, where anti-aliasing meets the gap)."""
-    # the median over the lines across: a cell boundary changes colour along most
-    # of it, the text printed in one column of cells along a few
+    # the upper quartile over the lines across: a cell boundary changes colour along
+    # a good part of it (a pale panel's only in its few darker rows), the text
+    # printed in one column of cells along a few lines
     if axis == 0:
         strip = lab[box.y0:box.y1, box.x0 + a + 2:box.x0 + b - 2]
-        steps = np.median(np.sqrt(((strip[:, 1:] - strip[:, :-1]) ** 2).sum(axis=-1)), axis=0)
+        steps = np.quantile(np.sqrt(((strip[:, 1:] - strip[:, :-1]) ** 2).sum(axis=-1)), 0.75, axis=0)
     else:
         strip = lab[box.y0 + a + 2:box.y0 + b - 2, box.x0:box.x1]
-        steps = np.median(np.sqrt(((strip[1:] - strip[:-1]) ** 2).sum(axis=-1)), axis=1)
+        steps = np.quantile(np.sqrt(((strip[1:] - strip[:-1]) ** 2).sum(axis=-1)), 0.75, axis=1)
     return bool(steps.size and steps.max() > PANEL_EDGE_DELTA_E)
 
 
@@ -618,7 +670,8 @@ def find_layout(*, planes: Planes) -> Layout:
         raw.append(Box(x, y, x + bw, y + bh))
     if not bar_boxes:  # no bar on its own: one may be bridged to a plot (all along its side)
         for i, box in enumerate(plots):
-            split = _split_attached_bar(lab, fg, raw[i], bg_lab) or _split_attached_bar(lab, fg, box, bg_lab)
+            split = (_split_attached_bar(lab, fg, raw[i], bg_lab) or _split_attached_bar(lab, fg, box, bg_lab)
+                     or _split_touching_bar(lab, box))
             if split is not None:
                 part, bar = split
                 plots[i] = Box(max(box.x0, part.x0), max(box.y0, part.y0), min(box.x1, part.x1),

@@ -14,7 +14,6 @@ failed.
 """
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
 

@@ -10,7 +10,6 @@ from rich.table import Table
 from ..model import Digitization
 from .export import _col_labels, _row_label, format_value, value_decimals
 
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

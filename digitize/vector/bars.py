@@ -123,7 +123,10 @@ def _labels(page: VectorPage, box, vertical: bool, marks: np.ndarray,
                 inside = y0 - size <= t.cy <= y1 + size
             else:
                 gap = t.box[1] - y1 if side == 1 else y0 - t.box[3]
-                inside = x0 - size <= t.cx <= x1 + size
+                # a turned label is as wide as one line: its neighbour bar's end
+                # label stands just past this bar's end
+                reach = 0.5 * (t.box[2] - t.box[0]) + 1.0 if t.vertical else size
+                inside = x0 - reach <= t.cx <= x1 + reach
             if not (inside and -0.5 <= gap <= LABEL_GAP * size + 4):
                 continue
             v = parse_number(t.text)
@@ -148,11 +151,15 @@ def _at_mark(at: float, marks: np.ndarray, box, vertical: bool, side: int, size:
     if vertical:
         edge = x1 if side == 1 else x0
         near = (np.abs(mx - edge) <= 6) & (marks[:, 2] - marks[:, 0] >= marks[:, 3] - marks[:, 1])
+        across = np.minimum(marks[:, 2], x1) - np.maximum(marks[:, 0], x0)
         pos = my
     else:
         edge = y1 if side == 1 else y0
         near = (np.abs(my - edge) <= 6) & (marks[:, 3] - marks[:, 1] >= marks[:, 2] - marks[:, 0])
+        across = np.minimum(marks[:, 3], y1) - np.maximum(marks[:, 1], y0)
         pos = mx
+    # a line drawn across the whole strip marks a value on it (a baseline), no tick
+    near &= across < 0.8 * ((x1 - x0) if vertical else (y1 - y0))
     cand = np.flatnonzero(near & (np.abs(pos - at) <= 0.5 * size))
     if not len(cand):
         return at
@@ -260,4 +267,30 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
         out.append(VectorBar(box, orientation, np.asarray(pos, np.float64), np.asarray(rgb, np.uint8),
                              tuple(ticks), tuple(used), tuple(t.text for t in extra), mult,
                              discrete=k is not None and len(pos) < 50, tiling=k))
-    return out
+    return _nearest_claims(out)
+
+
+def _label_gap(bar: VectorBar) -> float:
+    """How far a bar's labels stand from it, across it (points)."""
+    x0, y0, x1, y1 = bar.box
+    if bar.orientation == "vertical":
+        gaps = [max(t.box[0] - x1, x0 - t.box[2], 0.0) for t in bar.texts_used]
+    else:
+        gaps = [max(t.box[1] - y1, y0 - t.box[3], 0.0) for t in bar.texts_used]
+    return float(np.median(gaps)) if gaps else np.inf
+
+
+def _nearest_claims(bars: list[VectorBar]) -> list[VectorBar]:
+    """One set of labels belongs to one bar: where two strips claim most of the
+    same labels (a one-column heatmap whose colours happen to run along the map,
+    beside its bar), the strip nearer to them is the bar and the other is not."""
+    drop = set()
+    for i, a in enumerate(bars):
+        ids_a = {id(t) for t in a.texts_used}
+        for j in range(i + 1, len(bars)):
+            b = bars[j]
+            shared = len(ids_a & {id(t) for t in b.texts_used})
+            if shared * 2 < min(len(a.texts_used), len(b.texts_used)):
+                continue
+            drop.add(j if _label_gap(a) <= _label_gap(b) else i)
+    return [b for i, b in enumerate(bars) if i not in drop]

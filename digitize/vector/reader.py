@@ -83,19 +83,26 @@ def _overlaps(a, b) -> bool:
 
 
 def _pair(t: Tiling, bars: list[VectorBar]) -> VectorBar | None:
-    """The bar beside a block of cells: alongside it (sharing half its extent), nearest."""
+    """The bar beside a block of cells: alongside it (sharing half its extent),
+    nearest; a bar whose labels face the block (the block of the next panel, past
+    the labels) only when no bar faces it with its back."""
     x0, y0, x1, y1 = t.box
-    best, gap_best = None, np.inf
+    best, key_best = None, (True, np.inf)
     for b in bars:
         bx0, by0, bx1, by1 = b.box
         if b.orientation == "vertical":
             share = (min(y1, by1) - max(y0, by0)) / max(y1 - y0, 1e-6)
             gap = bx0 - x1 if bx0 >= x1 - 1 else (x0 - bx1 if bx1 <= x0 + 1 else np.inf)
+            block_after = x0 >= bx1 - 1
+            labels_after = bool(b.texts_used) and np.median([u.cx for u in b.texts_used]) > (bx0 + bx1) / 2
         else:
             share = (min(x1, bx1) - max(x0, bx0)) / max(x1 - x0, 1e-6)
             gap = by0 - y1 if by0 >= y1 - 1 else (y0 - by1 if by1 <= y0 + 1 else np.inf)
-        if share >= 0.5 and gap < gap_best:
-            best, gap_best = b, gap
+            block_after = y0 >= by1 - 1
+            labels_after = bool(b.texts_used) and np.median([u.cy for u in b.texts_used]) > (by0 + by1) / 2
+        key = (block_after == labels_after, gap)  # facing its labels: worse
+        if share >= 0.5 and gap < np.inf and key < key_best:
+            best, key_best = b, key
     return best
 
 
