@@ -326,8 +326,9 @@ def _split_touching_bar(lab: np.ndarray, box: Box):
         if n < 12:
             continue
         ref = lines[1]  # one line in: the edge pixel may be blended with the page
-        same = [float(np.median(delta_e(lines[k], ref))) < TOUCH_SAME_DELTA_E for k in range(1, int(0.3 * n) + 2)]
-        t = 1 + (same.index(False) if False in same else len(same))
+        near = lines[1:int(0.3 * n) + 2]
+        same = np.median(delta_e(near, ref[None]), axis=1) < TOUCH_SAME_DELTA_E
+        t = 1 + (int(np.argmin(same)) if not same.all() else len(same))
         if t < MIN_BAR_THICKNESS or t > 0.3 * n:
             continue
         if side == "right":
