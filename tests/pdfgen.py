@@ -25,6 +25,18 @@ def _write_pdf(objs: list[bytes]) -> bytes:
     return out.getvalue()
 
 
+def _one_page(xobject: str, content: bytes, page: tuple[float, float]) -> list[bytes]:
+    """Objects 1-4 of a one-page PDF: catalog, pages, the page (its one XObject
+    ``xobject`` is object 5) and its content stream."""
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page[0]} {page[1]}] "
+         f"/Resources << /XObject << {xobject} 5 0 R >> >> /Contents 4 0 R >>").encode(),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+
+
 def form_image_pdf(rgb: np.ndarray, *, at: tuple[float, float], size: tuple[float, float],
                    page: tuple[float, float] = (612.0, 792.0)) -> bytes:
     """A one-page PDF whose content draws Form XObject /Fm1 at ``at`` (points from
@@ -33,12 +45,7 @@ def form_image_pdf(rgb: np.ndarray, *, at: tuple[float, float], size: tuple[floa
     img = zlib.compress(np.ascontiguousarray(rgb, np.uint8).tobytes())
     page_content = f"q {size[0]} 0 0 {size[1]} {at[0]} {at[1]} cm /Fm1 Do Q".encode()
     form_content = b"q 1 0 0 1 0 0 cm /Im1 Do Q"
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page[0]} {page[1]}] "
-         f"/Resources << /XObject << /Fm1 5 0 R >> >> /Contents 4 0 R >>").encode(),
-        b"<< /Length %d >>\nstream\n" % len(page_content) + page_content + b"\nendstream",
+    objs = _one_page("/Fm1", page_content, page) + [
         (b"<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /Im1 6 0 R >> >> "
          b"/Length %d >>\nstream\n" % len(form_content)) + form_content + b"\nendstream",
         (f"<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB "
@@ -56,12 +63,7 @@ def image_pdf(img_w: int, img_h: int, data: bytes, *, colorspace: str = "/Device
     when ``compressed``): the PDF declares ``img_w`` x ``img_h`` whatever it holds."""
     content = " ".join(f"q {w} 0 0 {h} {x} {y} cm /Im1 Do Q" for x, y, w, h in draws).encode()
     filt = "/Filter /FlateDecode " if compressed else ""
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page[0]} {page[1]}] "
-         f"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>").encode(),
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    objs = _one_page("/Im1", content, page) + [
         (f"<< /Type /XObject /Subtype /Image /Width {img_w} /Height {img_h} /ColorSpace {colorspace} "
          f"/BitsPerComponent {bits} {filt}/Length {len(data)} >>\nstream\n").encode() + data + b"\nendstream",
     ]

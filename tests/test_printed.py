@@ -149,21 +149,28 @@ def test_no_colorbar_takes_its_scale_from_the_numbers():
     _assert_printed_round_trip(h, values, ".2f", "no colorbar")
 
 
+def _misread_cell(monkeypatch, cell: tuple[int, int], text: str) -> None:
+    """Make the OCR of the cells read ``text`` in ``cell``, the rest as they are."""
+    real = printed_module.read_cell_text
+
+    def misread(**kwargs):
+        out = dict(real(**kwargs))
+        out[cell] = (text,)
+        return out
+
+    monkeypatch.setattr(printed_module, "read_cell_text", misread)
+
+
 def test_a_misread_number_is_caught_by_its_colour(monkeypatch):
     """One printed number misread on purpose: the cell is marked as disagreeing,
     its colour's value is kept (and the misread text with it, for a person to
     check); the other cells keep their printed numbers."""
     values = np.round(_field(6, 6, 8, 0.0, 1.0), 2)
     values[2, 3] = 0.25
-    real = printed_module.read_cell_text
-
-    def misread(**kwargs):
-        out = dict(real(**kwargs))
-        out[(2, 3)] = ("0.85",)
-        return out
-
-    monkeypatch.setattr(printed_module, "read_cell_text", misread)
-    h = digitize(_render(values, fmt=".2f")).heatmaps[0]
+    _misread_cell(monkeypatch, (2, 3), "0.85")
+    data = _render(values, fmt=".2f")
+    res = digitize(data)
+    h = res.heatmaps[0]
     p = h.printed
     assert p.disagree[2, 3] and int(p.disagree.sum()) == 1
     assert p.source[2, 3] == "colour" and p.texts[2, 3] == "0.85"
@@ -176,8 +183,6 @@ def test_a_misread_number_is_caught_by_its_colour(monkeypatch):
     from digitize.report.overlay import draw_overlay
     from digitize.sources.imageio import load_image
 
-    data = _render(values, fmt=".2f")
-    res = digitize(data)
     img = draw_overlay(res, load_image(data, max_pixels=10**8).rgb)
     g = res.heatmaps[0].grid
     y0, y1 = int(g.row_edges[2]), int(g.row_edges[3])
@@ -212,14 +217,7 @@ def test_misread_colorbar_labels_are_caught_by_the_numbers(monkeypatch):
 def test_a_lost_decimal_point_is_put_back_where_the_colour_agrees(monkeypatch):
     values = np.round(_field(5, 5, 3, 0.0, 100.0), 1)
     values[1, 1] = 63.3
-    real = printed_module.read_cell_text
-
-    def lost_point(**kwargs):
-        out = dict(real(**kwargs))
-        out[(1, 1)] = ("633",)
-        return out
-
-    monkeypatch.setattr(printed_module, "read_cell_text", lost_point)
+    _misread_cell(monkeypatch, (1, 1), "633")
     h = digitize(_render(values, fmt=".1f", vmin=0, vmax=100, size=(6, 5))).heatmaps[0]
     assert h.table.values[1, 1] == pytest.approx(63.3) and h.printed.source[1, 1] == "both"
     assert any("decimal point" in w for w in h.warnings)

@@ -133,9 +133,10 @@ def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[s
         px = np.array([t.pixel for t in used], np.float64)
         values = np.array([t.value for t in used])
         rms = float(np.sqrt(np.mean((scale.value_to_pixel(values) - px) ** 2)))
-        even = len(used) < 3 or _ticks_step_evenly(used)
+        exact = len(used) < 3 or _ticks_step_evenly(used, rounded=False)
+        even = exact or _ticks_step_evenly(used)
         limit = SCALE_RESIDUAL_LIMIT
-        if len(used) >= 3 and even and not _ticks_step_evenly(used, rounded=False):
+        if even and not exact:
             # labels rounded off an even step (0.617, 0.606, 0.596...) stand up to half a
             # unit of their last digit off their ticks: uniform rounding, rms unit/sqrt(12)
             unit = max(_last_digit(t.label) for t in used)
@@ -209,15 +210,40 @@ SIBLING_EDGE_PX = 1.5
 SIBLING_EXPLAINED_SLACK = 0.01
 
 
+def _check_of(h, name: str) -> Check | None:
+    return next((c for c in h.checks if c.name == name), None)
+
+
 def explained(h) -> float:
     """The share of a heatmap's plot pixels its table redraws (0 without the check)."""
-    c = next((c for c in h.checks if c.name == "pixels_explained"), None)
+    c = _check_of(h, "pixels_explained")
     return 0.0 if c is None or c.value is None else float(c.value)
+
+
+def _on_own_axes(h) -> bool:
+    """Whether a heatmap's grid was checked against its own axis marks or labels, and held."""
+    c = _check_of(h, "grid_on_axes")
+    return c is not None and c.value is not None and c.passed
+
+
+def _relative_edges(h) -> tuple[np.ndarray, np.ndarray]:
+    g = h.grid
+    return (np.asarray(g.col_edges, np.float64) - g.col_edges[0],
+            np.asarray(g.row_edges, np.float64) - g.row_edges[0])
 
 
 def _same_size(a: Box, b: Box) -> bool:
     return (abs(a.width - b.width) <= SIBLING_SIZE_SHARE * max(a.width, b.width)
             and abs(a.height - b.height) <= SIBLING_SIZE_SHARE * max(a.height, b.height))
+
+
+def _siblings(a, b) -> bool:
+    """Two panels of one figure: plot boxes of one size, the same cells at the same
+    places relative to them."""
+    if not _same_size(a.plot_box, b.plot_box) or (a.grid.rows, a.grid.cols) != (b.grid.rows, b.grid.cols):
+        return False
+    (ca, ra), (cb, rb) = _relative_edges(a), _relative_edges(b)
+    return max(np.abs(ca - cb).max(), np.abs(ra - rb).max()) <= SIBLING_EDGE_PX
 
 
 def sibling_grids(heatmaps: list) -> dict:
@@ -227,36 +253,22 @@ def sibling_grids(heatmaps: list) -> dict:
     siblings' grid laid over the panel's box."""
     out = {}
     for i, h in enumerate(heatmaps):
-        same = [s for j, s in enumerate(heatmaps) if j != i and _same_size(h.plot_box, s.plot_box)]
-        groups: dict = {}
-        for s in same:
-            groups.setdefault((s.grid.rows, s.grid.cols), []).append(s)
-        for shape, members in groups.items():
-            if shape == (h.grid.rows, h.grid.cols) or len(members) < 2:
+        g = h.grid
+        for ref in heatmaps:
+            if ref is h or (ref.grid.rows, ref.grid.cols) == (g.rows, g.cols) or not _same_size(h.plot_box,
+                                                                                             ref.plot_box):
                 continue
-            ref = members[0]
+            alike = [m for m in heatmaps if m is not h and (m is ref or _siblings(ref, m))]
             cols, rows = _relative_edges(ref)
-            if not all(max(np.abs(cols - c).max(), np.abs(rows - r).max()) <= SIBLING_EDGE_PX
-                       for c, r in (_relative_edges(m) for m in members[1:])):
-                continue
-            on_axes = [next((c for c in m.checks if c.name == "grid_on_axes"), None) for m in members]
-            if not any(c is not None and c.value is not None and c.passed for c in on_axes):
-                continue
-            g = h.grid
             sx = (g.col_edges[-1] - g.col_edges[0]) / max(cols[-1], 1e-9)
             sy = (g.row_edges[-1] - g.row_edges[0]) / max(rows[-1], 1e-9)
-            if abs(sx - 1) > SIBLING_SIZE_SHARE or abs(sy - 1) > SIBLING_SIZE_SHARE:
+            if (len(alike) < 2 or not any(_on_own_axes(m) for m in alike)
+                    or abs(sx - 1) > SIBLING_SIZE_SHARE or abs(sy - 1) > SIBLING_SIZE_SHARE):
                 continue
             out[i] = Grid(frozen_array(g.row_edges[0] + rows * sy), frozen_array(g.col_edges[0] + cols * sx),
                           ref.grid.regular)
             break
     return out
-
-
-def _relative_edges(h) -> tuple[np.ndarray, np.ndarray]:
-    g = h.grid
-    return (np.asarray(g.col_edges, np.float64) - g.col_edges[0],
-            np.asarray(g.row_edges, np.float64) - g.row_edges[0])
 
 
 def sibling_grid_checks(heatmaps: list) -> list:
@@ -266,30 +278,16 @@ def sibling_grid_checks(heatmaps: list) -> list:
     the same cell edges independently and its grid sits on its own axes, the
     sibling's check stands for this one. Returns the heatmaps, with the
     ``grid_on_axes`` check and the confidence replaced where a sibling vouches."""
-    def own(h):
-        return next((c for c in h.checks if c.name == "grid_on_axes"), None)
-
     out = list(heatmaps)
     for i, h in enumerate(heatmaps):
-        mine = own(h)
+        mine = _check_of(h, "grid_on_axes")
         if mine is None or mine.value is not None:
             continue
-        cols, rows = _relative_edges(h)
-        for j, s in enumerate(heatmaps):
-            theirs = own(s)
-            if (j == i or theirs is None or theirs.value is None or not theirs.passed
-                    or (s.grid.rows, s.grid.cols) != (h.grid.rows, h.grid.cols)):
-                continue
-            b, c = h.plot_box, s.plot_box
-            if not _same_size(b, c):
-                continue
-            scols, srows = _relative_edges(s)
-            if max(np.abs(cols - scols).max(), np.abs(rows - srows).max()) > SIBLING_EDGE_PX:
-                continue
-            check = replace(theirs, detail=f"checked on the sibling panel at {list(c.as_list())}, "
-                                           "whose cell edges this panel's match")
-            checks = tuple(check if k.name == "grid_on_axes" else k for k in h.checks)
-            out[i] = replace(h, checks=checks,
-                             confidence=confidence(checks, len(h.warnings), (h.grid.rows, h.grid.cols)))
-            break
+        s = next((s for s in heatmaps if s is not h and _on_own_axes(s) and _siblings(h, s)), None)
+        if s is None:
+            continue
+        check = replace(_check_of(s, "grid_on_axes"), detail=f"checked on the sibling panel at "
+                        f"{list(s.plot_box.as_list())}, whose cell edges this panel's match")
+        checks = tuple(check if k.name == "grid_on_axes" else k for k in h.checks)
+        out[i] = replace(h, checks=checks, confidence=confidence(checks, len(h.warnings), (h.grid.rows, h.grid.cols)))
     return out

@@ -200,11 +200,17 @@ def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray, bar_colours: np.n
     return Box(x0, y0, x1, y1)
 
 
-def _smooth_gradient(lab: np.ndarray, box: Box, orientation: str) -> bool:
+def _runs_once(lab: np.ndarray, box: Box, orientation: str) -> bool:
+    """A strip cut off a plot is a colorbar when its colour runs smoothly along it
+    and never comes back (a row of tick labels is smooth enough, but comes back)."""
+    prof, spread = bar_profile(lab, box, orientation)
+    return _smooth_gradient(prof, spread) and not _comes_back(prof)
+
+
+def _smooth_gradient(prof: np.ndarray, spread: np.ndarray) -> bool:
     """A colorbar's colour changes a little at every pixel; a row of cells changes
     in a few big steps. True when the largest tenth of the steps along the long
-    axis carry less than 60% of the total change."""
-    prof, spread = bar_profile(lab, box, orientation)
+    axis (of a ``bar_profile``) carry less than 60% of the total change."""
     if len(prof) < 16 or float(np.median(spread)) >= 4.0:
         return False
     steps = np.sort(delta_e(prof[1:], prof[:-1]))[::-1]
@@ -301,8 +307,8 @@ def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.nd
         if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
             continue
         bar = strip_frame(lab, _trim_bar_ends(mask, bar, orientation))
-        if _smooth_gradient(lab, bar, orientation) and not _comes_back(bar_profile(lab, bar, orientation)[0]):
-            return plot, (bar, orientation)  # (a row of tick labels is smooth enough, but comes back)
+        if _runs_once(lab, bar, orientation):
+            return plot, (bar, orientation)
     return None
 
 
@@ -343,7 +349,7 @@ def _split_touching_bar(lab: np.ndarray, box: Box):
         if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
             continue
         bar = strip_frame(lab, bar)
-        if _smooth_gradient(lab, bar, orientation) and not _comes_back(bar_profile(lab, bar, orientation)[0]):
+        if _runs_once(lab, bar, orientation):
             return plot, (bar, orientation)
     return None
 
