@@ -104,7 +104,9 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     heatmaps: list[Heatmap] = []
     warnings = list(picture.warnings)
     for found in layout.plots:
-        plot = stage("layout", extend_to_ticks, planes=planes, plot=found, layout=layout)
+        # a ruled plot's outer rules are its edges; another's may reach past its colour to the ticks
+        plot = found if layout.ruling_of(found) is not None else stage("layout", extend_to_ticks, planes=planes,
+                                                                          plot=found, layout=layout)
         try:
             heatmaps.append(_read_heatmap(plot, planes=planes, layout=layout, ocr=ocr, config=config,
                                           readings=readings, stage=stage))
@@ -142,6 +144,8 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     evidence = stage("grid", axis_evidence, planes=planes, plot=plot, layout=layout, readings=list(readings.values()))
     if grid is None:
         grid = stage("grid", find_grid, planes=planes, plot=plot, layout=layout, evidence=evidence)
+    ruling = layout.ruling_of(plot)
+    ruling = ruling if ruling is not None and ruling.grid is grid else None
     plot = grid.box
     colours = stage("cells", cell_colours, lab=planes.lab, grid=grid)
     if legend is None:
@@ -159,12 +163,13 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     if legend.scale_error and legend.scale.source == "unknown":
         raise _unreadable(legend, table, stage("checks", run_checks, planes=planes, plot=plot, grid=grid,
                                                legend=legend, colormap=colormap, table=table, evidence=evidence,
-                                               residual_flag=config.residual_flag))
+                                               residual_flag=config.residual_flag, ruling=ruling))
     axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
                  reading=legend.reading, readings=list(readings.values()))
     warnings = list(legend.warnings) + table_warnings(table, residual_flag=config.residual_flag)
     checks = stage("checks", run_checks, planes=planes, plot=plot, grid=grid, legend=legend, colormap=colormap,
-                   table=table, evidence=evidence, residual_flag=config.residual_flag, printed=printed)
+                   table=table, evidence=evidence, residual_flag=config.residual_flag, printed=printed,
+                   ruling=ruling)
     analysis = stage("analysis", analyse, values=table.values, row_labels=axes.row_labels,
                      col_labels=axes.col_labels, decimals=scale_decimals(legend.scale), x_label=axes.x_label,
                      y_label=axes.y_label, vmin=legend.scale.vmin, vmax=legend.scale.vmax)

@@ -87,12 +87,40 @@ class ColorbarRegion:
 
 
 @dataclass(frozen=True)
+class Ruling:
+    """The cell borders drawn over a ruled plot (``raster.ruled``).
+
+    grid : the cells the rules draw (edges at the rules' centres)
+    drawn : per axis (rows, cols), the share of the grid's lines seen drawn (the
+        rest were put back between evenly spaced ones)"""
+
+    grid: "Grid"
+    drawn: tuple[float, float]
+
+    @property
+    def box(self) -> Box:
+        """The plot box: the outer rules included."""
+        g = self.grid
+        return Box(int(np.floor(g.col_edges[0])) - 1, int(np.floor(g.row_edges[0])) - 1,
+                   int(np.ceil(g.col_edges[-1])) + 1, int(np.ceil(g.row_edges[-1])) + 1)
+
+
+@dataclass(frozen=True)
 class Layout:
     """Plot areas and colorbars found in the figure (reading order)."""
 
     background: tuple[int, int, int]
     plots: tuple[Box, ...]
     colorbars: tuple[ColorbarRegion, ...]
+    rulings: tuple[Ruling, ...] = ()  # the drawn cell borders of ruled plots
+
+    def ruling_of(self, plot: Box) -> Ruling | None:
+        """The ruling drawn over ``plot``, when it is a ruled plot."""
+        for g in self.rulings:
+            b = g.box
+            if max(abs(b.x0 - plot.x0), abs(b.y0 - plot.y0), abs(b.x1 - plot.x1), abs(b.y1 - plot.y1)) <= 2:
+                return g
+        return None
 
 
 @dataclass(frozen=True)

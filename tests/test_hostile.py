@@ -69,7 +69,8 @@ def test_a_huge_page_is_rendered_to_fit_the_pixel_limit(tmp_path):
     resolution that fits, with a warning, and the process stays under 2 GB."""
     rgb = np.full((100, 100, 3), 200, np.uint8)
     path = tmp_path / "huge.pdf"
-    path.write_bytes(image_pdf(100, 100, rgb.tobytes(), page=(7200.0, 7200.0), draws=[(0, 0, 7200, 7200)]))
+    path.write_bytes(image_pdf(100, 100, rgb.tobytes(), page=(7200.0, 7200.0), draws=[(0, 0, 7200, 7200)],
+                               rule=True))
     pics = page_pictures(path, 0, max_pixels=4_000_000)
     page = pics[-1]
     assert page.rgb.shape[0] * page.rgb.shape[1] <= 4_000_000
@@ -109,6 +110,18 @@ def test_one_image_drawn_many_times_is_analysed_once(tmp_path):
     path.write_bytes(image_pdf(120, 120, rgb.tobytes(), draws=draws))
     kinds = [p.kind for p in page_pictures(path, 0)]
     assert kinds == ["embedded", "page"]
+
+
+def test_a_page_of_pasted_figures_is_not_rendered_again(tmp_path):
+    """A page holding an image and nothing drawn (a scanned figure and its
+    caption) is read from the image alone: its render shows nothing more. A page
+    with vector drawing on it (axes, ticks) is rendered as well."""
+    rgb = np.random.default_rng(0).integers(0, 255, (120, 120, 3), dtype=np.uint8)
+    pasted, drawn = tmp_path / "pasted.pdf", tmp_path / "drawn.pdf"
+    pasted.write_bytes(image_pdf(120, 120, rgb.tobytes()))
+    drawn.write_bytes(image_pdf(120, 120, rgb.tobytes(), rule=True))
+    assert [p.kind for p in page_pictures(pasted, 0)] == ["embedded"]
+    assert [p.kind for p in page_pictures(drawn, 0)] == ["embedded", "page"]
 
 
 def _figure(tmp: Path, name: str, rows: int) -> Path:

@@ -244,7 +244,8 @@ def test_unannotated_figures_have_no_printed_numbers():
 @pytest.mark.parametrize("lines,value,decimals,style", [
     (("0.92",), 0.92, 2, "plain"), (("12",), 12.0, 0, "plain"), (("85%",), 85.0, 0, "percent"),
     (("1.2e3",), 1200.0, 1, "scientific"), (("-0.05",), -0.05, 2, "plain"), (("(0.3)",), 0.3, 1, "plain"),
-    (("24.6", "(+15%)"), 24.6, 1, "plain"), (("\u22120.5",), -0.5, 1, "plain")])
+    (("24.6", "(+15%)"), 24.6, 1, "plain"), (("\u22120.5",), -0.5, 1, "plain"), (("|0.82",), 0.82, 2, "plain"),
+    (("[0.02",), 0.02, 2, "plain")])
 def test_parse_printed(lines, value, decimals, style):
     n, _ = parse_printed(lines)
     assert n.value == pytest.approx(value) and n.decimals == decimals and n.style == style

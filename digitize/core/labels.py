@@ -38,13 +38,22 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", "", t)
 
 
+#: An open end's sign before a number: '≥', '≤', '>', '<', '>=', '<='.
+_RE_BOUND = re.compile(r"^(?:[<>]=?|[≤≥])(?=[-+.\d])")
+
+
 def parse_number(text: str) -> float | None:
     """A tick label's value, or None when it is not a number.
 
+    An open end ('≥2', '≤-1.5', '>0.8': the bar's last level holds everything
+    beyond) is the value printed.
+
     >>> parse_number("−0.5"), parse_number("2.5×10⁻³"), parse_number("1,000"), parse_number("30k")
     (-0.5, 0.0025, 1000.0, 30000.0)
+    >>> parse_number("≤-2"), parse_number(">=1.5")
+    (-2.0, 1.5)
     """
-    t = normalise_text(text)
+    t = _RE_BOUND.sub("", normalise_text(text))
     if not t:
         return None
     factor = 1.0

@@ -58,11 +58,16 @@ class PrintedNumber:
     style: str
 
 
+#: What OCR makes of a cell's border beside its number.
+_BORDER_GLYPHS = "|[]!"
+
+
 def parse_printed(lines: tuple[str, ...]) -> tuple[PrintedNumber | None, str]:
     """The number a cell prints: the first of its lines that reads as one
-    ('24.6' over '(+15%)' is 24.6), and the line it came from. '(0.3)' is 0.3."""
+    ('24.6' over '(+15%)' is 24.6), and the line it came from. '(0.3)' is 0.3;
+    a cell's border read at either end ('|0.82') is no part of it."""
     for line in lines:
-        t = line.strip().replace(" ", "")
+        t = line.strip().replace(" ", "").strip(_BORDER_GLYPHS)
         m = _PARENS.match(t)
         if m:
             t = m.group(1)

@@ -9,7 +9,8 @@ one calibrated number. The checks:
   grid lines left out: the share the redrawing explains. A wrong grid or plot box
   fails this at once. ``worst_region`` is the row or column explained least.
 - ``grid_on_axes``: the axis tick marks and labels against the grid: the share of
-  them that stand at cell centres.
+  them that stand at cell centres (on a ruled plot, or the share of the grid's
+  lines seen drawn).
 - ``scale_labels`` and ``scale_residual``: how many colorbar labels the scale
   rests on, and how far (pixels) they sit from it.
 - ``scale_resolution``: the bar is long enough to tell values 1% of the range
@@ -34,7 +35,7 @@ from ..core.checks import (
 )
 from ..core.lookup import delta_e
 from ..core.synthesis import AGREE_DELTA_E, cell_samples
-from ..model import Box, CellTable, Check, Colormap, Grid, Printed
+from ..model import Box, CellTable, Check, Colormap, Grid, Printed, Ruling
 from .lattice import AxisEvidence
 from .legend import Legend
 from .planes import Planes
@@ -50,13 +51,16 @@ def pixels_explained(planes: Planes, grid: Grid, expected: np.ndarray) -> tuple[
 
 
 def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colormap: Colormap, table: CellTable,
-               evidence: AxisEvidence, residual_flag: float, printed: Printed | None = None) -> tuple[Check, ...]:
+               evidence: AxisEvidence, residual_flag: float, printed: Printed | None = None,
+               ruling: Ruling | None = None) -> tuple[Check, ...]:
     """Every check of one heatmap's reading (see the module docstring)."""
     expected = expected_colours(table, colormap, legend.scale, planes.background)
     _, per_cell = pixels_explained(planes, grid, expected)
     on = []
-    for lats, edges in ((evidence.rows, grid.row_edges), (evidence.cols, grid.col_edges)):
+    for k, (lats, edges) in enumerate(((evidence.rows, grid.row_edges), (evidence.cols, grid.col_edges))):
         shares = [s for s in (at_centres(lat.points, edges) for lat in lats) if s is not None]
+        if ruling is not None:  # the cell borders drawn back the grid as marks would
+            shares.append(ruling.drawn[k])
         if shares:
             on.append(max(shares))
     reading = legend.reading

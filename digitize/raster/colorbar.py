@@ -19,7 +19,7 @@ from ..core.labels import (
 )
 from ..core.lookup import delta_e
 from ..model import Box, ColorbarRegion, Colormap, Tick, frozen_array
-from .layout import bar_profile
+from .layout import bar_profile, running_median
 from .marks import find_tick_marks
 from .ocr import Recognizer, prepare_crop, read_in_context
 from .planes import Planes
@@ -43,7 +43,7 @@ def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) ->
     """Median colour across the central half of the bar, at every long-axis pixel
     (lines one pixel wide drawn across it taken out, its ends mended)."""
     prof, _ = bar_profile(lab, region.box, region.orientation)
-    prof = _mend_ends(_drop_lines(prof))
+    prof = _mend_ends(running_median(prof, 1))
     lo, hi = region.long_range
     positions = np.arange(lo, hi, dtype=np.float64) + 0.5
     b = region.box
@@ -61,15 +61,6 @@ def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) ->
 END_BREAK_DELTA_E = 12.0
 #: End samples looked at, and samples the trend is taken from.
 END_SAMPLES, TREND_SAMPLES = 3, 4
-
-
-def _drop_lines(prof: np.ndarray) -> np.ndarray:
-    """A running median of three along the bar: a one-pixel line across it (a key's
-    separators, a histogram's edges) goes, a band's edge and a smooth ramp stay."""
-    if len(prof) < 3:
-        return prof
-    pad = np.pad(prof, ((1, 1), (0, 0)), mode="edge")
-    return np.median(np.stack([pad[:-2], pad[1:-1], pad[2:]]), axis=0).astype(prof.dtype)
 
 
 def _mend_ends(prof: np.ndarray) -> np.ndarray:
@@ -117,25 +108,30 @@ def extend_colormap(colormap: Colormap, lo: float, hi: float) -> Colormap:
                     colormap.match_distance)
 
 
-#: Consecutive bar pixels closer than this (delta E) belong to the same flat band.
+#: A bar is discrete when flat bands (consecutive pixels within 1.5 LEVEL_STEP_DELTA_E
+#: of a band's first) of at least MIN_LEVEL_SHARE of its length each cover
+#: FLAT_LEVEL_COVER of it, 2..MAX_LEVELS of them; or when its colour changes in
+#: steps: over LEVEL_SPAN pixels, by at least LEVEL_MIN_STEP_DELTA_E and
+#: LEVEL_CONTRAST times the change inside its bands (see ``find_levels``).
 LEVEL_STEP_DELTA_E = 1.5
-#: A bar is discrete when flat bands of at least MIN_LEVEL_SHARE of its length each
-#: cover LEVEL_COVER of it, and there are 2..MAX_LEVELS of them (a continuous map
-#: changes colour every pixel or two; its flat stretches are short).
+FLAT_LEVEL_COVER = 0.85
+LEVEL_SPAN = 4
+LEVEL_MIN_STEP_DELTA_E = 4.0
+LEVEL_CONTRAST = 3.0
 MIN_LEVEL_SHARE = 0.02
-LEVEL_COVER = 0.85
 MAX_LEVELS = 32
 
 
-def find_levels(colormap: Colormap) -> list[tuple[int, int]] | None:
-    """The flat colour bands of a stepped (discrete) colorbar, as sample index
-    ranges [start, end), or None when the bar is continuous."""
-    lab = np.asarray(colormap.lab, np.float32)
+#: Bar colours are smoothed by a running median over 2 * LEVEL_SMOOTH_PX + 1 pixels
+#: before its bands are looked for.
+LEVEL_SMOOTH_PX = 2
+
+
+def _flat_levels(lab: np.ndarray) -> list[tuple[int, int]] | None:
+    """Flat bands found greedily: a band goes on while the colour stays near its
+    first colour (a continuous map drifts away from it within a few pixels); they
+    cover FLAT_LEVEL_COVER of the bar, and neighbours differ."""
     n = len(lab)
-    if n < 16:
-        return None
-    # greedy bands: a band goes on while the colour stays near the band's first
-    # colour (a continuous map drifts away from it within a few pixels)
     runs = []
     a = 0
     while a < n:
@@ -148,11 +144,70 @@ def find_levels(colormap: Colormap) -> list[tuple[int, int]] | None:
         a = b
     if not 2 <= len(runs) <= MAX_LEVELS:
         return None
-    if sum(b - a for a, b in runs) < LEVEL_COVER * n:
+    if sum(b - a for a, b in runs) < FLAT_LEVEL_COVER * n:
         return None
     # neighbouring bands must differ: a flat stretch split by noise is one band
     means = [lab[a:b].mean(axis=0) for a, b in runs]
     if min(float(np.linalg.norm(m1 - m0)) for m0, m1 in zip(means, means[1:])) < 3 * LEVEL_STEP_DELTA_E:
+        return None
+    return runs
+
+
+def find_levels(colormap: Colormap) -> list[tuple[int, int]] | None:
+    """The flat colour bands of a stepped (discrete) colorbar, as sample index
+    ranges [start, end), or None when the bar is continuous: bands that are flat
+    (``_flat_levels``: a clean picture, levels a few pixels wide), else steps
+    (``_stepped_levels``: a JPEG's blurred and noisy bar)."""
+    lab = np.asarray(colormap.lab, np.float32)
+    if len(lab) < 16:
+        return None
+    return _flat_levels(lab) or _stepped_levels(lab)
+
+
+def _stepped_levels(lab: np.ndarray) -> list[tuple[int, int]] | None:
+    """A stepped bar changes colour in steps: the change over LEVEL_SPAN pixels
+    peaks at each step, LEVEL_CONTRAST times above anything inside the bands
+    between (JPEG's chroma noise wobbles a band's colour slowly; a continuous map
+    changes at about the same rate all along)."""
+    n = len(lab)
+    lab = running_median(lab, LEVEL_SMOOTH_PX)  # a separator line across, a blot of noise
+    k = LEVEL_SPAN // 2
+    change = np.zeros(n, np.float32)
+    change[k:n - k] = np.linalg.norm(lab[2 * k:] - lab[:n - 2 * k], axis=1)
+    # the steps: stretches where the colour changes (at least half the floor)
+    # that peak above the floor, a step's blur and ringing with it
+    typical = float(np.median(change[k:n - k]))
+    floor = max(LEVEL_MIN_STEP_DELTA_E, LEVEL_CONTRAST * typical)
+    hot = np.concatenate([[0], (change >= floor / 2).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(hot))
+    zones = [(a, z) for a, z in zip(edges[::2], edges[1::2])]
+    # a stretch at either end is the blur of the bar's outline, not a step
+    lo = max([z for a, z in zones if a <= 2 * k], default=0)
+    hi = min([a for a, z in zones if z >= n - 2 * k], default=n)
+    steps = []
+    for a, z in zones:
+        if a < lo or z > hi or a <= 2 * k or z >= n - 2 * k or change[a:z].max() < floor:
+            continue
+        # the step itself: around its peak while the change is a quarter of it
+        top = a + int(np.argmax(change[a:z]))
+        keep = change >= max(floor / 2, change[top] / 4)
+        a2, z2 = top, top + 1
+        while a2 > a and keep[a2 - 1]:
+            a2 -= 1
+        while z2 < z and keep[z2]:
+            z2 += 1
+        steps.append((a2, z2))
+    if not 1 <= len(steps) <= MAX_LEVELS - 1:
+        return None
+    starts = [lo] + [z for _, z in steps]
+    ends = [a for a, _ in steps] + [hi]
+    runs = list(zip(starts, ends))
+    if any(b - a < max(3, MIN_LEVEL_SHARE * n) for a, b in runs):
+        return None
+    # inside the bands the colour changes LEVEL_CONTRAST times less than at the
+    # smallest step
+    inner = max(float(change[a:b].max()) for a, b in runs)
+    if inner * LEVEL_CONTRAST > min(float(change[a:z].max()) for a, z in steps):
         return None
     return runs
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import Box, ColorbarRegion, Layout
+from ..model import Box, ColorbarRegion, Layout, Ruling
 from .axes import label_anchor, label_bands
 from .colorbar import ColorbarReading
 from .marks import find_tick_marks
@@ -151,6 +151,20 @@ def _probe(plot: Box, layout: Layout, shape, vertical: bool) -> Box:
     return Box(lo, plot.y0, hi, plot.y1)
 
 
+#: Marks within this many pixels of a ruled plot's rules are the rules run on.
+ON_RULE_PX = 2.0
+
+
+def _on_rules(lat: Lattice, ruling: Ruling | None, vertical: bool) -> bool:
+    """Whether the "tick marks" of a ruled plot are its rules run on past it (into
+    header boxes): most of them on its cell edges, not at its centres."""
+    if ruling is None:
+        return False
+    edges = ruling.grid.row_edges if vertical else ruling.grid.col_edges
+    near = [min(abs(edges - p)) <= ON_RULE_PX for p in lat.points]
+    return sum(near) >= 0.5 * len(near)
+
+
 def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
                   readings: list[ColorbarReading]) -> AxisEvidence:
     """Lattices of tick marks (each side) and of tick-label centres (the label band
@@ -160,13 +174,14 @@ def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
     # has its marks and labels beside the frame
     frame = axes_frame(planes, plot, layout)
     area = frame or plot
+    ruling = layout.ruling_of(plot)
     for axis, sides, vertical in (("rows", ("left", "right"), True), ("cols", ("bottom", "top"), False)):
         probe = _probe(area, layout, planes.shape, vertical)
         for side in sides:
             marks = find_tick_marks(planes.ink, ColorbarRegion(probe, "vertical" if vertical else "horizontal"),
                                     side)[0]
             lat = fit_lattice(marks, source="marks", side=side)
-            if lat is not None:
+            if lat is not None and not _on_rules(lat, ruling, vertical):
                 out[axis].append(lat)
     along = (max(area.height // 2, 12), max(area.width // 2, 12))
     bands = label_bands(planes=planes, plot=area, layout=layout, readings=readings, along=along)

@@ -12,8 +12,9 @@ import cv2
 import numpy as np
 
 from ..core.lookup import delta_e
-from ..model import Box, ColorbarRegion, Layout
+from ..model import Box, ColorbarRegion, Layout, Ruling
 from .planes import Planes
+from .ruled import find_ruled_grids
 
 #: A block is a colorbar candidate when its long side is at least this many times
 #: its short side. matplotlib and seaborn draw bars with aspect 20, Plotly ~10-15,
@@ -117,12 +118,17 @@ def bar_profile(lab: np.ndarray, box: Box, orientation: str) -> tuple[np.ndarray
     return prof.astype(np.float32), spread
 
 
-def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str) -> bool:
+#: A bar shows the page colour along at most this share of it (a discrete bar's
+#: white middle levels; a row of small labels bridged into a strip is mostly page).
+BAR_PAGE_SHARE = 0.5
+
+
+def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray) -> bool:
     prof, spread = bar_profile(lab, box, orientation)
-    if len(prof) < 8:
+    if len(prof) < 8 or float((delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E).mean()) > BAR_PAGE_SHARE:
         return False
     span = float(delta_e(prof, prof[0]).max())
-    return float(np.median(spread)) < 4.0 and span > 8.0 and not _comes_back(prof)
+    return float(np.median(spread)) < 4.0 and span > 8.0 and not _comes_back(prof, bg_lab)
 
 
 #: Two places on a strip this far apart (share of its length), this alike (delta E),
@@ -130,16 +136,47 @@ def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str) -> bool:
 REVISIT_GAP, REVISIT_DELTA_E, REVISIT_AWAY_DELTA_E = 0.1, 3.0, 12.0
 
 
-def _comes_back(prof: np.ndarray) -> bool:
+def running_median(prof: np.ndarray, k: int) -> np.ndarray:
+    """A running median over 2k + 1 samples along a profile: runs of up to k
+    samples (a line across a bar, a blot of noise) go, longer ones stay."""
+    if len(prof) < 2 * k + 2:
+        return prof
+    pad = np.pad(prof, ((k, k), (0, 0)), mode="edge")
+    win = np.lib.stride_tricks.sliding_window_view(pad, 2 * k + 1, axis=0)  # (n, 3, 2k+1)
+    return np.median(win, axis=-1).astype(prof.dtype)
+
+
+#: A line across a bar is darker by LINE_DARKER (L*) than the bar this many pixels
+#: to either side (separators between a discrete bar's levels, blurred).
+LINE_ACROSS_PX = 3
+LINE_DARKER = 5.0
+#: Separators take at most this share of a bar's length.
+LINE_ACROSS_SHARE = 0.2
+
+
+def _comes_back(prof: np.ndarray, bg_lab: np.ndarray) -> bool:
     """A colorbar's colours never come back: it runs along its map once (a discrete
     bar steps through distinct levels). A column of cells does (black, orange,
-    black...): a colour seen again after going elsewhere."""
+    black...): a colour seen again after going elsewhere. Only the colours the
+    bar holds count: not a line drawn across it between its levels (darker than
+    the bar LINE_ACROSS_PX away on both sides, a few, on a strip mostly off the
+    page colour ``bg_lab``), nor the blur of a step (a JPEG's
+    blurred colour at the two edges of one level can be alike, and far from the
+    level's own)."""
     n = len(prof)
     cut = max(2, int(0.04 * n))  # an outline or an extend tip at either end is no colour of the bar
-    idx = np.linspace(cut, n - 1 - cut, min(n - 2 * cut, 96)).round().astype(int)
-    if len(idx) < 8:
+    at = np.arange(n)
+    light = prof[:, 0]
+    line = light < np.minimum(light[np.clip(at - LINE_ACROSS_PX, 0, n - 1)],
+                              light[np.clip(at + LINE_ACROSS_PX, 0, n - 1)]) - LINE_DARKER
+    page = delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E
+    if line.mean() > LINE_ACROSS_SHARE or page[~line].mean() > BAR_PAGE_SHARE:
+        line[:] = False  # strokes on the page: a line of text or labels, not a bar's separators
+    steady = delta_e(prof[np.clip(at - 1, 0, n - 1)], prof[np.clip(at + 1, 0, n - 1)]) < 2 * REVISIT_DELTA_E
+    held = at[cut:n - cut][(steady & ~line)[cut:n - cut]]
+    if len(held) < 8:
         return False
-    p = prof[idx]
+    p = prof[held[np.linspace(0, len(held) - 1, min(len(held), 96)).round().astype(int)]]
     d = delta_e(p[:, None, :], p[None, :, :])
     m = len(p)
     gap = max(2, int(REVISIT_GAP * m))
@@ -200,11 +237,11 @@ def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray, bar_colours: np.n
     return Box(x0, y0, x1, y1)
 
 
-def _runs_once(lab: np.ndarray, box: Box, orientation: str) -> bool:
+def _runs_once(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray) -> bool:
     """A strip cut off a plot is a colorbar when its colour runs smoothly along it
     and never comes back (a row of tick labels is smooth enough, but comes back)."""
     prof, spread = bar_profile(lab, box, orientation)
-    return _smooth_gradient(prof, spread) and not _comes_back(prof)
+    return _smooth_gradient(prof, spread) and not _comes_back(prof, bg_lab)
 
 
 def _smooth_gradient(prof: np.ndarray, spread: np.ndarray) -> bool:
@@ -307,7 +344,7 @@ def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.nd
         if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
             continue
         bar = strip_frame(lab, _trim_bar_ends(mask, bar, orientation))
-        if _runs_once(lab, bar, orientation):
+        if _runs_once(lab, bar, orientation, bg_lab):
             return plot, (bar, orientation)
     return None
 
@@ -317,7 +354,7 @@ def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.nd
 TOUCH_SAME_DELTA_E = 3.0
 
 
-def _split_touching_bar(lab: np.ndarray, box: Box):
+def _split_touching_bar(lab: np.ndarray, box: Box, bg_lab: np.ndarray):
     """A colorbar drawn against the plot with no gap at all (seaborn's bar axes
     placed flush with the heatmap's, several panels beside one bar): a strip along
     one side whose lines across are all alike and whose colour runs smoothly along
@@ -349,7 +386,7 @@ def _split_touching_bar(lab: np.ndarray, box: Box):
         if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
             continue
         bar = strip_frame(lab, bar)
-        if _runs_once(lab, bar, orientation):
+        if _runs_once(lab, bar, orientation, bg_lab):
             return plot, (bar, orientation)
     return None
 
@@ -508,6 +545,37 @@ def _white_gap(lab: np.ndarray, bg_lab: np.ndarray, a: ColorbarRegion, b: Colorb
 #: of their length, and its colours within WHITE_GAP_DELTA_E of the page.
 WHITE_GAP_SHARE = 0.03
 WHITE_GAP_DELTA_E = 8.0
+#: ... or, however long, when the bar's outline runs along both sides of it (a
+#: discrete bar whose middle levels are white, drawn with a frame) over at least
+#: this share of it, and at least this share of its lines are page-coloured (the
+#: rest: the lines drawn between levels).
+FRAMED_GAP_SIDES = 0.95
+FRAMED_GAP_PAGE = 0.8
+#: The outline lies within this many pixels of a piece's side.
+FRAMED_GAP_REACH = 2
+
+
+def _framed_gap(lab: np.ndarray, bg_lab: np.ndarray, first: ColorbarRegion, second: ColorbarRegion) -> bool:
+    """Two pieces of one framed bar: the gap between them is page-coloured inside
+    and edged on both long sides by the bar's outline (just outside the pieces'
+    boxes, or their own edge lines)."""
+    vertical = first.orientation == "vertical"
+    g0, g1 = first.long_range[1], second.long_range[0]
+    if g1 - g0 < 2:
+        return False
+    s0, s1 = (first.box.x0, first.box.x1) if vertical else (first.box.y0, first.box.y1)
+    gap = lab[g0:g1] if vertical else lab[:, g0:g1].transpose(1, 0, 2)  # (along, across)
+    a, b = max(0, s0 - FRAMED_GAP_REACH), min(gap.shape[1], s1 + FRAMED_GAP_REACH)
+    if s1 - s0 < 4 + 2 * FRAMED_GAP_REACH:
+        return False
+    # the outline: a line of ink along the gap near each side (the pieces' boxes
+    # may hold it or stop short of it)
+    sides = (delta_e(gap[:, a:b], bg_lab) > OUTLINE_DELTA_E).mean(axis=0) >= FRAMED_GAP_SIDES
+    k = 2 * FRAMED_GAP_REACH
+    if not (sides[:k + 1].any() and sides[-k - 1:].any()):
+        return False
+    inside = np.median(gap[:, s0 + k:s1 - k], axis=1)
+    return float((delta_e(inside, bg_lab) < WHITE_GAP_DELTA_E).mean()) >= FRAMED_GAP_PAGE
 
 
 def _merge_collinear(bars: list[ColorbarRegion], lab: np.ndarray | None = None,
@@ -515,8 +583,8 @@ def _merge_collinear(bars: list[ColorbarRegion], lab: np.ndarray | None = None,
     """One bar found as two pieces (a diverging map's white middle splits it at high
     resolution, and each piece then grows along the outline): pieces with the same
     cross-section whose long ranges overlap or touch, or are parted by a short gap
-    of page colour (``_white_gap``), are one bar (two bars stacked with a gap
-    between them, as in a grid of panels, stay two)."""
+    of page colour (``_white_gap``) or a framed one (``_framed_gap``), are one bar
+    (two bars stacked with a gap between them, as in a grid of panels, stay two)."""
     out = list(bars)
     merged = True
     while merged:
@@ -532,7 +600,9 @@ def _merge_collinear(bars: list[ColorbarRegion], lab: np.ndarray | None = None,
                 else:
                     same = abs(a.box.y0 - b.box.y0) <= 3 and abs(a.box.y1 - b.box.y1) <= 3
                     gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
-                if same and (gap <= 2 or (lab is not None and _white_gap(lab, bg_lab, a, b))):
+                first, second = (a, b) if a.long_range[0] < b.long_range[0] else (b, a)
+                if same and (gap <= 2 or (lab is not None and (_white_gap(lab, bg_lab, first, second)
+                                                               or _framed_gap(lab, bg_lab, first, second)))):
                     u = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0),
                             max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
                     out[i] = ColorbarRegion(u, a.orientation)
@@ -628,6 +698,45 @@ def _has_inner_edges(lab: np.ndarray, box: Box, a: int, b: int, axis: int) -> bo
     return bool(steps.size and steps.max() > PANEL_EDGE_DELTA_E)
 
 
+#: A ruling stands for a plot only when at least this share of its lines were seen
+#: drawn, each way.
+MIN_DRAWN = 0.75
+#: A block of colour covering a ruling that reaches this share of a cell past it
+#: holds cells the ruling missed (grey borders between cells of every lightness
+#: hide in places): the block's own grid finder reads it.
+PAST_RULING_CELLS = 0.75
+
+
+def _ruling_needed(ruling: Ruling, plots: list[Box]) -> bool:
+    """Whether a ruling stands for a plot: most of its lines drawn, and no block
+    of colour that covers it holds cells past it (a ruling part-seen inside a
+    block is the block's own grid lines, or a part of it). Where the cells,
+    many page-coloured, came apart, no block covers it."""
+    if min(ruling.drawn) < MIN_DRAWN:
+        return False
+    r, g = ruling.box, ruling.grid
+    row, col = float(np.diff(g.row_edges).mean()), float(np.diff(g.col_edges).mean())
+    for p in plots:
+        inside = max(0, min(p.x1, r.x1) - max(p.x0, r.x0)) * max(0, min(p.y1, r.y1) - max(p.y0, r.y0))
+        if inside >= 0.9 * r.area and max((r.x0 - p.x0) / col, (p.x1 - r.x1) / col, (r.y0 - p.y0) / row,
+                                          (p.y1 - r.y1) / row) >= PAST_RULING_CELLS:
+            return False
+    return True
+
+
+def _header_of(box: Box, ruling: Ruling) -> bool:
+    """Whether a block is a row (column) of header boxes along a side of a ruled
+    plot: at most one and a half cells thick, less than half a cell away, and
+    along that side, not past it by more than a cell."""
+    r, g = ruling.box, ruling.grid
+    row, col = float(np.diff(g.row_edges).mean()), float(np.diff(g.col_edges).mean())
+    beside = (box.x1 <= r.x0 and r.x0 - box.x1 <= col / 2) or (box.x0 >= r.x1 and box.x0 - r.x1 <= col / 2)
+    if beside and box.width <= 1.5 * col and box.y0 >= r.y0 - row and box.y1 <= r.y1 + row:
+        return True
+    over = (box.y1 <= r.y0 and r.y0 - box.y1 <= row / 2) or (box.y0 >= r.y1 and box.y0 - r.y1 <= row / 2)
+    return over and box.height <= 1.5 * row and box.x0 >= r.x0 - col and box.x1 <= r.x1 + col
+
+
 def find_layout(*, planes: Planes) -> Layout:
     """Locate plot areas and colorbars in a picture's planes."""
     rgb, lab = planes.rgb, planes.lab
@@ -646,13 +755,17 @@ def find_layout(*, planes: Planes) -> Layout:
         x, y, bw, bh, area = (int(v) for v in stats[i])
         # a colorbar is small beside a plot: on a whole page it is under the plots' share
         # of the picture, so a long thin block is held to its own size, not the plots'
-        thin = max(bw, bh) >= BAR_MIN_ASPECT * min(bw, bh) and max(bw, bh) >= BAR_MIN_LENGTH
-        if bw < 4 or bh < 4 or area < (min(min_area, BAR_MIN_AREA) if thin else min_area):
+        if bw < 4 or bh < 4 or area < min(min_area, BAR_MIN_AREA):
             continue
         comp = labels[y:y + bh, x:x + bw] == i
         mask = np.zeros((h, w), bool)
         mask[y:y + bh, x:x + bw] = comp
         box = _trim_box(mask, Box(x, y, x + bw, y + bh), 0.5)
+        # thin once the text bridged to its sides is trimmed off (a bar's labels and title)
+        thin = max(box.width, box.height) >= BAR_MIN_ASPECT * min(box.width, box.height) and \
+            max(box.width, box.height) >= BAR_MIN_LENGTH
+        if area < min_area and not thin:
+            continue
         if box.width < 4 or box.height < 4 or mask[box.y0:box.y1, box.x0:box.x1].mean() < 0.6:
             continue
         long_, short_ = max(box.width, box.height), min(box.width, box.height)
@@ -660,7 +773,7 @@ def find_layout(*, planes: Planes) -> Layout:
         if long_ >= BAR_MIN_ASPECT * short_:
             cbox = _trim_bar_ends(mask, box, orientation)
             cbox = strip_frame(lab, cbox)
-            if _is_gradient_bar(lab, cbox, orientation):
+            if _is_gradient_bar(lab, cbox, orientation, bg_lab):
                 if min(cbox.width, cbox.height) >= MIN_BAR_THICKNESS:
                     bar_boxes.append((cbox, orientation))
                 continue  # thinner: a rule or a line of bold text, neither bar nor plot
@@ -678,7 +791,7 @@ def find_layout(*, planes: Planes) -> Layout:
     if not bar_boxes:  # no bar on its own: one may be bridged to a plot (all along its side)
         for i, box in enumerate(plots):
             split = (_split_attached_bar(lab, fg, raw[i], bg_lab) or _split_attached_bar(lab, fg, box, bg_lab)
-                     or _split_touching_bar(lab, box))
+                     or _split_touching_bar(lab, box, bg_lab))
             if split is not None:
                 part, bar = split
                 plots[i] = Box(max(box.x0, part.x0), max(box.y0, part.y0), min(box.x1, part.x1),
@@ -688,6 +801,13 @@ def find_layout(*, planes: Planes) -> Layout:
                    else np.zeros((0, 3), np.float32))
     plots = [_trim_panel(lab, p, bg_lab, bar_colours) for p in plots]
     plots = [q for p in plots for q in split_small_multiples(lab, distance, p, planes.cell_delta_e)]
+    rulings = [g for g in find_ruled_grids(lab, distance, bg_lab) if _ruling_needed(g, plots)]
+    ruled = [g.box.clip((h, w)) for g in rulings]
+    if ruled:  # a ruled map's coloured cells came out as scattered blocks (some bridged
+        # to its header boxes): the ruling is the plot, and no block that reaches into it
+        plots = [p for p in plots if not any(p.intersects(r) or _header_of(p, g) for r, g in zip(ruled, rulings))]
+        plots += ruled
+        bar_boxes = [(b, o) for b, o in bar_boxes if not any(b.intersects(r) for r in ruled)]
     bars = []
     for b, o in bar_boxes:
         grown, guessed = _extend_faint_ends(lab, fg, b, o, bg_lab, plots)
@@ -697,4 +817,4 @@ def find_layout(*, planes: Planes) -> Layout:
         biggest = max(b.area for b in plots)
         plots = [b for b in plots if b.area >= MIN_PANEL_SHARE * biggest]
     return Layout(bg, tuple(reading_order(plots)),
-                  tuple(sorted(bars, key=lambda r: (r.box.y0, r.box.x0))))
+                  tuple(sorted(bars, key=lambda r: (r.box.y0, r.box.x0))), tuple(rulings))

@@ -182,6 +182,11 @@ def _crop(planes: Planes, box, colour: np.ndarray) -> tuple[np.ndarray, bytes]:
     h_img, w_img = planes.shape
     ya, yb, xa, xb = max(0, y0 - pad), min(h_img, y1 + pad), max(0, x0 - pad), min(w_img, x1 + pad)
     d = delta_e(planes.lab[ya:yb, xa:xb], colour)
+    # the pad keeps the glyphs' faint edges; ink there is no text of the box (the
+    # text pixels all lie inside it): a rule beside the cell, a neighbour's edge
+    ring = np.ones(d.shape, bool)
+    ring[y0 - ya:y1 - ya, x0 - xa:x1 - xa] = False
+    d[ring] = np.minimum(d[ring], TEXT_DELTA_E)
     top = max(float(d.max()), TEXT_DELTA_E)
     g = np.clip(255.0 - d * (255.0 / top), 0, 255).astype(np.uint8)
     key = bytes(np.packbits(d > TEXT_DELTA_E)) + bytes(str(d.shape), "ascii")

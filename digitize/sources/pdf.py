@@ -94,6 +94,28 @@ def _may_hold_figure(page, pdfium_c) -> bool:
     return False
 
 
+#: A page of at most this many images and no vector drawing is not rendered.
+MAX_PASTED_IMAGES = 4
+
+
+def _images_only(page, pdfium_c) -> bool:
+    """Whether the page's figures are its images alone, so that its render shows
+    nothing more of them: no path or shading anywhere (a plotting library draws
+    its axes, ticks and bar outlines as paths) and no text over an image (labels
+    set on a figure), and few images (a mosaic of tiles is seen whole only on the
+    render). A scanned or pasted figure with its caption below it."""
+    images, texts = [], []
+    for obj in page.get_objects(max_depth=3):
+        if obj.type in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_SHADING):
+            return False
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images.append(_page_bounds(obj))
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            texts.append(_page_bounds(obj))
+    return len(images) <= MAX_PASTED_IMAGES and not any(tl < ir and il < tr and tb < it and ib < tt
+                                                        for il, ib, ir, it in images for tl, tb, tr, tt in texts)
+
+
 def _declared_size(obj) -> tuple[int, int]:
     """An image object's size in pixels as the PDF declares it (nothing decoded)."""
     try:
@@ -207,7 +229,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
             pic = from_array(np.asarray(pil, np.uint8), source=source)
             out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="embedded",
                                    placement=(left, page_h - top, right, page_h - bottom)))
-        if not render:
+        if not render or (out and _images_only(page, pdfium_c)):
             return [replace(p, warnings=tuple(p.warnings) + tuple(notes)) for p in out] if notes else out
         limit = min(max_pixels, RENDER_MAX_PIXELS)
         rgb, fit = _render(page, dpi, limit)

@@ -50,7 +50,11 @@ def _square(others: list, lo: int, hi: int) -> list:
 
 def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEvidence) -> Grid:
     """Rows and columns of ``plot`` (the grid's outer edges may reach past it, over
-    cells the axes mark beyond the colour box)."""
+    cells the axes mark beyond the colour box). A ruled plot's cells are the ones
+    its rules draw."""
+    ruling = layout.ruling_of(plot)
+    if ruling is not None:
+        return ruling.grid
     base = edges.propose(planes=planes, plot=plot)
     sub = planes.lab[plot.y0:plot.y1, plot.x0:plot.x1]
     full_cols = edges.edge_profile(sub, 1, edges.FULL_EDGE_QUANTILE)
