@@ -172,3 +172,26 @@ def test_grid_lines_through_the_cell_centres_are_no_ruling():
     h = digitize(buf.getvalue()).heatmaps[0]
     assert (h.rows, h.cols) == (6, 8)
     assert float(np.abs(np.asarray(h.table.values) - v).mean()) <= 0.02
+
+
+@pytest.mark.parametrize("cmap", ["jet", "viridis", "RdBu_r"])
+def test_a_continuous_bar_in_a_jpeg_has_no_levels(cmap):
+    """JPEG blurs and wobbles a bar's colours; a continuous map (jet's rate of
+    change varies along it) is still read as continuous, not as steps."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    v = np.random.default_rng(2).random((8, 10))
+    fig, ax = plt.subplots(figsize=(5, 3.5), dpi=100)
+    fig.colorbar(ax.imshow(v, cmap=cmap, vmin=0, vmax=1))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    out = io.BytesIO()
+    Image.open(buf).convert("RGB").save(out, format="JPEG", quality=70)
+    h = digitize(out.getvalue()).heatmaps[0]
+    assert h.scale.discrete_levels == ()
+    assert float(np.abs(np.asarray(h.table.values) - v).mean()) <= 0.02

@@ -118,6 +118,8 @@ FLAT_LEVEL_COVER = 0.85
 LEVEL_SPAN = 4
 LEVEL_MIN_STEP_DELTA_E = 4.0
 LEVEL_CONTRAST = 3.0
+#: The steps of one bar are within this factor of each other in size.
+LEVEL_STEP_RANGE = 6.0
 MIN_LEVEL_SHARE = 0.02
 MAX_LEVELS = 32
 
@@ -164,6 +166,35 @@ def find_levels(colormap: Colormap) -> list[tuple[int, int]] | None:
     return _flat_levels(lab) or _stepped_levels(lab)
 
 
+def _bands_between(lab: np.ndarray, steps: list[tuple[int, int]], lo: int, hi: int,
+                   shortest: float) -> list[tuple[int, int]] | None:
+    """The bands between ``steps`` (in [lo, hi)), each at least ``shortest`` long.
+    A "step" with the same colour on both sides is a line drawn across the bar (a
+    separator between two levels alike, or two steps a line's width apart): the
+    bands beside it are one. None when a band stays too short."""
+    bands = list(zip([lo] + [z for _, z in steps], [a for a, _ in steps] + [hi]))
+
+    def mean(band):
+        return lab[band[0]:band[1]].mean(axis=0)
+
+    i = 0
+    while i < len(bands) - 1:
+        a, b = bands[i], bands[i + 1]
+        if b[1] - b[0] < shortest and i + 2 < len(bands):  # a line: two steps, a sliver between
+            c = bands[i + 2]
+            if float(np.linalg.norm(mean(a) - mean(c))) < 2 * LEVEL_MIN_STEP_DELTA_E:
+                bands[i:i + 3] = [(a[0], c[1])]
+                continue
+        if a[1] - a[0] >= 1 and b[1] - b[0] >= 1 and \
+                float(np.linalg.norm(mean(a) - mean(b))) < LEVEL_MIN_STEP_DELTA_E:
+            bands[i:i + 2] = [(a[0], b[1])]  # alike on both sides: one band
+            continue
+        i += 1
+    if any(b - a < shortest for a, b in bands):
+        return None
+    return bands
+
+
 def _stepped_levels(lab: np.ndarray) -> list[tuple[int, int]] | None:
     """A stepped bar changes colour in steps: the change over LEVEL_SPAN pixels
     peaks at each step, LEVEL_CONTRAST times above anything inside the bands
@@ -176,8 +207,11 @@ def _stepped_levels(lab: np.ndarray) -> list[tuple[int, int]] | None:
     change[k:n - k] = np.linalg.norm(lab[2 * k:] - lab[:n - 2 * k], axis=1)
     # the steps: stretches where the colour changes (at least half the floor)
     # that peak above the floor, a step's blur and ringing with it
+    # (steps of one bar are of a size: 1 / LEVEL_STEP_RANGE of the largest at
+    # least; JPEG's wobble after a step is less)
     typical = float(np.median(change[k:n - k]))
-    floor = max(LEVEL_MIN_STEP_DELTA_E, LEVEL_CONTRAST * typical)
+    floor = max(LEVEL_MIN_STEP_DELTA_E, LEVEL_CONTRAST * typical,
+                float(change[2 * k:n - 2 * k].max(initial=0.0)) / LEVEL_STEP_RANGE)
     hot = np.concatenate([[0], (change >= floor / 2).astype(np.int8), [0]])
     edges = np.flatnonzero(np.diff(hot))
     zones = [(a, z) for a, z in zip(edges[::2], edges[1::2])]
@@ -199,15 +233,19 @@ def _stepped_levels(lab: np.ndarray) -> list[tuple[int, int]] | None:
         steps.append((a2, z2))
     if not 1 <= len(steps) <= MAX_LEVELS - 1:
         return None
-    starts = [lo] + [z for _, z in steps]
-    ends = [a for a, _ in steps] + [hi]
-    runs = list(zip(starts, ends))
-    if any(b - a < max(3, MIN_LEVEL_SHARE * n) for a, b in runs):
+    runs = _bands_between(lab, steps, lo, hi, max(3, MIN_LEVEL_SHARE * n))
+    if runs is None or len(runs) < 2:
         return None
+    steps = [(a, z) for (_, a), (z, _) in zip(runs[:-1], runs[1:])]
     # inside the bands the colour changes LEVEL_CONTRAST times less than at the
-    # smallest step
-    inner = max(float(change[a:b].max()) for a, b in runs)
-    if inner * LEVEL_CONTRAST > min(float(change[a:z].max()) for a, z in steps):
+    # smallest step (nine tenths of it: a separator's remnant aside), and drifts
+    # as little from a band's first third to its last (a continuous map whose
+    # rate of change varies has its fast stretches for steps, but drifts between)
+    smallest = min(float(change[a:z].max()) for a, z in steps)
+    inner = max(float(np.quantile(change[a:b], 0.9)) for a, b in runs)
+    drift = max(float(np.linalg.norm(lab[a:a + max(1, (b - a) // 3)].mean(axis=0)
+                                     - lab[b - max(1, (b - a) // 3):b].mean(axis=0))) for a, b in runs)
+    if max(inner, drift) * LEVEL_CONTRAST > smallest:
         return None
     return runs
 
