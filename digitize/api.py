@@ -150,7 +150,7 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     colours = stage("cells", cell_colours, lab=planes.lab, grid=grid)
     if legend is None:
         legend = stage("catalog", read_legend, planes=planes, plot=plot, bar=None, layout=layout,
-                       colours=colours, ocr=ocr, config=config, readings=readings)
+                       colours=colours, ocr=ocr, config=config, readings=readings, grid=grid)
     colormap, table = stage("cells", best_table, colours=colours, colormaps=legend.colormaps, scale=legend.scale,
                             background=layout.background, residual_flag=config.residual_flag,
                             page_on_bar=legend.page_on_bar)

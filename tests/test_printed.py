@@ -149,6 +149,22 @@ def test_no_colorbar_takes_its_scale_from_the_numbers():
     _assert_printed_round_trip(h, values, ".2f", "no colorbar")
 
 
+def test_no_colorbar_and_an_unknown_colormap_the_numbers_are_the_key():
+    """A colormap no catalog holds, no colorbar, numbers in the cells (a table
+    coloured by hand): the numbered cells key the colours, the values are the
+    numbers, and the reader is told so."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    values = _field(5, 6, 8, 0.5, 1.8)
+    values[0, 0] = np.nan  # a blank cell
+    cmap = LinearSegmentedColormap.from_list("hand", ["#2c5f8a", "#f4f1de", "#c8553d"])
+    h = digitize(_render(values, fmt=".2f", cbar=False, vmin=0.5, vmax=1.8, cmap=cmap)).heatmaps[0]
+    assert h.scale.source == "cell_text"
+    assert any("printed in the cells are the key" in w for w in h.warnings)
+    _assert_printed_round_trip(h, values, ".2f", "printed key")
+    assert np.isnan(np.asarray(h.table.values, float)[0, 0])
+
+
 def _misread_cell(monkeypatch, cell: tuple[int, int], text: str) -> None:
     """Make the OCR of the cells read ``text`` in ``cell``, the rest as they are."""
     real = printed_module.read_cell_text

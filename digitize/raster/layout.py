@@ -150,8 +150,12 @@ def running_median(prof: np.ndarray, k: int) -> np.ndarray:
 #: to either side (separators between a discrete bar's levels, blurred).
 LINE_ACROSS_PX = 3
 LINE_DARKER = 5.0
-#: Separators take at most this share of a bar's length.
+#: Separators take at most this share of a bar's length, and stand at least
+#: LINE_APART_PX and LINE_APART_SHARE of it apart (a level between each two;
+#: the strokes of a word are closer).
 LINE_ACROSS_SHARE = 0.2
+LINE_APART_PX = 8
+LINE_APART_SHARE = 0.04
 
 
 def _comes_back(prof: np.ndarray, bg_lab: np.ndarray) -> bool:
@@ -159,8 +163,8 @@ def _comes_back(prof: np.ndarray, bg_lab: np.ndarray) -> bool:
     bar steps through distinct levels). A column of cells does (black, orange,
     black...): a colour seen again after going elsewhere. Only the colours the
     bar holds count: not a line drawn across it between its levels (darker than
-    the bar LINE_ACROSS_PX away on both sides, a few, on a strip mostly off the
-    page colour ``bg_lab``), nor the blur of a step (a JPEG's
+    the bar LINE_ACROSS_PX away on both sides, a few, well apart, on a strip
+    mostly off the page colour ``bg_lab``), nor the blur of a step (a JPEG's
     blurred colour at the two edges of one level can be alike, and far from the
     level's own)."""
     n = len(prof)
@@ -170,12 +174,16 @@ def _comes_back(prof: np.ndarray, bg_lab: np.ndarray) -> bool:
     line = light < np.minimum(light[np.clip(at - LINE_ACROSS_PX, 0, n - 1)],
                               light[np.clip(at + LINE_ACROSS_PX, 0, n - 1)]) - LINE_DARKER
     page = delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E
-    if line.mean() > LINE_ACROSS_SHARE or page[~line].mean() > BAR_PAGE_SHARE:
-        line[:] = False  # strokes on the page: a line of text or labels, not a bar's separators
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], line.astype(np.int8), [0]])))[::2]
+    close = len(runs) > 1 and float(np.diff(runs).min()) < max(LINE_APART_PX, LINE_APART_SHARE * n)
+    if line.mean() > LINE_ACROSS_SHARE or page[~line].mean() > BAR_PAGE_SHARE or close:
+        line[:] = False  # strokes: a line of text or labels, not a bar's separators
     steady = delta_e(prof[np.clip(at - 1, 0, n - 1)], prof[np.clip(at + 1, 0, n - 1)]) < 2 * REVISIT_DELTA_E
-    held = at[cut:n - cut][(steady & ~line)[cut:n - cut]]
-    if len(held) < 8:
+    if n - 2 * cut < 8:
         return False
+    held = at[cut:n - cut][(steady & ~line)[cut:n - cut]]
+    if len(held) < max(8, 0.5 * (n - 2 * cut)):
+        return True  # its colour holds nowhere for long: text, hatching, not a bar
     p = prof[held[np.linspace(0, len(held) - 1, min(len(held), 96)).round().astype(int)]]
     d = delta_e(p[:, None, :], p[None, :, :])
     m = len(p)

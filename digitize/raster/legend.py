@@ -19,7 +19,7 @@ from ..core.cells import BG_ON_MAP_DELTA_E
 from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
 from ..errors import NoColorbarError, ScaleError
-from ..model import Box, ColorbarRegion, Colormap, Layout, Scale, frozen_array
+from ..model import Box, ColorbarRegion, Colormap, Grid, Layout, Scale, frozen_array
 from .colorbar import (
     ColorbarReading,
     extend_colormap,
@@ -29,6 +29,7 @@ from .colorbar import (
 )
 from .ocr import Recognizer
 from .planes import Planes
+from .printed import printed_key
 
 #: Pixel length of the stand-in axis a colorbar-less heatmap's colormap is laid on.
 UNIT_AXIS = 1000.0
@@ -59,12 +60,19 @@ class Legend:
 
 def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout: Layout, colours: np.ndarray,
                 ocr: Recognizer | None, config: DigitizeConfig,
-                readings: dict[ColorbarRegion, ColorbarReading]) -> Legend:
+                readings: dict[ColorbarRegion, ColorbarReading], grid: Grid | None = None) -> Legend:
     """The legend of one plot. ``readings`` caches colorbar readings (a bar may
-    serve several plots) and is filled in. Raises ``ScaleError`` when the bar's
-    labels give no scale, ``NoColorbarError`` without a bar or a known colormap."""
+    serve several plots) and is filled in. Without a bar: a known colormap the
+    cells lie on, else the numbers printed in the cells (on ``grid``) as the key.
+    Raises ``ScaleError`` when the bar's labels give no scale, ``NoColorbarError``
+    without a bar, a known colormap or printed numbers."""
     if bar is None:
-        return _catalog_legend(plot=plot, planes=planes, colours=colours, config=config)
+        try:
+            return _catalog_legend(plot=plot, planes=planes, colours=colours, config=config)
+        except NoColorbarError:
+            if grid is None or ocr is None or not config.printed:
+                raise
+            return printed_key_legend(planes=planes, plot=plot, grid=grid, colours=colours, ocr=ocr)
     if bar not in readings:
         readings[bar] = read_colorbar(planes=planes, region=bar, plots=layout.plots, recognizer=ocr)
     reading = readings[bar]
@@ -178,3 +186,18 @@ def _catalog_legend(*, plot: Box, planes: Planes, colours: np.ndarray, config: D
         note = (f"no colorbar found: values are positions 0..1 along the '{match.entry.name}' colormap, not "
                 f"data values; the scale is unknown (give --vmin/--vmax to set it)")
     return Legend(None, None, scale, (catalog_colormap(match, scale),), (note,))
+
+
+def printed_key_legend(*, planes: Planes, plot: Box, grid: Grid, colours: np.ndarray, ocr: Recognizer) -> Legend:
+    """No colorbar and no known colormap: the legend the printed numbers make
+    (``printed.printed_key``), with a warning. Raises ``NoColorbarError`` when the
+    cells print too few numbers for one."""
+    key = printed_key(planes=planes, grid=grid, colours=colours, ocr=ocr)
+    if key is None:
+        raise NoColorbarError(f"found a heatmap at {plot.as_list()} but no colorbar beside it, and its "
+                              f"colours match no known colormap")
+    colormap, scale = key
+    note = (f"no colorbar found: the numbers printed in the cells are the key ({len(colormap.positions)} values "
+            f"from {scale.vmin:g} to {scale.vmax:g}); a cell without a number is read between the colours of "
+            f"the numbers nearest it")
+    return Legend(None, None, scale, (colormap,), (note,))

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import cv2
 import numpy as np
 
-from ..core.lookup import delta_e
+from ..core.lookup import delta_e, lab_to_rgb
 from ..core.printed import colour_uncertainty, judge_readings, parse_printed, printed_table, reconcile
 from ..model import CellTable, Colormap, Grid, Printed, Scale, frozen_array
 from .ocr import Recognition, Recognizer, prepare_crop, read_in_context
@@ -269,3 +269,34 @@ def read_printed(*, planes: Planes, grid: Grid, colours: np.ndarray, table: Cell
     if used is not scale:
         table = replace(table, values=frozen_array(printed.colour_values, np.float64))
     return printed, used, printed_table(table, printed)
+
+
+#: The numbers printed in the cells key the colours of a map without a colorbar
+#: when at least this many cells print one, of at least KEY_MIN_VALUES values.
+KEY_MIN_CELLS = 4
+KEY_MIN_VALUES = 3
+
+
+def printed_key(*, planes: Planes, grid: Grid, colours: np.ndarray, ocr: Recognizer) -> tuple[Colormap, Scale] | None:
+    """A map with no colorbar and no known colormap, whose cells print their
+    numbers: the numbers are the key. Each numbered cell's colour stands at its
+    number; ordered by number, they make the colormap, on the numbers' own scale
+    (source 'cell_text'), so that cells without a number are read between them.
+    None when the cells print too few numbers."""
+    none = np.zeros(colours.shape[:2], bool)
+    text = find_cell_text(planes=planes, grid=grid, colours=colours, blank=none)
+    if not annotated(text, none):
+        return None
+    strings = read_cell_text(planes=planes, text=text, colours=colours, ocr=ocr)
+    pairs = [(n.value, colours[i, j]) for (i, j), lines in strings.items()
+             if (n := parse_printed(lines)[0]) is not None]
+    if len(pairs) < max(KEY_MIN_CELLS, NUMBER_SHARE * len(strings)):
+        return None
+    values = np.array(sorted({v for v, _ in pairs}), np.float64)
+    if len(values) < KEY_MIN_VALUES:
+        return None
+    lab = np.array([np.median([c for v, c in pairs if v == value], axis=0) for value in values], np.float32)
+    colormap = Colormap(frozen_array(values), frozen_array(lab, np.float32),
+                        frozen_array(np.clip(np.round(lab_to_rgb(lab)), 0, 255), np.uint8))
+    lo, hi = float(values[0]), float(values[-1])
+    return colormap, Scale("linear", 1.0, 0.0, lo, hi, (), "cell_text")
