@@ -59,13 +59,14 @@ def image_pdf(img_w: int, img_h: int, data: bytes, *, colorspace: str = "/Device
               draws: list[tuple[float, float, float, float]] = ((100, 300, 400, 300),),
               page: tuple[float, float] = (612.0, 792.0), compressed: bool = False, rule: bool = False) -> bytes:
     """A one-page PDF drawing one image XObject at each (x, y, w, h) of ``draws``
-    (points from the bottom-left), and a stroked line when ``rule`` (a page with
-    vector drawing on it is rendered as well). ``data`` is the image's stream
+    (points from the bottom-left), and a stroked line across the first when
+    ``rule`` (a page with vector drawing over its image is rendered as well). ``data`` is the image's stream
     (FlateDecode when ``compressed``): the PDF declares ``img_w`` x ``img_h``
     whatever it holds."""
     content = " ".join(f"q {w} 0 0 {h} {x} {y} cm /Im1 Do Q" for x, y, w, h in draws).encode()
     if rule:
-        content += b" 0 0 0 RG 10 10 m 60 10 l S"
+        x, y, w, h = draws[0]
+        content += f" 0 0 0 RG {x} {y + h / 2} m {x + w} {y + h / 2} l S".encode()  # across the first image
     filt = "/Filter /FlateDecode " if compressed else ""
     objs = _one_page("/Im1", content, page) + [
         (f"<< /Type /XObject /Subtype /Image /Width {img_w} /Height {img_h} /ColorSpace {colorspace} "

@@ -115,7 +115,7 @@ def test_one_image_drawn_many_times_is_analysed_once(tmp_path):
 def test_a_page_of_pasted_figures_is_not_rendered_again(tmp_path):
     """A page holding an image and nothing drawn (a scanned figure and its
     caption) is read from the image alone: its render shows nothing more. A page
-    with vector drawing on it (axes, ticks) is rendered as well."""
+    with vector drawing over the image (axes, ticks) is rendered as well."""
     rgb = np.random.default_rng(0).integers(0, 255, (120, 120, 3), dtype=np.uint8)
     pasted, drawn = tmp_path / "pasted.pdf", tmp_path / "drawn.pdf"
     pasted.write_bytes(image_pdf(120, 120, rgb.tobytes()))

@@ -192,22 +192,13 @@ def _forward_curves():
     return entries, starts, segs, seg_len2, np.array([len(c) for c in curves], np.float64)
 
 
-def match_cells(lab_colours: np.ndarray) -> CatalogMatch | None:
-    """The catalog colormap a set of cell colours lie on, when there is no colorbar.
-
-    Only the curve's shape can be compared, so a map and its reverse fit equally;
-    the forward name is reported. Needs the colours to cover a good part of the
-    curve (a handful of similar colours fit many maps).
-    """
-    pts = np.asarray(lab_colours, np.float32).reshape(-1, 3)
-    if len(pts) < 4:
-        return None
-    if len(pts) > 2000:
-        pts = pts[np.linspace(0, len(pts) - 1, 2000).astype(int)]
-    entries, starts, segs, seg_len2, lengths = _forward_curves()
-    k, n_seg = starts.shape[:2]
-    index = np.zeros((len(pts), k), np.float64)
-    residual = np.zeros((len(pts), k), np.float32)
+def _project(pts: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each colour projected onto the catalog maps ``keep`` (indices): (index along
+    each map (P, K'), residual delta E (P, K'))."""
+    _, starts, segs, seg_len2, lengths = _forward_curves()
+    starts, segs, seg_len2, lengths = starts[keep], segs[keep], seg_len2[keep], lengths[keep]
+    index = np.zeros((len(pts), len(keep)), np.float64)
+    residual = np.zeros((len(pts), len(keep)), np.float32)
     for lo in range(0, len(pts), _MATCH_CHUNK):  # every map at once, a chunk of colours at a time
         p = pts[lo:lo + _MATCH_CHUNK, None, None, :]  # (c, 1, 1, 3)
         t = np.clip(np.einsum("ckse,kse->cks", p - starts, segs) / seg_len2, 0.0, 1.0)  # (c, K, S)
@@ -217,10 +208,42 @@ def match_cells(lab_colours: np.ndarray) -> CatalogMatch | None:
         tt = np.take_along_axis(t, best_seg[..., None], axis=2)[..., 0]
         index[lo:lo + _MATCH_CHUNK] = np.minimum(best_seg + tt, (lengths - 1)[None, :])
         residual[lo:lo + _MATCH_CHUNK] = np.sqrt(np.take_along_axis(d2, best_seg[..., None], axis=2)[..., 0])
-    means = residual.mean(axis=0)
-    cover = (np.quantile(index, 0.98, axis=0) - np.quantile(index, 0.02, axis=0)) / np.maximum(lengths - 1, 1)
-    ok = np.flatnonzero(cover >= MIN_COVER)
-    best = None if not len(ok) else (float(means[ok[means[ok].argmin()]]), entries[ok[means[ok].argmin()]])
-    if best is None or best[0] > CELL_MATCH_DELTA_E:
+    return index, residual
+
+
+#: Colours compared with every catalog map first (a map that does not explain
+#: them within twice the match limit is out), and at most this many in all.
+_COARSE_COLOURS, _MATCH_COLOURS = 96, 1000
+
+
+def match_cells(lab_colours: np.ndarray) -> CatalogMatch | None:
+    """The catalog colormap a set of cell colours lie on, when there is no colorbar.
+
+    Only the curve's shape can be compared, so a map and its reverse fit equally;
+    the forward name is reported. Needs the colours to cover a good part of the
+    curve (a handful of similar colours fit many maps). A few of the colours pick
+    the maps worth comparing all of them with.
+    """
+    pts = np.asarray(lab_colours, np.float32).reshape(-1, 3)
+    if len(pts) < 4:
         return None
-    return CatalogMatch(best[1], best[0])
+    if len(pts) > _MATCH_COLOURS:
+        pts = pts[np.linspace(0, len(pts) - 1, _MATCH_COLOURS).astype(int)]
+    entries, _, _, _, lengths = _forward_curves()
+    keep = np.arange(len(entries))
+    if len(pts) > 2 * _COARSE_COLOURS:
+        few = pts[np.linspace(0, len(pts) - 1, _COARSE_COLOURS).astype(int)]
+        keep = np.flatnonzero(_project(few, keep)[1].mean(axis=0) <= 2 * CELL_MATCH_DELTA_E)
+        if not len(keep):
+            return None
+    index, residual = _project(pts, keep)
+    means = residual.mean(axis=0)
+    span = np.maximum(lengths[keep] - 1, 1)
+    cover = (np.quantile(index, 0.98, axis=0) - np.quantile(index, 0.02, axis=0)) / span
+    ok = np.flatnonzero(cover >= MIN_COVER)
+    if not len(ok):
+        return None
+    best = ok[means[ok].argmin()]
+    if float(means[best]) > CELL_MATCH_DELTA_E:
+        return None
+    return CatalogMatch(entries[keep[best]], float(means[best]))

@@ -94,26 +94,36 @@ def _may_hold_figure(page, pdfium_c) -> bool:
     return False
 
 
-#: A page of at most this many images and no vector drawing is not rendered.
+#: A page of at most this many images, nothing drawn over them, is not rendered.
 MAX_PASTED_IMAGES = 4
 
 
 def _images_only(page, pdfium_c) -> bool:
     """Whether the page's figures are its images alone, so that its render shows
-    nothing more of them: no path or shading anywhere (a plotting library draws
-    its axes, ticks and bar outlines as paths) and no text over an image (labels
-    set on a figure), and few images (a mosaic of tiles is seen whole only on the
-    render). A scanned or pasted figure with its caption below it."""
-    images, texts = [], []
+    nothing more of them: nothing drawn over an image (labels set on a figure,
+    axes drawn round it), no vector figure elsewhere (MIN_FILLED_PATHS filled
+    paths), and few images (a mosaic of tiles is seen whole only on the render).
+    Pasted or scanned figures with their captions and the page's rules."""
+    import ctypes
+
+    images, others = [], []
+    filled = 0
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
     for obj in page.get_objects(max_depth=3):
-        if obj.type in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_SHADING):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_SHADING:
             return False
         if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images.append(_page_bounds(obj))
-        elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            texts.append(_page_bounds(obj))
-    return len(images) <= MAX_PASTED_IMAGES and not any(tl < ir and il < tr and tb < it and ib < tt
-                                                        for il, ib, ir, it in images for tl, tb, tr, tt in texts)
+            continue
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+            filled += fill.value != 0
+            if filled >= MIN_FILLED_PATHS:
+                return False
+        if obj.type in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT):
+            others.append(_page_bounds(obj))
+    return len(images) <= MAX_PASTED_IMAGES and not any(ol < ir and il < orr and ob < it and ib < ot
+                                                        for il, ib, ir, it in images for ol, ob, orr, ot in others)
 
 
 def _declared_size(obj) -> tuple[int, int]:
