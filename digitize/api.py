@@ -129,6 +129,9 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     return Digitization(picture.source, (w, h), tuple(heatmaps), tuple(warnings), stage.timings)
 
 
+#: Checks whose failure the reader is also warned of (their detail says what to do).
+WARNING_CHECKS = ("bar_ends_seen",)
+
 _SKIPPED = {ScaleError: "its colorbar labels were unreadable",
             NoColorbarError: "no colorbar beside it and its colours match no known colormap"}
 
@@ -144,8 +147,7 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     evidence = stage("grid", axis_evidence, planes=planes, plot=plot, layout=layout, readings=list(readings.values()))
     if grid is None:
         grid = stage("grid", find_grid, planes=planes, plot=plot, layout=layout, evidence=evidence)
-    ruling = layout.ruling_of(plot)
-    ruling = ruling if ruling is not None and ruling.grid is grid else None
+    ruling = next((r for r in layout.rulings if r.grid is grid), None)  # the drawn rules the grid is
     plot = grid.box
     colours = stage("cells", cell_colours, lab=planes.lab, grid=grid)
     if legend is None:
@@ -166,10 +168,11 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
                                                residual_flag=config.residual_flag, ruling=ruling))
     axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
                  reading=legend.reading, readings=list(readings.values()))
-    warnings = list(legend.warnings) + table_warnings(table, residual_flag=config.residual_flag)
     checks = stage("checks", run_checks, planes=planes, plot=plot, grid=grid, legend=legend, colormap=colormap,
                    table=table, evidence=evidence, residual_flag=config.residual_flag, printed=printed,
                    ruling=ruling)
+    warnings = list(legend.warnings) + table_warnings(table, residual_flag=config.residual_flag) + \
+        [c.detail for c in checks if c.name in WARNING_CHECKS and not c.passed]
     analysis = stage("analysis", analyse, values=table.values, row_labels=axes.row_labels,
                      col_labels=axes.col_labels, decimals=scale_decimals(legend.scale), x_label=axes.x_label,
                      y_label=axes.y_label, vmin=legend.scale.vmin, vmax=legend.scale.vmax)

@@ -77,3 +77,34 @@ def test_confidence_falls_as_the_pixels_stop_being_explained(example_result):
                   for c in h.checks)
     assert confidence(worse, 0) < confidence(h.checks, 0)
     assert features(worse, 0)[FEATURES.index("explained")] == 0.5
+
+
+def _bar_page(*, outline: bool) -> tuple:
+    """A white page with a vertical bar running from near-white (top) to black,
+    unframed (as ggplot2 draws a gradient ending at white) or framed."""
+    from digitize.model import Box, ColorbarRegion
+    from digitize.raster.planes import picture_planes
+
+    rgb = np.full((260, 120, 3), 255, np.uint8)
+    ramp = np.linspace(253, 0, 200).astype(np.uint8)
+    rgb[30:230, 50:70] = ramp[:, None, None]
+    if outline:
+        rgb[28:30, 48:72] = 0
+        rgb[230:232, 48:72] = 0
+        rgb[28:232, 48:50] = 0
+        rgb[28:232, 70:72] = 0
+    return picture_planes(rgb=rgb, lossy=False), ColorbarRegion(Box(50, 30, 70, 230), "vertical")
+
+
+def test_a_bar_end_fading_into_the_page_unmarked_is_named():
+    """The bar's white end may go on past where its colour meets the page's: the
+    check names that end, unless an outline closes it or a plot edge placed it."""
+    from dataclasses import replace as dc_replace
+
+    from digitize.raster.checks import faded_ends
+
+    planes, bar = _bar_page(outline=False)
+    assert faded_ends(planes, bar) == ["top"]
+    assert faded_ends(planes, dc_replace(bar, guessed=(4, 0))) == []
+    framed, bar2 = _bar_page(outline=True)
+    assert faded_ends(framed, bar2) == []

@@ -68,14 +68,19 @@ _SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")
 
 def reading_checks(*, per_cell: np.ndarray, axis_shares: list[float], scale: Scale, bar_length: float | None,
                    unused_texts: list[str], table: CellTable, residual_flag: float, box: Box, frame: Box | None,
-                   printed: Printed | None) -> tuple[Check, ...]:
+                   printed: Printed | None, faded_ends: list[str] | None = None) -> tuple[Check, ...]:
     """Every check of a reading, from what its front-end measured: the share of each
     cell the redrawn table explains, the shares of axis marks and labels at cell
     centres (per axis), the bar's length in pixels, the multiplier-like texts left
-    unused and the axes frame round the plot."""
+    unused, the axes frame round the plot and the ends of the bar that fade into
+    the page unmarked (None: no bar, or its ends known)."""
     out = redraw_checks(per_cell)
     out.append(axes_check(axis_shares))
     out += scale_checks(scale, bar_length=bar_length, unused_texts=unused_texts)
+    if faded_ends is not None:
+        out.append(Check("bar_ends_seen", not faded_ends, float(len(faded_ends)), 0.0,
+                         f"the bar's {' and '.join(faded_ends)} end fades into the page, unmarked: the scale's end "
+                         f"there may lie further out" if faded_ends else ""))
     out.append(colormap_check(table, residual_flag=residual_flag))
     out.append(frame_check(box, frame))
     out += printed_check(printed)

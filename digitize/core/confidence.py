@@ -20,7 +20,7 @@ from ..resources import confidence_model
 #: The features, in the model's order, and how each is read from the checks.
 FEATURES = ("explained", "worst_region", "on_axes", "has_axes", "scale_labels", "scale_residual",
             "tick_steps", "scale_text_unused", "on_colormap", "fills_frame", "no_bar_labels", "warnings",
-            "bar_resolution")
+            "bar_resolution", "faded_end")
 
 
 def features(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> np.ndarray:
@@ -49,6 +49,7 @@ def features(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = 
         0.0 if has_labels else 1.0,
         float(min(warnings, 5)),
         min(100.0 / max(value("scale_resolution", 400.0), 1.0), 5.0),  # % of the range one pixel spans
+        1.0 if value("bar_ends_seen", 0.0) > 0 else 0.0,
     ], np.float64)
 
 

@@ -22,6 +22,8 @@ one calibrated number. The checks:
 - ``colours_on_colormap``: the share of cells whose colour lies on the colormap.
 - ``box_fills_frame``: the plot box fills the axes frame around it (when there is
   one wider than it).
+- ``bar_ends_seen``: no end of the bar fades into the page unmarked (no outline,
+  no plot edge it lines up with): there the bar, and the scale, may go on.
 """
 from __future__ import annotations
 
@@ -35,7 +37,16 @@ from ..core.checks import (
 )
 from ..core.lookup import delta_e
 from ..core.synthesis import AGREE_DELTA_E, cell_samples
-from ..model import Box, CellTable, Check, Colormap, Grid, Printed, Ruling
+from ..model import (
+    Box,
+    CellTable,
+    Check,
+    ColorbarRegion,
+    Colormap,
+    Grid,
+    Printed,
+    Ruling,
+)
 from .lattice import AxisEvidence
 from .legend import Legend
 from .planes import Planes
@@ -70,4 +81,42 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
     return reading_checks(per_cell=per_cell, axis_shares=on, scale=legend.scale,
                           bar_length=None if bar is None else max(bar.box.width, bar.box.height),
                           unused_texts=unused, table=table, residual_flag=residual_flag, box=grid.box,
-                          frame=evidence.frame, printed=printed)
+                          frame=evidence.frame, printed=printed,
+                          faded_ends=None if bar is None or legend.scale.source != "ticks" else faded_ends(planes, bar))
+
+
+#: Outline pixels differ from the page by more than this (delta E).
+OUTLINE_INK_DELTA_E = 15.0
+#: A bar's end fades into the page when its last pixels are within this (delta E)
+#: of the page colour ...
+FADED_DELTA_E = 6.0
+#: ... and no outline closes it: the line just past the end is ink across less
+#: than this share of the bar's width.
+END_OUTLINE_SHARE = 0.6
+
+
+def faded_ends(planes: Planes, bar: ColorbarRegion) -> list[str]:
+    """The ends of a bar ('low', 'high' along its long axis) that fade into the
+    page with nothing to mark where they stop: no outline across them, no plot
+    edge they were aligned with (``guessed``). ggplot2 draws a white-ended
+    gradient with no frame: its last pixels are the page's."""
+    b = bar.box
+    vertical = bar.orientation == "vertical"
+    lab, dist = planes.lab, planes.distance
+    h, w = planes.shape
+    lo, hi = bar.long_range
+    n = h if vertical else w
+    out = []
+    for name, guessed, inner, step in (("low", bar.guessed[0], lo, -1), ("high", bar.guessed[1], hi - 1, 1)):
+        if guessed:
+            continue
+        end = lab[inner, b.x0:b.x1] if vertical else lab[b.y0:b.y1, inner]
+        if float(delta_e(np.median(end, axis=0), planes.bg_lab)) > FADED_DELTA_E:
+            continue
+        past = [inner + step * k for k in (1, 2) if 0 <= inner + step * k < n]
+        closed = any(float(((dist[p, b.x0:b.x1] if vertical else dist[b.y0:b.y1, p]) > OUTLINE_INK_DELTA_E).mean())
+                     >= END_OUTLINE_SHARE
+                     for p in past)
+        if not closed:
+            out.append(("top" if name == "low" else "bottom") if vertical else ("left" if name == "low" else "right"))
+    return out
