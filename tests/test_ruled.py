@@ -195,3 +195,26 @@ def test_a_continuous_bar_in_a_jpeg_has_no_levels(cmap):
     h = digitize(out.getvalue()).heatmaps[0]
     assert h.scale.discrete_levels == ()
     assert float(np.abs(np.asarray(h.table.values) - v).mean()) <= 0.02
+
+
+def test_pieces_of_a_framed_bar_trimmed_unequally_are_one_bar():
+    """A framed bar's white middle parts it in two; its pale lower levels lose a
+    pixel or two more of fringe when trimmed, so the pieces differ in width. The
+    outline running along the white gap still makes them one bar; two bars
+    stacked with page between them (no outline along the gap) stay two."""
+    from digitize.core.lookup import rgb_to_lab
+    from digitize.model import Box, ColorbarRegion
+    from digitize.raster.layout import _merge_collinear
+
+    rgb = np.full((400, 100, 3), 255, np.uint8)
+    rgb[50:150, 40:60] = (200, 40, 40)
+    rgb[250:350, 40:60] = (150, 190, 230)
+    framed = rgb.copy()
+    framed[48:352, 38:40] = 90  # the outline along both long sides, across the white middle too
+    framed[48:352, 60:62] = 90
+    top = ColorbarRegion(Box(40, 50, 60, 150), "vertical")
+    bottom = ColorbarRegion(Box(41, 250, 58, 350), "vertical")  # trimmed narrower
+    bg = np.array([100.0, 0.0, 0.0], np.float32)
+    one = _merge_collinear([top, bottom], rgb_to_lab(framed), bg)
+    assert len(one) == 1 and one[0].long_range == (50, 350)
+    assert len(_merge_collinear([top, bottom], rgb_to_lab(rgb), bg)) == 2

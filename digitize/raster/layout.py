@@ -571,7 +571,8 @@ def _framed_gap(lab: np.ndarray, bg_lab: np.ndarray, first: ColorbarRegion, seco
     g0, g1 = first.long_range[1], second.long_range[0]
     if g1 - g0 < 2:
         return False
-    s0, s1 = (first.box.x0, first.box.x1) if vertical else (first.box.y0, first.box.y1)
+    s0, s1 = ((min(first.box.x0, second.box.x0), max(first.box.x1, second.box.x1)) if vertical else
+              (min(first.box.y0, second.box.y0), max(first.box.y1, second.box.y1)))
     gap = lab[g0:g1] if vertical else lab[:, g0:g1].transpose(1, 0, 2)  # (along, across)
     a, b = max(0, s0 - FRAMED_GAP_REACH), min(gap.shape[1], s1 + FRAMED_GAP_REACH)
     if s1 - s0 < 4 + 2 * FRAMED_GAP_REACH:
@@ -603,14 +604,18 @@ def _merge_collinear(bars: list[ColorbarRegion], lab: np.ndarray | None = None,
                 if a.orientation != b.orientation:
                     continue
                 if a.orientation == "vertical":
-                    same = abs(a.box.x0 - b.box.x0) <= 3 and abs(a.box.x1 - b.box.x1) <= 3
+                    (a0, a1), (b0, b1) = (a.box.x0, a.box.x1), (b.box.x0, b.box.x1)
                     gap = max(a.box.y0, b.box.y0) - min(a.box.y1, b.box.y1)
                 else:
-                    same = abs(a.box.y0 - b.box.y0) <= 3 and abs(a.box.y1 - b.box.y1) <= 3
+                    (a0, a1), (b0, b1) = (a.box.y0, a.box.y1), (b.box.y0, b.box.y1)
                     gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
+                same = abs(a0 - b0) <= 3 and abs(a1 - b1) <= 3
+                # a framed bar's pieces may be trimmed unequally (pale levels lose
+                # their fringe): across, the narrower lies within the wider
+                within = min(a1, b1) - max(a0, b0) >= min(a1 - a0, b1 - b0) - 1
                 first, second = (a, b) if a.long_range[0] < b.long_range[0] else (b, a)
-                if same and (gap <= 2 or (lab is not None and (_white_gap(lab, bg_lab, first, second)
-                                                               or _framed_gap(lab, bg_lab, first, second)))):
+                if (same and (gap <= 2 or (lab is not None and _white_gap(lab, bg_lab, first, second)))) or \
+                        (within and lab is not None and _framed_gap(lab, bg_lab, first, second)):
                     u = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0),
                             max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
                     out[i] = ColorbarRegion(u, a.orientation)
