@@ -1,9 +1,8 @@
 """Ruled heatmaps: cells drawn with dark borders, many of them page-coloured.
 
 Input: a picture's CIELAB plane, each pixel's distance from the page colour, and
-that colour. Output:
-the ruled grids that hold coloured cells (``Ruling``: the cells, edges at the
-rules' centres, and how many of their lines were seen drawn).
+that colour. Output: the ruled grids that hold coloured cells (``Ruling``: the
+cells, edges at the rules' centres, and how many of their lines were seen drawn).
 
 Biology figures (R's ``pheatmap`` with borders, Illustrator-drawn maps) draw
 each cell with a black or grey border and leave cells at the middle of a
@@ -21,7 +20,8 @@ from ..core.lookup import delta_e
 from ..model import Grid, Ruling, frozen_array
 
 #: A line pixel differs from a pixel RULE_REACH - 1 or RULE_REACH away on each
-#: side of it across the line by at least RULE_DELTA_E: lines up to 2 * RULE_REACH - 1 thick.
+#: side of it across the line by at least RULE_DELTA_E, and is darker (or lighter)
+#: than both by RULE_LIGHTNESS (L*): lines up to 2 * RULE_REACH - 1 thick.
 RULE_REACH = 3
 RULE_DELTA_E = 15.0
 RULE_LIGHTNESS = 5.0
