@@ -552,6 +552,44 @@ def _white_gap(lab: np.ndarray, bg_lab: np.ndarray, a: ColorbarRegion, b: Colorb
 #: A gap between two pieces of a bar is its white middle when at most this share
 #: of their length, and its colours within WHITE_GAP_DELTA_E of the page.
 WHITE_GAP_SHARE = 0.03
+#: ... or, with no outline to follow (pheatmap's legend), when the pieces fade
+#: towards it, it is no longer than the longer piece, and a label stands beside
+#: its middle half (LABEL_INK_PX ink pixels at least, within LABEL_REACH bar
+#: widths of the bar): the label of the white middle ('0').
+LABEL_INK_PX = 6
+LABEL_REACH = 4
+
+
+def _labelled_gap(lab: np.ndarray, fg: np.ndarray, bg_lab: np.ndarray, first: ColorbarRegion,
+                  second: ColorbarRegion) -> bool:
+    """Two pieces of one unframed bar parted by its white middle (see LABEL_INK_PX)."""
+    vertical = first.orientation == "vertical"
+    g0, g1 = first.long_range[1], second.long_range[0]
+    gap = g1 - g0
+    if gap < 2 or gap > max(first.long_range[1] - first.long_range[0], second.long_range[1] - second.long_range[0]):
+        return False
+    p1, _ = bar_profile(lab, first.box, first.orientation)
+    p2, _ = bar_profile(lab, second.box, second.orientation)
+    if len(p1) < 4 or len(p2) < 4:
+        return False
+    page = lambda c: float(delta_e(c, bg_lab))  # noqa: E731
+    if not (page(p1[-1]) < page(p1[0]) and page(p2[0]) < page(p2[-1])):
+        return False  # each piece fades towards the gap
+    b = first.box
+    inside = Box(b.x0, g0, b.x1, g1) if vertical else Box(g0, b.y0, g1, b.y1)
+    prof, _ = bar_profile(lab, inside, first.orientation)
+    if not len(prof) or float((delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E).mean()) < FRAMED_GAP_PAGE:
+        return False
+    width = (b.x1 - b.x0) if vertical else (b.y1 - b.y0)
+    m0, m1 = g0 + gap // 4, g1 - gap // 4
+    h, w = fg.shape
+    for lo, hi in ((b.x1 + 1, b.x1 + 1 + LABEL_REACH * width), (b.x0 - 1 - LABEL_REACH * width, b.x0 - 1)) \
+            if vertical else ((b.y1 + 1, b.y1 + 1 + LABEL_REACH * width), (b.y0 - 1 - LABEL_REACH * width, b.y0 - 1)):
+        lo, hi = max(0, lo), min(w if vertical else h, hi)
+        side = fg[m0:m1, lo:hi] if vertical else fg[lo:hi, m0:m1]
+        if int(side.sum()) >= LABEL_INK_PX:
+            return True
+    return False
 WHITE_GAP_DELTA_E = 8.0
 #: ... or, however long, when the bar's outline runs along both sides of it (a
 #: discrete bar whose middle levels are white, drawn with a frame) over at least
@@ -588,7 +626,7 @@ def _framed_gap(lab: np.ndarray, bg_lab: np.ndarray, first: ColorbarRegion, seco
 
 
 def _merge_collinear(bars: list[ColorbarRegion], lab: np.ndarray | None = None,
-                     bg_lab: np.ndarray | None = None) -> list[ColorbarRegion]:
+                     bg_lab: np.ndarray | None = None, fg: np.ndarray | None = None) -> list[ColorbarRegion]:
     """One bar found as two pieces (a diverging map's white middle splits it at high
     resolution, and each piece then grows along the outline): pieces with the same
     cross-section whose long ranges overlap or touch, or are parted by a short gap
@@ -614,7 +652,8 @@ def _merge_collinear(bars: list[ColorbarRegion], lab: np.ndarray | None = None,
                 # their fringe): across, the narrower lies within the wider
                 within = min(a1, b1) - max(a0, b0) >= min(a1 - a0, b1 - b0) - 1
                 first, second = (a, b) if a.long_range[0] < b.long_range[0] else (b, a)
-                if (same and (gap <= 2 or (lab is not None and _white_gap(lab, bg_lab, first, second)))) or \
+                if (same and (gap <= 2 or (lab is not None and (_white_gap(lab, bg_lab, first, second) or (
+                        fg is not None and _labelled_gap(lab, fg, bg_lab, first, second)))))) or \
                         (within and lab is not None and _framed_gap(lab, bg_lab, first, second)):
                     u = Box(min(a.box.x0, b.box.x0), min(a.box.y0, b.box.y0),
                             max(a.box.x1, b.box.x1), max(a.box.y1, b.box.y1))
@@ -825,7 +864,7 @@ def find_layout(*, planes: Planes) -> Layout:
     for b, o in bar_boxes:
         grown, guessed = _extend_faint_ends(lab, fg, b, o, bg_lab, plots)
         bars.append(ColorbarRegion(strip_frame(lab, _cut_fringe(lab, grown, o, bg_lab)), o, guessed))
-    bars = _merge_collinear(bars, lab, bg_lab)
+    bars = _merge_collinear(bars, lab, bg_lab, fg)
     if plots:
         biggest = max(b.area for b in plots)
         plots = [b for b in plots if b.area >= MIN_PANEL_SHARE * biggest]
