@@ -23,7 +23,7 @@ from .core.analysis import analyse
 from .core.cells import best_table, cell_colours, table_warnings
 from .core.checks import SIBLING_EXPLAINED_SLACK, explained, sibling_grid_checks, sibling_grids
 from .core.confidence import confidence
-from .core.lookup import set_threads
+from .core.lookup import project_onto_polyline, rgb_to_lab, set_threads
 from .core.printed import printed_warnings
 from .core.scale import scale_decimals
 from .errors import DigitizeError, NoColorbarError, NoHeatmapError, ScaleError
@@ -274,6 +274,37 @@ def _redraws(checks, *, has_bar: bool) -> bool:
     return (explained is None or explained >= least) and (worst is None or worst >= PAGE_WORST_REGION_MIN)
 
 
+#: A reading that does not redraw its plot is still a heatmap, unread, when its
+#: scale comes from a colorbar's labels and nearly all its plot's pixels (this
+#: share, within UNRESOLVED_DELTA_E) lie on the bar's colours: its cells are too
+#: small or too uneven for the grid found (a map of hundreds of thin rows,
+#: smoothed at the picture's resolution).
+UNRESOLVED_ON_COLORMAP = 0.8
+UNRESOLVED_DELTA_E = 10.0
+_UNRESOLVED = ("a heatmap whose cells could not be resolved: the grid found ({rows} x {cols}) redraws only "
+               "{share:.0%} of it (cells too small or uneven at this resolution; crop and enlarge it, or read "
+               "it from a higher-resolution source)")
+
+
+def unresolved(h: Heatmap, rgb: np.ndarray) -> bool:
+    """Whether a reading that fails to redraw its plot (``is_evidence``) is a heatmap
+    whose cells were not resolved (see UNRESOLVED_ON_COLORMAP); ``rgb``: the
+    picture it was read from."""
+    if h.colorbar is None or h.scale.source != "ticks":
+        return False
+    b = h.plot_box
+    sub = rgb[b.y0:b.y1, b.x0:b.x1].reshape(-1, 3)
+    if len(sub) < 16:
+        return False
+    sample = sub[np.linspace(0, len(sub) - 1, min(len(sub), 4000)).astype(int)]
+    _, residual = project_onto_polyline(rgb_to_lab(sample), np.asarray(h.colormap.lab, np.float32))
+    return float((residual < UNRESOLVED_DELTA_E).mean()) >= UNRESOLVED_ON_COLORMAP
+
+
+def _check_value(h: Heatmap, name: str) -> float | None:
+    return next((c.value for c in h.checks if c.name == name), None)
+
+
 def _unread_is_evidence(exc: ScaleError) -> bool:
     """Whether a plot whose bar gave no scale is a heatmap: a grid of cells in the
     bar's colours, spread along it, that redraws the plot (a bar chart or a
@@ -333,6 +364,10 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
             continue  # a photo, a line chart, text: not every picture is a heatmap
         found += [(n, pic, res, k, tuple(pic.to_points(h.plot_box.as_list())))
                   for k, h in enumerate(res.heatmaps) if is_evidence(h)]
+        not_read += [Unread(index + 1, _UNRESOLVED.format(rows=h.rows, cols=h.cols,
+                                                          share=_check_value(h, "pixels_explained") or 0.0),
+                            tuple(round(v, 1) for v in pic.to_points(h.plot_box.as_list())))
+                     for h in res.heatmaps if not is_evidence(h) and unresolved(h, pic.rgb)]
     # a heatmap read from the objects is kept over the pictures' readings of it,
     # unless one of those is more confident (the objects misled: a wrong bar)
     def best_raster(pts) -> float:

@@ -358,3 +358,32 @@ def test_small_multiples_with_a_bar_flush_against_the_last_panel():
     assert any("grid of its sibling panels" in w for w in res.heatmaps[6].warnings)
     inner = next(c for c in res.heatmaps[1].checks if c.name == "grid_on_axes")  # no labels of its own
     assert inner.passed and inner.value is not None and "sibling" in inner.detail
+
+
+def test_a_heatmap_too_fine_to_resolve_is_reported_unread(tmp_path):
+    """A map of 400 x 400 smoothed cells shown 200 pixels wide (a biology
+    supplement's sliding-window map) has no cells the grid finder can resolve;
+    its pixels lie on its bar's colours and its bar reads -> it is reported as a
+    heatmap found but not read, with the reason, not dropped."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+    from scipy.ndimage import gaussian_filter
+
+    from pdfgen import image_pdf
+
+    v = gaussian_filter(np.random.default_rng(0).random((400, 400)), 6)
+    v = (v - v.min()) / np.ptp(v)
+    fig, ax = plt.subplots(figsize=(4, 3.2), dpi=100)
+    fig.colorbar(ax.imshow(v, cmap="RdBu_r", vmin=0, vmax=1))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    rgb = np.asarray(Image.open(buf).convert("RGB"))
+    path = tmp_path / "fine.pdf"
+    path.write_bytes(image_pdf(rgb.shape[1], rgb.shape[0], rgb.tobytes(), draws=[(72, 400, 288, 230)]))
+    unread = []
+    assert digitize_pdf_page(path, 0, unread=unread) == []
+    assert len(unread) == 1 and "could not be resolved" in unread[0].reason, unread

@@ -553,21 +553,25 @@ def _white_gap(lab: np.ndarray, bg_lab: np.ndarray, a: ColorbarRegion, b: Colorb
 #: of their length, and its colours within WHITE_GAP_DELTA_E of the page.
 WHITE_GAP_SHARE = 0.03
 #: ... or, with no outline to follow (pheatmap's legend), when the pieces fade
-#: towards it, it is no longer than the longer piece, and a label stands beside
-#: its middle half (LABEL_INK_PX ink pixels at least, within LABEL_REACH bar
-#: widths of the bar): the label of the white middle ('0').
+#: towards it, alike in length (within a factor 2), it is no longer than half
+#: of them together, and labels stand on one
+#: side beside both pieces and beside its middle half (LABEL_INK_PX ink pixels at
+#: least, within LABEL_REACH bar widths of the bar, outside the plots): the label
+#: of the white middle ('0').
 LABEL_INK_PX = 6
 LABEL_REACH = 4
 
 
 def _labelled_gap(lab: np.ndarray, fg: np.ndarray, bg_lab: np.ndarray, first: ColorbarRegion,
                   second: ColorbarRegion) -> bool:
-    """Two pieces of one unframed bar parted by its white middle (see LABEL_INK_PX)."""
+    """Two pieces of one unframed bar parted by its white middle (see LABEL_INK_PX;
+    ``fg``: the ink outside the plots)."""
     vertical = first.orientation == "vertical"
     g0, g1 = first.long_range[1], second.long_range[0]
     gap = g1 - g0
-    if gap < 2 or gap > max(first.long_range[1] - first.long_range[0], second.long_range[1] - second.long_range[0]):
-        return False
+    n1, n2 = first.long_range[1] - first.long_range[0], second.long_range[1] - second.long_range[0]
+    if gap < 2 or gap > 0.5 * (n1 + n2) or max(n1, n2) > 2 * min(n1, n2):
+        return False  # a middle: shorter than the pieces together, which are alike in length
     p1, _ = bar_profile(lab, first.box, first.orientation)
     p2, _ = bar_profile(lab, second.box, second.orientation)
     if len(p1) < 4 or len(p2) < 4:
@@ -581,13 +585,13 @@ def _labelled_gap(lab: np.ndarray, fg: np.ndarray, bg_lab: np.ndarray, first: Co
     if not len(prof) or float((delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E).mean()) < FRAMED_GAP_PAGE:
         return False
     width = (b.x1 - b.x0) if vertical else (b.y1 - b.y0)
-    m0, m1 = g0 + gap // 4, g1 - gap // 4
     h, w = fg.shape
+    spans = ((first.long_range[0], g0), (g0 + gap // 4, g1 - gap // 4), (g1, second.long_range[1]))
     for lo, hi in ((b.x1 + 1, b.x1 + 1 + LABEL_REACH * width), (b.x0 - 1 - LABEL_REACH * width, b.x0 - 1)) \
             if vertical else ((b.y1 + 1, b.y1 + 1 + LABEL_REACH * width), (b.y0 - 1 - LABEL_REACH * width, b.y0 - 1)):
         lo, hi = max(0, lo), min(w if vertical else h, hi)
-        side = fg[m0:m1, lo:hi] if vertical else fg[lo:hi, m0:m1]
-        if int(side.sum()) >= LABEL_INK_PX:
+        # labels on this side beside both pieces and beside the gap's middle
+        if all(int((fg[a:z, lo:hi] if vertical else fg[lo:hi, a:z]).sum()) >= LABEL_INK_PX for a, z in spans):
             return True
     return False
 WHITE_GAP_DELTA_E = 8.0
@@ -864,7 +868,10 @@ def find_layout(*, planes: Planes) -> Layout:
     for b, o in bar_boxes:
         grown, guessed = _extend_faint_ends(lab, fg, b, o, bg_lab, plots)
         bars.append(ColorbarRegion(strip_frame(lab, _cut_fringe(lab, grown, o, bg_lab)), o, guessed))
-    bars = _merge_collinear(bars, lab, bg_lab, fg)
+    text = fg.copy()  # ink outside the plots: labels
+    for p in plots:
+        text[p.y0:p.y1, p.x0:p.x1] = False
+    bars = _merge_collinear(bars, lab, bg_lab, text)
     if plots:
         biggest = max(b.area for b in plots)
         plots = [b for b in plots if b.area >= MIN_PANEL_SHARE * biggest]
