@@ -247,3 +247,27 @@ def test_overlay_panels_are_titled_and_the_difference_has_a_scale(result, exampl
     diff = img[HEADER_HEIGHT:HEADER_HEIGHT + img.shape[0], 2 * w:3 * w]
     assert diff[b.y0 + 5:b.y1 - 5, b.x0 + 5:b.x1 - 5].mean() < 40, "a right reading is dark in its plot"
     assert diff[2:10, 2:10].mean() > 150, "outside the plot is grey, not black"
+
+
+def test_the_difference_panel_is_in_units_of_the_range(result, example_path):
+    """A table off by a fifth of the colorbar's range shows white (10% of the range
+    or more) in the difference panel; the right one stays dark."""
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from digitize.report.overlay import HEADER_HEIGHT, draw_overlay, overlay_layout
+
+    image = np.asarray(Image.open(example_path).convert("RGB"))
+    h = result.heatmaps[0]
+    span = h.scale.vmax - h.scale.vmin
+    values = np.clip(np.asarray(h.table.values) + 0.2 * span, h.scale.vmin, h.scale.vmax)
+    off = replace(result, heatmaps=(replace(h, table=replace(h.table, values=values)),))
+    w = image.shape[1]
+    b = h.plot_box
+    inner = (slice(HEADER_HEIGHT + b.y0 + 5, HEADER_HEIGHT + b.y1 - 5), slice(2 * w + b.x0 + 5, 2 * w + b.x1 - 5))
+    right, wrong = draw_overlay(result, image)[inner], draw_overlay(off, image)[inner]
+    assert overlay_layout(w)["difference_scale"]["unit"] == "share of the colorbar's range"
+    moved = values != np.asarray(h.table.values)  # cells not clipped at the top
+    assert moved.mean() > 0.5
+    assert np.median(wrong) > 200 and np.median(right) < 40

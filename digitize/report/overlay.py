@@ -5,19 +5,20 @@ caption. Left: the input figure with the plot box (green), colorbar box (blue) w
 ticks used (orange, value beside each), the grid lines found (white/black) and
 flagged cells (red crosses), cells whose printed number and colour disagree
 (magenta frames). Middle: the heatmap re-drawn from the recovered
-table with the same colormap. Right: the colour difference between the two
-(black = agreement, white = DIFF_FULL_DELTA_E or more, the scale bar beside its
-title). Values are written in cells large enough to read them, black on light
-cells and white on dark ones. The caption gives each heatmap's confidence, the
-share of the plot the redrawn table explains, the cells flagged and the checks
-failed.
+table with the same colormap. Right: the difference between the values the
+figure's pixels show and the redrawn table's, in units of the colorbar's range
+(black = agreement, white = DIFF_FULL_SHARE or more, the scale bar beside its
+title; blue where the figure's colour is on no colormap: text, grid lines).
+Values are written in cells large enough to read them, black on light cells and
+white on dark ones. The caption gives each heatmap's confidence, the share of the
+plot the redrawn table explains, the cells flagged and the checks failed.
 """
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from ..core.lookup import delta_e, rgb_to_lab
+from ..core.lookup import image_to_index
 from ..core.scale import scale_decimals
 from ..model import Digitization, Heatmap
 
@@ -84,10 +85,9 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
     diff = np.full_like(base, OUTSIDE_GREY)  # grey outside the plots: black means "agrees", not "nothing"
     for h in result.heatmaps:
         b = h.plot_box
-        paint, paint_lab = _redraw(h)
+        paint, _ = _redraw(h)
         redrawn[b.y0:b.y1, b.x0:b.x1] = paint
-        d = delta_e(rgb_to_lab(base[b.y0:b.y1, b.x0:b.x1]), paint_lab)
-        diff[b.y0:b.y1, b.x0:b.x1] = np.clip(d * (255.0 / DIFF_FULL_DELTA_E), 0, 255).astype(np.uint8)[..., None]
+        diff[b.y0:b.y1, b.x0:b.x1] = _difference(h, base[b.y0:b.y1, b.x0:b.x1], paint)
         for e in h.grid.row_edges:
             cv2.line(base, (b.x0, int(round(e))), (b.x1 - 1, int(round(e))), (255, 255, 255), 1)
         for e in h.grid.col_edges:
@@ -135,16 +135,44 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
 
 
 #: The titles over the three panels, and the difference panel's scale: a pixel is
-#: white where the figure and the redrawn table differ by DIFF_FULL_DELTA_E or more.
+#: white where the value its colour shows differs from the redrawn table's by
+#: DIFF_FULL_SHARE of the colorbar's range or more; pixels whose colour is on no
+#: colormap (text, grid lines, a colour the bar does not hold) are OFF_MAP_BLUE.
 PANEL_TITLES = ("found", "redrawn from the table", "difference")
-DIFF_FULL_DELTA_E = 32.0
+DIFF_FULL_SHARE = 0.1
+OFF_MAP_DELTA_E = 10.0
+OFF_MAP_BLUE = (60, 90, 200)
+
+
+def _difference(h: Heatmap, found: np.ndarray, redrawn: np.ndarray) -> np.ndarray:
+    """(h, w, 3) uint8: per pixel of the plot, the difference between the value its
+    colour shows and the redrawn table's, in units of the colorbar's range (black 0,
+    white DIFF_FULL_SHARE or more), blue where the figure's colour is off the map."""
+    cm = h.colormap
+    curve = np.asarray(cm.lab, np.float32)
+    pos = np.asarray(cm.positions, np.float64)
+
+    def values(rgb):
+        idx, res = image_to_index(rgb, curve)
+        with np.errstate(invalid="ignore"):
+            v = h.scale.pixel_to_value(np.interp(idx, np.arange(len(pos)), pos))
+        return np.asarray(v, np.float64), res
+
+    seen, off = values(found)
+    drawn, _ = values(redrawn)
+    span = abs(h.scale.vmax - h.scale.vmin) or 1.0
+    grey = np.clip(np.abs(np.nan_to_num(seen - drawn)) / (DIFF_FULL_SHARE * span) * 255.0, 0, 255).astype(np.uint8)
+    out = np.repeat(grey[..., None], 3, axis=2)
+    out[off > OFF_MAP_DELTA_E] = OFF_MAP_BLUE
+    return out
 
 
 def overlay_layout(width: int) -> dict:
     """Where the overlay puts what (for tests and for readers of the PNG): the
     panel titles with their x ranges, and the difference scale."""
     return {"titles": [{"text": t, "x0": k * width, "x1": (k + 1) * width} for k, t in enumerate(PANEL_TITLES)],
-            "difference_scale": {"black": 0.0, "white": DIFF_FULL_DELTA_E, "unit": "delta E (CIELAB)"},
+            "difference_scale": {"black": 0.0, "white": DIFF_FULL_SHARE, "unit": "share of the colorbar's range",
+                                 "off_colormap": OFF_MAP_BLUE},
             "header_height": HEADER_HEIGHT}
 
 
@@ -157,7 +185,8 @@ def _titles(total: int, width: int) -> np.ndarray:
     beside the difference panel's title."""
     strip = np.full((HEADER_HEIGHT, total, 3), 255, np.uint8)
     for t in overlay_layout(width)["titles"]:
-        label = t["text"] + (f" (black 0 .. white {DIFF_FULL_DELTA_E:g}+ delta E)" if t["text"] == "difference" else "")
+        label = t["text"] + (f" (black 0 .. white {DIFF_FULL_SHARE:.0%}+ of range; blue: off the map)"
+                             if t["text"] == "difference" else "")
         (w, _), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, 0.55, 1)
         x = int((t["x0"] + t["x1"]) / 2 - w / 2)
         cv2.putText(strip, label, (max(t["x0"] + 4, x), 19), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (20, 20, 20), 1,
