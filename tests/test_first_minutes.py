@@ -271,3 +271,24 @@ def test_the_difference_panel_is_in_units_of_the_range(result, example_path):
     moved = values != np.asarray(h.table.values)  # cells not clipped at the top
     assert moved.mean() > 0.5
     assert np.median(wrong) > 200 and np.median(right) < 40
+
+
+def test_the_redrawn_panel_has_its_colorbar_and_labels(result, example_path):
+    """The redrawn panel paints the colorbar from the colormap the cells were read
+    on (it matches the figure's bar) and writes the labels read beside the cells."""
+    from PIL import Image
+
+    from digitize.report.overlay import HEADER_HEIGHT, draw_overlay
+
+    image = np.asarray(Image.open(example_path).convert("RGB"))
+    img = draw_overlay(result, image)
+    w = image.shape[1]
+    h = result.heatmaps[0]
+    cb = h.colorbar.box
+    panel = img[HEADER_HEIGHT:HEADER_HEIGHT + image.shape[0], w:2 * w]
+    painted = panel[cb.y0 + 2:cb.y1 - 2, cb.x0 + 2:cb.x1 - 2].astype(int)
+    figure = image[cb.y0 + 2:cb.y1 - 2, cb.x0 + 2:cb.x1 - 2].astype(int)
+    assert np.abs(painted - figure).mean() < 12, "the bar redrawn from the colormap matches the figure's"
+    b = h.plot_box
+    left = panel[b.y0:b.y1, max(0, b.x0 - 40):b.x0 - 2]
+    assert (left.mean(axis=2) < 120).sum() > 30, "the row labels are written beside the rows"

@@ -5,7 +5,8 @@ caption. Left: the input figure with the plot box (green), colorbar box (blue) w
 ticks used (orange, value beside each), the grid lines found (white/black) and
 flagged cells (red crosses), cells whose printed number and colour disagree
 (magenta frames). Middle: the heatmap re-drawn from the recovered
-table with the same colormap. Right: the difference between the values the
+table with the same colormap, its colorbar painted from that colormap with the
+tick values used, and the row and column labels read. Right: the difference between the values the
 figure's pixels show and the redrawn table's, in units of the colorbar's range
 (black = agreement, white = DIFF_FULL_SHARE or more, the scale bar beside its
 title; blue where the figure's colour is on no colormap: text, grid lines).
@@ -77,6 +78,42 @@ def _centred_text(img: np.ndarray, text: str, cx: int, cy: int, max_width: float
     cv2.putText(img, text, (int(cx - w / 2), int(cy + th / 2)), font, scale, colour, 1, cv2.LINE_AA)
 
 
+def _redraw_legend(img: np.ndarray, h: Heatmap) -> None:
+    """Into the redrawn panel: the colorbar painted from the colormap the cells were
+    read on, with the tick values the scale rests on, and the row and column labels
+    read, each at its cell (what the table says, laid out as the figure was)."""
+    grey = (40, 40, 40)
+    if h.colorbar is not None:
+        cb = h.colorbar.box
+        vertical = h.colorbar.orientation == "vertical"
+        along = np.arange(cb.y0, cb.y1) if vertical else np.arange(cb.x0, cb.x1)
+        pos = np.asarray(h.colormap.positions, np.float64)
+        order = np.argsort(pos)
+        k = np.clip(np.round(np.interp(along + 0.5, pos[order], order.astype(np.float64))).astype(int),
+                    0, len(pos) - 1)
+        strip = np.asarray(h.colormap.rgb, np.uint8)[k]
+        if vertical:
+            img[cb.y0:cb.y1, cb.x0:cb.x1] = strip[:, None, :]
+        else:
+            img[cb.y0:cb.y1, cb.x0:cb.x1] = strip[None, :, :]
+        for t in h.scale.ticks:
+            if t.inlier and t.value is not None:
+                p = int(round(t.pixel))
+                at = (cb.x1 + 3, p + 4) if vertical else (p - 8, cb.y1 + 12)
+                cv2.putText(img, f"{t.value:g}", at, cv2.FONT_HERSHEY_PLAIN, 0.8, grey, 1, cv2.LINE_AA)
+    b = h.plot_box
+    for label, y in zip(h.axes.row_labels, h.grid.row_centers):
+        if label:
+            (w, _), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_PLAIN, 0.8, 1)
+            cv2.putText(img, label, (max(0, b.x0 - 4 - w), int(y) + 4), cv2.FONT_HERSHEY_PLAIN, 0.8, grey, 1,
+                        cv2.LINE_AA)
+    for label, x in zip(h.axes.col_labels, h.grid.col_centers):
+        if label:
+            (w, _), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_PLAIN, 0.8, 1)
+            cv2.putText(img, label, (int(x - w / 2), min(img.shape[0] - 2, b.y1 + 14)), cv2.FONT_HERSHEY_PLAIN,
+                        0.8, grey, 1, cv2.LINE_AA)
+
+
 def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
     """(H + caption, 3W, 3) uint8: annotated figure | re-drawn heatmap | difference
     map, over a caption with each heatmap's confidence and failed checks."""
@@ -87,6 +124,7 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
         b = h.plot_box
         paint, _ = _redraw(h)
         redrawn[b.y0:b.y1, b.x0:b.x1] = paint
+        _redraw_legend(redrawn, h)
         diff[b.y0:b.y1, b.x0:b.x1] = _difference(h, base[b.y0:b.y1, b.x0:b.x1], paint)
         for e in h.grid.row_edges:
             cv2.line(base, (b.x0, int(round(e))), (b.x1 - 1, int(round(e))), (255, 255, 255), 1)
