@@ -301,10 +301,6 @@ def unresolved(h: Heatmap, rgb: np.ndarray) -> bool:
     return float((residual < UNRESOLVED_DELTA_E).mean()) >= UNRESOLVED_ON_COLORMAP
 
 
-def _check_value(h: Heatmap, name: str) -> float | None:
-    return next((c.value for c in h.checks if c.name == name), None)
-
-
 def _unread_is_evidence(exc: ScaleError) -> bool:
     """Whether a plot whose bar gave no scale is a heatmap: a grid of cells in the
     bar's colours, spread along it, that redraws the plot (a bar chart or a
@@ -364,8 +360,7 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
             continue  # a photo, a line chart, text: not every picture is a heatmap
         found += [(n, pic, res, k, tuple(pic.to_points(h.plot_box.as_list())))
                   for k, h in enumerate(res.heatmaps) if is_evidence(h)]
-        not_read += [Unread(index + 1, _UNRESOLVED.format(rows=h.rows, cols=h.cols,
-                                                          share=_check_value(h, "pixels_explained") or 0.0),
+        not_read += [Unread(index + 1, _UNRESOLVED.format(rows=h.rows, cols=h.cols, share=explained(h)),
                             tuple(round(v, 1) for v in pic.to_points(h.plot_box.as_list())))
                      for h in res.heatmaps if not is_evidence(h) and unresolved(h, pic.rgb)]
     # a heatmap read from the objects is kept over the pictures' readings of it,

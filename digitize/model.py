@@ -98,6 +98,11 @@ class Ruling:
     drawn: tuple[float, float]
 
     @property
+    def pitch(self) -> tuple[float, float]:
+        """The mean cell height and width (pixels)."""
+        return float(np.diff(self.grid.row_edges).mean()), float(np.diff(self.grid.col_edges).mean())
+
+    @property
     def box(self) -> Box:
         """The plot box: the outer rules included."""
         g = self.grid

@@ -48,6 +48,7 @@ from ..model import (
     Ruling,
 )
 from .lattice import AxisEvidence
+from .layout import OUTLINE_DELTA_E
 from .legend import Legend
 from .planes import Planes
 
@@ -85,8 +86,6 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
                           faded_ends=None if bar is None or legend.scale.source != "ticks" else faded_ends(planes, bar))
 
 
-#: Outline pixels differ from the page by more than this (delta E).
-OUTLINE_INK_DELTA_E = 15.0
 #: A bar's end fades into the page when its last pixels are within this (delta E)
 #: of the page colour ...
 FADED_DELTA_E = 6.0
@@ -114,7 +113,7 @@ def faded_ends(planes: Planes, bar: ColorbarRegion) -> list[str]:
         if float(delta_e(np.median(end, axis=0), planes.bg_lab)) > FADED_DELTA_E:
             continue
         past = [inner + step * k for k in (1, 2) if 0 <= inner + step * k < n]
-        closed = any(float(((dist[p, b.x0:b.x1] if vertical else dist[b.y0:b.y1, p]) > OUTLINE_INK_DELTA_E).mean())
+        closed = any(float(((dist[p, b.x0:b.x1] if vertical else dist[b.y0:b.y1, p]) > OUTLINE_DELTA_E).mean())
                      >= END_OUTLINE_SHARE
                      for p in past)
         if not closed:

@@ -534,11 +534,11 @@ def _cut_fringe(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray,
     return Box(box.x0, lo, box.x1, hi) if vertical else Box(lo, box.y0, hi, box.y1)
 
 
-def _white_gap(lab: np.ndarray, bg_lab: np.ndarray, a: ColorbarRegion, b: ColorbarRegion) -> bool:
-    """Two pieces of one bar a few pixels apart: the gap between them is short
-    (at most WHITE_GAP_SHARE of their length) and the colours facing it, and the
-    gap itself, are the page colour (a diverging map's white middle)."""
-    first, second = (a, b) if a.long_range[0] < b.long_range[0] else (b, a)
+def _white_gap(lab: np.ndarray, bg_lab: np.ndarray, first: ColorbarRegion, second: ColorbarRegion) -> bool:
+    """Two pieces of one bar a few pixels apart (``first`` the lower along it): the
+    gap between them is short (at most WHITE_GAP_SHARE of their length) and the
+    colours facing it, and the gap itself, are the page colour (a diverging map's
+    white middle)."""
     g0, g1 = first.long_range[1], second.long_range[0]
     total = second.long_range[1] - first.long_range[0]
     if g1 - g0 > max(12, WHITE_GAP_SHARE * total):
@@ -552,12 +552,46 @@ def _white_gap(lab: np.ndarray, bg_lab: np.ndarray, a: ColorbarRegion, b: Colorb
 #: A gap between two pieces of a bar is its white middle when at most this share
 #: of their length, and its colours within WHITE_GAP_DELTA_E of the page.
 WHITE_GAP_SHARE = 0.03
+WHITE_GAP_DELTA_E = 8.0
+#: ... or, however long, when the bar's outline runs along both sides of it (a
+#: discrete bar whose middle levels are white, drawn with a frame) over at least
+#: this share of it, and at least this share of its lines are page-coloured (the
+#: rest: the lines drawn between levels).
+FRAMED_GAP_SIDES = 0.95
+FRAMED_GAP_PAGE = 0.8
+#: The outline lies within this many pixels of a piece's side.
+FRAMED_GAP_REACH = 2
+
+
+def _framed_gap(lab: np.ndarray, bg_lab: np.ndarray, first: ColorbarRegion, second: ColorbarRegion) -> bool:
+    """Two pieces of one framed bar: the gap between them is page-coloured inside
+    and edged on both long sides by the bar's outline (just outside the pieces'
+    boxes, or their own edge lines)."""
+    vertical = first.orientation == "vertical"
+    g0, g1 = first.long_range[1], second.long_range[0]
+    if g1 - g0 < 2:
+        return False
+    s0, s1 = ((min(first.box.x0, second.box.x0), max(first.box.x1, second.box.x1)) if vertical else
+              (min(first.box.y0, second.box.y0), max(first.box.y1, second.box.y1)))
+    gap = lab[g0:g1] if vertical else lab[:, g0:g1].transpose(1, 0, 2)  # (along, across)
+    a, b = max(0, s0 - FRAMED_GAP_REACH), min(gap.shape[1], s1 + FRAMED_GAP_REACH)
+    if s1 - s0 < 4 + 2 * FRAMED_GAP_REACH:
+        return False
+    # the outline: a line of ink along the gap near each side (the pieces' boxes
+    # may hold it or stop short of it)
+    sides = (delta_e(gap[:, a:b], bg_lab) > OUTLINE_DELTA_E).mean(axis=0) >= FRAMED_GAP_SIDES
+    k = 2 * FRAMED_GAP_REACH
+    if not (sides[:k + 1].any() and sides[-k - 1:].any()):
+        return False
+    inside = np.median(gap[:, s0 + k:s1 - k], axis=1)
+    return float((delta_e(inside, bg_lab) < WHITE_GAP_DELTA_E).mean()) >= FRAMED_GAP_PAGE
+
+
 #: ... or, with no outline to follow (pheatmap's legend), when the pieces fade
 #: towards it, alike in length (within a factor 2), it is no longer than half
-#: of them together, and labels stand on one
-#: side beside both pieces and beside its middle half (LABEL_INK_PX ink pixels at
-#: least, within LABEL_REACH bar widths of the bar, outside the plots): the label
-#: of the white middle ('0').
+#: of them together, and labels stand on one side beside both pieces and beside
+#: its middle half (LABEL_INK_PX ink pixels at least, within LABEL_REACH bar widths
+#: of the bar, outside the plots): the label of the white middle ('0').
 LABEL_INK_PX = 6
 LABEL_REACH = 4
 
@@ -594,39 +628,6 @@ def _labelled_gap(lab: np.ndarray, fg: np.ndarray, bg_lab: np.ndarray, first: Co
         if all(int((fg[a:z, lo:hi] if vertical else fg[lo:hi, a:z]).sum()) >= LABEL_INK_PX for a, z in spans):
             return True
     return False
-WHITE_GAP_DELTA_E = 8.0
-#: ... or, however long, when the bar's outline runs along both sides of it (a
-#: discrete bar whose middle levels are white, drawn with a frame) over at least
-#: this share of it, and at least this share of its lines are page-coloured (the
-#: rest: the lines drawn between levels).
-FRAMED_GAP_SIDES = 0.95
-FRAMED_GAP_PAGE = 0.8
-#: The outline lies within this many pixels of a piece's side.
-FRAMED_GAP_REACH = 2
-
-
-def _framed_gap(lab: np.ndarray, bg_lab: np.ndarray, first: ColorbarRegion, second: ColorbarRegion) -> bool:
-    """Two pieces of one framed bar: the gap between them is page-coloured inside
-    and edged on both long sides by the bar's outline (just outside the pieces'
-    boxes, or their own edge lines)."""
-    vertical = first.orientation == "vertical"
-    g0, g1 = first.long_range[1], second.long_range[0]
-    if g1 - g0 < 2:
-        return False
-    s0, s1 = ((min(first.box.x0, second.box.x0), max(first.box.x1, second.box.x1)) if vertical else
-              (min(first.box.y0, second.box.y0), max(first.box.y1, second.box.y1)))
-    gap = lab[g0:g1] if vertical else lab[:, g0:g1].transpose(1, 0, 2)  # (along, across)
-    a, b = max(0, s0 - FRAMED_GAP_REACH), min(gap.shape[1], s1 + FRAMED_GAP_REACH)
-    if s1 - s0 < 4 + 2 * FRAMED_GAP_REACH:
-        return False
-    # the outline: a line of ink along the gap near each side (the pieces' boxes
-    # may hold it or stop short of it)
-    sides = (delta_e(gap[:, a:b], bg_lab) > OUTLINE_DELTA_E).mean(axis=0) >= FRAMED_GAP_SIDES
-    k = 2 * FRAMED_GAP_REACH
-    if not (sides[:k + 1].any() and sides[-k - 1:].any()):
-        return False
-    inside = np.median(gap[:, s0 + k:s1 - k], axis=1)
-    return float((delta_e(inside, bg_lab) < WHITE_GAP_DELTA_E).mean()) >= FRAMED_GAP_PAGE
 
 
 def _merge_collinear(bars: list[ColorbarRegion], lab: np.ndarray | None = None,
@@ -634,8 +635,9 @@ def _merge_collinear(bars: list[ColorbarRegion], lab: np.ndarray | None = None,
     """One bar found as two pieces (a diverging map's white middle splits it at high
     resolution, and each piece then grows along the outline): pieces with the same
     cross-section whose long ranges overlap or touch, or are parted by a short gap
-    of page colour (``_white_gap``) or a framed one (``_framed_gap``), are one bar
-    (two bars stacked with a gap between them, as in a grid of panels, stay two)."""
+    of page colour (``_white_gap``), a framed one (``_framed_gap``) or a labelled one
+    (``_labelled_gap``; ``fg``: the ink outside the plots), are one bar (two bars
+    stacked with a gap between them, as in a grid of panels, stay two)."""
     out = list(bars)
     merged = True
     while merged:
@@ -770,8 +772,7 @@ def _ruling_needed(ruling: Ruling, plots: list[Box]) -> bool:
     many page-coloured, came apart, no block covers it."""
     if min(ruling.drawn) < MIN_DRAWN:
         return False
-    r, g = ruling.box, ruling.grid
-    row, col = float(np.diff(g.row_edges).mean()), float(np.diff(g.col_edges).mean())
+    r, (row, col) = ruling.box, ruling.pitch
     for p in plots:
         inside = max(0, min(p.x1, r.x1) - max(p.x0, r.x0)) * max(0, min(p.y1, r.y1) - max(p.y0, r.y0))
         if inside >= 0.9 * r.area and max((r.x0 - p.x0) / col, (p.x1 - r.x1) / col, (r.y0 - p.y0) / row,
@@ -784,8 +785,7 @@ def _header_of(box: Box, ruling: Ruling) -> bool:
     """Whether a block is a row (column) of header boxes along a side of a ruled
     plot: at most one and a half cells thick, less than half a cell away, and
     along that side, not past it by more than a cell."""
-    r, g = ruling.box, ruling.grid
-    row, col = float(np.diff(g.row_edges).mean()), float(np.diff(g.col_edges).mean())
+    r, (row, col) = ruling.box, ruling.pitch
     beside = (box.x1 <= r.x0 and r.x0 - box.x1 <= col / 2) or (box.x0 >= r.x1 and box.x0 - r.x1 <= col / 2)
     if beside and box.width <= 1.5 * col and box.y0 >= r.y0 - row and box.y1 <= r.y1 + row:
         return True
@@ -868,10 +868,11 @@ def find_layout(*, planes: Planes) -> Layout:
     for b, o in bar_boxes:
         grown, guessed = _extend_faint_ends(lab, fg, b, o, bg_lab, plots)
         bars.append(ColorbarRegion(strip_frame(lab, _cut_fringe(lab, grown, o, bg_lab)), o, guessed))
-    text = fg.copy()  # ink outside the plots: labels
-    for p in plots:
-        text[p.y0:p.y1, p.x0:p.x1] = False
-    bars = _merge_collinear(bars, lab, bg_lab, text)
+    if len(bars) > 1:
+        text = fg.copy()  # ink outside the plots: labels
+        for p in plots:
+            text[p.y0:p.y1, p.x0:p.x1] = False
+        bars = _merge_collinear(bars, lab, bg_lab, text)
     if plots:
         biggest = max(b.area for b in plots)
         plots = [b for b in plots if b.area >= MIN_PANEL_SHARE * biggest]

@@ -35,7 +35,6 @@ def _cell_index(edges: np.ndarray, start: int, stop: int) -> np.ndarray:
 def _redraw(h: Heatmap) -> tuple[np.ndarray, np.ndarray]:
     """The plot area re-painted from the table, each cell in its colormap colour:
     (h, w, 3) uint8 RGB and (h, w, 3) float32 Lab of it (white where no cell is)."""
-    b = h.plot_box
     cm = h.colormap
     with np.errstate(invalid="ignore"):
         pos = h.scale.value_to_pixel(h.table.values)  # (R, C); NaN for blank cells
@@ -49,13 +48,18 @@ def _redraw(h: Heatmap) -> tuple[np.ndarray, np.ndarray]:
     cell_lab[..., 0] = 100.0
     cell_rgb[:-1, :-1] = np.where(blank[..., None], 255, cm.rgb[nearest])
     cell_lab[:-1, :-1] = np.where(blank[..., None], cell_lab[-1, -1], np.asarray(cm.lab, np.float32)[nearest])
-    # cells are rectangles: repeat each row of cells, then each column, by the
-    # pixels it spans (one copy per pixel, not a gather per pixel)
+    return _per_pixel(h, cell_rgb), _per_pixel(h, cell_lab)
+
+
+def _per_pixel(h: Heatmap, cells: np.ndarray) -> np.ndarray:
+    """A per-cell array padded with one last row and column (what pixels outside
+    every cell get) laid over the plot's pixels: cells are rectangles, so each row
+    of cells is repeated, then each column, by the pixels it spans (one copy per
+    pixel, not a gather per pixel)."""
+    b = h.plot_box
     rv, rn = _runs(_cell_index(h.grid.row_edges, b.y0, b.y1))
     cv, cn = _runs(_cell_index(h.grid.col_edges, b.x0, b.x1))
-    rgb = np.repeat(np.repeat(cell_rgb[rv][:, cv], rn, axis=0), cn, axis=1)
-    lab = np.repeat(np.repeat(cell_lab[rv][:, cv], rn, axis=0), cn, axis=1)
-    return rgb, lab
+    return np.repeat(np.repeat(cells[rv][:, cv], rn, axis=0), cn, axis=1)
 
 
 def _runs(index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +129,7 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
         paint, _ = _redraw(h)
         redrawn[b.y0:b.y1, b.x0:b.x1] = paint
         _redraw_legend(redrawn, h)
-        diff[b.y0:b.y1, b.x0:b.x1] = _difference(h, base[b.y0:b.y1, b.x0:b.x1], paint)
+        diff[b.y0:b.y1, b.x0:b.x1] = _difference(h, base[b.y0:b.y1, b.x0:b.x1])
         for e in h.grid.row_edges:
             cv2.line(base, (b.x0, int(round(e))), (b.x1 - 1, int(round(e))), (255, 255, 255), 1)
         for e in h.grid.col_edges:
@@ -182,24 +186,21 @@ OFF_MAP_DELTA_E = 10.0
 OFF_MAP_BLUE = (60, 90, 200)
 
 
-def _difference(h: Heatmap, found: np.ndarray, redrawn: np.ndarray) -> np.ndarray:
+def _difference(h: Heatmap, found: np.ndarray) -> np.ndarray:
     """(h, w, 3) uint8: per pixel of the plot, the difference between the value its
-    colour shows and the redrawn table's, in units of the colorbar's range (black 0,
-    white DIFF_FULL_SHARE or more), blue where the figure's colour is off the map."""
+    colour shows and its cell's value in the table, in units of the colorbar's range
+    (black 0, white DIFF_FULL_SHARE or more; blank cells and pixels outside every
+    cell 0), blue where the figure's colour is off the map."""
     cm = h.colormap
-    curve = np.asarray(cm.lab, np.float32)
     pos = np.asarray(cm.positions, np.float64)
-
-    def values(rgb):
-        idx, res = image_to_index(rgb, curve)
-        with np.errstate(invalid="ignore"):
-            v = h.scale.pixel_to_value(np.interp(idx, np.arange(len(pos)), pos))
-        return np.asarray(v, np.float64), res
-
-    seen, off = values(found)
-    drawn, _ = values(redrawn)
+    idx, off = image_to_index(found, np.asarray(cm.lab, np.float32))
+    with np.errstate(invalid="ignore"):
+        seen = np.asarray(h.scale.pixel_to_value(np.interp(idx, np.arange(len(pos)), pos)), np.float64)
+    cells = np.full((h.rows + 1, h.cols + 1), np.nan)
+    cells[:-1, :-1] = h.table.values
     span = abs(h.scale.vmax - h.scale.vmin) or 1.0
-    grey = np.clip(np.abs(np.nan_to_num(seen - drawn)) / (DIFF_FULL_SHARE * span) * 255.0, 0, 255).astype(np.uint8)
+    gap = np.nan_to_num(np.abs(seen - _per_pixel(h, cells)))
+    grey = np.clip(gap / (DIFF_FULL_SHARE * span) * 255.0, 0, 255).astype(np.uint8)
     out = np.repeat(grey[..., None], 3, axis=2)
     out[off > OFF_MAP_DELTA_E] = OFF_MAP_BLUE
     return out

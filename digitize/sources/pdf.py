@@ -75,55 +75,42 @@ def page_count(path: str | os.PathLike) -> int:
 MIN_FILLED_PATHS = 4
 
 
-def _may_hold_figure(page, pdfium_c) -> bool:
-    """Whether a page can hold a heatmap: an image, a shading, or MIN_FILLED_PATHS
-    filled paths among its objects (forms included). Most pages of a paper are
-    text, and are not rendered at all."""
-    import ctypes
-
-    filled = 0
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    for obj in page.get_objects(max_depth=3):
-        if obj.type in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING):
-            return True
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
-            filled += fill.value != 0
-            if filled >= MIN_FILLED_PATHS:
-                return True
-    return False
-
-
 #: A page of at most this many images, nothing drawn over them, is not rendered.
 MAX_PASTED_IMAGES = 4
 
 
-def _images_only(page, pdfium_c) -> bool:
-    """Whether the page's figures are its images alone, so that its render shows
-    nothing more of them: nothing drawn over an image (labels set on a figure,
-    axes drawn round it), no vector figure elsewhere (MIN_FILLED_PATHS filled
-    paths), and few images (a mosaic of tiles is seen whole only on the render).
-    Pasted or scanned figures with their captions and the page's rules."""
+def _page_figures(page, pdfium_c) -> str:
+    """What the page's objects (forms included) can show, in one pass over them:
+    'none' (text and rules only: no image, no shading, fewer than
+    MIN_FILLED_PATHS filled paths; most pages of a paper, not rendered at all),
+    'pasted' (its figures are its images alone, so that its render shows nothing
+    more of them: nothing drawn over an image, no labels set on it, no vector
+    figure elsewhere, and at most MAX_PASTED_IMAGES images, since a mosaic of
+    tiles is seen whole only on the render; scanned or pasted figures with their
+    captions) or 'drawn' (the render is read too)."""
     import ctypes
 
     images, others = [], []
-    filled = 0
+    filled, shaded = 0, False
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     for obj in page.get_objects(max_depth=3):
         if obj.type == pdfium_c.FPDF_PAGEOBJ_SHADING:
-            return False
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            images.append(_page_bounds(obj))
-            continue
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
-            filled += fill.value != 0
-            if filled >= MIN_FILLED_PATHS:
-                return False
-        if obj.type in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT):
-            others.append(_page_bounds(obj))
-    return len(images) <= MAX_PASTED_IMAGES and not any(ol < ir and il < orr and ob < it and ib < ot
-                                                        for il, ib, ir, it in images for ol, ob, orr, ot in others)
+            shaded = True
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images.append(obj)
+        elif obj.type in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT):
+            others.append(obj)
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+                filled += fill.value != 0
+    if not images and not shaded and filled < MIN_FILLED_PATHS:
+        return "none"
+    if not images or shaded or filled >= MIN_FILLED_PATHS or len(images) > MAX_PASTED_IMAGES:
+        return "drawn"
+    boxes = [_page_bounds(o) for o in images]  # bounds only now: text pages never need them
+    over = any(ol < ir and il < orr and ob < it and ib < ot
+               for ol, ob, orr, ot in map(_page_bounds, others) for il, ib, ir, it in boxes)
+    return "drawn" if over else "pasted"
 
 
 def _declared_size(obj) -> tuple[int, int]:
@@ -205,7 +192,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
                   max_pixels: int = DEFAULT_MAX_PIXELS, render: bool = True) -> list[LoadedImage]:
     """The embedded raster images of page ``index`` (0-based), then the rendered page
     (unless ``render`` is False); each knows its page (1-based) and where it lies on
-    the page in points. A page of text and rules only (``_may_hold_figure``) gives none."""
+    the page in points. A page of text and rules only (``_page_figures``) gives none."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -214,7 +201,8 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
     try:
         page = doc[index]
         page_w, page_h = page.get_size()
-        if not _may_hold_figure(page, pdfium_c):
+        figures = _page_figures(page, pdfium_c)
+        if figures == "none":
             return []  # text and rules only: nothing to render
         out = []
         notes: list[str] = []
@@ -239,7 +227,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
             pic = from_array(np.asarray(pil, np.uint8), source=source)
             out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="embedded",
                                    placement=(left, page_h - top, right, page_h - bottom)))
-        if not render or (out and _images_only(page, pdfium_c)):
+        if not render or (out and figures == "pasted"):
             return [replace(p, warnings=tuple(p.warnings) + tuple(notes)) for p in out] if notes else out
         limit = min(max_pixels, RENDER_MAX_PIXELS)
         rgb, fit = _render(page, dpi, limit)
