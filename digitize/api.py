@@ -86,7 +86,10 @@ def digitize(src, *, config: DigitizeConfig | None = None,
     stage = _Stages(progress)
     picture = src if isinstance(src, LoadedImage) else stage("load", load_image, src=src,
                                                              max_pixels=cfg.max_pixels, max_bytes=cfg.max_bytes)
-    return read_picture(picture, config=cfg, recognizer=recognizer, stage=stage)
+    result = read_picture(picture, config=cfg, recognizer=recognizer, stage=stage)
+    # the pixels travel with the result (a reference, not a copy) for its notebook view
+    return replace(result, picture=picture.rgb, heatmaps=tuple(replace(h, picture=picture.rgb)
+                                                               for h in result.heatmaps))
 
 
 def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Recognizer | None = None,

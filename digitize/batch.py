@@ -36,7 +36,7 @@ PDF_EXT = {".pdf"}
 #: as in the terminal and Markdown; x0, y0, x1, y1 repeat ``position`` as numbers.
 SUMMARY_FIELDS = ["source", "page", "heatmap", "position", "x0", "y0", "x1", "y1", "rows", "cols", "scale", "vmin",
                   "vmax", "colormap", "worst_residual", "confidence", "checks_failed", "status", "error", "output",
-                  "overlay", "read_from"]
+                  "overlay", "thumbnail", "read_from"]
 
 batch_app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
@@ -146,11 +146,23 @@ def _doubtful(row: dict, min_confidence: float) -> dict:
     return dict(row, status="doubtful") if low else row
 
 
+def _overlay_files(res, pixels, name: str, rows: list[dict]) -> dict:
+    """The overlay ``name`` and, for each of ``rows`` (one per heatmap of ``res``),
+    the thumbnail the report shows, as files; each row names its thumbnail."""
+    from .report.overlay import draw_overlay, encode_png, thumbnail
+
+    ov = draw_overlay(res, pixels)
+    out = {name: encode_png(ov)}
+    for r, h in zip(rows, res.heatmaps):
+        r["thumbnail"] = f"thumb-{r['heatmap']}.png"
+        out[r["thumbnail"]] = encode_png(thumbnail(ov, h))
+    return out
+
+
 def compute_job(job: Job, outdir: str = "") -> JobResult:
     """Digitize one job; returns rows and output files. Never raises, never writes
     (``outdir`` only names the folder in the rows)."""
     from .report import export
-    from .report.overlay import draw_overlay, encode_png
 
     base = {k: "" for k in SUMMARY_FIELDS}
     base.update(source=job.path, page=job.page + 1 if job.page is not None else "",
@@ -174,11 +186,12 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
             rows, files, docs = [], {}, []
             for k, page_result in enumerate(found):
                 res = page_result.result
-                rows += [dict(r, heatmap=len(rows) + j + 1, overlay=f"overlay-{k + 1}.png")
-                         for j, r in enumerate(_rows_for(res, base, page_result.positions))]
+                new = [dict(r, heatmap=len(rows) + j + 1, overlay=f"overlay-{k + 1}.png")
+                       for j, r in enumerate(_rows_for(res, base, page_result.positions))]
                 docs.append(export.to_dict(res))
                 files[f"table-{k + 1}.csv"] = export.to_csv(res).encode()
-                files[f"overlay-{k + 1}.png"] = encode_png(draw_overlay(res, page_result.pixels()))
+                files.update(_overlay_files(res, page_result.pixels(), f"overlay-{k + 1}.png", new))
+                rows += new
             rows += [dict(r, heatmap=len(rows) + j + 1) for j, r in enumerate(unread_rows)]
             doc = {"source": job.path, "page": job.page + 1,
                    "heatmaps": [h for d in docs for h in d["heatmaps"]], "unread": unread_docs,
@@ -190,11 +203,11 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
             img = load_image(job.path, max_pixels=DEFAULT_MAX_PIXELS)
             res = digitize(img)
             rows = [dict(r, overlay="overlay.png") for r in _rows_for(res, base)]
+            files = {"table.csv": export.to_csv(res).encode(), **_overlay_files(res, img.rgb, "overlay.png", rows)}
             doc = export.to_dict(res)
             doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
             doc["source"] = job.path
             doc["summary_rows"] = rows
-            files = {"table.csv": export.to_csv(res).encode(), "overlay.png": encode_png(draw_overlay(res, img.rgb))}
         doc["input_key"] = job.key
         files["result.json"] = json.dumps(doc, indent=1, ensure_ascii=False).encode()
         return JobResult(job, rows, files)

@@ -101,7 +101,7 @@ def run(
     figure: Annotated[str, typer.Argument(help="image file, or - to read it from stdin")],
     *,
     format: Annotated[Optional[str], typer.Option("--format", "-f",
-                                                  help="table, json, csv or md")] = None,
+                                                  help="table, json, csv, long (one row per cell) or md")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here instead of stdout")] = None,
     vmin: Annotated[Optional[float], typer.Option(help="value at the colorbar's low end")] = None,
     vmax: Annotated[Optional[float], typer.Option(help="value at the colorbar's high end")] = None,
@@ -136,8 +136,8 @@ def run(
     from .config import DigitizeConfig
     from .report import export
 
-    if format is not None and format not in ("table", "json", "csv", "md"):
-        typer.echo(f"digitize: error: --format must be table, json, csv or md; got {format!r}", err=True)
+    if format is not None and format not in ("table", *export.FORMATS):
+        typer.echo(f"digitize: error: --format must be table, json, csv, long or md; got {format!r}", err=True)
         raise typer.Exit(int(ExitCode.USAGE))
     fmt = format or (_EXT_FORMAT.get(output.suffix.lower(), "table") if output else "table")
     try:

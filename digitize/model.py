@@ -327,6 +327,7 @@ class Heatmap:
     printed: Printed | None = None  # the numbers printed in the cells, when there are
     read_from: str = "raster"  # "raster" (from pixels) or "vector" (from a PDF's or SVG's drawing objects)
     points: tuple[float, float, float, float] | None = None  # on a PDF page: the plot box in points from the top-left
+    picture: np.ndarray | None = field(default=None, repr=False, compare=False)  # the RGB pixels read (notebook view)
 
     @property
     def rows(self) -> int:
@@ -363,23 +364,8 @@ class Heatmap:
         return df
 
     def _repr_html_(self) -> str:
-        """A notebook's view: the summary line and the table."""
-        import html
-
-        fmt = self.printed.format if self.printed is not None and self.printed.format else ".4g"
-        fmt = ".0f" if fmt == "d" else fmt
-
-        def cell(v: float) -> str:
-            return "" if not math.isfinite(v) else f"{v:{fmt}}" if not fmt.endswith("%") else f"{v:.{int(fmt[1:-1]) + 2}f}"
-
-        rows = self.axes.row_labels if len(self.axes.row_labels) == self.rows else [str(i) for i in range(self.rows)]
-        cols = self.axes.col_labels if len(self.axes.col_labels) == self.cols else [str(j) for j in range(self.cols)]
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
-        body = "".join(f"<tr><th>{html.escape(str(r))}</th>" + "".join(
-            f"<td>{cell(float(v))}</td>" for v in self.table.values[i]) + "</tr>" for i, r in enumerate(rows))
-        title = html.escape(self.axes.title or "heatmap")
-        return (f"<p><b>{title}</b>: {html.escape(self.summary())}</p><table><thead><tr>"
-                f"<th>{html.escape(self.axes.y_label)}</th>{head}</tr></thead><tbody>{body}</tbody></table>")
+        """A notebook's view: the overlay (when the pixels are at hand) and the table."""
+        return _notebook_view(self)
 
 
 @dataclass(frozen=True)
@@ -391,13 +377,15 @@ class Digitization:
     heatmaps: tuple[Heatmap, ...]
     warnings: tuple[str, ...] = ()
     timings: dict = field(default_factory=dict)
+    picture: np.ndarray | None = field(default=None, repr=False, compare=False)  # the RGB pixels read (notebook view)
 
     def __repr__(self) -> str:
         inner = "; ".join(h.summary() for h in self.heatmaps)
         return f"Digitization({self.source!r}: {len(self.heatmaps)} heatmap(s): {inner})"
 
     def _repr_html_(self) -> str:
-        return "".join(h._repr_html_() for h in self.heatmaps)
+        """A notebook's view: the overlay (when the pixels are at hand) and each table."""
+        return _notebook_view(self)
 
     def to_pandas(self, long: bool = True):
         """With ``long`` (the default): one tidy DataFrame of every cell of every
@@ -408,6 +396,13 @@ class Digitization:
         pd = _pandas()
         if not long:
             return [h.to_pandas() for h in self.heatmaps]
+        return pd.DataFrame.from_records(self.long_records(), columns=list(LONG_COLUMNS))
+
+    def long_records(self) -> list[dict]:
+        """Every cell of every heatmap as one record (``LONG_COLUMNS``): heatmap
+        (numbered from 1), page, row and col (the labels where the figure prints
+        them, else indices), value (NaN for a blank cell), residual, and source
+        (where the value came from: 'colour', 'text', 'both'; None for a blank)."""
         records = []
         for k, h in enumerate(self.heatmaps):
             rows = h.axes.row_labels if len(h.axes.row_labels) == h.rows else range(h.rows)
@@ -420,8 +415,21 @@ class Digitization:
                                     "value": float(h.table.values[i, j]),
                                     "residual": float(h.table.residual[i, j]),
                                     "source": None if blank else (str(src[i, j]) if src is not None else "colour")})
-        return pd.DataFrame.from_records(records, columns=["heatmap", "page", "row", "col", "value", "residual",
-                                                           "source"])
+        return records
+
+
+LONG_COLUMNS = ("heatmap", "page", "row", "col", "value", "residual", "source")
+
+
+#: How a notebook shows a Heatmap or a Digitization: the package sets it to
+#: ``report.notebook.html_view`` (drawing belongs to the report layer, not here).
+NOTEBOOK_VIEW: list = []
+
+
+def _notebook_view(obj) -> str:
+    import html
+
+    return NOTEBOOK_VIEW[0](obj) if NOTEBOOK_VIEW else f"<pre>{html.escape(repr(obj))}</pre>"
 
 
 def _pandas():

@@ -56,6 +56,22 @@ def test_reprs_are_one_line(result):
     assert "<table>" in result._repr_html_()
 
 
+def test_a_notebook_shows_the_overlay_and_the_table(result):
+    import base64
+    import re
+
+    from PIL import Image
+
+    for view in (result._repr_html_(), result.heatmaps[0]._repr_html_()):
+        data = re.search(r'<img src="data:image/png;base64,([^"]+)"', view)
+        assert data, "the overlay is shown"
+        img = Image.open(io.BytesIO(base64.b64decode(data.group(1))))
+        assert img.width <= 960 and img.width > 2.5 * img.height, "three panels side by side, fitted"
+        assert view.count("<tr>") == 1 + 10 and "30k" in view and "0.00" in view
+    bare = replace(result.heatmaps[0], picture=None)  # e.g. read from a PDF's objects: no pixels kept
+    assert "<img" not in bare._repr_html_() and "<table>" in bare._repr_html_()
+
+
 def test_to_pandas_wide_and_long(result):
     h = result.heatmaps[0]
     df = h.to_pandas()
@@ -67,6 +83,40 @@ def test_to_pandas_wide_and_long(result):
     assert list(long.columns) == ["heatmap", "page", "row", "col", "value", "residual", "source"]
     assert len(long) == 120 and set(long["source"]) == {"colour"}
     assert long.loc[0, "row"] == h.axes.row_labels[0] and long.loc[0, "value"] == pytest.approx(h.table.values[0, 0])
+
+
+def test_format_long_writes_the_tidy_csv(example_path, tmp_path, result):
+    import pandas as pd
+
+    out = tmp_path / "cells.csv"
+    res = CliRunner().invoke(app, [str(example_path), "--format", "long", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(out)
+    h = result.heatmaps[0]
+    assert list(df.columns) == ["heatmap", "page", "row", "col", "value", "residual", "source"]
+    assert len(df) == h.rows * h.cols and set(df["heatmap"]) == {1}
+    assert list(df["row"][:h.cols]) == [h.axes.row_labels[0]] * h.cols
+    assert np.allclose(df["value"].to_numpy().reshape(h.rows, h.cols), h.table.values, atol=1e-6)
+    res = CliRunner().invoke(app, [str(example_path), "--format", "wide"])
+    assert res.exit_code == 2 and "long" in res.output
+
+
+def test_the_table_prints_the_precision_the_scale_resolves(result):
+    """0..0.008 on 256 colours: steps of 3e-5, so 5 decimals (0.00766), not 6; a
+    0..1 scale prints 3; JSON keeps more."""
+    from digitize.report.export import format_value
+    from digitize.report.terminal import render_text
+
+    h = result.heatmaps[0]
+    assert format_value(h, 0.0076612) == "0.00766"
+    text = render_text(result)
+    import re
+
+    numbers = re.findall(r"\b0\.\d+", "".join(ln for ln in text.splitlines() if ln.startswith("│")))
+    assert len(numbers) == 120 and all(len(t) == 7 for t in numbers), "every value to 5 decimals"
+    unit = replace(h, scale=replace(h.scale, vmin=0.0, vmax=1.0))
+    assert format_value(unit, 0.123456) == "0.123"
+    assert to_dict(result)["heatmaps"][0]["values"][0][0] != round(h.table.values[0, 0], 5)
 
 
 def test_to_pandas_without_pandas_says_how_to_get_it(result, monkeypatch):
@@ -200,6 +250,28 @@ def test_the_table_fits_an_80_column_terminal(example_path):
     assert proc.returncode == 0
     assert max(len(line) for line in lines) <= 80, max(lines, key=len)
     assert any("columns 1-" in line for line in lines), "the table was folded"
+
+
+def test_piped_into_head_on_a_terminal_fits_the_terminal(example_path):
+    """``digitize fig.png | head``: standard output is a pipe, but the terminal (on
+    standard error) is 72 columns wide, with no COLUMNS exported: the plain table fits it."""
+    import fcntl
+    import os
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 72, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    run = subprocess.run([sys.executable, "-m", "digitize", str(example_path)], stdout=subprocess.PIPE,
+                         stderr=slave, env=env, timeout=60)
+    os.close(slave)
+    os.close(master)
+    lines = run.stdout.decode().splitlines()
+    assert run.returncode == 0 and "\x1b[" not in run.stdout.decode()
+    assert max(len(line) for line in lines) <= 72 and any("columns 1-" in line for line in lines)
 
 
 def test_piped_output_is_plain_and_unpadded(example_path):

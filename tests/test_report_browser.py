@@ -34,6 +34,26 @@ def test_report_lists_every_row_failed_first(report):
     assert "http://" not in page and "https://" not in page  # nothing fetched from the network
 
 
+def test_thumbnails_show_the_heatmap_and_link_the_full_overlay(report):
+    """Each row shows its heatmap's part of the "found" panel, at most 480 px, big
+    enough to read, and links the full three-panel overlay."""
+    import re
+
+    import numpy as np
+    from PIL import Image
+
+    page = (report / "index.html").read_text()
+    links = re.findall(r'<a href="([^"]+)"[^>]*><img src="([^"]+)"', page)
+    assert len(links) == 2
+    for href, src in links:
+        assert href.endswith("overlay.png") and src.endswith("thumb-1.png")
+        full, thumb = Image.open(report / href), Image.open(report / src)
+        assert max(thumb.size) <= 480 and thumb.width >= 300, "the heatmap large enough to read"
+        assert thumb.width < full.width / 2, "one panel, not the three"
+        green = np.all(np.asarray(thumb.convert("RGB")) == (0, 200, 0), axis=2)
+        assert green.mean() > 0.005, "the plot box drawn in the found panel is in it"
+
+
 @pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="needs Debian's chromium and chromium-driver "
                     "(.ci/run installs them)")
 def test_report_in_headless_chromium(report, tmp_path):

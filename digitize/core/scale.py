@@ -182,7 +182,8 @@ def user_scale(vmin: float, vmax: float, lo: float, hi: float, *, kind: str, inc
 
 def scale_decimals(scale: Scale) -> int:
     """Decimals worth quoting for values on this scale: an 8-bit colormap resolves
-    about 1/256 of the range, so one more decimal than that step needs."""
+    about 1/256 of the range, and a value is quoted to the decimal that step
+    reaches (a 0..0.008 bar: steps of 0.00003, so 5 decimals, 0.00766)."""
     span = abs(scale.vmax - scale.vmin)
     if scale.kind == "log" or span <= 0:
         return 3

@@ -35,7 +35,7 @@ def value_decimals(h: Heatmap) -> int:
     if fmt and not fmt.endswith("e"):
         d = 0 if fmt == "d" else int(fmt[1:-1])
         return d + 2 if fmt.endswith("%") else d
-    return scale_decimals(h.scale) + 1
+    return scale_decimals(h.scale)
 
 
 def format_value(h: Heatmap, v: float, extra: int = 0) -> str:
@@ -177,6 +177,23 @@ def to_csv(result: Digitization) -> str:
     return buf.getvalue()
 
 
+def to_long_csv(result: Digitization) -> str:
+    """The tidy table: one row per cell of every heatmap (columns
+    ``model.LONG_COLUMNS``), the shape ggplot, seaborn and polars read; values at
+    the CSV's precision, blank cells empty, labels made safe as in ``to_csv``."""
+    from ..model import LONG_COLUMNS
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(LONG_COLUMNS)
+    for r in result.long_records():
+        h = result.heatmaps[r["heatmap"] - 1]
+        residual = f"{r['residual']:.2f}" if math.isfinite(r["residual"]) else ""
+        w.writerow([r["heatmap"], "" if r["page"] is None else r["page"], csv_safe(r["row"]), csv_safe(r["col"]),
+                    format_value(h, r["value"], extra=2), residual, r["source"] or ""])
+    return buf.getvalue()
+
+
 def md_safe(text) -> str:
     """Text read from an image, inert in Markdown: HTML escaped, table pipes and
     line breaks neutralised."""
@@ -215,7 +232,7 @@ def to_markdown(result: Digitization) -> str:
     return "\n".join(out)
 
 
-FORMATS = {"json": to_json, "csv": to_csv, "md": to_markdown}
+FORMATS = {"json": to_json, "csv": to_csv, "long": to_long_csv, "md": to_markdown}
 
 
 def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:

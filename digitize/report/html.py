@@ -19,7 +19,7 @@ th{cursor:pointer;background:#f4f4f4;position:sticky;top:0;user-select:none}
 th:after{content:" \\2195";color:#aaa}
 tr.failed{background:#fde8e8} tr.unread{background:#eceff4} tr.doubtful{background:#fbe3f0} tr.warning{background:#fff6dd}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-img{max-width:420px;max-height:180px;display:block}
+img{max-width:480px;max-height:480px;display:block}
 .err{color:#8a1c1c;max-width:32em}
 """
 
@@ -65,9 +65,12 @@ def render_index(rows: list[dict], outdir: Path) -> str:
         img = ""
         if r.get("output") and r.get("overlay"):
             path = Path(r["output"]) / r["overlay"]
+            thumb = Path(r["output"]) / r["thumbnail"] if r.get("thumbnail") else path
             if path.exists():
                 rel = os.path.relpath(path, outdir).replace(os.sep, "/")
-                img = f'<a href="{html.escape(rel)}"><img src="{html.escape(rel)}" alt="overlay" loading="lazy"></a>'
+                src = os.path.relpath(thumb if thumb.exists() else path, outdir).replace(os.sep, "/")
+                img = (f'<a href="{html.escape(rel)}" title="the full overlay"><img src="{html.escape(src)}" '
+                       f'alt="overlay" loading="lazy"></a>')
         shape = f'{r.get("rows")} x {r.get("cols")}' if r.get("rows") not in ("", None) else ""
         n_cells = (int(r["rows"]) * int(r["cols"])) if shape else -1
         scale = (f'{r.get("scale")} {float(r["vmin"]):g}..{float(r["vmax"]):g}'

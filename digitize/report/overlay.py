@@ -254,6 +254,31 @@ def _caption(result: Digitization, width: int) -> np.ndarray:
     return strip
 
 
+#: A report thumbnail's longest side, in pixels (the report shows it at this size).
+THUMB_SIDE = 480
+
+
+def thumbnail(overlay: np.ndarray, h: Heatmap, *, max_side: int = THUMB_SIDE) -> np.ndarray:
+    """The overlay's "found" panel cut to one heatmap: its plot and colorbar with a
+    margin for their labels (a fifth of the plot's size), shrunk to fit
+    ``max_side`` (never enlarged), so that a report shows the heatmap itself rather
+    than the whole page it sits on."""
+    width = overlay.shape[1] // 3
+    height = overlay.shape[0] - HEADER_HEIGHT
+    boxes = [h.plot_box] + ([h.colorbar.box] if h.colorbar is not None else [])
+    x0, y0 = min(b.x0 for b in boxes), min(b.y0 for b in boxes)
+    x1, y1 = max(b.x1 for b in boxes), max(b.y1 for b in boxes)
+    pad = int(0.2 * max(h.plot_box.x1 - h.plot_box.x0, h.plot_box.y1 - h.plot_box.y0)) + 8
+    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
+    x1, y1 = min(width, x1 + pad), min(height, y1 + pad)
+    crop = overlay[HEADER_HEIGHT + y0:HEADER_HEIGHT + y1, x0:x1]
+    scale = min(1.0, max_side / max(crop.shape[:2]))
+    if scale < 1.0:
+        size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(crop)
+
+
 def encode_png(rgb: np.ndarray) -> bytes:
     """PNG bytes of an RGB image, made for speed: zlib level 1 with no row filter
     writes an overlay 4x faster than Pillow's defaults, for ~30% more bytes (the

@@ -55,7 +55,12 @@ def _plain_width() -> int:
     import shutil
 
     cols = os.environ.get("COLUMNS", "")
-    return int(cols) if cols.isdigit() and int(cols) > 20 else shutil.get_terminal_size((100, 24)).columns
+    if cols.isdigit() and int(cols) > 20:
+        return int(cols)
+    try:  # piped into head or less on a terminal: the terminal is still on standard error
+        return os.get_terminal_size(2).columns
+    except OSError:
+        return shutil.get_terminal_size((100, 24)).columns
 
 
 def _tables(h, k: int, width: int) -> list[Table]:
