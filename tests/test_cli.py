@@ -44,6 +44,7 @@ def test_output_file_takes_format_from_extension(example_path, tmp_path):
     assert res.exit_code == 0, res.output
     lines = out.read_text().splitlines()
     assert len(lines) == 11
+    assert lines[0].split(",")[0] == "Steps \\ Layer", "both axis titles kept"
     assert lines[1].split(",")[0] == "30k"
     assert len(lines[1].split(",")) == 13
 

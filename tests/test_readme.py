@@ -33,7 +33,7 @@ def test_the_first_session_runs_as_typed(tmp_path):
     run = subprocess.run(["bash", "-euo", "pipefail", "-c", SESSION.group(1)], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert (tmp_path / "table.csv").read_text().startswith("Steps,1,2,3")
+    assert (tmp_path / "table.csv").read_text().startswith("Steps \\ Layer,1,2,3")
     assert len((tmp_path / "cells.csv").read_text().splitlines()) == 1 + 120
     assert (tmp_path / "check.png").read_bytes()[:4] == b"\x89PNG"
     assert '"read_from": "vector"' in run.stdout and "0.1.0" in run.stdout

@@ -163,15 +163,23 @@ def csv_safe(text) -> str:
     return t
 
 
+def _corner(h: Heatmap) -> str:
+    """The table's corner cell names both axes, as a crosstab does: ``Steps \\ Layer``
+    (the rows' title, then the columns')."""
+    y, x = h.axes.y_label or "", h.axes.x_label or ""
+    return f"{y} \\ {x}".strip() if x else y
+
+
 def to_csv(result: Digitization) -> str:
-    """One block per heatmap: a header row of column labels, then one row per row.
+    """One block per heatmap: a header row of column labels (the corner cell names
+    both axes, ``_corner``), then one row per row.
     Labels read from the image are made safe for spreadsheets (``csv_safe``)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     for k, h in enumerate(result.heatmaps):
         if len(result.heatmaps) > 1:
             w.writerow([f"# heatmap {k + 1}"])
-        w.writerow([csv_safe(h.axes.y_label or "")] + [csv_safe(c) for c in _col_labels(h)])
+        w.writerow([csv_safe(_corner(h))] + [csv_safe(c) for c in _col_labels(h)])
         for i in range(h.rows):
             w.writerow([csv_safe(_row_label(h, i))] + [format_value(h, v, extra=2) for v in h.table.values[i]])
     return buf.getvalue()
@@ -212,7 +220,7 @@ def to_markdown(result: Digitization) -> str:
                    + (f" ({h.colormap.name})" if h.colormap.name else "") + ".")
         out.append("")
         cols = _col_labels(h)
-        out.append("| " + " | ".join([md_safe(h.axes.y_label or "")] + [md_safe(c) for c in cols]) + " |")
+        out.append("| " + " | ".join([md_safe(_corner(h))] + [md_safe(c) for c in cols]) + " |")
         out.append("|" + "---|" * (len(cols) + 1))
         for i in range(h.rows):
             cells = []
