@@ -27,10 +27,10 @@ from .core.lookup import project_onto_polyline, rgb_to_lab, set_threads
 from .core.printed import printed_warnings
 from .core.scale import scale_decimals
 from .errors import DigitizeError, NoColorbarError, NoHeatmapError, ScaleError
-from .model import Box, Digitization, Grid, Heatmap
+from .model import AxisText, Box, Digitization, Grid, Heatmap
 from .raster.axes import read_axes
 from .raster.checks import run_checks
-from .raster.grids import find_grid
+from .raster.grids import find_grid, pixel_blocks
 from .raster.lattice import axis_evidence
 from .raster.layout import find_layout
 from .raster.legend import read_legend
@@ -111,8 +111,13 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
         plot = found if layout.ruling_of(found) is not None else stage("layout", extend_to_ticks, planes=planes,
                                                                           plot=found, layout=layout)
         try:
-            heatmaps.append(_read_heatmap(plot, planes=planes, layout=layout, ocr=ocr, config=config,
-                                          readings=readings, stage=stage))
+            h = _read_heatmap(plot, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
+                              stage=stage)
+            if not is_evidence(h) and unresolved(h, picture.rgb) and not _printed_agree(h):
+                # cells too small to resolve (numbers printed in them and agreeing would say otherwise)
+                h = _read_blocks(plot, h, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
+                                 stage=stage)
+            heatmaps.append(h)
         except (ScaleError, NoColorbarError) as exc:
             exc.plot_box = plot.as_list()  # where the unreadable heatmap lies
             if not (len(layout.plots) > 1 and heatmaps):
@@ -140,8 +145,9 @@ _SKIPPED = {ScaleError: "its colorbar labels were unreadable",
 
 
 def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, readings: dict,
-                  stage: _Stages, grid: Grid | None = None) -> Heatmap:
-    """One plot of a picture, from its grid (found, or ``grid`` given) to its analysis."""
+                  stage: _Stages, grid: Grid | None = None, axes: AxisText | None = None) -> Heatmap:
+    """One plot of a picture, from its grid (found, or ``grid`` given) to its
+    analysis; its labels read, or ``axes`` given."""
     bar = pair_colorbar(planes=planes, plot=plot, bars=layout.colorbars)
     legend = None
     if bar is not None:  # a bar's labels are read first: they tell whether the plot can be measured at all
@@ -169,8 +175,9 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
         raise _unreadable(legend, table, stage("checks", run_checks, planes=planes, plot=plot, grid=grid,
                                                legend=legend, colormap=colormap, table=table, evidence=evidence,
                                                residual_flag=config.residual_flag, ruling=ruling))
-    axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
-                 reading=legend.reading, readings=list(readings.values()))
+    if axes is None:
+        axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
+                     reading=legend.reading, readings=list(readings.values()))
     checks = stage("checks", run_checks, planes=planes, plot=plot, grid=grid, legend=legend, colormap=colormap,
                    table=table, evidence=evidence, residual_flag=config.residual_flag, printed=printed,
                    ruling=ruling)
@@ -182,6 +189,40 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     return Heatmap(plot, legend.bar, colormap, legend.scale, grid, table, axes, analysis, tuple(warnings),
                    checks=checks, confidence=confidence(checks, len(warnings), (grid.rows, grid.cols)),
                    printed=printed)
+
+
+#: Cells a picture does not resolve are read on at most this many blocks of
+#: pixels a side, and such a reading's confidence is at most RESAMPLED_CONFIDENCE:
+#: its values are the picture's colours, its shape is not the figure's.
+RESAMPLED_MAX_SIDE = 200
+RESAMPLED_CONFIDENCE = 0.5
+_RESAMPLED = ("cells not resolved: the grid found ({rows} x {cols}) redraws only {share:.0%} of the plot (cells too "
+              "small or uneven at this resolution), so the values are read on {brows} x {bcols} blocks of "
+              "{k} x {k} pixels laid over it, not on the figure's own cells; for those, read it from a "
+              "higher-resolution source")
+
+
+def _printed_agree(h: Heatmap) -> bool:
+    """Whether numbers printed in the cells agree with most of them: the cells
+    are resolved, whatever else failed."""
+    return h.printed is not None and h.printed.agreement is not None and h.printed.agreement >= 0.5
+
+
+def _read_blocks(plot: Box, h: Heatmap, *, planes, layout, ocr, config: DigitizeConfig, readings: dict,
+                 stage: _Stages) -> Heatmap:
+    """A heatmap whose cells were not resolved (``unresolved``: nearly all its
+    pixels on its bar's colours) read again on blocks of pixels (``pixel_blocks``),
+    when that redraws more of its plot than the grid found; else ``h`` as it was.
+    The numbers a block might print are not looked for."""
+    blocks = pixel_blocks(plot, max_side=RESAMPLED_MAX_SIDE)
+    titles = replace(h.axes, row_labels=(), col_labels=())  # the titles stand; no label names a block
+    again = _read_heatmap(plot, planes=planes, layout=layout, ocr=ocr, config=replace(config, printed=False),
+                          readings=readings, stage=stage, grid=blocks, axes=titles)
+    if explained(again) <= explained(h):
+        return h
+    note = _RESAMPLED.format(rows=h.rows, cols=h.cols, share=explained(h), brows=blocks.rows, bcols=blocks.cols,
+                             k=blocks.block)
+    return replace(again, confidence=min(again.confidence, RESAMPLED_CONFIDENCE), warnings=again.warnings + (note,))
 
 
 def _unreadable(legend, table, checks) -> ScaleError:
@@ -266,8 +307,10 @@ UNREAD_SPREAD = 0.25
 
 def is_evidence(h: Heatmap) -> bool:
     """Whether a reading shows a heatmap: its cells redraw the plot (see the checks
-    pixels_explained and worst_region), nearly all of it when it has no colorbar."""
-    return _redraws(h.checks, has_bar=h.colorbar is not None)
+    pixels_explained and worst_region), nearly all of it when it has no colorbar;
+    or it is read on blocks of pixels, which is done only when nearly all the
+    plot's pixels lie on its bar's colours (``unresolved``)."""
+    return h.grid.block > 0 or _redraws(h.checks, has_bar=h.colorbar is not None)
 
 
 def _redraws(checks, *, has_bar: bool) -> bool:

@@ -204,6 +204,7 @@ class Grid:
     row_edges: np.ndarray
     col_edges: np.ndarray
     regular: bool = True
+    block: int = 0  # >0: not the figure's cells but blocks of this many pixels laid over cells too small to resolve
 
     @property
     def rows(self) -> int:

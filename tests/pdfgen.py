@@ -75,6 +75,26 @@ def image_pdf(img_w: int, img_h: int, data: bytes, *, colorspace: str = "/Device
     return _write_pdf(objs)
 
 
+def masked_image_pdf(rgba: np.ndarray, *, at: tuple[float, float], size: tuple[float, float],
+                     page: tuple[float, float] = (612.0, 792.0)) -> bytes:
+    """A one-page PDF drawing an RGBA picture as LaTeX embeds a PNG with a
+    transparent background: the colour samples as an image (black where
+    transparent, as matplotlib leaves them) with its alpha as an /SMask."""
+    h, w = rgba.shape[:2]
+    img = zlib.compress(np.ascontiguousarray(rgba[..., :3], np.uint8).tobytes())
+    mask = zlib.compress(np.ascontiguousarray(rgba[..., 3], np.uint8).tobytes())
+    content = f"q {size[0]} 0 0 {size[1]} {at[0]} {at[1]} cm /Im1 Do Q".encode()
+    objs = _one_page("/Im1", content, page) + [
+        (f"<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB "
+         f"/BitsPerComponent 8 /SMask 6 0 R /Filter /FlateDecode /Length {len(img)} >>\nstream\n").encode() + img
+        + b"\nendstream",
+        (f"<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray "
+         f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(mask)} >>\nstream\n").encode() + mask
+        + b"\nendstream",
+    ]
+    return _write_pdf(objs)
+
+
 def zeros_flate(n_bytes: int) -> bytes:
     """``n_bytes`` of zeros, deflated, without holding them in memory."""
     comp = zlib.compressobj(9)

@@ -132,3 +132,11 @@ def test_the_scale_residual_allows_for_rounded_labels():
     assert by["tick_steps"].passed
     assert by["scale_residual"].limit > SCALE_RESIDUAL_LIMIT
     assert by["scale_residual"].value > SCALE_RESIDUAL_LIMIT and by["scale_residual"].passed
+
+
+def test_exponents_past_the_floats_range_are_no_numbers():
+    """An OCR'd '1e999' or '10^400' (digits run together) is no label, not an OverflowError."""
+    from digitize.core.labels import parse_number
+
+    assert parse_number("1e999") is None and parse_number("10^400") is None and parse_number("3×10^999") is None
+    assert parse_number("2.5×10^-3") == pytest.approx(0.0025) and parse_number("1e5") == 100000.0

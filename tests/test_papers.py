@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from digitize import digitize
 from digitize.api import digitize_pdf_page
 from digitize.batch import batch_app
+from digitize.report.export import to_dict
 from pdfgen import form_image_pdf
 
 
@@ -160,7 +161,7 @@ def test_batch_reports_one_row_per_heatmap_with_its_position(paper, tmp_path):
     assert sorted(b[0] for b in boxes) == [b[0] for b in boxes], "panels left to right"
 
 
-def _heatmap_png(values, *, ticks: bool = True) -> bytes:
+def _heatmap_png(values, *, ticks: bool = True, transparent: bool = False) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -172,7 +173,7 @@ def _heatmap_png(values, *, ticks: bool = True) -> bytes:
     if not ticks:
         cb.set_ticks([])
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", transparent=transparent)
     plt.close(fig)
     return buf.getvalue()
 
@@ -191,6 +192,32 @@ def test_a_figure_inside_a_form_xobject_is_placed_on_the_page(tmp_path):
     _check(h, {"values": v, "vmin": 0.0, "vmax": 10.0}, "form XObject")
     # the form draws the figure over x 100..500, y 300..588 from the bottom: 204..492 from the top
     assert 100 <= x0 < x1 <= 500 and 204 <= y0 < y1 <= 492, (x0, y0, x1, y1)
+
+
+def test_an_embedded_png_with_a_transparent_background_keeps_its_labels(tmp_path):
+    """A figure saved with a transparent background and embedded in a PDF (an image
+    with an /SMask, black under the mask): read as the page shows it, on white,
+    its black labels legible; not black on black (the scale was lost, or invented
+    from stray marks)."""
+    from PIL import Image
+
+    from digitize.api import read_picture
+    from digitize.config import DigitizeConfig
+    from digitize.sources.pdf import page_pictures
+    from pdfgen import masked_image_pdf
+
+    v = _field(5, 6, 9, 0, 10)
+    rgba = np.asarray(Image.open(io.BytesIO(_heatmap_png(v, transparent=True))).convert("RGBA")).copy()
+    assert rgba[..., 3].min() == 0
+    rgba[rgba[..., 3] == 0, :3] = 0  # black under the mask, as the writer left it
+    path = tmp_path / "transparent.pdf"
+    path.write_bytes(masked_image_pdf(rgba, at=(100, 300), size=(400, 288)))
+    embedded = page_pictures(path, 0, render=False)
+    assert len(embedded) == 1 and embedded[0].kind == "embedded"
+    rgb = embedded[0].rgb
+    assert (rgb[:3, :3] == 255).all(), "the transparent corner shows the page's white"
+    h = read_picture(embedded[0], config=DigitizeConfig()).heatmaps[0]
+    _check(h, {"values": v, "vmin": 0.0, "vmax": 10.0}, "transparent PNG in a PDF")
 
 
 def test_a_heatmap_whose_scale_cannot_be_read_is_reported_unread(tmp_path):
@@ -360,11 +387,12 @@ def test_small_multiples_with_a_bar_flush_against_the_last_panel():
     assert inner.passed and inner.value is not None and "sibling" in inner.detail
 
 
-def test_a_heatmap_too_fine_to_resolve_is_reported_unread(tmp_path):
-    """A map of 400 x 400 smoothed cells shown 200 pixels wide (a biology
+def test_a_heatmap_too_fine_to_resolve_is_read_on_blocks_of_pixels(tmp_path):
+    """A map of 400 x 400 smoothed cells shown about 200 pixels wide (a biology
     supplement's sliding-window map) has no cells the grid finder can resolve;
-    its pixels lie on its bar's colours and its bar reads -> it is reported as a
-    heatmap found but not read, with the reason, not dropped."""
+    its pixels lie on its bar's colours and its bar reads -> it is read on blocks
+    of pixels laid over it, said so in the grid and a warning, at low confidence,
+    and each block's value is the map's value at that place."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -372,12 +400,14 @@ def test_a_heatmap_too_fine_to_resolve_is_reported_unread(tmp_path):
     from PIL import Image
     from scipy.ndimage import gaussian_filter
 
+    from digitize.api import RESAMPLED_CONFIDENCE
     from pdfgen import image_pdf
 
     v = gaussian_filter(np.random.default_rng(0).random((400, 400)), 6)
     v = (v - v.min()) / np.ptp(v)
     fig, ax = plt.subplots(figsize=(4, 3.2), dpi=100)
     fig.colorbar(ax.imshow(v, cmap="RdBu_r", vmin=0, vmax=1))
+    ax.set_title("sliding windows")
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     plt.close(fig)
@@ -385,5 +415,18 @@ def test_a_heatmap_too_fine_to_resolve_is_reported_unread(tmp_path):
     path = tmp_path / "fine.pdf"
     path.write_bytes(image_pdf(rgb.shape[1], rgb.shape[0], rgb.tobytes(), draws=[(72, 400, 288, 230)]))
     unread = []
-    assert digitize_pdf_page(path, 0, unread=unread) == []
-    assert len(unread) == 1 and "could not be resolved" in unread[0].reason, unread
+    found = digitize_pdf_page(path, 0, unread=unread)
+    assert unread == [] and len(found) == 1 and len(found[0].result.heatmaps) == 1
+    h = found[0].result.heatmaps[0]
+    assert h.grid.block >= 1 and min(h.rows, h.cols) >= 100, (h.rows, h.cols, h.grid.block)
+    assert any("blocks of" in w and "not on the figure's own cells" in w for w in h.warnings)
+    assert h.confidence <= RESAMPLED_CONFIDENCE and h.axes.row_labels == () and h.axes.title == "sliding windows"
+    assert (h.scale.vmin, h.scale.vmax) == pytest.approx((0.0, 1.0), abs=0.01)
+    # each block against the map at its centre (the plot box is the image's extent)
+    b = h.plot_box
+    ys = ((h.grid.row_centers - b.y0) / (b.y1 - b.y0) * 400).astype(int).clip(0, 399)
+    xs = ((h.grid.col_centers - b.x0) / (b.x1 - b.x0) * 400).astype(int).clip(0, 399)
+    err = np.abs(h.table.values - v[np.ix_(ys, xs)])
+    assert np.nanmedian(err) < 0.03 and np.nanquantile(err, 0.9) < 0.08, (np.nanmedian(err), np.nanquantile(err, 0.9))
+    doc = to_dict(found[0].result)["heatmaps"][0]
+    assert doc["block_pixels"] == h.grid.block

@@ -4,7 +4,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import CellTable, Colormap, Grid, Scale, frozen_array
-from .lookup import delta_e, lab_to_rgb, project_onto_polyline, rgb_to_lab, robust_cell_colours
+from .lookup import (
+    delta_e,
+    lab_to_rgb,
+    project_onto_polyline,
+    project_onto_polyline_fast,
+    rgb_to_lab,
+    robust_cell_colours,
+)
 from .synthesis import AGREE_DELTA_E, CONSISTENT_SHARE, cell_samples
 
 #: A cell is blank (NaN/masked, drawn as background) when its colour is within
@@ -34,7 +41,10 @@ SMOOTHED_SHARE = 0.6
 def cell_colours(lab: np.ndarray, grid: Grid) -> np.ndarray:
     """(R, C, 3) Lab: the robust centre colour of every cell (see robust_cell_colours);
     in a smoothed raster (most cells ramps of colour, ``smoothed``), where only the
-    cell centres carry the values, the colour at each cell's very centre."""
+    cell centres carry the values, the colour at each cell's very centre; for
+    blocks of pixels (``Grid.block``), the colour most of a block's pixels share."""
+    if grid.block:
+        return robust_cell_colours(lab, grid.row_edges, grid.col_edges, samples=grid.block, inset=0.0)
     if smoothed(lab, grid):
         return robust_cell_colours(lab, grid.row_edges, grid.col_edges, samples=3, inset=0.45)
     return robust_cell_colours(lab, grid.row_edges, grid.col_edges)
@@ -60,6 +70,11 @@ def smoothed(lab: np.ndarray, grid: Grid) -> bool:
     return float(ramp.mean()) >= SMOOTHED_SHARE
 
 
+#: Past this many cells, colours are placed on the colormap through a k-d tree
+#: (``project_onto_polyline_fast``: the same places to ~1e-3 of a sample).
+FAST_PROJECTION_CELLS = 2000
+
+
 def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
                 background: tuple[int, int, int], *, residual_flag: float,
                 panel: tuple[int, int, int] | None = None, page_on_bar: bool = False) -> CellTable:
@@ -77,7 +92,8 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
         residual = d[np.arange(len(flat)), nearest]
     else:
         w = np.array([1.0, CHROMA_WEIGHT, CHROMA_WEIGHT], np.float32)
-        index, _ = project_onto_polyline(flat * w, curve * w)
+        project = project_onto_polyline_fast if len(flat) > FAST_PROJECTION_CELLS else project_onto_polyline
+        index, _ = project(flat * w, curve * w)
         # the residual is the plain delta E to the point found
         k = np.minimum(index.astype(np.int64), max(len(curve) - 2, 0))
         frac = (index - k)[:, None].astype(np.float32)

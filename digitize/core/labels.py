@@ -62,7 +62,7 @@ def parse_number(text: str) -> float | None:
     m = _RE_TIMES_POW.match(t)
     if m:
         mant = float(m.group(1)) if m.group(1) else 1.0
-        return _finite(mant * 10.0 ** int(m.group(2)) * factor)
+        return _finite(mant * _power_of_ten(m.group(2)) * factor)
     if len(t) > 1 and t[-1] in _SUFFIX and re.match(rf"^{_NUM}$", t[:-1].replace(",", "")):
         return _finite(float(t[:-1].replace(",", "")) * _SUFFIX[t[-1]] * factor)
     t2 = _strip_thousands(t)
@@ -75,8 +75,15 @@ def parse_number(text: str) -> float | None:
         return None
     v = float(m.group(1))
     if m.group(2):
-        v *= 10.0 ** int(m.group(2))
+        v *= _power_of_ten(m.group(2))
     return _finite(v * factor)
+
+
+def _power_of_ten(exponent: str) -> float:
+    """10 ** exponent, infinite past the floats' range (an OCR'd '1e999' or '10^400'
+    is no number: ``_finite`` drops it) instead of an OverflowError."""
+    k = int(exponent)
+    return math.inf if k > 308 else 0.0 if k < -330 else 10.0 ** k
 
 
 def mend_number_text(text: str) -> str | None:

@@ -81,6 +81,7 @@ def heatmap_dict(h: Heatmap) -> dict:
         "read_from": h.read_from,
         "plot_box": h.plot_box.as_list(),
         "plot_box_points": list(h.points) if h.points is not None else None,
+        "block_pixels": h.grid.block or None,  # the cells are blocks of pixels laid over unresolved cells
         "row_edges": [round(float(e), 2) for e in h.grid.row_edges],
         "col_edges": [round(float(e), 2) for e in h.grid.col_edges],
         "colorbar": cb,

@@ -130,9 +130,9 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
         redrawn[b.y0:b.y1, b.x0:b.x1] = paint
         _redraw_legend(redrawn, h)
         diff[b.y0:b.y1, b.x0:b.x1] = _difference(h, base[b.y0:b.y1, b.x0:b.x1])
-        for e in h.grid.row_edges:
+        for e in h.grid.row_edges if not h.grid.block else ():  # blocks of pixels are no cells to outline
             cv2.line(base, (b.x0, int(round(e))), (b.x1 - 1, int(round(e))), (255, 255, 255), 1)
-        for e in h.grid.col_edges:
+        for e in h.grid.col_edges if not h.grid.block else ():
             cv2.line(base, (int(round(e)), b.y0), (int(round(e)), b.y1 - 1), (255, 255, 255), 1)
         cv2.rectangle(base, (b.x0, b.y0), (b.x1 - 1, b.y1 - 1), (0, 200, 0), 2)
         cw = float(np.diff(h.grid.col_edges).min())

@@ -188,6 +188,24 @@ def render_page(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI) -
         doc.close()
 
 
+def _image_pixels(obj) -> np.ndarray:
+    """An embedded image's pixels as the page shows them: its own samples, laid over
+    white where its soft mask makes it transparent (a figure saved as a PNG with
+    a transparent background keeps black under its mask: its black text would
+    vanish into black). The mask is taken from pdfium's rendering of the image."""
+    import cv2
+
+    rgb = np.asarray(obj.get_bitmap(render=False).to_pil().convert("RGB"), np.uint8)
+    shown = np.asarray(obj.get_bitmap(render=True).to_pil())
+    if shown.ndim != 3 or shown.shape[2] != 4 or shown[..., 3].min() == 255:
+        return rgb
+    alpha = shown[..., 3]
+    if alpha.shape != rgb.shape[:2]:
+        alpha = cv2.resize(alpha, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
+    a = alpha[..., None].astype(np.float32) / 255.0
+    return np.round(rgb * a + 255.0 * (1.0 - a)).astype(np.uint8)
+
+
 def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
                   max_pixels: int = DEFAULT_MAX_PIXELS, render: bool = True) -> list[LoadedImage]:
     """The embedded raster images of page ``index`` (0-based), then the rendered page
@@ -220,11 +238,11 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
                 continue  # one analysis per distinct image, however often the page draws it
             seen.add(key)
             try:
-                pil = obj.get_bitmap(render=False).to_pil().convert("RGB")
+                rgb = _image_pixels(obj)
             except Exception:  # noqa: BLE001 - an image pdfium cannot decode is skipped
                 continue
             left, bottom, right, top = _page_bounds(obj)
-            pic = from_array(np.asarray(pil, np.uint8), source=source)
+            pic = from_array(rgb, source=source)
             out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="embedded",
                                    placement=(left, page_h - top, right, page_h - bottom)))
         if not render or (out and figures == "pasted"):

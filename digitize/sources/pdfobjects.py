@@ -16,7 +16,7 @@ import os
 import numpy as np
 
 from .objects import PlacedImage, TextItem, VectorPage, empty_boxes, join_text
-from .pdf import _open, _page_bounds, forms_matrix
+from .pdf import _image_pixels, _open, _page_bounds, forms_matrix
 
 #: Images decoded for the vector reader (a colorbar strip, or cells at the data's
 #: own resolution) hold at most this many pixels; larger ones are pictures for
@@ -125,7 +125,7 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 if w * h > MAX_IMAGE_PIXELS or min(w, h) < 1:
                     continue
                 try:
-                    pixels = np.asarray(obj.get_bitmap(render=False).to_pil().convert("RGB"), np.uint8)
+                    pixels = _image_pixels(obj)  # transparent parts on white, as the page shows them
                 except Exception:  # noqa: BLE001, S112 - an image pdfium cannot decode is left to the raster path
                     continue
                 x0, y0, x1, y1 = _page_bounds(obj)

@@ -11,6 +11,8 @@ edges (``grow``: the outer lines of a triangular matrix).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ...core.synthesis import fits_at_like_density
@@ -89,3 +91,15 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
         regular = base.regular or (r.strategy != "edges" and c.strategy != "edges")
         chosen = Grid(frozen_array(r.edges), frozen_array(c.edges), regular)
     return grow.grow_over_cells(planes=planes, grid=chosen, layout=layout, plot=plot, limit=evidence.frame)
+
+
+def pixel_blocks(plot: Box, *, max_side: int) -> Grid:
+    """For a plot whose cells the picture does not resolve (hundreds of thin rows
+    smoothed together): square blocks of k pixels laid over it, k the smallest
+    that keeps both sides within ``max_side`` blocks. Not the figure's cells: the
+    grid says so (``Grid.block``)."""
+    h, w = plot.y1 - plot.y0, plot.x1 - plot.x0
+    k = max(1, math.ceil(max(h, w) / max_side))
+    rows, cols = max(1, round(h / k)), max(1, round(w / k))
+    return Grid(frozen_array(np.linspace(plot.y0, plot.y1, rows + 1)),
+                frozen_array(np.linspace(plot.x0, plot.x1, cols + 1)), regular=True, block=k)
