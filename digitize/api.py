@@ -20,7 +20,7 @@ import numpy as np
 
 from .config import DigitizeConfig
 from .core.analysis import analyse
-from .core.cells import best_table, cell_colours, table_warnings
+from .core.cells import best_table, cell_colours, smoothed, table_warnings
 from .core.checks import SIBLING_EXPLAINED_SLACK, explained, sibling_grid_checks, sibling_grids
 from .core.confidence import confidence
 from .core.lookup import project_onto_polyline, rgb_to_lab, set_threads
@@ -113,8 +113,8 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
         try:
             h = _read_heatmap(plot, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
                               stage=stage)
-            if not is_evidence(h) and unresolved(h, picture.rgb) and not _printed_agree(h):
-                # cells too small to resolve (numbers printed in them and agreeing would say otherwise)
+            if not is_evidence(h) and unresolved(h, picture.rgb) and not _resolved(h, planes):
+                # cells too small to resolve: read on blocks of pixels
                 h = _read_blocks(plot, h, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
                                  stage=stage)
             heatmaps.append(h)
@@ -175,9 +175,8 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
         raise _unreadable(legend, table, stage("checks", run_checks, planes=planes, plot=plot, grid=grid,
                                                legend=legend, colormap=colormap, table=table, evidence=evidence,
                                                residual_flag=config.residual_flag, ruling=ruling))
-    if axes is None:
-        axes = stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
-                     reading=legend.reading, readings=list(readings.values()))
+    axes = axes or stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
+                         reading=legend.reading, readings=list(readings.values()))  # given: no labels read
     checks = stage("checks", run_checks, planes=planes, plot=plot, grid=grid, legend=legend, colormap=colormap,
                    table=table, evidence=evidence, residual_flag=config.residual_flag, printed=printed,
                    ruling=ruling)
@@ -202,10 +201,18 @@ _RESAMPLED = ("cells not resolved: the grid found ({rows} x {cols}) redraws only
               "higher-resolution source")
 
 
-def _printed_agree(h: Heatmap) -> bool:
-    """Whether numbers printed in the cells agree with most of them: the cells
-    are resolved, whatever else failed."""
-    return h.printed is not None and h.printed.agreement is not None and h.printed.agreement >= 0.5
+#: Fewest cells on which a picture is judged smoothed between their centres (on
+#: a handful of large cells, texture passes for ramps).
+SMOOTHED_MIN_CELLS = 16
+
+
+def _resolved(h: Heatmap, planes) -> bool:
+    """Whether a reading's cells are resolved whatever else failed: numbers printed
+    in them agree with most of them, or the picture is smoothed between their
+    centres (an interpolated raster: the redraw fails between the centres)."""
+    if h.printed is not None and h.printed.agreement is not None and h.printed.agreement >= 0.5:
+        return True
+    return h.rows * h.cols >= SMOOTHED_MIN_CELLS and smoothed(planes.lab, h.grid)
 
 
 def _read_blocks(plot: Box, h: Heatmap, *, planes, layout, ocr, config: DigitizeConfig, readings: dict,

@@ -312,3 +312,29 @@ def test_one_significant_digit_prints_keep_the_colours_finer_value():
     got = np.asarray(h.table.values)
     assert np.all(np.abs(got - p.numbers) <= p.rounding + 1e-9), "within the printed rounding"
     assert np.abs(got - values).mean() < 0.5 * np.abs(p.numbers - values).mean(), "finer than the print"
+
+
+@pytest.mark.parametrize("cbar", [False, True])
+def test_a_strip_of_pale_cells_takes_its_columns_from_the_printed_numbers(cbar):
+    """A 1 x 7 strip (one token's attention in a paper), in JPEG, whose pale
+    neighbouring cells show no edge between them, with no tick labels to count:
+    the numbers printed at the cell centres make the columns, and their one line
+    across the middle the one row (was 2 x 3 without a bar, 2 x 9 with one)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    values = np.array([[0.00, 0.01, 0.01, 0.06, 0.87, 0.00, 0.06]])
+    fig, ax = plt.subplots(figsize=(4.2, 1.1), dpi=100)
+    sns.heatmap(values, annot=True, fmt=".2f", cmap="Reds", vmin=0, vmax=1, cbar=cbar, ax=ax,
+                xticklabels=False, yticklabels=["he"], annot_kws={"size": 7})
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="jpg", pil_kwargs={"quality": 75})  # as papers embed them: lossy
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert (h.rows, h.cols) == (1, 7), (h.rows, h.cols, h.grid.row_edges, h.grid.col_edges)
+    assert np.allclose(h.table.values, values, atol=0.011), h.table.values
+    assert any(c.name == "grid_on_axes" and c.passed for c in h.checks)

@@ -8,7 +8,9 @@ and their extent are the strongest evidence of the grid there is: colour edges
 vanish between equal cells, and a run of cells at the page colour leaves no
 colour at all. Input: the planes (with ink), the plot box found from colour, the
 layout and the colorbar readings (their labels are not axis labels). Output: an
-``AxisEvidence`` of ``Lattice``s per axis. Nothing is read with OCR here.
+``AxisEvidence`` of ``Lattice``s per axis. Where nothing beside the plot makes
+a lattice, the text printed inside it (numbers at cell centres) may. Nothing is
+read with OCR here.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.lookup import delta_e, rgb_to_lab
 from ..model import Box, ColorbarRegion, Layout, Ruling
 from .axes import label_anchor, label_bands
 from .colorbar import ColorbarReading
@@ -165,6 +168,85 @@ def _on_rules(lat: Lattice, ruling: Ruling | None, vertical: bool) -> bool:
     return sum(near) >= 0.5 * len(near)
 
 
+#: Text inside a plot: pixels this far (delta E) from the plot with thin strokes
+#: closed over (dark text) or opened away (light text), in components no larger
+#: than TEXT_MAX_SHARE of the plot's side (grid lines and frames are longer).
+TEXT_DELTA_E = 20.0
+TEXT_STROKE_PX = 5
+TEXT_MAX_SHARE = 0.5
+#: Glyphs shorter than this (pixels) are no legible text.
+TEXT_MIN_HEIGHT = 5
+#: Text centres closer than this share of the text's height are one place.
+TEXT_SAME_PLACE = 0.35
+
+
+def printed_centres(planes: Planes, plot: Box) -> tuple[np.ndarray, ...]:
+    """The centres (x, y, image pixels) of the pieces of text printed inside
+    ``plot`` (numbers in cells, one per cell even over two lines) and their widths
+    and heights. Nothing is read:
+    text is thin strokes that a closing (dark text) or an opening (light text)
+    of the plot's colours removes, grouped into words and lines by their height."""
+    import cv2
+
+    rgb = planes.rgb[plot.y0:plot.y1, plot.x0:plot.x1]
+    none = (np.zeros(0),) * 4
+    if min(rgb.shape[:2]) < 3 * TEXT_STROKE_PX:
+        return none
+    lab = planes.lab[plot.y0:plot.y1, plot.x0:plot.x1]
+    kernel = np.ones((TEXT_STROKE_PX, TEXT_STROKE_PX), np.uint8)
+    mask = np.zeros(rgb.shape[:2], bool)
+    for op in (cv2.MORPH_CLOSE, cv2.MORPH_OPEN):
+        mask |= delta_e(lab, rgb_to_lab(cv2.morphologyEx(rgb, op, kernel))) > TEXT_DELTA_E
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    small = [k for k in range(1, n) if stats[k, 3] <= TEXT_MAX_SHARE * plot.height
+             and stats[k, 2] <= TEXT_MAX_SHARE * plot.width and stats[k, 3] >= 3]
+    if len(small) < MIN_LATTICE_POINTS:
+        return none
+    hc = float(np.median(stats[small, 3]))  # a glyph's height
+    if hc < TEXT_MIN_HEIGHT:
+        return none  # dots and specks (a dense map's cells), not text
+    glyphs = np.isin(cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[1], small)
+    # glyphs of a word, and the lines of a two-line label, into one piece
+    join = np.ones((max(1, int(0.6 * hc)) | 1, max(1, int(0.5 * hc)) | 1), np.uint8)
+    n, _, stats, cent = cv2.connectedComponentsWithStats(cv2.dilate(glyphs.astype(np.uint8), join), connectivity=8)
+    keep = [k for k in range(1, n) if stats[k, 3] <= TEXT_MAX_SHARE * plot.height + join.shape[0]
+            and stats[k, 2] <= TEXT_MAX_SHARE * plot.width + join.shape[1]]
+    return cent[keep, 0] + plot.x0, cent[keep, 1] + plot.y0, stats[keep, 2], stats[keep, 3]
+
+
+def _places(values: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Values within ``tol`` of their neighbour merged into one place: the places
+    (their means) and how many values each holds."""
+    v = np.sort(np.asarray(values, np.float64))
+    if not len(v):
+        return v, np.zeros(0, np.int64)
+    groups = np.split(v, np.flatnonzero(np.diff(v) > tol) + 1)
+    return np.array([g.mean() for g in groups]), np.array([len(g) for g in groups])
+
+
+def printed_lattices(planes: Planes, plot: Box) -> tuple[Lattice | None, Lattice | None]:
+    """Lattices (columns, rows) of the text printed inside a plot: numbers at cell
+    centres back the grid where nothing beside the plot does (a strip whose pale
+    neighbouring cells show no edge between them)."""
+    xs, ys, widths, heights = printed_centres(planes, plot)
+    if len(xs) < MIN_LATTICE_POINTS:
+        return None, None
+    tol = max(LATTICE_TOL_PX, TEXT_SAME_PLACE * float(np.median(heights)))
+    out = []
+    for v, size, lo, hi in ((xs, widths, plot.x0, plot.x1), (ys, heights, plot.y0, plot.y1)):
+        places, counts = _places(v, tol)
+        lat = fit_lattice(places, source="text", side="inside")
+        if lat is not None and lat.pitch < float(np.median(size)):
+            lat = None  # cells narrower than the text they would hold: specks on a fine pitch, not numbers
+        line = float(places[counts.argmax()])
+        if lat is None and counts.max() >= max(MIN_LATTICE_POINTS, MIN_ON_LATTICE * len(v)) and \
+                abs(line - (lo + hi) / 2) <= max(LATTICE_TOL_PX, LATTICE_TOL_SHARE * (hi - lo)):
+            # (nearly) every number on one line across the middle: one cell deep (a strip)
+            lat = Lattice(float(hi - lo), line, line, (line,), "text", "inside")
+        out.append(lat)
+    return out[0], out[1]
+
+
 def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
                   readings: list[ColorbarReading]) -> AxisEvidence:
     """Lattices of tick marks (each side) and of tick-label centres (the label band
@@ -190,4 +272,8 @@ def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
         lat = fit_lattice([label_anchor(bl, side) for bl in band], source="labels", side=side)
         if lat is not None:
             out[axis].append(lat)
+    if not out["cols"] or not out["rows"]:  # nothing beside the plot: the text inside it, if any
+        for axis, lat in zip(("cols", "rows"), printed_lattices(planes, area)):
+            if lat is not None and not out[axis]:
+                out[axis].append(lat)
     return AxisEvidence(tuple(out["cols"]), tuple(out["rows"]), frame)
