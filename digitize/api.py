@@ -264,6 +264,8 @@ def digitize_svg(path: str | os.PathLike, *, config: DigitizeConfig | None = Non
         why = "; ".join(reason for _, reason in vector.unread) or (
             f"{vector.candidates} block(s) of cells but no colorbar with labels beside them" if vector.candidates
             else "no block of filled cells or image of cells")
+        if not page.texts:  # Cairo's SVG (R's svg()) draws every glyph as an outline: no labels to read
+            why += ", and no text at all (labels drawn as outlines, as Cairo's SVG from R's svg() draws them)"
         raise NoHeatmapError(f"expected a heatmap drawn with a colorbar in {path}; its objects hold {why}",
                              hint="export the figure as PNG (or PDF) and digitize that")
     size = (round(page.size[0] * PIXELS_PER_POINT), round(page.size[1] * PIXELS_PER_POINT))

@@ -231,6 +231,24 @@ def test_batch_rows_say_how_each_heatmap_was_read(tmp_path):
     assert (out.glob("**/overlay-1.png")).__next__().stat().st_size > 0
 
 
+def test_plotly_pdf_with_an_image_bar():
+    """plotly's PDF (kaleido; fixture made by fixtures/vector/make_vector.py): the
+    cells one image, the bar another, labels as text: read from the objects. The
+    bar's image runs a little past its colours' ends, so the worst cell is within
+    1% of the range here (0.7%), the mean within 0.5%."""
+    import json
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    truth = json.loads((here / "plotly_heatmap.json").read_text())
+    h = digitize(here / "plotly_heatmap.pdf").heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (0.0, 100.0)
+    err = np.abs(h.table.values - np.array(truth["values"])) / 100.0
+    assert float(err.max()) <= 0.01 and float(err.mean()) <= 0.005, (err.max(), err.mean())
+    assert list(h.axes.row_labels) == truth["row_labels"] and list(h.axes.col_labels) == truth["col_labels"]
+    assert h.axes.title == truth["title"]
+
+
 def test_plotly_svg_with_a_gradient_bar():
     """plotly (kaleido) draws the cells as rectangles and the bar as a rectangle
     filled with a linear gradient; its labels are <text> (fixture made by
@@ -294,3 +312,126 @@ def test_one_column_heatmaps_beside_their_bars(fmt, tmp_path):
         assert float(np.abs(h.table.values - v).max()) <= 0.02 * span + rounding
         steps = next(c for c in h.checks if c.name == "tick_steps")
         assert steps.passed, steps
+
+
+def _vega_lite(fmt: str) -> tuple[bytes, np.ndarray]:
+    """A Vega-Lite rect heatmap (vl-convert, in the test extra) on viridis 0..10,
+    its legend a gradient."""
+    import json
+
+    vlc = pytest.importorskip("vl_convert")
+    v = np.round(np.random.default_rng(3).random((5, 6)) * 10, 3)
+    rows, cols = [f"r{i}" for i in range(5)], [f"c{j}" for j in range(6)]
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": "Vega heatmap",
+            "data": {"values": [{"row": rows[i], "col": cols[j], "v": float(v[i, j])}
+                                for i in range(5) for j in range(6)]},
+            "mark": "rect", "width": 300, "height": 250,
+            "encoding": {"x": {"field": "col", "type": "ordinal", "sort": cols},
+                         "y": {"field": "row", "type": "ordinal", "sort": rows},
+                         "color": {"field": "v", "type": "quantitative",
+                                   "scale": {"scheme": "viridis", "domain": [0, 10]}}}}
+    out = vlc.vegalite_to_svg(json.dumps(spec)).encode() if fmt == "svg" else vlc.vegalite_to_pdf(json.dumps(spec))
+    return out, v
+
+
+def test_vega_lite_svg_with_a_gradient_path_for_its_legend(tmp_path):
+    """Vega-Lite draws the cells as paths and its legend as a path filled with a
+    linear gradient (plotly uses a rect): read from the objects, exactly."""
+    data, v = _vega_lite("svg")
+    path = tmp_path / "vega.svg"
+    path.write_bytes(data)
+    h = digitize(path).heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (0.0, 10.0)
+    assert float(np.abs(h.table.values - v).max()) / 10.0 <= 0.005
+    assert list(h.axes.row_labels) == [f"r{i}" for i in range(5)]
+    assert list(h.axes.col_labels) == [f"c{j}" for j in range(6)]
+    assert h.axes.title == "Vega heatmap" and (h.axes.x_label, h.axes.y_label) == ("col", "row")
+
+
+def test_vega_lite_pdf_with_a_shaded_legend(tmp_path):
+    """Vega-Lite's PDF draws its legend as a rectangle filled with a shading
+    pattern (pdfium reports it white) and sets every glyph as its own text
+    object: the strip is drawn alone to take its colours, glyphs on one line are
+    joined into labels ('r0', 'Vega heatmap', the turned 'c0'), and the heatmap is
+    read from the objects. Its label anchors sit a point or two off the tick
+    values (no tick marks), so the worst cell is within 1% here, not 0.5%."""
+    data, v = _vega_lite("pdf")
+    path = tmp_path / "vega.pdf"
+    path.write_bytes(data)
+    h = digitize(path).heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == pytest.approx((0.0, 10.0), abs=0.05)
+    err = np.abs(h.table.values - v) / 10.0
+    assert float(err.max()) <= 0.01 and float(err.mean()) <= 0.005, (err.max(), err.mean())
+    assert list(h.axes.row_labels) == [f"r{i}" for i in range(5)]
+    assert list(h.axes.col_labels) == [f"c{j}" for j in range(6)]
+    assert h.axes.title == "Vega heatmap" and (h.axes.x_label, h.axes.y_label) == ("col", "row")
+
+
+def _r_truth():
+    import json
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    return here, json.loads((here / "r_ggplot_tile.json").read_text())
+
+
+def test_r_pdf_device_ggplot_tiles_with_a_short_legend_bar():
+    """R's pdf() (fixture made by fixtures/vector/make_r_vector.R): geom_tile cells
+    as rectangles, the colourbar as a 1-pixel-wide image strip (its first row a
+    stray white pixel) shorter than the panel and centred beside it, labels as text
+    with unicode minus signs: read from the objects, exactly."""
+    here, truth = _r_truth()
+    h = digitize(here / "r_ggplot_tile.pdf").heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (-2.0, 2.0)
+    err = np.abs(h.table.values - np.array(truth["values"])) / 4.0
+    assert float(err.max()) <= 0.005 and float(err.mean()) <= 0.002, (err.max(), err.mean())
+    assert list(h.axes.row_labels) == truth["row_labels"] and list(h.axes.col_labels) == truth["col_labels"]
+    assert (h.axes.title, h.axes.x_label, h.axes.y_label) == (truth["title"], truth["x_label"], truth["y_label"])
+
+
+def test_r_svg_device_draws_text_as_outlines_and_says_so():
+    """R's svg() (Cairo) draws every glyph as an outline: no strings to read, and
+    we do not render SVG, so the error says why and what to do."""
+    from digitize.errors import NoHeatmapError
+
+    here, _ = _r_truth()
+    with pytest.raises(NoHeatmapError) as err:
+        digitize(here / "r_ggplot_tile.svg")
+    assert "no text at all" in str(err.value) and "R's svg()" in str(err.value)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "svg"])
+def test_image_strips_labelled_by_row_are_cells_not_bars(fmt, tmp_path):
+    """Strips of 12 cells drawn as images (imshow), each row labelled 1..12 and a
+    bar of its own beside it: one label per cell makes a strip of cells, not a
+    colorbar with ticks 1..12 (dark-secrets page 8), however its own image is
+    taken."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(5)
+    fig = plt.figure(figsize=(8, 3))
+    truths = []
+    for k in range(3):
+        v = rng.random((12, 1))
+        if k != 1:
+            v = np.sort(v, axis=0)[::-1]  # runs along the map as a bar does: only its labels tell
+        ax = fig.add_axes([0.08 + 0.3 * k, 0.1, 0.04, 0.8])
+        cax = fig.add_axes([0.14 + 0.3 * k, 0.1, 0.02, 0.8])
+        im = ax.imshow(v, cmap="viridis", vmin=0, vmax=1, aspect="auto", interpolation="none")
+        ax.set_yticks(range(12), [str(i + 1) for i in range(12)], fontsize=5)
+        ax.set_xticks([])
+        fig.colorbar(im, cax=cax, ticks=[0, 0.25, 0.5, 0.75, 1.0]).ax.tick_params(labelsize=5)
+        truths.append(v)
+    path = tmp_path / f"image_strips.{fmt}"
+    fig.savefig(path)
+    plt.close(fig)
+    res = digitize(path)
+    assert len(res.heatmaps) == 3, [(h.rows, h.cols, h.plot_box) for h in res.heatmaps]
+    for h, v in zip(sorted(res.heatmaps, key=lambda h: h.plot_box.x0), truths):
+        assert (h.rows, h.cols) == (12, 1) and h.read_from == "vector"
+        assert (h.scale.vmin, h.scale.vmax) == pytest.approx((0.0, 1.0), abs=0.01)
+        assert float(np.abs(h.table.values - v).max()) <= 0.01
+        assert list(h.axes.row_labels) == [str(i + 1) for i in range(12)]

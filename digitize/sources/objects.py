@@ -79,20 +79,38 @@ def join_text(items: list[TextItem]) -> list[TextItem]:
     each other closely on a line become one item; a smaller piece raised after
     another is its exponent ('10' then '-3' -> '10^-3'), as mathtext draws it."""
     out: list[TextItem] = []
-    horizontal = sorted((t for t in items if not t.vertical), key=lambda t: (round(t.cy / 2), t.box[0]))
-    vertical = sorted((t for t in items if t.vertical), key=lambda t: (round(t.cx / 2), -t.box[3]))
-    for group, turned in ((horizontal, False), (vertical, True)):
-        cur: TextItem | None = None
-        for t in group:
-            if cur is not None and _follows(cur, t, turned):
-                cur = _merge(cur, t, turned)
-                continue
+    for turned in (False, True):
+        for line in _lines([t for t in items if t.vertical == turned], turned):
+            cur: TextItem | None = None
+            for t in sorted(line, key=lambda t: -t.box[3] if turned else t.box[0]):
+                if cur is not None and _follows(cur, t, turned):
+                    cur = _merge(cur, t, turned)
+                    continue
+                if cur is not None:
+                    out.append(cur)
+                cur = t
             if cur is not None:
                 out.append(cur)
-            cur = t
-        if cur is not None:
-            out.append(cur)
     return _exponents(out)
+
+
+def _lines(items: list[TextItem], turned: bool) -> list[list[TextItem]]:
+    """Pieces of text grouped into lines: a piece belongs to a line it overlaps
+    across by half its own size or more (glyphs drawn one by one differ in height:
+    'r' and 'g' against '0' stand on one line all the same)."""
+    def across(t: TextItem) -> tuple[float, float]:
+        return (t.box[0], t.box[2]) if turned else (t.box[1], t.box[3])
+
+    lines: list[tuple[float, float, list[TextItem]]] = []
+    for t in sorted(items, key=lambda t: sum(across(t))):
+        lo, hi = across(t)
+        if lines:
+            a, b, members = lines[-1]
+            if min(hi, b) - max(lo, a) >= 0.5 * max(min(hi - lo, b - a), 1e-6):
+                lines[-1] = (min(a, lo), max(b, hi), members + [t])
+                continue
+        lines.append((lo, hi, [t]))
+    return [members for _, _, members in lines]
 
 
 def _exponents(items: list[TextItem]) -> list[TextItem]:
@@ -129,7 +147,14 @@ def _follows(a: TextItem, b: TextItem, turned: bool) -> bool:
     else:
         gap = b.box[0] - a.box[2]
         across = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-    return -0.3 * tall <= gap <= 0.35 * tall and across >= 0.3 * h
+    # a word space between letters (a title set glyph by glyph) is wider than the gap
+    # within a number, and narrower than the gap between two numbers
+    words = a.text.rstrip()[-1:].isalpha() and b.text.lstrip()[:1].isalpha()
+    return -0.3 * tall <= gap <= (WORD_GAP if words else 0.35) * tall and across >= 0.3 * h
+
+
+#: The widest gap (share of the text's height) between two words of one label.
+WORD_GAP = 0.5
 
 
 def _merge(a: TextItem, b: TextItem, turned: bool) -> TextItem:

@@ -72,6 +72,43 @@ def _shown(rgb: np.ndarray, m) -> np.ndarray:
     return out if -c > 0 else out[:, ::-1]
 
 
+#: A filled rectangle pdfium reports white may be filled with a shading pattern
+#: (Vega-Lite's PDF legend: a gradient), whose colours pdfium does not expose: a
+#: thin one (SHADED_ASPECT times longer than wide, SHADED_MIN_LENGTH points or
+#: more, a colorbar's shape) is drawn alone at SHADED_SCALE pixels per point, and
+#: taken as an image of its colours when they span SHADED_MIN_RANGE levels.
+SHADED_ASPECT = 4.0
+SHADED_MIN_LENGTH = 40.0
+SHADED_SCALE = 4.0
+SHADED_MIN_RANGE = 30
+
+
+def _may_be_shaded(rgb: np.ndarray, box) -> bool:
+    w, h = box[2] - box[0], box[3] - box[1]
+    return bool((rgb >= 254.5).all()) and max(w, h) >= SHADED_MIN_LENGTH and max(w, h) >= SHADED_ASPECT * min(w, h) > 0
+
+
+def _overlap(a, b) -> float:
+    """The share of box ``a`` that box ``b`` covers."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    area = (a[2] - a[0]) * (a[3] - a[1])
+    return max(w, 0.0) * max(h, 0.0) / area if area > 0 else 0.0
+
+
+def _drawn(page, box) -> np.ndarray | None:
+    """The pixels of ``box`` (points from the top-left) as the page draws them,
+    less a pixel at each edge (the outline's anti-aliasing)."""
+    w_pt, h_pt = page.get_size()
+    x0, y0, x1, y1 = box
+    try:
+        img = page.render(scale=SHADED_SCALE, crop=(x0, h_pt - y1, w_pt - x1, y0)).to_pil().convert("RGB")
+    except Exception:  # noqa: BLE001 - not drawn: left as the white fill pdfium reported
+        return None
+    rgb = np.asarray(img, np.uint8)
+    return rgb[1:-1, 1:-1] if min(rgb.shape[:2]) > 4 else None
+
+
 def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
     """The ``VectorPage`` of page ``index`` (0-based) of a PDF."""
     import pypdfium2.raw as pdfium_c
@@ -81,7 +118,7 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
         page = doc[index]
         _, page_h = page.get_size()
         textpage = page.get_textpage()
-        fills, colours, marks, frames, texts, images = [], [], [], [], [], []
+        fills, colours, marks, frames, texts, images, shaded = [], [], [], [], [], [], []
         other = 0
         fill, stroke = ctypes.c_int(), ctypes.c_int()
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
@@ -108,6 +145,9 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
                 alpha = a.value / 255.0
                 rgb = np.array([r.value, g.value, b.value], np.float64) * alpha + 255.0 * (1 - alpha)
+                if _may_be_shaded(rgb, box):
+                    shaded.append(box)
+                    continue
                 fills.append(box)
                 colours.append(np.round(rgb))
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
@@ -131,6 +171,15 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 x0, y0, x1, y1 = _page_bounds(obj)
                 images.append(PlacedImage((x0, page_h - y1, x1, page_h - y0), _shown(pixels, _matrix(obj))))
         w_pt, h_pt = page.get_size()
+        for box in shaded:  # a gradient shows only when drawn; a plain white strip is a white fill
+            covered = any(_overlap(box, im.box) > 0.1 for im in images) or any(
+                _overlap(f, box) > 0.5 for f in fills)  # a white axes background under a bar or cells
+            pixels = None if covered else _drawn(page, box)
+            if pixels is not None and int(np.ptp(pixels.reshape(-1, 3), axis=0).max()) >= SHADED_MIN_RANGE:
+                images.append(PlacedImage(box, pixels))
+            else:
+                fills.append(box)
+                colours.append(np.array([255.0, 255.0, 255.0]))
         return VectorPage(
             source=f"{path}#page={index + 1}", size=(float(w_pt), float(h_pt)),
             fills=np.array(fills, np.float64).reshape(-1, 4) if fills else empty_boxes(),

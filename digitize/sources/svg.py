@@ -239,13 +239,14 @@ class _Reader:
                 if max(x1 - x0, y1 - y0) <= 15.0:
                     self.marks.append((x0, y0, x1, y1))
                 return
-            if straight and _colour(st.get("fill", "black")) is None and 4 <= len(pts) <= 7:
+            unfilled = _colour(st.get("fill", "black")) is None and not st.get("fill", "").strip().startswith("url(")
+            if straight and unfilled and 4 <= len(pts) <= 7:
                 self.frames.append(self.box(m, pts))  # an outline: its path is the stroke's centre line
                 return
         fill = st.get("fill", "black")
         rgb = _colour(fill)
         if rgb is None:
-            if fill.strip().startswith("url(") and _tag(el) == "rect":
+            if fill.strip().startswith("url(") and _tag(el) in ("rect", "path"):
                 self._gradient(el, m, fill)
             return
         if _tag(el) == "rect":
@@ -264,11 +265,18 @@ class _Reader:
         self.colours.append(np.round(colour))
 
     def _gradient(self, el, m: np.ndarray, fill: str) -> None:
-        """A rectangle filled with a linear gradient along one of its sides (plotly's
-        and Vega-Lite's colorbars): taken as an image strip of its colours."""
+        """A rectangle (a ``rect``, or a ``path`` that draws one) filled with a linear
+        gradient along one of its sides (plotly's and Vega-Lite's colorbars): taken
+        as an image strip of its colours."""
         ref = self.ids.get(re.sub(r"^url\(['\"]?#|['\"]?\)$", "", fill.strip()))
         if ref is None or _tag(ref) != "linearGradient":
             return
+        if _tag(el) == "rect":
+            corners = _corners(el)
+        else:
+            corners, straight = _path_points(el.attrib.get("d", ""))
+            if len(corners) < 3 or not (straight and _is_rect(_apply(m, corners))):
+                return
         stops = []
         for stop in ref:
             if _tag(stop) != "stop":
@@ -291,7 +299,7 @@ class _Reader:
         cols = np.array([c for _, c in stops], np.float64)
         line = np.stack([np.interp(t, offs, cols[:, k]) for k in range(3)], axis=-1).round().astype(np.uint8)
         rgb = line[:, None, :] if vertical else line[None, :, :]
-        self.images.append(PlacedImage(self.box(m, _corners(el)), np.repeat(rgb, 4, axis=1 if vertical else 0)))
+        self.images.append(PlacedImage(self.box(m, corners), np.repeat(rgb, 4, axis=1 if vertical else 0)))
 
     def _image(self, el, m: np.ndarray) -> None:
         href = _href(el)

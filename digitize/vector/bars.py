@@ -90,7 +90,29 @@ def _strip_from_image(img: PlacedImage) -> tuple[str, np.ndarray, np.ndarray] | 
         return None
     start, length = (y0, bh) if vertical else (x0, bw)
     pos = start + (np.arange(n) + 0.5) / n * length
-    return ("vertical" if vertical else "horizontal"), pos, mid.astype(np.uint8)
+    keep = _without_stray_ends(rgb_to_lab(mid))
+    return ("vertical" if vertical else "horizontal"), pos[keep], mid[keep].astype(np.uint8)
+
+
+#: An end sample of a strip this many times farther from its neighbour than the
+#: strip's median step (and STRAY_DELTA_E or more) is a stray pixel, not the map.
+STRAY_STEPS = 8.0
+STRAY_DELTA_E = 10.0
+
+
+def _without_stray_ends(lab: np.ndarray) -> slice:
+    """The samples of a strip without a stray pixel or two at either end (R's
+    pdf() colourbar raster starts with a white row before its first colour)."""
+    step = np.sqrt((np.diff(lab.astype(np.float64), axis=0) ** 2).sum(axis=1))
+    if len(step) < 8:
+        return slice(None)
+    limit = max(STRAY_DELTA_E, STRAY_STEPS * float(np.median(step)))
+    lo, hi = 0, len(lab)
+    while lo < 2 and step[lo] > limit:
+        lo += 1
+    while len(lab) - hi < 2 and step[hi - 2] > limit:
+        hi -= 1
+    return slice(lo, hi)
 
 
 def _strip_from_tiling(t: Tiling) -> tuple[str, np.ndarray, np.ndarray] | None:
@@ -255,10 +277,13 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
             pos, rgb = _runs_to_middles(pos, rgb)
         if len(np.unique(rgb, axis=0)) < MIN_COLOURS or _winding(rgb) > MAX_WINDING:
             continue
-        taken = {i for j, ids in enumerate(axis_ids) if j != k for i in ids}
+        # labels another block of cells claims as its axis labels are not this bar's
+        # (the image strip itself, taken as a one-cell-wide tiling, is no other block)
+        own = [k] if k is not None else [j for j, t in enumerate(tilings) if _same_box(t.box, box)]
+        taken = {i for j, ids in enumerate(axis_ids) if j not in own for i in ids}
         ticks, used = _labels(page, box, vertical, page.marks, taken)
-        if len(ticks) < 2 or (k is not None and _labels_cells(ticks, tilings[k], vertical)):
-            continue
+        if len(ticks) < 2 or any(_labels_cells(ticks, tilings[j], vertical) for j in own):
+            continue  # one label per cell: a strip of cells with its row labels, not a bar
         extra = [t for t in _scale_texts(page, box, vertical) if t not in used]
         mult = next((m for m in (parse_multiplier(t.text) for t in extra) if m is not None), None)
         if mult is not None:
@@ -268,6 +293,10 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
                              tuple(ticks), tuple(used), tuple(t.text for t in extra), mult,
                              discrete=k is not None and len(pos) < 50, tiling=k))
     return _nearest_claims(out)
+
+
+def _same_box(a, b, tol: float = 1.5) -> bool:
+    return all(abs(u - v) <= tol for u, v in zip(a, b))
 
 
 def _label_gap(bar: VectorBar) -> float:

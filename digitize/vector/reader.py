@@ -83,20 +83,21 @@ def _overlaps(a, b) -> bool:
 
 
 def _pair(t: Tiling, bars: list[VectorBar]) -> VectorBar | None:
-    """The bar beside a block of cells: alongside it (sharing half its extent),
-    nearest; a bar whose labels face the block (the block of the next panel, past
-    the labels) only when no bar faces it with its back."""
+    """The bar beside a block of cells: alongside it (sharing half its extent, or
+    lying within it: ggplot's legend bar, shorter than the panel and centred on
+    it), nearest; a bar whose labels face the block (the block of the next panel,
+    past the labels) only when no bar faces it with its back."""
     x0, y0, x1, y1 = t.box
     best, key_best = None, (True, np.inf)
     for b in bars:
         bx0, by0, bx1, by1 = b.box
         if b.orientation == "vertical":
-            share = (min(y1, by1) - max(y0, by0)) / max(y1 - y0, 1e-6)
+            share = (min(y1, by1) - max(y0, by0)) / max(min(y1 - y0, by1 - by0), 1e-6)
             gap = bx0 - x1 if bx0 >= x1 - 1 else (x0 - bx1 if bx1 <= x0 + 1 else np.inf)
             block_after = x0 >= bx1 - 1
             labels_after = bool(b.texts_used) and np.median([u.cx for u in b.texts_used]) > (bx0 + bx1) / 2
         else:
-            share = (min(x1, bx1) - max(x0, bx0)) / max(x1 - x0, 1e-6)
+            share = (min(x1, bx1) - max(x0, bx0)) / max(min(x1 - x0, bx1 - bx0), 1e-6)
             gap = by0 - y1 if by0 >= y1 - 1 else (y0 - by1 if by1 <= y0 + 1 else np.inf)
             block_after = y0 >= by1 - 1
             labels_after = bool(b.texts_used) and np.median([u.cy for u in b.texts_used]) > (by0 + by1) / 2

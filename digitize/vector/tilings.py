@@ -180,8 +180,11 @@ def image_tiling(img: PlacedImage) -> Tiling | None:
     None for a picture (smooth or detailed) that the raster path should read."""
     h, w = img.rgb.shape[:2]
     ry, rx = _runs(img.rgb, 0), _runs(img.rgb, 1)
-    if h <= MAX_CELL_IMAGE_SIDE and w <= MAX_CELL_IMAGE_SIDE and (len(ry) - 1) * (len(rx) - 1) == h * w:
-        ry, rx = np.arange(h + 1), np.arange(w + 1)  # one pixel, one cell
+    small = h <= MAX_CELL_IMAGE_SIDE and w <= MAX_CELL_IMAGE_SIDE
+    if small and (len(ry) - 1) * (len(rx) - 1) == h * w or (
+            small and h / (len(ry) - 1) < MIN_BLOCK and w / (len(rx) - 1) < MIN_BLOCK):
+        # one pixel, one cell (two neighbours of one colour make one run, not one cell)
+        ry, rx = np.arange(h + 1), np.arange(w + 1)
     elif h / (len(ry) - 1) < MIN_BLOCK or w / (len(rx) - 1) < MIN_BLOCK:
         return None  # no blocks: resampled smoothly, or a photo
     x0, y0, x1, y1 = img.box
