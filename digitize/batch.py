@@ -11,6 +11,7 @@ index.html (``report.py``) shows every row with its overlay, for checking by eye
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import hashlib
@@ -27,7 +28,7 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 
-from .config import DEFAULT_MAX_PAGES, DEFAULT_MAX_PIXELS, DEFAULT_MIN_CONFIDENCE
+from .config import DEFAULT_JOB_TIMEOUT, DEFAULT_MAX_PAGES, DEFAULT_MAX_PIXELS, DEFAULT_MIN_CONFIDENCE
 from .errors import DigitizeError, ExitCode
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
@@ -159,9 +160,50 @@ def _overlay_files(res, pixels, name: str, rows: list[dict]) -> dict:
     return out
 
 
-def compute_job(job: Job, outdir: str = "") -> JobResult:
-    """Digitize one job; returns rows and output files. Never raises, never writes
-    (``outdir`` only names the folder in the rows)."""
+class JobTimeout(DigitizeError):
+    """A job that ran past its time budget (``--timeout``)."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float):
+    """Raise JobTimeout in this job once it has run ``seconds`` (0: no budget). A
+    timer signal, so only in a process's main thread (pool workers run their jobs
+    there; a Dask worker's threads go without)."""
+    import signal
+    import threading
+
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise JobTimeout(f"expected this input to be read within {seconds:g} s (--timeout); it took longer and "
+                         f"was stopped", hint="give it alone a longer --timeout, or a lower --max-pixels")
+
+    before = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def compute_job(job: Job, outdir: str = "", timeout: float = 0.0) -> JobResult:
+    """Digitize one job within ``timeout`` seconds (0: no limit); returns rows and
+    output files. Never raises, never writes (``outdir`` only names the folder in
+    the rows)."""
+    try:
+        with _time_budget(timeout):
+            return _compute_job(job, outdir)
+    except JobTimeout as exc:  # raised between two statements of the job, or of its cleanup
+        base = {k: "" for k in SUMMARY_FIELDS}
+        base.update(source=job.path, page=job.page + 1 if job.page is not None else "", status="failed",
+                    error=exc.one_line())
+        return JobResult(job, [base])
+
+
+def _compute_job(job: Job, outdir: str) -> JobResult:
     from .report import export
 
     base = {k: "" for k in SUMMARY_FIELDS}
@@ -211,6 +253,8 @@ def compute_job(job: Job, outdir: str = "") -> JobResult:
         doc["input_key"] = job.key
         files["result.json"] = json.dumps(doc, indent=1, ensure_ascii=False).encode()
         return JobResult(job, rows, files)
+    except JobTimeout:
+        raise
     except DigitizeError as exc:
         r = dict(base)
         r.update(status="failed", error=exc.one_line())
@@ -377,31 +421,31 @@ def _die_with_parent() -> None:
         pass
 
 
-def run_local(jobs: list[Job], workers: int, outdir: str) -> Iterator[JobResult]:
+def run_local(jobs: list[Job], workers: int, outdir: str, timeout: float = 0.0) -> Iterator[JobResult]:
     if workers <= 1:
         _init_worker(0)
         for j in jobs:
-            yield compute_job(j, outdir)
+            yield compute_job(j, outdir, timeout)
         return
     # a worker killed from outside (the OOM killer) breaks the pool and every job it
     # still held; which job killed it is unknown, so those jobs are run again one at
     # a time, each in a fresh process: only the culprit fails, with the reason
     broken: list[Job] = []
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(1,)) as pool:
-        futs = {pool.submit(compute_job, j, outdir): j for j in jobs}
+        futs = {pool.submit(compute_job, j, outdir, timeout): j for j in jobs}
         for fut in as_completed(futs):
             try:
                 yield fut.result()
             except BrokenProcessPool:
                 broken.append(futs[fut])
     for j in broken:
-        yield from _run_alone(j, outdir)
+        yield from _run_alone(j, outdir, timeout)
 
 
-def _run_alone(job: Job, outdir: str) -> Iterator[JobResult]:
+def _run_alone(job: Job, outdir: str, timeout: float = 0.0) -> Iterator[JobResult]:
     with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(1,)) as pool:
         try:
-            yield pool.submit(compute_job, job, outdir).result()
+            yield pool.submit(compute_job, job, outdir, timeout).result()
         except BrokenProcessPool:
             yield _worker_died(job, outdir)
 
@@ -414,7 +458,7 @@ def _worker_died(job: Job, outdir: str) -> JobResult:
     return JobResult(job, [base])
 
 
-def run_dask(jobs: list[Job], scheduler: str, workers: int, outdir: str) -> Iterator[JobResult]:
+def run_dask(jobs: list[Job], scheduler: str, workers: int, outdir: str, timeout: float = 0.0) -> Iterator[JobResult]:
     """The same jobs on a Dask distributed cluster (``scheduler`` is its address, or
     "local" for a cluster on this machine); results stream back as they finish.
     Workers must see the input paths (a shared file system)."""
@@ -433,7 +477,7 @@ def run_dask(jobs: list[Job], scheduler: str, workers: int, outdir: str) -> Iter
         client = Client(scheduler)
     try:
         client.run(_init_worker, 1)
-        futs = client.map(compute_job, jobs, outdir=outdir, pure=False)
+        futs = client.map(compute_job, jobs, outdir=outdir, timeout=timeout, pure=False)
         for fut in dask_completed(futs):
             yield fut.result()
     finally:
@@ -491,6 +535,8 @@ def batch(
     min_confidence: Annotated[float, typer.Option(
         help="heatmaps read with a lower confidence are marked 'doubtful' (listed first)")] = DEFAULT_MIN_CONFIDENCE,
     max_pages: Annotated[int, typer.Option(help="read each PDF up to this many pages")] = DEFAULT_MAX_PAGES,
+    timeout: Annotated[float, typer.Option(help="seconds an image or a PDF page may take before it is stopped "
+                                                "and recorded as failed (0: no limit)")] = DEFAULT_JOB_TIMEOUT,
 ) -> None:
     """Digitize many figures into OUTDIR, with a summary table."""
     if executor not in ("local", "dask"):
@@ -530,8 +576,8 @@ def batch(
             todo.append(j)
     progress = _Progress(len(todo), show=not quiet and not jsonl and sys.stderr.isatty())
     try:
-        results = (run_dask(todo, scheduler, n, str(outdir)) if executor == "dask"
-                   else run_local(todo, min(n, len(todo) or 1), str(outdir)))
+        results = (run_dask(todo, scheduler, n, str(outdir), timeout) if executor == "dask"
+                   else run_local(todo, min(n, len(todo) or 1), str(outdir), timeout))
         for res in results:
             write_job(res, outdir)
             rows_by_job[res.job] = res.rows

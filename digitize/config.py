@@ -15,6 +15,9 @@ DEFAULT_MAX_BYTES = 500_000_000
 #: PDFs are read up to this many pages (a paper's supplement runs to a few hundred);
 #: past it the rest are left, with a warning.
 DEFAULT_MAX_PAGES = 1000
+#: Seconds one image or one PDF page may take in a batch before it is stopped and
+#: recorded as failed (a page of thousands of thumbnails takes ~10 s; 120 leaves room).
+DEFAULT_JOB_TIMEOUT = 120.0
 
 #: Results below this confidence are doubtful: batch marks them so and lists them
 #: first, and ``--strict`` fails on them. The confidence is calibrated (results

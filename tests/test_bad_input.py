@@ -103,10 +103,10 @@ def test_colorbar_labels_that_cannot_be_read(tmp_path):
     assert code == 0
 
 
-def _outcome_ok(src) -> None:
+def _outcome_ok(src, config: DigitizeConfig | None = None) -> None:
     t0 = time.perf_counter()
     try:
-        res = digitize(src)
+        res = digitize(src, config=config)
         assert all(h.rows >= 1 and h.cols >= 1 for h in res.heatmaps)
     except DigitizeError as exc:
         assert int(exc.exit_code) in {int(c) for c in ExitCode}
@@ -165,6 +165,94 @@ def test_fuzz_cli_never_prints_a_traceback(tmp_path_factory, data):
     code, out = _cli([str(p), "--format", "json"])
     assert code in {int(c) for c in ExitCode}
     assert "Traceback" not in out
+
+
+# --- generators for the hostile classes of issue 19 ---------------------------
+
+@settings(max_examples=max(5, FUZZ // 5), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(1, 200_000), st.integers(1, 200_000), st.sampled_from([1, 8]),
+       st.floats(1, 20_000), st.floats(1, 20_000), st.integers(1, 40), st.integers(0, 600))
+def test_fuzz_hostile_pdfs(tmp_path_factory, w, h, bits, page_w, page_h, draws, n_bytes):
+    """A PDF declaring any image size (up to 40 GP) in a few bytes, drawn any number
+    of times on a page of any size: a result or our own error, in bounded time,
+    with the pixel limit held (nothing is decoded or rendered past it)."""
+    from pdfgen import image_pdf
+
+    data = image_pdf(w, h, bytes(n_bytes), colorspace="/DeviceGray", bits=bits, page=(page_w, page_h),
+                     draws=[(10 + k, 10 + k, 200, 150) for k in range(draws)])
+    path = tmp_path_factory.mktemp("pdf") / "hostile.pdf"
+    path.write_bytes(data)
+    _outcome_ok(path, config=DigitizeConfig(max_pixels=4_000_000))
+
+
+@_fuzz
+@given(st.integers(1, 100_000), st.integers(1, 100_000), st.integers(0, 50_000_000), st.integers(1, 3000))
+def test_fuzz_tiff_tables(w, h, strips, pages):
+    """A TIFF claiming any size, any strip count and any number of pages: refused
+    or read from its first page, never by parsing a table built to exhaust memory."""
+    from tiffgen import tiff_bytes
+
+    small = min(w * h, 4096)
+    _outcome_ok(tiff_bytes(w, h, strips=strips, pages=pages, pixels=bytes(small)),
+                config=DigitizeConfig(max_pixels=4_000_000))
+
+
+@settings(max_examples=max(5, FUZZ // 5), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(1, 12), st.integers(2_000, 20_000), st.integers(1, 40), st.booleans(), st.integers(0, 2**32 - 1))
+def test_fuzz_tall_strips(thin, long, cell, turned, seed):
+    """Strips of cells one to twelve pixels thin and up to 20000 long, cells of 1
+    to 40 pixels on a colormap, either way round: the grid search stays bounded."""
+    from matplotlib import colormaps
+
+    rng = np.random.default_rng(seed)
+    values = np.repeat(rng.random(-(-long // cell)), cell)[:long]
+    arr = np.repeat((colormaps["viridis"](values)[:, None, :3] * 255).astype(np.uint8), thin, axis=1)
+    _outcome_ok(np.ascontiguousarray(arr.transpose(1, 0, 2) if turned else arr))
+
+
+_HOSTILE_TEXT = st.lists(st.sampled_from(list("[]/=+-@<>&|\"'\x1b\x07\x00\r\n\t;:abc(){}") + [
+    "[/b]", "[link=x]", "<script>", "=HYPERLINK(", "\x1b]8;;", "\x1b[31m"]), min_size=1, max_size=8).map("".join)
+
+
+@_fuzz
+@given(st.lists(_HOSTILE_TEXT, min_size=1, max_size=5), _HOSTILE_TEXT)
+def test_fuzz_control_characters_and_markup_in_labels(example_result, labels, title):
+    """Labels read from an image may hold anything: the terminal prints them as
+    text (no markup, no escape sequences), CSV cells never start a formula,
+    Markdown carries no raw HTML."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from digitize.report.export import to_csv, to_markdown
+    from digitize.report.terminal import render
+
+    h = example_result.heatmaps[0]
+    rows = list(h.axes.row_labels)
+    rows[:len(labels)] = labels
+    bad = replace(example_result, heatmaps=(replace(h, axes=replace(h.axes, row_labels=tuple(rows), title=title,
+                                                                          y_label=labels[0])),))
+    buf = io.StringIO()
+    render(bad, Console(file=buf, width=300, force_terminal=True, color_system="truecolor"))
+    out = buf.getvalue()
+    assert "\x07" not in out and "\x00" not in out and "\x1b]8;" not in out
+    for row in __import__("csv").reader(io.StringIO(to_csv(bad))):
+        for cell in row:
+            assert not cell or cell[0] not in "=+-@\t\r" or cell.startswith("'") or _number(cell), cell
+    assert "<script>" not in to_markdown(bad)
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def example_result(example_path):
+    return digitize(example_path)
 
 
 def test_user_scale_config_is_validated():

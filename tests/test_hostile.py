@@ -22,6 +22,7 @@ from digitize.config import DigitizeConfig
 from digitize.errors import InputError
 from digitize.sources.pdf import page_pictures
 from pdfgen import image_pdf, zeros_flate
+from tiffgen import tiff_bytes
 
 TESTS = Path(__file__).resolve().parent
 
@@ -160,13 +161,13 @@ def test_batch_never_reads_its_own_outputs_and_redoes_changed_inputs(tmp_path):
     assert len(again) == 1 and again[0]["rows"] == "6", "a changed input is read again"
 
 
-def _killer(job, outdir=""):
+def _killer(job, outdir="", timeout=0.0):
     """compute_job, but the worker dies (as under the OOM killer) on 'b.png'."""
     from digitize import batch
 
     if job.path.endswith("b.png"):
         os._exit(137)
-    return batch._real_compute_job(job, outdir)
+    return batch._real_compute_job(job, outdir, timeout)
 
 
 def test_a_dead_worker_fails_its_job_and_the_batch_goes_on(tmp_path, monkeypatch):
@@ -335,3 +336,87 @@ def test_an_image_between_pillows_limit_and_ours_is_no_bomb():
         assert Image.MAX_IMAGE_PIXELS == 1000, "Pillow's limit is restored"
     finally:
         Image.MAX_IMAGE_PIXELS = old
+
+
+def test_a_tiff_claiming_millions_of_strips_is_refused_before_pillow_reads_it(monkeypatch):
+    """12.5 million strips for a 100 x 100 page: Pillow would parse the whole strip
+    table first (a minute, 4 GB); the table's count is checked from the bytes."""
+    import PIL.Image
+
+    from digitize.sources.imageio import load_image
+
+    ok = load_image(tiff_bytes(100, 100), max_pixels=10**6)
+    assert ok.rgb.shape == (100, 100, 3)
+
+    def never(*a, **k):
+        raise AssertionError("Pillow opened a TIFF the layout check should have refused")
+
+    monkeypatch.setattr(PIL.Image, "open", never)
+    with pytest.raises(InputError, match="12,500,000 strips"):
+        load_image(tiff_bytes(100, 100, strips=12_500_000), max_pixels=10**6)
+    from digitize.errors import ImageTooLargeError
+    with pytest.raises(ImageTooLargeError):
+        load_image(tiff_bytes(30000, 30000, pixels=bytes(64)), max_pixels=10**6)  # its size from the directory
+
+
+def test_a_tiff_of_a_hundred_thousand_pages_is_counted_up_to_a_bound(monkeypatch):
+    """Pillow counts pages by visiting each (slower and slower); they are counted
+    from the directories' links, up to 1000, and only the first page is decoded."""
+    from PIL import TiffImagePlugin
+
+    from digitize.sources.imageio import load_image
+
+    visits = []
+    seek = TiffImagePlugin.TiffImageFile._seek
+    monkeypatch.setattr(TiffImagePlugin.TiffImageFile, "_seek",
+                        lambda self, frame: (visits.append(frame), seek(self, frame))[1])
+    img = load_image(tiff_bytes(8, 8, pages=100_000), max_pixels=10**6)
+    assert img.rgb.shape == (8, 8, 3)
+    assert any("more than 1000 frames" in w for w in img.warnings), img.warnings
+    assert max(visits, default=0) <= 1, "no page past the first visited"
+
+
+def test_a_job_past_its_time_budget_fails_alone_and_the_batch_goes_on(tmp_path, example_path, monkeypatch):
+    """--timeout: an input that takes longer is stopped and recorded as failed with
+    the reason; the next input is read as usual."""
+    import shutil
+    import time
+
+    import digitize.api as api
+
+    slow, fast = tmp_path / "in" / "slow.png", tmp_path / "in" / "fast.png"
+    slow.parent.mkdir()
+    shutil.copy(example_path, slow)
+    shutil.copy(example_path, fast)
+    real = api.digitize
+
+    def digitize_slowly(src, **kw):
+        if "slow" in str(getattr(src, "source", src)):
+            time.sleep(30)
+        return real(src, **kw)
+
+    monkeypatch.setattr(api, "digitize", digitize_slowly)
+    res = CliRunner().invoke(batch_app, [str(slow.parent), "-o", str(tmp_path / "out"), "--workers", "1",
+                                         "--quiet", "--timeout", "4"])
+    assert res.exit_code == 9, res.output
+    rows = {Path(r["source"]).name: r for r in csv.DictReader(open(tmp_path / "out" / "summary.csv"))}
+    assert rows["slow.png"]["status"] == "failed" and "--timeout" in rows["slow.png"]["error"]
+    assert rows["fast.png"]["status"] in ("ok", "warning") and rows["fast.png"]["rows"] == "10"
+
+
+def test_a_real_strip_table_of_millions_is_refused_in_bounded_memory(tmp_path):
+    """The whole 50 MB table present (12.5 million strips for 100 x 100 pixels):
+    refused from its count, under 2 GB of address space (Pillow parsing it took a
+    minute and 3.8 GB)."""
+    path = tmp_path / "strips.tif"
+    path.write_bytes(tiff_bytes(100, 100, strips=12_500_000, pixels=bytes(50_000_000)))
+    res = _run_capped(f"""
+        from digitize import digitize
+        from digitize.errors import InputError
+        try:
+            digitize({str(path)!r})
+        except InputError as exc:
+            print("refused:", exc.one_line())
+    """)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "refused:" in res.stdout and "12,500,000 strips" in res.stdout

@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -151,12 +152,16 @@ def _col_labels(h: Heatmap) -> list[str]:
     return list(h.axes.col_labels) if h.axes.col_labels else [str(j) for j in range(h.cols)]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def csv_safe(text) -> str:
-    """A text cell that a spreadsheet will not run as a formula (OWASP: a cell
-    starting with = + - @, a tab or a carriage return gets a leading apostrophe),
-    unless it is a plain number ('-0.5' stays)."""
-    t = "" if text is None else str(text)
-    if t and t[0] in "=+-@\t\r":
+    """A text cell that a spreadsheet will not run as a formula and that keeps to
+    its row: control characters (line breaks, tabs, escapes) become spaces, and a
+    cell starting with = + - @ gets a leading apostrophe (OWASP), unless it is a
+    plain number ('-0.5' stays)."""
+    t = "" if text is None else _CONTROL.sub(" ", str(text))
+    if t and t[0] in "=+-@":
         try:
             float(t)
         except ValueError:

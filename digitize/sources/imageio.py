@@ -15,6 +15,7 @@ import numpy as np
 
 from ..config import DEFAULT_MAX_BYTES
 from ..errors import ImageTooLargeError, InputError
+from .tiff import MAX_STRIP_EXCESS, MAX_TIFF_PAGES, TiffLayout, tiff_layout
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def load_image(src, *, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> L
         kind = "a PDF" if data.startswith(b"%PDF-") else "not an image format digitize reads"
         raise InputError(f"{source} is {kind} (it starts with {data[:8]!r})")
     notes: list[str] = []
+    tiff = _check_tiff(data, source, max_pixels) if data[:2] in (b"II", b"MM") else None
     old_limit = Image.MAX_IMAGE_PIXELS
     try:
         with _warnings.catch_warnings():
@@ -192,10 +194,13 @@ def load_image(src, *, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> L
                 raise InputError(f"{source} declares {w}x{h} pixels but holds only {len(data):,} bytes: "
                                  f"it is truncated (or built to exhaust memory)",
                                  hint="re-export the figure")
-            n_frames = getattr(im, "n_frames", 1)
+            # a TIFF's pages were counted from its bytes (Pillow visits each one)
+            n_frames = tiff.pages if tiff is not None else getattr(im, "n_frames", 1)
             if n_frames > 1:
-                notes.append(f"the image has {n_frames} frames; used the first")
-                im.seek(0)
+                more = "more than " if tiff is not None and n_frames > MAX_TIFF_PAGES else ""
+                notes.append(f"the image has {more}{min(n_frames, MAX_TIFF_PAGES)} frames; used the first")
+                if tiff is None:
+                    im.seek(0)
             im = ImageOps.exif_transpose(im)
             rgb = _to_rgb(im)
     except (ImageTooLargeError, InputError):
@@ -211,6 +216,23 @@ def load_image(src, *, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> L
         Image.MAX_IMAGE_PIXELS = old_limit
     loaded = from_array(rgb, source=source)
     return LoadedImage(loaded.rgb, source, tuple(notes), lossy=fmt in LOSSY_FORMATS)
+
+
+def _check_tiff(data: bytes, source: str, max_pixels: int) -> TiffLayout | None:
+    """A TIFF's first page checked from its bytes, before Pillow parses its strip
+    table: too large, or claiming far more strips or tiles than its size calls for
+    (a table built to exhaust memory), or a directory of thousands of entries."""
+    layout = tiff_layout(data)
+    if layout is None:
+        return None
+    if layout.width * layout.height > max_pixels:
+        raise ImageTooLargeError(f"{source} is {layout.width}x{layout.height} = {layout.width * layout.height:,} "
+                                 f"pixels, over the limit of {max_pixels:,}")
+    if layout.width * layout.height == 0 or layout.blocks > MAX_STRIP_EXCESS * layout.expected_blocks:
+        raise InputError(f"{source} is a TIFF whose first page claims {layout.blocks:,} strips or tiles for "
+                         f"{layout.width}x{layout.height} pixels (at most {layout.expected_blocks:,} expected): "
+                         f"malformed, or built to exhaust memory", hint="re-export the figure")
+    return layout
 
 
 def _to_rgb(im) -> np.ndarray:
