@@ -42,6 +42,7 @@ from .sources.imageio import LoadedImage, load_image
 from .sources.pdf import is_pdf, page_count, page_pictures, render_page
 from .sources.pdfobjects import page_objects
 from .sources.svg import is_svg, svg_objects
+from .vector.paint import paint_page
 from .vector.reader import PIXELS_PER_POINT, VectorReading, read_vector_page
 
 Progress = Callable[[str], None]
@@ -269,8 +270,10 @@ def digitize_svg(path: str | os.PathLike, *, config: DigitizeConfig | None = Non
         raise NoHeatmapError(f"expected a heatmap drawn with a colorbar in {path}; its objects hold {why}",
                              hint="export the figure as PNG (or PDF) and digitize that")
     size = (round(page.size[0] * PIXELS_PER_POINT), round(page.size[1] * PIXELS_PER_POINT))
-    tagged = tuple(replace(h, points=p) for h, p in zip(vector.heatmaps, vector.points))
-    return Digitization(str(path), size, tagged, (), stage.timings)
+    # the overlay and the notebook are drawn on the objects painted at the readings' scale
+    picture = paint_page(page, scale=PIXELS_PER_POINT, max_pixels=cfg.max_pixels)
+    tagged = tuple(replace(h, points=p, picture=picture) for h, p in zip(vector.heatmaps, vector.points))
+    return Digitization(str(path), size, tagged, (), stage.timings, picture=picture)
 
 
 # --- PDFs: every picture of every page, read by the same recipe ----------------

@@ -73,9 +73,10 @@ def _save_overlays(result, pages, overlay: Path, src, max_pixels: int) -> None:
     heatmaps, named ``NAME-pP-K.png`` (page P, K-th picture of that page)."""
     from .report.overlay import draw_overlay, encode_png
 
-    if pages is None:
+    if pages is None:  # the pixels read travel with the result (an SVG's: its objects painted)
         from .sources.imageio import load_image
-        write_output(overlay, encode_png(draw_overlay(result, load_image(src, max_pixels=max_pixels).rgb)))
+        pixels = result.picture if result.picture is not None else load_image(src, max_pixels=max_pixels).rgb
+        write_output(overlay, encode_png(draw_overlay(result, pixels)))
         return
     seen: dict[int, int] = {}
     for found in pages:

@@ -435,3 +435,31 @@ def test_image_strips_labelled_by_row_are_cells_not_bars(fmt, tmp_path):
         assert (h.scale.vmin, h.scale.vmax) == pytest.approx((0.0, 1.0), abs=0.01)
         assert float(np.abs(h.table.values - v).max()) <= 0.01
         assert list(h.axes.row_labels) == [str(i + 1) for i in range(12)]
+
+
+def test_an_svg_gets_its_overlay_drawn_on_its_objects(tmp_path):
+    """--overlay on an SVG (we do not render SVG): the overlay is drawn on the
+    objects painted at the reading's scale (cells in their exact colours, bar,
+    labels), and the difference panel is black where the table redraws them."""
+    import json
+    from pathlib import Path
+
+    from PIL import Image
+    from typer.testing import CliRunner
+
+    from digitize.cli import app
+    from digitize.report.overlay import HEADER_HEIGHT
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    out = tmp_path / "o.png"
+    res = CliRunner().invoke(app, [str(here / "plotly_heatmap.svg"), "--overlay", str(out), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    h = json.loads(res.output)["heatmaps"][0]
+    ov = np.asarray(Image.open(out).convert("RGB"))
+    w = ov.shape[1] // 3
+    x0, y0, x1, y1 = h["plot_box"]
+    rows, cols = np.array(h["row_edges"]), np.array(h["col_edges"])
+    cy, cx = int((rows[0] + rows[1]) / 2), int((cols[0] + cols[1]) / 2) + 12  # beside the printed number
+    found, diff = ov[HEADER_HEIGHT + cy, cx], ov[HEADER_HEIGHT + cy, 2 * w + cx]
+    assert int(np.abs(found.astype(int) - [253, 231, 37]).max()) <= 40, found  # viridis near 96: yellow
+    assert int(diff.max()) <= 30, diff  # agrees
