@@ -249,6 +249,23 @@ def test_plotly_pdf_with_an_image_bar():
     assert h.axes.title == truth["title"]
 
 
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+def test_plotly_cells_drawn_with_gaps_between_them(fmt):
+    """plotly's xgap / ygap (fixture made by fixtures/vector/make_vector.py): the
+    cells are one image with page-coloured runs between them; the runs are gaps,
+    not rows and columns of blank cells (was 11 x 13)."""
+    import json
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    truth = json.loads((here / "plotly_gapped.json").read_text())
+    h = digitize(here / f"plotly_gapped.{fmt}").heatmaps[0]
+    assert h.read_from == "vector" and (h.rows, h.cols) == (5, 6)
+    err = np.abs(h.table.values - np.array(truth["values"])) / 100.0
+    assert float(err.max()) <= (0.005 if fmt == "svg" else 0.01), err.max()
+    assert list(h.axes.row_labels) == truth["row_labels"] and list(h.axes.col_labels) == truth["col_labels"]
+
+
 def test_plotly_svg_with_a_gradient_bar():
     """plotly (kaleido) draws the cells as rectangles and the bar as a rectangle
     filled with a linear gradient; its labels are <text> (fixture made by

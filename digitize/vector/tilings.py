@@ -175,6 +175,33 @@ def _split_merged_runs(edges: np.ndarray) -> np.ndarray:
     return np.array(out)
 
 
+#: A run of pixels narrower than this share of the cells, one colour all along
+#: the image, repeated between the cells: the gap drawn between them (plotly's
+#: xgap / ygap), not a row or column of cells.
+GAP_SHARE = 0.35
+
+
+def _without_gaps(rgb: np.ndarray, edges: np.ndarray, axis: int) -> np.ndarray:
+    """``edges`` (of runs along ``axis``) with the gaps between cells taken out: a
+    gap's width goes half to each neighbour; gaps at the ends go to the cell
+    beside them. Unchanged unless at least two such gaps stand between cells."""
+    widths = np.diff(edges)
+    if len(widths) < 3:
+        return edges
+    cell = float(np.median(widths[widths >= np.median(widths)]))
+    gaps = []
+    for k, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
+        band = rgb[int(a):int(b)] if axis == 0 else rgb[:, int(a):int(b)]
+        if b - a < GAP_SHARE * cell and band.size and (band == band.reshape(-1, 3)[0]).all():
+            gaps.append(k)
+    inner = [k for k in gaps if 0 < k < len(widths) - 1]
+    if len(inner) < 2:
+        return edges
+    cells = [k for k in range(len(widths)) if k not in gaps]
+    middles = [(edges[i + 1] + edges[j]) / 2.0 for i, j in zip(cells[:-1], cells[1:])]  # a gap's middle
+    return np.array([float(edges[0])] + middles + [float(edges[-1])])
+
+
 def image_tiling(img: PlacedImage) -> Tiling | None:
     """The cells of an image whose pixels are cells, or blocks of equal pixels:
     None for a picture (smooth or detailed) that the raster path should read."""
@@ -187,6 +214,8 @@ def image_tiling(img: PlacedImage) -> Tiling | None:
         ry, rx = np.arange(h + 1), np.arange(w + 1)
     elif h / (len(ry) - 1) < MIN_BLOCK or w / (len(rx) - 1) < MIN_BLOCK:
         return None  # no blocks: resampled smoothly, or a photo
+    else:
+        ry, rx = _without_gaps(img.rgb, ry, 0), _without_gaps(img.rgb, rx, 1)
     x0, y0, x1, y1 = img.box
     xe = x0 + rx / w * (x1 - x0)
     ye = y0 + ry / h * (y1 - y0)
