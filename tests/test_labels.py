@@ -140,3 +140,20 @@ def test_exponents_past_the_floats_range_are_no_numbers():
 
     assert parse_number("1e999") is None and parse_number("10^400") is None and parse_number("3×10^999") is None
     assert parse_number("2.5×10^-3") == pytest.approx(0.0025) and parse_number("1e5") == 100000.0
+
+
+@pytest.mark.parametrize("text, value", [("0-0.2", 0.1), ("0.2–0.4", 0.3), ("0.4 to 0.6", 0.5), ("(0.6,0.8]", 0.7),
+                                         ("[0.8, 1)", 0.9), ("-0.4--0.2", -0.3), ("10-20", 15.0), ("0-20%", 10.0)])
+def test_a_range_label_is_the_middle_of_its_bin(text, value):
+    from digitize.core.labels import parse_number
+
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text, value", [("1,500", 1500.0), ("10-4", None), ("2-1", None), ("1e-4", 1e-4)])
+def test_what_is_no_range(text, value):
+    """A thousands comma, a flattened exponent ('10-4' for 10⁻⁴), a range running
+    backwards: no bin's middle."""
+    from digitize.core.labels import parse_number
+
+    assert parse_number(text) == (pytest.approx(value) if value is not None else None)

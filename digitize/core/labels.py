@@ -46,7 +46,8 @@ def parse_number(text: str) -> float | None:
     """A tick label's value, or None when it is not a number.
 
     An open end ('≥2', '≤-1.5', '>0.8': the bar's last level holds everything
-    beyond) is the value printed.
+    beyond) is the value printed; a range ('0-0.2', '(0.2,0.4]': a bin of a
+    discrete legend) is its middle.
 
     >>> parse_number("−0.5"), parse_number("2.5×10⁻³"), parse_number("1,000"), parse_number("30k")
     (-0.5, 0.0025, 1000.0, 30000.0)
@@ -72,11 +73,25 @@ def parse_number(text: str) -> float | None:
         if fixed != t2 and re.search(r"\d", t2):
             m = _RE_PLAIN.match(fixed)
     if m is None:
-        return None
+        return _range_middle(t, factor)
     v = float(m.group(1))
     if m.group(2):
         v *= _power_of_ten(m.group(2))
     return _finite(v * factor)
+
+
+_RE_RANGE = re.compile(rf"^({_NUM})(?:-|to)({_NUM})$|^[\[(]({_NUM}),({_NUM})[\])]$")
+
+
+def _range_middle(t: str, factor: float) -> float | None:
+    """A bin's label ('0-0.2', '0.2 to 0.4', '(0.4,0.6]', '-0.4--0.2': a discrete
+    legend of ranges, each label beside its swatch) is the middle of its range;
+    the second end must be the larger (a thousands comma is no range)."""
+    m = _RE_RANGE.match(t)
+    if m is None:
+        return None
+    a, b = (float(v) for v in (m.group(1, 2) if m.group(1) is not None else m.group(3, 4)))
+    return _finite((a + b) / 2 * factor) if b > a else None
 
 
 def _power_of_ten(exponent: str) -> float:
