@@ -176,6 +176,9 @@ TEXT_STROKE_PX = 5
 TEXT_MAX_SHARE = 0.5
 #: Glyphs shorter than this (pixels) are no legible text.
 TEXT_MIN_HEIGHT = 5
+#: More places of text than this along an axis are no numbers printed in cells
+#: (a heatmap printing its values has a few dozen rows or columns at the most).
+TEXT_MAX_PLACES = 80
 #: Text centres closer than this share of the text's height are one place.
 TEXT_SAME_PLACE = 0.35
 
@@ -235,6 +238,9 @@ def printed_lattices(planes: Planes, plot: Box) -> tuple[Lattice | None, Lattice
     out = []
     for v, size, lo, hi in ((xs, widths, plot.x0, plot.x1), (ys, heights, plot.y0, plot.y1)):
         places, counts = _places(v, tol)
+        if len(places) > TEXT_MAX_PLACES:  # specks all over a dense map, not numbers in cells
+            out.append(None)
+            continue
         lat = fit_lattice(places, source="text", side="inside")
         if lat is not None and lat.pitch < float(np.median(size)):
             lat = None  # cells narrower than the text they would hold: specks on a fine pitch, not numbers

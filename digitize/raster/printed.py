@@ -67,6 +67,11 @@ class CellText:
         return self.boxes[..., 0] >= 0
 
 
+#: A cell prints its value on one or two lines ('24.6' over '(+15%)'); more lines
+#: of "text" in one cell are no printed number.
+MAX_TEXT_LINES = 3
+
+
 def find_cell_text(*, planes: Planes, grid: Grid, colours: np.ndarray, blank: np.ndarray) -> CellText:
     """The text in each cell (see ``CellText``): pixels far from the cell's colour
     (TEXT_DELTA_E), away from its edges, in a block near its middle."""
@@ -103,6 +108,8 @@ def find_cell_text(*, planes: Planes, grid: Grid, colours: np.ndarray, blank: np
             if abs(cy - (y0 + y1) / 2) > CENTRE_TOLERANCE * ch or abs(cx - (x0 + x1) / 2) > CENTRE_TOLERANCE * cw:
                 continue
             bands = _text_lines(mask[ty0:ty1])
+            if len(bands) > MAX_TEXT_LINES:
+                continue  # specks down a large cell (a dense map's texture), not a printed number
             boxes[i, j] = (xa + tx0, ya + ty0, xa + tx1, ya + ty1)
             lines[i, j] = len(bands)
             line_boxes[(i, j)] = tuple((xa + tx0, ya + ty0 + a, xa + tx1, ya + ty0 + b) for a, b in bands)
