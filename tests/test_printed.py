@@ -338,3 +338,23 @@ def test_a_strip_of_pale_cells_takes_its_columns_from_the_printed_numbers(cbar):
     assert (h.rows, h.cols) == (1, 7), (h.rows, h.cols, h.grid.row_edges, h.grid.col_edges)
     assert np.allclose(h.table.values, values, atol=0.011), h.table.values
     assert any(c.name == "grid_on_axes" and c.passed for c in h.checks)
+
+
+def test_specks_down_a_large_cell_are_no_printed_number():
+    """A big cell holding many short lines of specks (a dense map read on a grid too
+    coarse) is not taken for a printed number (it was sent to OCR); a cell with
+    a number on one line still is."""
+    from digitize.model import Grid
+    from digitize.raster.planes import picture_planes
+    from digitize.raster.printed import find_cell_text
+
+    rgb = np.full((200, 400, 3), 230, np.uint8)
+    for y in range(40, 160, 16):  # seven lines of specks down the left cell
+        rgb[y:y + 6, 60:140:12] = 40
+    cv2 = pytest.importorskip("cv2")
+    cv2.putText(rgb, "0.42", (250, 110), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (20, 20, 20), 2)
+    planes = picture_planes(rgb=rgb, lossy=False)
+    grid = Grid(np.array([0.0, 200.0]), np.array([0.0, 200.0, 400.0]))
+    colours = np.repeat(planes.lab[100:101, [10, 390]], 1, axis=0).reshape(1, 2, 3)
+    text = find_cell_text(planes=planes, grid=grid, colours=colours, blank=np.zeros((1, 2), bool))
+    assert not text.present[0, 0] and text.present[0, 1]
