@@ -364,3 +364,23 @@ def test_the_redrawn_panel_has_its_colorbar_and_labels(result, example_path):
     b = h.plot_box
     left = panel[b.y0:b.y1, max(0, b.x0 - 40):b.x0 - 2]
     assert (left.mean(axis=2) < 120).sum() > 30, "the row labels are written beside the rows"
+
+
+def test_the_tick_values_stand_beside_the_bar_not_over_it(result, example_path):
+    """The overlay writes the tick values used beside the colorbar: inside the bar
+    only the tick lines are drawn, its colours stay visible."""
+    from PIL import Image
+
+    from digitize.report.overlay import HEADER_HEIGHT, draw_overlay
+
+    rgb = np.asarray(Image.open(example_path).convert("RGB"))
+    ov = draw_overlay(result, rgb)
+    cb = result.heatmaps[0].colorbar.box
+    inner = ov[HEADER_HEIGHT + cb.y0 + 3:HEADER_HEIGHT + cb.y1 - 3, cb.x0 + 3:cb.x1 - 3].astype(int)
+    orig = rgb[cb.y0 + 3:cb.y1 - 3, cb.x0 + 3:cb.x1 - 3].astype(int)
+    ticks = [int(round(t.pixel)) - cb.y0 - 3 for t in result.heatmaps[0].scale.ticks if t.inlier]
+    rows = [r for r in range(inner.shape[0]) if all(abs(r - k) > 1 for k in ticks)]
+    assert np.abs(inner[rows] - orig[rows]).max() <= 2, "only the tick lines are drawn on the bar"
+    left = ov[HEADER_HEIGHT + cb.y0:HEADER_HEIGHT + cb.y1, max(0, cb.x0 - 40):cb.x0 - 2]
+    orange = (left[..., 0] > 200) & (left[..., 1] > 100) & (left[..., 1] < 180) & (left[..., 2] < 60)
+    assert orange.sum() > 50, "the values are written beside the bar"

@@ -165,8 +165,12 @@ def draw_overlay(result: Digitization, image: np.ndarray) -> np.ndarray:
                 p = int(round(t.pixel))
                 if h.colorbar.orientation == "vertical":
                     cv2.line(base, (cb.x0, p), (cb.x1, p), (255, 140, 0), 1)
-                    cv2.putText(base, f"{t.value:g}", (cb.x0 - 2, p - 2), cv2.FONT_HERSHEY_PLAIN, 0.8,
-                                (255, 140, 0), 1, cv2.LINE_AA)
+                    # beside the bar, ending short of it (over it, it hid the bar's colours)
+                    label = f"{t.value:g}"
+                    (tw, th), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_PLAIN, 0.8, 1)
+                    x = cb.x0 - 3 - tw if cb.x0 - 3 - tw >= 0 else cb.x1 + 3
+                    cv2.putText(base, label, (x, p + th // 2), cv2.FONT_HERSHEY_PLAIN, 0.8, (255, 140, 0), 1,
+                                cv2.LINE_AA)
                 else:
                     cv2.line(base, (p, cb.y0), (p, cb.y1), (255, 140, 0), 1)
                     cv2.putText(base, f"{t.value:g}", (p + 2, cb.y0 - 2), cv2.FONT_HERSHEY_PLAIN, 0.8,
