@@ -260,7 +260,7 @@ def digitize_svg(path: str | os.PathLike, *, config: DigitizeConfig | None = Non
     cfg = config or DigitizeConfig()
     stage = _Stages(progress)
     page = stage("load", svg_objects, path=path, max_pixels=cfg.max_pixels, max_bytes=cfg.max_bytes)
-    vector = stage("vector", read_vector_page, page=page, config=cfg)
+    vector = stage("vector", read_vector_page, page=page, config=cfg, without_bar=True)  # no raster path after
     if not vector.heatmaps:
         why = "; ".join(reason for _, reason in vector.unread) or (
             f"{vector.candidates} block(s) of cells but no colorbar with labels beside them" if vector.candidates

@@ -33,6 +33,7 @@ from .errors import DigitizeError, ExitCode
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
 PDF_EXT = {".pdf"}
+SVG_EXT = {".svg"}
 #: The columns of summary.csv; heatmaps are numbered from 1 on each page (or image),
 #: as in the terminal and Markdown; x0, y0, x1, y1 repeat ``position`` as numbers.
 SUMMARY_FIELDS = ["source", "page", "heatmap", "position", "x0", "y0", "x1", "y1", "rows", "cols", "scale", "vmin",
@@ -68,7 +69,7 @@ def expand_inputs(inputs: list[str]) -> list[Path]:
         p = Path(arg)
         if p.is_dir():
             out += [q for q in sorted(p.rglob("*"))
-                    if q.is_file() and q.suffix.lower() in IMAGE_EXT | PDF_EXT]
+                    if q.is_file() and q.suffix.lower() in IMAGE_EXT | PDF_EXT | SVG_EXT]
         elif p.exists():
             out.append(p)
         elif any(c in arg for c in "*?["):
@@ -241,11 +242,12 @@ def _compute_job(job: Job, outdir: str) -> JobResult:
         else:
             from .api import digitize
             from .sources.imageio import load_image
+            from .sources.svg import is_svg
 
-            img = load_image(job.path, max_pixels=DEFAULT_MAX_PIXELS)
-            res = digitize(img)
+            # an image, or an SVG read from its objects (its overlay on them, painted)
+            res = digitize(job.path if is_svg(job.path) else load_image(job.path, max_pixels=DEFAULT_MAX_PIXELS))
             rows = [dict(r, overlay="overlay.png") for r in _rows_for(res, base)]
-            files = {"table.csv": export.to_csv(res).encode(), **_overlay_files(res, img.rgb, "overlay.png", rows)}
+            files = {"table.csv": export.to_csv(res).encode(), **_overlay_files(res, res.picture, "overlay.png", rows)}
             doc = export.to_dict(res)
             doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
             doc["source"] = job.path

@@ -480,3 +480,57 @@ def test_an_svg_gets_its_overlay_drawn_on_its_objects(tmp_path):
     found, diff = ov[HEADER_HEIGHT + cy, cx], ov[HEADER_HEIGHT + cy, 2 * w + cx]
     assert int(np.abs(found.astype(int) - [253, 231, 37]).max()) <= 40, found  # viridis near 96: yellow
     assert int(diff.max()) <= 30, diff  # agrees
+
+
+@pytest.mark.parametrize("annot", [True, False])
+def test_an_svg_heatmap_without_a_colorbar(annot, tmp_path):
+    """An SVG has no raster path to fall back on: a block of cells with no bar is
+    read on the named colormap its colours lie on, its scale from the numbers it
+    prints (exact, from the text layer), or 0..1 positions along the map with the
+    scale unknown when it prints none (as the raster path does)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    v = np.round(np.random.default_rng(3).random((5, 6)) * 40 + 10, 1)
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    sns.heatmap(v, annot=annot, fmt=".1f", cmap="viridis", cbar=False, ax=ax, vmin=10, vmax=50)
+    path = tmp_path / "nobar.svg"
+    fig.savefig(path)
+    plt.close(fig)
+    h = digitize(path).heatmaps[0]
+    assert h.read_from == "vector" and (h.rows, h.cols) == (5, 6) and h.colorbar is None
+    assert h.colormap.name == "viridis"
+    if annot:
+        assert h.scale.source == "cell_text" and np.array_equal(h.table.values, v)
+        assert not any("scale is unknown" in w for w in h.warnings)
+    else:
+        assert h.scale.source == "unknown" and any("scale is unknown" in w for w in h.warnings)
+        assert float(np.abs(h.table.values - (v - 10) / 40).max()) <= 0.01
+
+
+def test_batch_reads_svgs_from_their_objects(tmp_path):
+    """A folder holding SVGs: each is read from its objects (read_from vector), with
+    its table, overlay and thumbnail; an unreadable one fails alone with its reason."""
+    import csv
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from digitize.batch import batch_app
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for name in ("plotly_heatmap.svg", "r_ggplot_tile.svg"):
+        shutil.copy(here / name, inp / name)
+    res = CliRunner().invoke(batch_app, [str(inp), "-o", str(tmp_path / "out"), "--quiet", "--workers", "1"])
+    assert res.exit_code == 9, res.output
+    rows = {Path(r["source"]).name: r for r in csv.DictReader(open(tmp_path / "out" / "summary.csv"))}
+    ok = rows["plotly_heatmap.svg"]
+    assert ok["read_from"] == "vector" and (ok["rows"], ok["cols"]) == ("5", "6") and ok["status"] == "ok"
+    assert (Path(ok["output"]) / ok["thumbnail"]).exists() and (Path(ok["output"]) / "overlay.png").exists()
+    assert rows["r_ggplot_tile.svg"]["status"] == "failed" and "no text" in rows["r_ggplot_tile.svg"]["error"]

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..config import DigitizeConfig
 from ..core.analysis import analyse
-from ..core.catalog import match_bar
+from ..core.catalog import catalog_colormap, match_bar, match_cells
 from ..core.cells import BG_ON_MAP_DELTA_E, best_table, table_warnings
 from ..core.checks import (
     at_centres,
@@ -40,6 +40,7 @@ from ..model import (
     Colormap,
     Grid,
     Heatmap,
+    Scale,
     Tick,
     frozen_array,
 )
@@ -107,8 +108,12 @@ def _pair(t: Tiling, bars: list[VectorBar]) -> VectorBar | None:
     return best
 
 
-def read_vector_page(page: VectorPage, *, config: DigitizeConfig | None = None) -> VectorReading:
-    """Every heatmap drawn as objects on a page (see the module docstring)."""
+def read_vector_page(page: VectorPage, *, config: DigitizeConfig | None = None,
+                     without_bar: bool = False) -> VectorReading:
+    """Every heatmap drawn as objects on a page (see the module docstring). A
+    block of cells with no bar beside it is left to the raster path, or, with
+    ``without_bar`` (an SVG, which has none), read on the named colormap its
+    colours lie on (``_catalog_key``), its scale from the numbers printed in it."""
     cfg = config or DigitizeConfig()
     tilings = path_tilings(page) + [t for t in (image_tiling(i) for i in page.images) if t is not None]
     bars = find_bars(page, tilings)
@@ -116,10 +121,11 @@ def read_vector_page(page: VectorPage, *, config: DigitizeConfig | None = None) 
     heatmaps, points, unread = [], [], []
     for t in sorted(cells, key=lambda t: (round(t.box[1]), t.box[0])):
         bar = _pair(t, bars)
-        if bar is None:
+        key = _catalog_key(t, cfg) if bar is None and without_bar else None
+        if bar is None and key is None:
             continue  # no bar: the raster path matches the colours to a named colormap
         try:
-            h = read_tiling(page, t, bar, config=cfg)
+            h = read_tiling(page, t, bar, config=cfg, key=key)
         except ScaleError as exc:
             unread.append((t.box, exc.one_line()))
             continue
@@ -139,16 +145,50 @@ def _scale(bar: VectorBar, cfg: DigitizeConfig):
     return replace(scale, multiplier=bar.multiplier)
 
 
-def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar, *, config: DigitizeConfig) -> Heatmap | None:
-    """One block of cells with its bar -> a Heatmap; None when its cells are not on
-    the bar's colours (not this bar's heatmap)."""
-    scale = _scale(bar, config)
-    bar_lab = rgb_to_lab(bar.rgb)
-    colormap = Colormap(frozen_array(_px(bar.positions)), frozen_array(bar_lab, np.float32),
-                        frozen_array(bar.rgb, np.uint8))
-    match = match_bar(colormap, scale) if not bar.discrete else None
-    if match is not None:  # named, but read on the bar's own exact colours (a catalog's table may round differently)
-        colormap = replace(colormap, name=match.entry.name, match_distance=match.distance)
+def _catalog_key(t: Tiling, cfg: DigitizeConfig) -> tuple[Colormap, Scale, str] | None:
+    """No bar: the named colormap the drawn cells' colours lie on, on the user's
+    scale or an unknown 0..1 one (numbers printed in the cells may fit it), with
+    the warning to give; None when the colours match no named colormap."""
+    lab = rgb_to_lab(t.rgb[t.drawn])
+    match = match_cells(lab[delta_e(lab, rgb_to_lab(np.array(PAGE_WHITE, np.uint8))) >= BLANK_KEY_DELTA_E])
+    if match is None:
+        return None
+    if cfg.vmin is not None:
+        scale = user_scale(cfg.vmin, cfg.vmax, 0.0, KEY_AXIS, kind=cfg.scale, increasing_with_pixel=True)
+        note = (f"no colorbar: the colours match the '{match.entry.name}' colormap, laid on the --vmin/--vmax "
+                f"scale {cfg.vmin:g}..{cfg.vmax:g} (its direction is assumed)")
+    else:
+        scale = replace(user_scale(0.0, 1.0, 0.0, KEY_AXIS, kind="linear", increasing_with_pixel=True),
+                        source="unknown")
+        note = (f"no colorbar: values are positions 0..1 along the '{match.entry.name}' colormap, not data "
+                f"values; the scale is unknown (give --vmin/--vmax to set it)")
+    return catalog_colormap(match, scale), scale, note
+
+
+#: A bar-less key's pixel axis (any length: only places along it matter), and how
+#: far from the page a cell must be to say anything about the colormap.
+KEY_AXIS = 1000.0
+BLANK_KEY_DELTA_E = 2.0
+
+
+def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar | None, *, config: DigitizeConfig,
+                key: tuple[Colormap, Scale, str] | None = None) -> Heatmap | None:
+    """One block of cells with its bar (or, without one, the ``key`` of
+    ``_catalog_key``) -> a Heatmap; None when its cells are not on the bar's
+    colours (not this bar's heatmap)."""
+    warnings: list[str] = []
+    if bar is None:
+        colormap, scale, note = key
+        bar_lab = np.asarray(colormap.lab, np.float32)
+        warnings.append(note)
+    else:
+        scale = _scale(bar, config)
+        bar_lab = rgb_to_lab(bar.rgb)
+        colormap = Colormap(frozen_array(_px(bar.positions)), frozen_array(bar_lab, np.float32),
+                            frozen_array(bar.rgb, np.uint8))
+        match = match_bar(colormap, scale) if not bar.discrete else None
+        if match is not None:  # named, but read on the bar's own exact colours (a catalog's table may round)
+            colormap = replace(colormap, name=match.entry.name, match_distance=match.distance)
     candidates: tuple[Colormap, ...] = (colormap,)
     bg_lab = rgb_to_lab(np.array(PAGE_WHITE, np.uint8))
     colours = rgb_to_lab(np.where(t.drawn[..., None], t.rgb, np.array(PAGE_WHITE, np.uint8)))
@@ -160,10 +200,9 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar, *, config: Digitize
     if on_map.value is not None and on_map.value < MIN_ON_MAP:
         return None
     grid = Grid(frozen_array(_px(t.y_edges)), frozen_array(_px(t.x_edges)), regular=_regular(t))
-    texts = [s for s in page.texts if all(s is not u for u in bar.texts_used)]
+    texts = [s for s in page.texts if bar is None or all(s is not u for u in bar.texts_used)]
     inside, outside = _split_inside(texts, t)
     printed = None
-    warnings: list[str] = []
     if inside and config.printed:
         ends = (float(np.min(colormap.positions)), float(np.max(colormap.positions)))
         printed, used = reconcile(texts=inside, table=table, colormap=colormap, scale=scale, ends=ends)
@@ -171,14 +210,17 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar, *, config: Digitize
             if used is not scale:
                 table = replace(table, values=frozen_array(printed.colour_values, np.float64))
                 scale = used
+                if bar is None:  # the printed numbers gave the scale: it is no longer unknown
+                    warnings = [w for w in warnings if w != key[2]]
             table = printed_table(table, printed)
             warnings += printed_warnings(printed)
         else:
             printed = None
     labels, _ = read_axis_labels(outside, t)
-    title = bar_title(outside, bar.box, [s.box for s in bar.texts_used], bar.orientation == "vertical")
+    title = None if bar is None else bar_title(outside, bar.box, [s.box for s in bar.texts_used],
+                                               bar.orientation == "vertical")
     axes = replace(labels.axes, colorbar_label=title.text if title is not None else "")
-    if bar.multiplier is not None:
+    if bar is not None and bar.multiplier is not None:
         op, v = bar.multiplier
         warnings.append(f"the colorbar's labels are scaled by its text '{_mult_text(bar)}' "
                         f"({'times' if op == 'mul' else 'plus'} {v:g})")
@@ -188,7 +230,7 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar, *, config: Digitize
     analysis = analyse(values=table.values, row_labels=axes.row_labels, col_labels=axes.col_labels,
                        decimals=scale_decimals(scale), x_label=axes.x_label, y_label=axes.y_label,
                        vmin=scale.vmin, vmax=scale.vmax)
-    region = ColorbarRegion(_box_px(bar.box), bar.orientation)
+    region = None if bar is None else ColorbarRegion(_box_px(bar.box), bar.orientation)
     return Heatmap(grid.box, region, colormap, scale, grid, table, axes, analysis, tuple(warnings), page=page.page,
                    checks=checks, confidence=confidence(checks, len(warnings), t.shape), printed=printed,
                    read_from="vector")
@@ -227,7 +269,7 @@ def _split_inside(texts: list[TextItem], t: Tiling) -> tuple[dict, list[TextItem
     return {k: tuple(s.text for s in sorted(v, key=lambda s: s.cy)) for k, v in cells.items()}, rest
 
 
-def _checks(t: Tiling, table: CellTable, *, colormap: Colormap, scale, bar: VectorBar, grid: Grid, row_anchors,
+def _checks(t: Tiling, table: CellTable, *, colormap: Colormap, scale, bar: VectorBar | None, grid: Grid, row_anchors,
             col_anchors, printed, residual_flag: float) -> tuple[Check, ...]:
     """The checks of a vector reading: the redrawing against each cell's exact fill
     colour and the labels against the cell centres, measured here; the rest as for
@@ -237,7 +279,11 @@ def _checks(t: Tiling, table: CellTable, *, colormap: Colormap, scale, bar: Vect
     per_cell = (delta_e(actual, expected.astype(np.float32)) < AGREE_DELTA_E).astype(np.float64)
     shares = [s for s in (at_centres(_px(row_anchors), grid.row_edges), at_centres(_px(col_anchors), grid.col_edges))
               if s is not None]
-    lo, hi = _px(bar.long_range)
-    return reading_checks(per_cell=per_cell, axis_shares=shares, scale=scale, bar_length=float(round(abs(hi - lo))),
-                          unused_texts=unused_scale_texts(bar.scale_texts, [k.label for k in bar.ticks], bar.multiplier),
+    if bar is None:  # a named colormap matched to the cells: no bar to measure
+        length, unused = None, []
+    else:
+        lo, hi = _px(bar.long_range)
+        length = float(round(abs(hi - lo)))
+        unused = unused_scale_texts(bar.scale_texts, [k.label for k in bar.ticks], bar.multiplier)
+    return reading_checks(per_cell=per_cell, axis_shares=shares, scale=scale, bar_length=length, unused_texts=unused,
                           table=table, residual_flag=residual_flag, box=grid.box, frame=None, printed=printed)
