@@ -524,7 +524,7 @@ class _Progress:
 
 @batch_app.command()
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="image files, PDFs, folders or glob patterns")],
+    inputs: Annotated[list[str], typer.Argument(help="image files, PDFs, SVGs, folders or glob patterns")],
     *,
     outdir: Annotated[Path, typer.Option("--output", "-o", help="output folder")],
     workers: Annotated[int, typer.Option(help="processes (default: all cores)")] = 0,

@@ -99,7 +99,7 @@ def _fail(exc: BaseException, debug: bool) -> None:
 
 @app.command()
 def run(
-    figure: Annotated[str, typer.Argument(help="image file, or - to read it from stdin")],
+    figure: Annotated[str, typer.Argument(help="image, PDF or SVG file, or - to read an image from stdin")],
     *,
     format: Annotated[Optional[str], typer.Option("--format", "-f",
                                                   help="table, json, csv, long (one row per cell) or md")] = None,
@@ -127,9 +127,10 @@ def run(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="print the version and exit")] = False,
 ) -> None:
-    """Digitize one heatmap figure: a PNG, JPEG, TIFF, BMP, GIF or WebP image, or a
-    PDF (every heatmap on every page). Prints the table and its interpretation, or
-    writes JSON, CSV or Markdown.
+    """Digitize one heatmap figure: a PNG, JPEG, TIFF, BMP, GIF or WebP image, a
+    PDF (every heatmap on every page) or an SVG (read from its drawing objects).
+    Prints the table and its interpretation, or writes JSON, CSV, long CSV or
+    Markdown.
 
     Many figures, folders and papers at once: digitize batch INPUT... -o OUTDIR
     (see digitize batch --help)."""

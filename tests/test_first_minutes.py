@@ -31,7 +31,7 @@ def test_version_and_short_help():
     assert res.exit_code == 0 and res.output.strip() == f"digitize {__version__}"
     res = CliRunner().invoke(app, ["-h"])
     assert res.exit_code == 0
-    assert "batch" in res.output and "PDF" in res.output and "--version" in res.output
+    assert "batch" in res.output and "PDF" in res.output and "SVG" in res.output and "--version" in res.output
 
 
 def test_no_developer_line_in_the_prose_but_thresholds_in_the_json(result):
