@@ -172,6 +172,32 @@ def catalog_colormap(match: CatalogMatch, scale: Scale, bar: Colormap | None = N
                     frozen_array(e.rgb[starts], np.uint8), e.name, match.distance)
 
 
+#: A bar-less key's pixel axis: any length will do, only places along it matter.
+KEY_AXIS = 1000.0
+
+
+def barless_key(match: CatalogMatch, *, vmin: float | None, vmax: float | None,
+                kind: str) -> tuple[Colormap, Scale, str]:
+    """No colorbar, and the cells' colours on the catalog map ``match``: that map on
+    the user's scale (``vmin``..``vmax``, its direction assumed), else on 0..1
+    positions along it with the scale unknown (numbers printed in the cells may
+    fit it later); with the warning to give."""
+    from dataclasses import replace
+
+    from .scale import user_scale
+
+    if vmin is not None:
+        scale = user_scale(vmin, vmax, 0.0, KEY_AXIS, kind=kind, increasing_with_pixel=True)
+        note = (f"no colorbar found: the colours match the '{match.entry.name}' colormap, laid on the "
+                f"--vmin/--vmax scale {vmin:g}..{vmax:g} (its direction is assumed)")
+    else:
+        scale = replace(user_scale(0.0, 1.0, 0.0, KEY_AXIS, kind="linear", increasing_with_pixel=True),
+                        source="unknown")
+        note = (f"no colorbar found: values are positions 0..1 along the '{match.entry.name}' colormap, not "
+                f"data values; the scale is unknown (give --vmin/--vmax to set it)")
+    return catalog_colormap(match, scale), scale, note
+
+
 #: Colours projected onto every catalog map at once, this many at a time.
 _MATCH_CHUNK = 32
 

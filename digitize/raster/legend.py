@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..config import DigitizeConfig
-from ..core.catalog import catalog_colormap, match_bar, match_cells
+from ..core.catalog import barless_key, catalog_colormap, match_bar, match_cells
 from ..core.cells import BG_ON_MAP_DELTA_E
 from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
@@ -176,16 +176,8 @@ def _catalog_legend(*, plot: Box, planes: Planes, colours: np.ndarray, config: D
     if match is None:
         raise NoColorbarError(f"found a heatmap at {plot.as_list()} but no colorbar beside it, and its "
                               f"colours match no known colormap")
-    if config.vmin is not None:
-        scale = user_scale(config.vmin, config.vmax, 0.0, UNIT_AXIS, kind=config.scale, increasing_with_pixel=True)
-        note = (f"no colorbar found: the colours match the '{match.entry.name}' colormap, laid on the "
-                f"--vmin/--vmax scale {config.vmin:g}..{config.vmax:g} (its direction is assumed)")
-    else:
-        scale = replace(user_scale(0.0, 1.0, 0.0, UNIT_AXIS, kind="linear", increasing_with_pixel=True),
-                        source="unknown")
-        note = (f"no colorbar found: values are positions 0..1 along the '{match.entry.name}' colormap, not "
-                f"data values; the scale is unknown (give --vmin/--vmax to set it)")
-    return Legend(None, None, scale, (catalog_colormap(match, scale),), (note,))
+    colormap, scale, note = barless_key(match, vmin=config.vmin, vmax=config.vmax, kind=config.scale)
+    return Legend(None, None, scale, (colormap,), (note,))
 
 
 def printed_key_legend(*, planes: Planes, plot: Box, grid: Grid, colours: np.ndarray, ocr: Recognizer) -> Legend:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..config import DigitizeConfig
 from ..core.analysis import analyse
-from ..core.catalog import catalog_colormap, match_bar, match_cells
+from ..core.catalog import barless_key, match_bar, match_cells
 from ..core.cells import BG_ON_MAP_DELTA_E, best_table, table_warnings
 from ..core.checks import (
     at_centres,
@@ -147,27 +147,14 @@ def _scale(bar: VectorBar, cfg: DigitizeConfig):
 
 def _catalog_key(t: Tiling, cfg: DigitizeConfig) -> tuple[Colormap, Scale, str] | None:
     """No bar: the named colormap the drawn cells' colours lie on, on the user's
-    scale or an unknown 0..1 one (numbers printed in the cells may fit it), with
-    the warning to give; None when the colours match no named colormap."""
+    scale or an unknown 0..1 one (``core.catalog.barless_key``), with the warning
+    to give; None when the colours match no named colormap."""
     lab = rgb_to_lab(t.rgb[t.drawn])
     match = match_cells(lab[delta_e(lab, rgb_to_lab(np.array(PAGE_WHITE, np.uint8))) >= BLANK_KEY_DELTA_E])
-    if match is None:
-        return None
-    if cfg.vmin is not None:
-        scale = user_scale(cfg.vmin, cfg.vmax, 0.0, KEY_AXIS, kind=cfg.scale, increasing_with_pixel=True)
-        note = (f"no colorbar: the colours match the '{match.entry.name}' colormap, laid on the --vmin/--vmax "
-                f"scale {cfg.vmin:g}..{cfg.vmax:g} (its direction is assumed)")
-    else:
-        scale = replace(user_scale(0.0, 1.0, 0.0, KEY_AXIS, kind="linear", increasing_with_pixel=True),
-                        source="unknown")
-        note = (f"no colorbar: values are positions 0..1 along the '{match.entry.name}' colormap, not data "
-                f"values; the scale is unknown (give --vmin/--vmax to set it)")
-    return catalog_colormap(match, scale), scale, note
+    return None if match is None else barless_key(match, vmin=cfg.vmin, vmax=cfg.vmax, kind=cfg.scale)
 
 
-#: A bar-less key's pixel axis (any length: only places along it matter), and how
-#: far from the page a cell must be to say anything about the colormap.
-KEY_AXIS = 1000.0
+#: How far from the page a cell must be to say anything about the colormap.
 BLANK_KEY_DELTA_E = 2.0
 
 
