@@ -198,10 +198,14 @@ def compute_job(job: Job, outdir: str = "", timeout: float = 0.0) -> JobResult:
         with _time_budget(timeout):
             return _compute_job(job, outdir)
     except JobTimeout as exc:  # raised between two statements of the job, or of its cleanup
-        base = {k: "" for k in SUMMARY_FIELDS}
-        base.update(source=job.path, page=job.page + 1 if job.page is not None else "", status="failed",
-                    error=exc.one_line())
-        return JobResult(job, [base])
+        return _failed(job, exc.one_line())
+
+
+def _failed(job: Job, error: str) -> JobResult:
+    """A job that gave nothing but the reason it failed."""
+    row = {k: "" for k in SUMMARY_FIELDS}
+    row.update(source=job.path, page=job.page + 1 if job.page is not None else "", status="failed", error=error)
+    return JobResult(job, [row])
 
 
 def _compute_job(job: Job, outdir: str) -> JobResult:
@@ -449,15 +453,8 @@ def _run_alone(job: Job, outdir: str, timeout: float = 0.0) -> Iterator[JobResul
         try:
             yield pool.submit(compute_job, job, outdir, timeout).result()
         except BrokenProcessPool:
-            yield _worker_died(job, outdir)
-
-
-def _worker_died(job: Job, outdir: str) -> JobResult:
-    base = {k: "" for k in SUMMARY_FIELDS}
-    base.update(source=job.path, page=job.page + 1 if job.page is not None else "", status="failed",
-                error="the worker reading this input died (killed, or out of memory); "
-                      "try it alone, or with a lower --max-pixels")
-    return JobResult(job, [base])
+            yield _failed(job, "the worker reading this input died (killed, or out of memory); "
+                               "try it alone, or with a lower --max-pixels")
 
 
 def run_dask(jobs: list[Job], scheduler: str, workers: int, outdir: str, timeout: float = 0.0) -> Iterator[JobResult]:

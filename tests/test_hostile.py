@@ -354,6 +354,9 @@ def test_a_tiff_claiming_millions_of_strips_is_refused_before_pillow_reads_it(mo
     monkeypatch.setattr(PIL.Image, "open", never)
     with pytest.raises(InputError, match="12,500,000 strips"):
         load_image(tiff_bytes(100, 100, strips=12_500_000), max_pixels=10**6)
+    import struct
+    with pytest.raises(InputError, match="60,000 entries"):  # a directory far longer than any page's
+        load_image(b"II*\x00" + struct.pack("<IH", 8, 60_000) + bytes(64), max_pixels=10**6)
     from digitize.errors import ImageTooLargeError
     with pytest.raises(ImageTooLargeError):
         load_image(tiff_bytes(30000, 30000, pixels=bytes(64)), max_pixels=10**6)  # its size from the directory

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..model import CellTable, Colormap, Grid, Scale, frozen_array
 from .lookup import (
+    FAST_PROJECTION_COLOURS,
     delta_e,
     lab_to_rgb,
     project_onto_polyline,
@@ -70,11 +71,6 @@ def smoothed(lab: np.ndarray, grid: Grid) -> bool:
     return float(ramp.mean()) >= SMOOTHED_SHARE
 
 
-#: Past this many cells, colours are placed on the colormap through a k-d tree
-#: (``project_onto_polyline_fast``: the same places to ~1e-3 of a sample).
-FAST_PROJECTION_CELLS = 2000
-
-
 def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
                 background: tuple[int, int, int], *, residual_flag: float,
                 panel: tuple[int, int, int] | None = None, page_on_bar: bool = False) -> CellTable:
@@ -92,7 +88,7 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
         residual = d[np.arange(len(flat)), nearest]
     else:
         w = np.array([1.0, CHROMA_WEIGHT, CHROMA_WEIGHT], np.float32)
-        project = project_onto_polyline_fast if len(flat) > FAST_PROJECTION_CELLS else project_onto_polyline
+        project = project_onto_polyline_fast if len(flat) > FAST_PROJECTION_COLOURS else project_onto_polyline
         index, _ = project(flat * w, curve * w)
         # the residual is the plain delta E to the point found
         k = np.minimum(index.astype(np.int64), max(len(curve) - 2, 0))

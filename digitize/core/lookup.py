@@ -231,6 +231,11 @@ def project_onto_polyline(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarra
 _DENSE_PER_SEGMENT = 8
 
 
+#: Past this many colours, ``project_onto_polyline_fast`` places them (the same
+#: places to ~1e-3 of a sample, through a k-d tree).
+FAST_PROJECTION_COLOURS = 2000
+
+
 def project_onto_polyline_fast(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``project_onto_polyline`` for many colours: a k-d tree over a dense copy of
     the curve finds the nearest sample, and the exact projection is taken on the
@@ -270,7 +275,7 @@ def image_to_index(rgb: np.ndarray, curve_lab: np.ndarray) -> tuple[np.ndarray, 
     a = np.asarray(rgb, np.uint8)
     h, w = a.shape[:2]
     uniq_rgb, k = distinct_colours(pack_rgb(a))
-    project = project_onto_polyline_fast if len(uniq_rgb) > 2000 else project_onto_polyline
+    project = project_onto_polyline_fast if len(uniq_rgb) > FAST_PROJECTION_COLOURS else project_onto_polyline
     idx, res = project(_lab_of_pixels(uniq_rgb), curve_lab)
     # one gather of (index, residual) pairs; float32 index: exact to 1e-5 of a sample
     both = _take_rows(np.stack([idx, res], axis=1), k).reshape(h, w, 2)

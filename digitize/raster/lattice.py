@@ -200,7 +200,7 @@ def printed_centres(planes: Planes, plot: Box) -> tuple[np.ndarray, ...]:
     mask = np.zeros(rgb.shape[:2], bool)
     for op in (cv2.MORPH_CLOSE, cv2.MORPH_OPEN):
         mask |= delta_e(lab, rgb_to_lab(cv2.morphologyEx(rgb, op, kernel))) > TEXT_DELTA_E
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     small = [k for k in range(1, n) if stats[k, 3] <= TEXT_MAX_SHARE * plot.height
              and stats[k, 2] <= TEXT_MAX_SHARE * plot.width and stats[k, 3] >= 3]
     if len(small) < MIN_LATTICE_POINTS:
@@ -208,7 +208,7 @@ def printed_centres(planes: Planes, plot: Box) -> tuple[np.ndarray, ...]:
     hc = float(np.median(stats[small, 3]))  # a glyph's height
     if hc < TEXT_MIN_HEIGHT:
         return none  # dots and specks (a dense map's cells), not text
-    glyphs = np.isin(cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[1], small)
+    glyphs = np.isin(labels, small)
     # glyphs of a word, and the lines of a two-line label, into one piece
     join = np.ones((max(1, int(0.6 * hc)) | 1, max(1, int(0.5 * hc)) | 1), np.uint8)
     n, _, stats, cent = cv2.connectedComponentsWithStats(cv2.dilate(glyphs.astype(np.uint8), join), connectivity=8)

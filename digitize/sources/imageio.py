@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import DEFAULT_MAX_BYTES
 from ..errors import ImageTooLargeError, InputError
-from .tiff import MAX_STRIP_EXCESS, MAX_TIFF_PAGES, TiffLayout, tiff_layout
+from .tiff import MAX_STRIP_EXCESS, MAX_TIFF_ENTRIES, MAX_TIFF_PAGES, TiffLayout, tiff_layout
 
 
 @dataclass(frozen=True)
@@ -225,6 +225,10 @@ def _check_tiff(data: bytes, source: str, max_pixels: int) -> TiffLayout | None:
     layout = tiff_layout(data)
     if layout is None:
         return None
+    if layout.entries > MAX_TIFF_ENTRIES:
+        raise InputError(f"{source} is a TIFF whose first page's directory holds {layout.entries:,} entries "
+                         f"(at most {MAX_TIFF_ENTRIES:,} expected): malformed, or built to exhaust memory",
+                         hint="re-export the figure")
     if layout.width * layout.height > max_pixels:
         raise ImageTooLargeError(f"{source} is {layout.width}x{layout.height} = {layout.width * layout.height:,} "
                                  f"pixels, over the limit of {max_pixels:,}")

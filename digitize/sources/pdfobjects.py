@@ -118,7 +118,8 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
         page = doc[index]
         _, page_h = page.get_size()
         textpage = page.get_textpage()
-        fills, colours, marks, frames, texts, images, shaded = [], [], [], [], [], [], []
+        fills, colours, marks, frames, texts, images = [], [], [], [], [], []
+        shaded: list[int] = []  # fills that may hide a shading pattern
         other = 0
         fill, stroke = ctypes.c_int(), ctypes.c_int()
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
@@ -146,8 +147,7 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 alpha = a.value / 255.0
                 rgb = np.array([r.value, g.value, b.value], np.float64) * alpha + 255.0 * (1 - alpha)
                 if _may_be_shaded(rgb, box):
-                    shaded.append(box)
-                    continue
+                    shaded.append(len(fills))  # a white fill, in its place, unless drawing it shows a gradient
                 fills.append(box)
                 colours.append(np.round(rgb))
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
@@ -171,15 +171,17 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 x0, y0, x1, y1 = _page_bounds(obj)
                 images.append(PlacedImage((x0, page_h - y1, x1, page_h - y0), _shown(pixels, _matrix(obj))))
         w_pt, h_pt = page.get_size()
-        for box in shaded:  # a gradient shows only when drawn; a plain white strip is a white fill
+        gradients = set()
+        for k in shaded:  # a gradient shows only when drawn; a plain white strip stays a white fill
+            box = fills[k]
             covered = any(_overlap(box, im.box) > 0.1 for im in images) or any(
-                _overlap(f, box) > 0.5 for f in fills)  # a white axes background under a bar or cells
+                _overlap(f, box) > 0.5 for j, f in enumerate(fills) if j != k)  # an axes background under cells
             pixels = None if covered else _drawn(page, box)
             if pixels is not None and int(np.ptp(pixels.reshape(-1, 3), axis=0).max()) >= SHADED_MIN_RANGE:
                 images.append(PlacedImage(box, pixels))
-            else:
-                fills.append(box)
-                colours.append(np.array([255.0, 255.0, 255.0]))
+                gradients.add(k)
+        fills = [f for j, f in enumerate(fills) if j not in gradients]
+        colours = [c for j, c in enumerate(colours) if j not in gradients]
         return VectorPage(
             source=f"{path}#page={index + 1}", size=(float(w_pt), float(h_pt)),
             fills=np.array(fills, np.float64).reshape(-1, 4) if fills else empty_boxes(),

@@ -26,12 +26,13 @@ _TYPE_SIZE = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4
 @dataclass(frozen=True)
 class TiffLayout:
     """The first page's size, its strip (or tile) count and the count it calls
-    for, and the pages found (up to MAX_TIFF_PAGES + 1)."""
+    for, its directory's entries, and the pages found (up to MAX_TIFF_PAGES + 1)."""
 
     width: int
     height: int
     blocks: int
     expected_blocks: int
+    entries: int
     pages: int
 
 
@@ -46,9 +47,10 @@ def tiff_layout(data: bytes) -> TiffLayout | None:
     if version not in (42, 43) or (big and len(data) < 16):
         return None
     first = struct.unpack_from(e + "Q", data, 8)[0] if big else struct.unpack_from(e + "I", data, 4)[0]
-    tags = _entries(data, first, e, big)
-    if tags is None:
+    read = _entries(data, first, e, big)
+    if read is None:
         return None
+    entries, tags = read
     width, height = tags.get(256, 0), tags.get(257, 0)
     if 324 in tags:  # tiles
         tw, th = max(tags.get(322, 1), 1), max(tags.get(323, 1), 1)
@@ -57,19 +59,20 @@ def tiff_layout(data: bytes) -> TiffLayout | None:
         rows = max(min(tags.get(278, height) or height, max(height, 1)), 1)
         blocks, expected = tags.get(273, 0), -(-height // rows)
     expected *= max(tags.get(277, 1), 1) if tags.get(284, 1) == 2 else 1  # planar: one set per sample
-    return TiffLayout(width, height, blocks, max(expected, 1), _pages(data, first, e, big))
+    return TiffLayout(width, height, blocks, max(expected, 1), entries, _pages(data, first, e, big))
 
 
-def _entries(data: bytes, offset: int, e: str, big: bool) -> dict[int, int] | None:
-    """Tag -> its single value, or its count for the offset tables (273, 324).
-    Raises nothing: None for a directory past the end or absurdly long."""
+def _entries(data: bytes, offset: int, e: str, big: bool) -> tuple[int, dict[int, int]] | None:
+    """The directory's entry count, and tag -> its single value, or its count for
+    the offset tables (273, 324); no tags are read past MAX_TIFF_ENTRIES entries.
+    Raises nothing: None for a directory past the end."""
     head, size = (8, 20) if big else (2, 12)
     if offset <= 0 or offset + head > len(data):
         return None
     n = struct.unpack_from(e + ("Q" if big else "H"), data, offset)[0]
-    if n > MAX_TIFF_ENTRIES:
-        return {256: 0, 257: 0, -1: n}
     out: dict[int, int] = {}
+    if n > MAX_TIFF_ENTRIES:
+        return n, out
     for k in range(n):
         at = offset + head + k * size
         if at + size > len(data):
@@ -85,7 +88,7 @@ def _entries(data: bytes, offset: int, e: str, big: bool) -> dict[int, int] | No
         elif count == 1 and typ in (3, 4, 16):
             fmt = {3: "H", 4: "I", 16: "Q"}[typ]
             out[tag] = struct.unpack_from(e + fmt, data, value_at)[0]
-    return out
+    return n, out
 
 
 def _pages(data: bytes, first: int, e: str, big: bool) -> int:
