@@ -108,3 +108,33 @@ def test_a_bar_end_fading_into_the_page_unmarked_is_named():
     assert faded_ends(planes, dc_replace(bar, guessed=(4, 0))) == []
     framed, bar2 = _bar_page(outline=True)
     assert faded_ends(framed, bar2) == []
+
+
+def test_numeric_axis_marks_between_cells_back_only_the_grid_they_fit():
+    """Marks at 0, 2.5, 5 ... (a numeric axis over cells centred on whole numbers)
+    stand alternately at cell centres and cell edges: they back a grid of unit
+    cells, and not one whose cells are a little smaller or larger. (A grid
+    shifted by half a cell alternates too: the redrawing checks catch that.)"""
+    from digitize.core.checks import ON_AXES_LIMIT, at_centres
+
+    cell = 20.0
+    marks = [cell * (0.5 + 2.5 * k) for k in range(5)]  # values 0, 2.5, ... 10 on 12 cells
+    right = np.arange(13) * cell
+    assert at_centres(marks, right) >= ON_AXES_LIMIT
+    finer = np.linspace(0, 12 * cell, 17)  # 16 cells over the same span
+    coarser = np.linspace(0, 12 * cell, 9)  # 8 cells
+    assert at_centres(marks, finer) < ON_AXES_LIMIT
+    assert at_centres(marks, coarser) < ON_AXES_LIMIT
+
+
+def test_numeric_axis_marks_on_cell_edges_back_an_odd_step_only():
+    """pcolormesh's cells span [0, 1], [1, 2] ...: its ticks at 0, 5, 10 stand on
+    cell edges, five cells apart, and back the grid. Marks on every other edge
+    of a grid (labels at the centres of cells we cut in two) back nothing."""
+    from digitize.core.checks import ON_AXES_LIMIT, at_centres
+
+    cell = 12.0
+    right = np.arange(25) * cell
+    assert at_centres([cell * 5 * k for k in range(5)], right) >= ON_AXES_LIMIT
+    halves = np.arange(49) * cell / 2  # each cell cut in two: the true centres are its edges
+    assert at_centres([cell * (0.5 + k) for k in range(24)], halves) < ON_AXES_LIMIT

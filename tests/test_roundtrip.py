@@ -97,3 +97,36 @@ def test_imshow_default_ticks_at_half_cells_do_not_make_a_fine_grid(rows, cols):
     h = digitize(buf.getvalue()).heatmaps[0]
     assert (h.rows, h.cols) == (rows, cols)
     assert float(np.abs(h.table.values - v).mean()) < 0.01
+
+
+@pytest.mark.parametrize("n", [12, 20])
+def test_imshow_ticks_every_two_and_a_half_cells_keep_the_cells(n):
+    """matplotlib's automatic ticks on a 12- or 20-cell imshow fall at 0, 2.5, 5 ...
+    along one axis: a numeric axis whose marks are no cell centres, though they
+    fit a comb of 34 cells (of 12) to within the tolerance. The colour edges
+    between the cells deny that comb: the cells are the ones the colours show, and the marks,
+    alternating between centres and edges, back the grid (its confidence high)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from digitize import digitize
+
+    y, x = np.mgrid[0:n, 0:n]
+    v = (np.sin(x / n * 4) + np.cos(y / n * 3) + 2) / 4
+    fig, ax = plt.subplots(figsize=(4, 3.4), dpi=150)
+    fig.colorbar(ax.imshow(v, cmap="coolwarm", vmin=0, vmax=1), ax=ax)
+    fig.canvas.draw()
+    ticks = [t for t in [*ax.get_xticks(), *ax.get_yticks()] if 0 <= t <= n - 1]
+    assert any(t % 1 for t in ticks), ticks  # the figure has the fractional ticks this test is about
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert (h.rows, h.cols) == (n, n)
+    assert float(np.abs(h.table.values - v).mean()) < 0.01
+    on_axes = next(c for c in h.checks if c.name == "grid_on_axes")
+    assert on_axes.passed, on_axes

@@ -59,7 +59,36 @@ def at_centres(points, edges: np.ndarray) -> float | None:
         return None
     i = np.clip(np.searchsorted(e, p) - 1, 0, len(e) - 2)
     size = e[i + 1] - e[i]
-    return float(np.mean(np.abs(p - (e[i] + e[i + 1]) / 2) <= 0.25 * size))
+    share = float(np.mean(np.abs(p - (e[i] + e[i + 1]) / 2) <= 0.25 * size))
+    return max(share, _numeric_steps_share(p, e)) if share < ON_AXES_LIMIT else share
+
+
+#: Evenly spaced marks whose step is this close to a whole number of cells and a
+#: half (or to an odd number of cells) are a numeric axis's ticks.
+HALF_STEP_TOL = 0.08
+
+
+def _numeric_steps_share(p: np.ndarray, e: np.ndarray) -> float:
+    """The marks of a numeric axis: at 0, 2.5, 5 ... over cells centred on 0, 1,
+    2 ... (matplotlib's ticks on an imshow) they alternate between cell centres
+    and cell edges; at 0, 5, 10 ... over cells spanning [0, 1], [1, 2] ... (a
+    pcolormesh) they stand on cell edges. When the marks step evenly by a whole
+    number of cells and a half, the share of them within a quarter cell of a
+    centre or an edge; by an odd number of cells, the share on an edge (an even
+    number would let a grid of twice the cells pass); else 0."""
+    p = np.sort(p)
+    d = np.diff(p)
+    cell = float(np.median(np.diff(e)))
+    if cell <= 0 or len(d) < 2 or d.min() <= 0 or d.std() > 0.05 * d.mean() + 0.5:
+        return 0.0
+    ratio = float(d.mean()) / cell
+    u = 2.0 * ((p - e[0]) / cell - 0.5)  # centres at even, edges at odd whole numbers
+    near = np.abs(u - np.rint(u)) <= 0.5
+    if abs(ratio - (np.floor(ratio) + 0.5)) <= HALF_STEP_TOL:
+        return float(np.mean(near))
+    if abs(ratio - round(ratio)) <= HALF_STEP_TOL and round(ratio) % 2 == 1:
+        return float(np.mean(near & (np.rint(u) % 2 == 1)))
+    return 0.0
 
 
 _SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")

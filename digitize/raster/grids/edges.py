@@ -236,6 +236,52 @@ def counts_from_ticks(marks, length: float) -> list[int] | None:
     return fits or None
 
 
+#: Tick marks fix a count only where the clear colour edges agree: of the edges
+#: that cross the plot, the share standing on the count's boundaries must make up
+#: at least this part of the way from chance (the share a comb that fine catches
+#: anyway) to all (marks at 0, 2.5, 5 ... on a numeric axis over 12 cells also fit
+#: a comb of 34), and not be this much below the share on the comb the colour
+#: edges count themselves.
+MIN_EDGES_ON_COMB = 0.5
+EDGES_ON_COMB_SLACK = 0.25
+
+
+def clear_edges(full_profile: np.ndarray, length: float) -> np.ndarray:
+    """Where the colour edges that cross the whole plot stand (peaks of
+    ``full_profile`` clear of its noise, away from the box's ends)."""
+    p = np.asarray(full_profile, np.float64)
+    if len(p) < 5:
+        return np.zeros(0)
+    thr = max(1.0, 3.0 * float(np.quantile(p, 0.2)))
+    inner = p[1:-1]
+    peak = (inner > thr) & (inner >= p[:-2]) & (inner >= p[2:])
+    pos = np.flatnonzero(peak) + 2.0  # profile index j sits at coordinate j + 1
+    return pos[(pos > 2) & (pos < length - 2)]
+
+
+def _on_comb(pos: np.ndarray, length: float, n: int) -> tuple[float, float]:
+    """Share of the edges at ``pos`` that stand on a boundary of ``n`` even cells
+    (within a pixel and a half, or an eighth of a cell: grid lines put them beside
+    it), and the share that edges anywhere would by chance."""
+    cell = length / n
+    tol = max(1.5, 0.12 * cell)
+    off = np.abs(pos / cell - np.rint(pos / cell)) * cell
+    return float(np.mean(off <= tol)), min(1.0, 2.0 * tol / cell)
+
+
+def edges_deny(pos: np.ndarray, length: float, n: int, n_colour: int) -> bool:
+    """Whether the clear colour edges at ``pos`` deny a count ``n`` the tick marks
+    imply: most of them fall between its boundaries, or far more of them fall on
+    the boundaries of the count ``n_colour`` the edges give themselves. Fewer than
+    two edges say nothing (a saturated map)."""
+    if len(pos) < 2:
+        return False
+    share, chance = _on_comb(pos, length, n)
+    if share < chance + MIN_EDGES_ON_COMB * (1.0 - chance):
+        return True
+    return n_colour >= 2 and n_colour != n and share < _on_comb(pos, length, n_colour)[0] - EDGES_ON_COMB_SLACK
+
+
 def _choose_tick_count(fits: list[int], full_profile: np.ndarray, length: int) -> int:
     """The fewest cells the marks allow, unless colour edges crossing the whole plot
     stand at the extra boundaries of a finer count (marks on every k-th cell)."""
@@ -307,6 +353,9 @@ def grid_from_edges(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
         origin = box.x0 if axis == "cols" else box.y0
         fits = counts_from_ticks(np.asarray(marks, np.float64) - origin, length)
         full = pc_full if axis == "cols" else pr_full
+        n_colour = n_cols if axis == "cols" else n_rows
+        at = clear_edges(full, length)
+        fits = [n for n in fits or () if not edges_deny(at, length, n, n_colour)] or None
         fixed[axis] = fits is not None
         if fits is not None:
             nt = _choose_tick_count(fits, full, length)
