@@ -326,10 +326,19 @@ def is_evidence(h: Heatmap) -> bool:
 
 
 def _redraws(checks, *, has_bar: bool) -> bool:
-    by = {c.name: c.value for c in checks}
-    explained, worst = by.get("pixels_explained"), by.get("worst_region")
+    """Whether the cells redraw the plot (see is_evidence). A grid that redraws only
+    part of it (pixels_explained failed) must be backed by more than that part:
+    its worst row or column redrawn, or its cells standing on the axis marks
+    (curves coloured along a colorbar, cut into a grid, are backed by neither)."""
+    by = {c.name: c for c in checks}
+    value = {k: c.value for k, c in by.items()}
+    explained, worst = value.get("pixels_explained"), value.get("worst_region")
     least = PAGE_EXPLAINED_MIN if has_bar else PAGE_EXPLAINED_MIN_NO_BAR
-    return (explained is None or explained >= least) and (worst is None or worst >= PAGE_WORST_REGION_MIN)
+    if not ((explained is None or explained >= least) and (worst is None or worst >= PAGE_WORST_REGION_MIN)):
+        return False
+    if "pixels_explained" in by and not by["pixels_explained"].passed:
+        return any(k in by and by[k].passed and by[k].value is not None for k in ("worst_region", "grid_on_axes"))
+    return True
 
 
 #: A reading that does not redraw its plot is still a heatmap, unread, when its

@@ -3,7 +3,8 @@
 A generated paper holds, page by page: small multiples sharing one colorbar,
 panels with a colorbar each, a seaborn heatmap (vector cells, a rasterized
 colorbar and printed numbers: matplotlib's usual PDF output), a bar chart, a
-pie chart, a table of numbers, and a page of text. A second PDF draws a figure
+pie chart, a table of numbers, a page of text, and curves coloured along a
+colormap with a colorbar beside them. A second PDF draws a figure
 through a Form XObject, as LaTeX does with an included PDF figure. A third holds
 a heatmap whose colorbar carries no labels: it is reported as found but not
 read, with the reason, and the PDF is not failed.
@@ -121,6 +122,16 @@ def paper(tmp_path_factory):
         _text(fig, 30)
         pdf.savefig(fig)
         plt.close(fig)
+        # 8: curves coloured along a colormap, with a colorbar (one per layer)
+        fig = plt.figure(figsize=(8.5, 11))
+        _text(fig)
+        ax = fig.add_axes([0.12, 0.45, 0.35, 0.19])
+        rng = np.random.default_rng(8)
+        for layer in range(32):
+            ax.plot(np.cumsum(rng.normal(size=60)) + layer, color=plt.cm.viridis(layer / 31), lw=1.0)
+        fig.colorbar(plt.cm.ScalarMappable(cmap="viridis", norm=plt.Normalize(0, 31)), ax=ax, label="layer")
+        pdf.savefig(fig)
+        plt.close(fig)
     return path, truth
 
 
@@ -136,10 +147,10 @@ def _check(h, t, what: str) -> None:
 def test_every_heatmap_on_its_page_and_nothing_else(paper):
     path, truth = paper
     got = {}
-    for index in range(7):
+    for index in range(8):
         found = digitize_pdf_page(path, index)
         got[index + 1] = [h for r in found for h in r.result.heatmaps]
-    assert {p: len(hs) for p, hs in got.items()} == {1: 3, 2: 2, 3: 1, 4: 0, 5: 0, 6: 0, 7: 0}
+    assert {p: len(hs) for p, hs in got.items()} == {1: 3, 2: 2, 3: 1, 4: 0, 5: 0, 6: 0, 7: 0, 8: 0}
     for page in (1, 2, 3):
         for k, (h, t) in enumerate(zip(got[page], truth[page])):
             _check(h, t, f"page {page} heatmap {k}")
@@ -430,3 +441,24 @@ def test_a_heatmap_too_fine_to_resolve_is_read_on_blocks_of_pixels(tmp_path):
     assert np.nanmedian(err) < 0.03 and np.nanquantile(err, 0.9) < 0.08, (np.nanmedian(err), np.nanquantile(err, 0.9))
     doc = to_dict(found[0].result)["heatmaps"][0]
     assert doc["block_pixels"] == h.grid.block
+
+
+def test_a_grid_that_redraws_part_of_its_plot_needs_backing():
+    """Curves coloured along a colorbar, cut into a grid, redraw part of their plot
+    (62% here, as read from a real page of them) with no row or column redrawn
+    well and no cell standing on the axis marks: no evidence of a heatmap. The
+    same partial redrawing with the cells on the axis marks, or every region
+    redrawn, is."""
+    from digitize.api import _redraws
+    from digitize.model import Check
+
+    def checks(worst: float, on_axes: float | None):
+        return [Check("pixels_explained", False, 0.62, 0.9), Check("worst_region", worst >= 0.6, worst, 0.6),
+                Check("grid_on_axes", on_axes is None or on_axes >= 0.8, on_axes, 0.8)]
+
+    assert not _redraws(checks(0.29, 0.33), has_bar=True)
+    assert not _redraws(checks(0.29, None), has_bar=True), "no marks to stand on back nothing"
+    assert _redraws(checks(0.29, 1.0), has_bar=True)
+    assert _redraws(checks(0.7, 0.33), has_bar=True)
+    assert _redraws([Check("pixels_explained", True, 0.95, 0.9), Check("worst_region", False, 0.3, 0.6)],
+                    has_bar=True)
