@@ -170,8 +170,8 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     if ocr is not None and config.printed:
         printed, scale, table = stage("printed", read_printed, planes=planes, grid=grid, colours=colours, table=table,
                                       colormap=colormap, scale=legend.scale, ocr=ocr)
-        legend = replace(legend, scale=scale, warnings=legend.warnings + tuple(printed_warnings(printed)
-                                                                              if printed else ()))
+        kept = tuple(w for w in legend.warnings if scale.source == "unknown" or w != legend.unknown_note)
+        legend = replace(legend, scale=scale, warnings=kept + tuple(printed_warnings(printed) if printed else ()))
     if legend.scale_error and legend.scale.source == "unknown":
         raise _unreadable(legend, table, stage("checks", run_checks, planes=planes, plot=plot, grid=grid,
                                                legend=legend, colormap=colormap, table=table, evidence=evidence,
@@ -326,19 +326,34 @@ def is_evidence(h: Heatmap) -> bool:
 
 
 def _redraws(checks, *, has_bar: bool) -> bool:
-    """Whether the cells redraw the plot (see is_evidence). A grid that redraws only
-    part of it (pixels_explained failed) must be backed by more than that part:
-    its worst row or column redrawn, or its cells standing on the axis marks
-    (curves coloured along a colorbar, cut into a grid, are backed by neither)."""
-    by = {c.name: c for c in checks}
-    value = {k: c.value for k, c in by.items()}
-    explained, worst = value.get("pixels_explained"), value.get("worst_region")
+    by = {c.name: c.value for c in checks}
+    explained, worst = by.get("pixels_explained"), by.get("worst_region")
     least = PAGE_EXPLAINED_MIN if has_bar else PAGE_EXPLAINED_MIN_NO_BAR
-    if not ((explained is None or explained >= least) and (worst is None or worst >= PAGE_WORST_REGION_MIN)):
-        return False
-    if "pixels_explained" in by and not by["pixels_explained"].passed:
-        return any(k in by and by[k].passed and by[k].value is not None for k in ("worst_region", "grid_on_axes"))
-    return True
+    return (explained is None or explained >= least) and (worst is None or worst >= PAGE_WORST_REGION_MIN)
+
+
+def on_page_evidence(h: Heatmap) -> bool:
+    """Whether a reading of a PDF page's picture shows a heatmap (where a picture
+    may be anything): ``is_evidence``, and a grid that redraws only part of its
+    plot backed by more than that part (``_backed``)."""
+    return is_evidence(h) and (h.grid.block > 0 or _backed(h.checks))
+
+
+def _backed(checks) -> bool:
+    """A grid that redraws only part of its plot (pixels_explained failed) is backed
+    by its worst row or column redrawn, or by its cells standing on the axis
+    marks with the plot filling its axes frame. Curves coloured along a
+    colorbar, cut into a grid, are backed by neither (a grid laid on the marks
+    stands on them whatever it covers)."""
+    by = {c.name: c for c in checks}
+    if "pixels_explained" not in by or by["pixels_explained"].passed:
+        return True
+
+    def passed(k: str) -> bool:
+        return k in by and by[k].passed and by[k].value is not None
+
+    fills = "box_fills_frame" not in by or by["box_fills_frame"].passed
+    return passed("worst_region") or passed("grid_on_axes") and fills
 
 
 #: A reading that does not redraw its plot is still a heatmap, unread, when its
@@ -426,7 +441,7 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
         except DigitizeError:
             continue  # a photo, a line chart, text: not every picture is a heatmap
         found += [(n, pic, res, k, tuple(pic.to_points(h.plot_box.as_list())))
-                  for k, h in enumerate(res.heatmaps) if is_evidence(h)]
+                  for k, h in enumerate(res.heatmaps) if on_page_evidence(h)]
         not_read += [Unread(index + 1, _UNRESOLVED.format(rows=h.rows, cols=h.cols, share=explained(h)),
                             tuple(round(v, 1) for v in pic.to_points(h.plot_box.as_list())))
                      for h in res.heatmaps if not is_evidence(h) and unresolved(h, pic.rgb)]

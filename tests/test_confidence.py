@@ -138,3 +138,18 @@ def test_numeric_axis_marks_on_cell_edges_back_an_odd_step_only():
     assert at_centres([cell * 5 * k for k in range(5)], right) >= ON_AXES_LIMIT
     halves = np.arange(49) * cell / 2  # each cell cut in two: the true centres are its edges
     assert at_centres([cell * (0.5 + k) for k in range(24)], halves) < ON_AXES_LIMIT
+
+
+def test_printed_numbers_that_mostly_disagree_cap_the_confidence(example_path):
+    """Every check passes, but most numbers printed in the cells disagree with the
+    values their colours give: the scale or the numbers are wrong, and the
+    confidence says so."""
+    from digitize.core.confidence import PRINTED_DISAGREE_CAP
+    from digitize.model import Check
+
+    h = digitize(example_path).heatmaps[0]
+    assert h.confidence > PRINTED_DISAGREE_CAP
+    agree = confidence(h.checks + (Check("printed_agree", True, 0.97, 0.9),), len(h.warnings))
+    disagree = confidence(h.checks + (Check("printed_agree", False, 0.14, 0.9),), len(h.warnings))
+    assert agree == h.confidence
+    assert disagree <= PRINTED_DISAGREE_CAP

@@ -448,17 +448,20 @@ def test_a_grid_that_redraws_part_of_its_plot_needs_backing():
     (62% here, as read from a real page of them) with no row or column redrawn
     well and no cell standing on the axis marks: no evidence of a heatmap. The
     same partial redrawing with the cells on the axis marks, or every region
-    redrawn, is."""
-    from digitize.api import _redraws
+    redrawn, is. A grid laid on the axis marks stands on them whatever it covers:
+    in a corner of its axes frame (54% redrawn, from another such page), the
+    marks back nothing."""
+    from digitize.api import _backed
     from digitize.model import Check
 
-    def checks(worst: float, on_axes: float | None):
+    def checks(worst: float, on_axes: float | None, fills: float | None = None):
         return [Check("pixels_explained", False, 0.62, 0.9), Check("worst_region", worst >= 0.6, worst, 0.6),
-                Check("grid_on_axes", on_axes is None or on_axes >= 0.8, on_axes, 0.8)]
+                Check("grid_on_axes", on_axes is None or on_axes >= 0.8, on_axes, 0.8),
+                Check("box_fills_frame", fills is None or fills >= 0.9, fills, 0.9)]
 
-    assert not _redraws(checks(0.29, 0.33), has_bar=True)
-    assert not _redraws(checks(0.29, None), has_bar=True), "no marks to stand on back nothing"
-    assert _redraws(checks(0.29, 1.0), has_bar=True)
-    assert _redraws(checks(0.7, 0.33), has_bar=True)
-    assert _redraws([Check("pixels_explained", True, 0.95, 0.9), Check("worst_region", False, 0.3, 0.6)],
-                    has_bar=True)
+    assert not _backed(checks(0.29, 0.33))
+    assert not _backed(checks(0.29, None)), "no marks to stand on back nothing"
+    assert _backed(checks(0.29, 1.0))
+    assert not _backed(checks(0.125, 1.0, fills=0.26)), "a grid laid on the marks in a corner"
+    assert _backed(checks(0.7, 0.33))
+    assert _backed([Check("pixels_explained", True, 0.95, 0.9), Check("worst_region", False, 0.3, 0.6)])

@@ -147,6 +147,9 @@ def test_no_colorbar_takes_its_scale_from_the_numbers():
     assert h.scale.source == "cell_text"
     assert abs(h.scale.vmin - 0) <= 0.05 and abs(h.scale.vmax - 5) <= 0.05, (h.scale.vmin, h.scale.vmax)
     _assert_printed_round_trip(h, values, ".2f", "no colorbar")
+    # the values are data values now: no warning may say they are positions on an unknown scale
+    assert not any("unknown" in w or "positions 0..1" in w for w in h.warnings), h.warnings
+    assert any("fitted to the numbers printed" in w for w in h.warnings)
 
 
 def test_no_colorbar_and_an_unknown_colormap_the_numbers_are_the_key():

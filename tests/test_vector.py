@@ -92,6 +92,34 @@ def test_printed_numbers_come_from_the_text_layer(tmp_path):
     assert all(texts[i, j] == f"{truth['values'][i, j]:.2g}" for i in range(spec.rows) for j in range(spec.cols))
 
 
+def test_numbers_printed_in_the_last_column_are_not_the_bars_labels(tmp_path):
+    """seaborn puts its colorbar close to the cells: the two-digit counts printed in
+    a confusion matrix's last column stand nearer the bar's left side than its
+    own labels stand to its right, and outnumber them. They are the cells'
+    numbers, never the bar's labels (they once gave a scale of -14..66 that
+    disagreed with 77 of 100 cells)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    rng = np.random.default_rng(2)
+    v = rng.integers(10, 30, (10, 10))
+    v[np.diag_indices(10)] = rng.integers(60, 100, 10)
+    fig = plt.figure(figsize=(5, 4.2))
+    sns.heatmap(v, annot=True, fmt="d", cmap="Blues")
+    path = tmp_path / "confusion.pdf"
+    fig.savefig(path)
+    plt.close(fig)
+    h = digitize(path).heatmaps[0]
+    assert h.read_from == "vector"
+    assert (h.scale.vmin, h.scale.vmax) == (float(v.min()), float(v.max()))  # seaborn's bar spans the data
+    assert {t.label for t in h.scale.ticks} <= {str(k) for k in range(0, 101, 10)}
+    assert np.array_equal(h.table.values, v)
+    assert h.printed is not None and h.printed.agreement == 1.0
+
+
 def test_vector_reading_is_exact_where_the_raster_one_is_close(tmp_path):
     """The same figure through PNG and through PDF: the vector reading is at
     least as close to the truth on every cell (the 8-bit colours are its only limit)."""

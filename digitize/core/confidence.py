@@ -59,6 +59,13 @@ def features(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = 
 NO_SCALE_CAP = 0.3
 
 
+#: Where most of the numbers printed in the cells disagree with the values read
+#: from their colours (under this share agree), one of the two readings is wrong
+#: (the scale, or what the numbers are): the table is at most this likely right.
+PRINTED_DISAGREE_BELOW = 0.5
+PRINTED_DISAGREE_CAP = 0.5
+
+
 def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
     model = confidence_model()
@@ -70,4 +77,7 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
     labels = next((c for c in checks if c.name == "scale_labels"), None)
     if labels is not None and labels.value is None and labels.detail != "scale given by the user":
         p = min(p, NO_SCALE_CAP)
+    printed = next((c for c in checks if c.name == "printed_agree"), None)
+    if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
+        p = min(p, PRINTED_DISAGREE_CAP)
     return round(p, 3)

@@ -47,7 +47,9 @@ class Legend:
     warnings : what the reader should know about the scale
     page_on_bar : the bar itself shows the page colour (cells of that colour are values)
     scale_error : why the bar's labels gave no scale; the scale is then the bar's
-        0..1 positions (source 'unknown'), for printed numbers to replace"""
+        0..1 positions (source 'unknown'), for printed numbers to replace
+    unknown_note : the warning that holds only while the scale is unknown (gone
+        once the printed numbers give one)"""
 
     bar: ColorbarRegion | None
     reading: ColorbarReading | None
@@ -56,6 +58,7 @@ class Legend:
     warnings: tuple[str, ...] = ()
     page_on_bar: bool = False  # the bar itself shows the page colour
     scale_error: str = ""  # why the bar's labels gave no scale (the scale is then 'unknown')
+    unknown_note: str = ""  # the warning that holds only while the scale is unknown
 
 
 def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout: Layout, colours: np.ndarray,
@@ -177,7 +180,7 @@ def _catalog_legend(*, plot: Box, planes: Planes, colours: np.ndarray, config: D
         raise NoColorbarError(f"found a heatmap at {plot.as_list()} but no colorbar beside it, and its "
                               f"colours match no known colormap")
     colormap, scale, note = barless_key(match, vmin=config.vmin, vmax=config.vmax, kind=config.scale)
-    return Legend(None, None, scale, (colormap,), (note,))
+    return Legend(None, None, scale, (colormap,), (note,), unknown_note=note if scale.source == "unknown" else "")
 
 
 def printed_key_legend(*, planes: Planes, plot: Box, grid: Grid, colours: np.ndarray, ocr: Recognizer) -> Legend:

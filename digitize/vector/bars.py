@@ -240,6 +240,13 @@ def _axis_label_ids(page: VectorPage, t: Tiling, strips: list) -> set[int]:
     return out
 
 
+def _inside_ids(page: VectorPage, t: Tiling) -> set[int]:
+    """The texts printed inside a block of cells (a bar beside it is no scale for
+    them: the numbers of its last column are not the bar's labels)."""
+    x0, y0, x1, y1 = t.box
+    return {id(s) for s in page.texts if x0 <= s.cx <= x1 and y0 <= s.cy <= y1}
+
+
 def _labels_cells(ticks: list[VectorTick], t: Tiling, vertical: bool) -> bool:
     """A strip of cells labelled at every cell's centre is a one-column heatmap with
     its row labels, not a colorbar (a bar's labels mark values, not each colour)."""
@@ -262,7 +269,8 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
                if s is not None]
     if not strips:
         return []
-    axis_ids = [_axis_label_ids(page, t, [b for _, b, _ in strips]) for t in tilings]
+    # the labels of a block's rows and columns, and the numbers printed in its cells
+    axis_ids = [_axis_label_ids(page, t, [b for _, b, _ in strips]) | _inside_ids(page, t) for t in tilings]
     out = []
     for (orientation, pos, rgb), box, k in strips:
         vertical = orientation == "vertical"

@@ -262,24 +262,49 @@ def clear_edges(full_profile: np.ndarray, length: float) -> np.ndarray:
 def _on_comb(pos: np.ndarray, length: float, n: int) -> tuple[float, float]:
     """Share of the edges at ``pos`` that stand on a boundary of ``n`` even cells
     (within a pixel and a half, or an eighth of a cell: grid lines put them beside
-    it), and the share that edges anywhere would by chance."""
+    it), the comb fitted to them (the box may end a pixel or two off the cells),
+    and the share that edges anywhere would by chance."""
     cell = length / n
     tol = max(1.5, 0.12 * cell)
-    off = np.abs(pos / cell - np.rint(pos / cell)) * cell
-    return float(np.mean(off <= tol)), min(1.0, 2.0 * tol / cell)
+    k = np.rint(pos / cell)
+    a, b = 0.0, cell
+    if len(np.unique(k)) >= 2:
+        b2, a2 = np.polyfit(k, pos, 1)
+        if abs(b2 - cell) <= COMB_FIT_SHARE * cell and abs(a2) <= 0.5 * cell:
+            a, b = a2, b2
+    return float(np.mean(np.abs(pos - (a + b * k)) <= tol)), min(1.0, 2.0 * tol / cell)
+
+
+#: The comb fitted to the edges may differ from the box's by this share of a cell.
+COMB_FIT_SHARE = 0.03
+#: A comb so fine that edges anywhere fall on it this often is not tested edge by
+#: edge: edges must stand at this share of its boundaries at least, and its count
+#: be a multiple of the count the edges give themselves.
+UNTESTABLE_CHANCE = 0.6
+MIN_FINE_SUPPORT = 0.5
 
 
 def edges_deny(pos: np.ndarray, length: float, n: int, n_colour: int) -> bool:
     """Whether the clear colour edges at ``pos`` deny a count ``n`` the tick marks
     imply: most of them fall between its boundaries, or far more of them fall on
-    the boundaries of the count ``n_colour`` the edges give themselves. Fewer than
-    two edges say nothing (a saturated map)."""
+    the boundaries of the count ``n_colour`` the edges give themselves; for a
+    comb too fine to tell, when edges stand at few of its boundaries, or ``n``
+    is no multiple of ``n_colour`` and nearly all the edges stand on that one's
+    boundaries. Fewer than two edges say nothing (a saturated map), nor fewer
+    than three to a comb too fine to tell."""
     if len(pos) < 2:
         return False
     share, chance = _on_comb(pos, length, n)
+    colour = _on_comb(pos, length, n_colour)[0] if n_colour >= 2 and n_colour != n else 0.0
+    if chance >= UNTESTABLE_CHANCE:
+        if len(pos) < 3:
+            return False
+        # edges at few of its boundaries (a sixteen-row map under marks that fit 77)
+        hit = len(np.unique(np.rint(pos / (length / n))))
+        return hit < MIN_FINE_SUPPORT * (n - 1) or n_colour >= 2 and n % n_colour != 0 and colour >= 0.9
     if share < chance + MIN_EDGES_ON_COMB * (1.0 - chance):
         return True
-    return n_colour >= 2 and n_colour != n and share < _on_comb(pos, length, n_colour)[0] - EDGES_ON_COMB_SLACK
+    return share < colour - EDGES_ON_COMB_SLACK
 
 
 def _choose_tick_count(fits: list[int], full_profile: np.ndarray, length: int) -> int:
