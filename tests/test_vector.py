@@ -120,6 +120,33 @@ def test_numbers_printed_in_the_last_column_are_not_the_bars_labels(tmp_path):
     assert h.printed is not None and h.printed.agreement == 1.0
 
 
+def test_a_stacked_bar_chart_is_no_heatmap(tmp_path):
+    """The stacked bars of a bar chart are one-column blocks of cells in a few
+    shades of one colormap, and the first stands beside the y axis's numbers:
+    it once passed for a colorbar and the others for five heatmaps read at
+    confidence 0.98. A colorbar's colours take equal lengths of it; a stacked
+    bar's segments are the data."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from digitize.api import digitize_pdf_page
+
+    rng = np.random.default_rng(0)
+    fig = plt.figure(figsize=(5, 3))
+    bottom = np.zeros(6)
+    for k, c in enumerate(plt.cm.Blues(np.linspace(0.3, 0.9, 4))):
+        h = rng.random(6)
+        plt.bar(range(6), h, bottom=bottom, color=c, label=f"part {k}")
+        bottom += h
+    plt.legend()
+    path = tmp_path / "stacked.pdf"
+    fig.savefig(path)
+    plt.close(fig)
+    assert [h for r in digitize_pdf_page(path, 0) for h in r.result.heatmaps] == []
+
+
 def test_vector_reading_is_exact_where_the_raster_one_is_close(tmp_path):
     """The same figure through PNG and through PDF: the vector reading is at
     least as close to the truth on every cell (the 8-bit colours are its only limit)."""

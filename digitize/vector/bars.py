@@ -124,7 +124,22 @@ def _strip_from_tiling(t: Tiling) -> tuple[str, np.ndarray, np.ndarray] | None:
     if max(x1 - x0, y1 - y0) < MIN_ASPECT * min(x1 - x0, y1 - y0):
         return None
     edges = t.y_edges if vertical else t.x_edges
+    if not _even(np.diff(edges)):
+        return None  # a stacked bar of a bar chart: its segments are the data
     return ("vertical" if vertical else "horizontal"), (edges[:-1] + edges[1:]) / 2, t.rgb.reshape(-1, 3)
+
+
+#: The colours of a strip of cells that is a colorbar take equal lengths of it
+#: (a discrete bar's levels), to within this share, end cells aside (extensions).
+EVEN_SEGMENTS = 0.1
+
+
+def _even(lengths: np.ndarray) -> bool:
+    """Whether a strip's segments are of one length (its ends aside when it has
+    more than three)."""
+    inner = lengths[1:-1] if len(lengths) > 3 else lengths
+    mid = float(np.median(inner))
+    return mid > 0 and float(np.abs(inner - mid).max()) <= EVEN_SEGMENTS * mid
 
 
 def _labels(page: VectorPage, box, vertical: bool, marks: np.ndarray,
