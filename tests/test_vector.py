@@ -120,12 +120,14 @@ def test_numbers_printed_in_the_last_column_are_not_the_bars_labels(tmp_path):
     assert h.printed is not None and h.printed.agreement == 1.0
 
 
-def test_a_stacked_bar_chart_is_no_heatmap(tmp_path):
+@pytest.mark.parametrize("seed", [0, 1, 2, None])
+def test_a_stacked_bar_chart_is_no_heatmap(seed, tmp_path):
     """The stacked bars of a bar chart are one-column blocks of cells in a few
     shades of one colormap, and the first stands beside the y axis's numbers:
     it once passed for a colorbar and the others for five heatmaps read at
     confidence 0.98. A colorbar's colours take equal lengths of it; a stacked
-    bar's segments are the data."""
+    bar's segments are the data (all of them: two middle ones alike, as in the
+    last case, are no colorbar's levels)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -133,11 +135,12 @@ def test_a_stacked_bar_chart_is_no_heatmap(tmp_path):
 
     from digitize.api import digitize_pdf_page
 
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
+    heights = rng.random((4, 6)) if seed is not None else np.array([[0.3], [0.55], [0.55], [0.9]]) * np.ones((1, 6))
     fig = plt.figure(figsize=(5, 3))
     bottom = np.zeros(6)
     for k, c in enumerate(plt.cm.Blues(np.linspace(0.3, 0.9, 4))):
-        h = rng.random(6)
+        h = heights[k]
         plt.bar(range(6), h, bottom=bottom, color=c, label=f"part {k}")
         bottom += h
     plt.legend()

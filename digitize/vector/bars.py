@@ -136,8 +136,8 @@ EVEN_SEGMENTS = 0.1
 
 def _even(lengths: np.ndarray) -> bool:
     """Whether a strip's segments are of one length (its ends aside when it has
-    more than three)."""
-    inner = lengths[1:-1] if len(lengths) > 3 else lengths
+    more than four)."""
+    inner = lengths[1:-1] if len(lengths) > 4 else lengths
     mid = float(np.median(inner))
     return mid > 0 and float(np.abs(inner - mid).max()) <= EVEN_SEGMENTS * mid
 
