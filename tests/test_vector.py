@@ -464,6 +464,29 @@ def test_r_pdf_device_ggplot_tiles_with_a_short_legend_bar():
     assert (h.axes.title, h.axes.x_label, h.axes.y_label) == (truth["title"], truth["x_label"], truth["y_label"])
 
 
+def test_r_pdf_device_pheatmap_cells_with_borders():
+    """pheatmap as biology supplements draw it (fixture made by
+    fixtures/vector/make_r_vector.R): every cell a filled rectangle with a grey
+    border, whose bounds in the PDF add the border's width (neighbours overlap
+    and share no corner), corners written to two decimals (a hair apart), a
+    column annotation track and its legend, a row dendrogram, and a legend of
+    100 rectangles. Read from the objects: 30 x 8, labels exact, values within
+    the 100 colour levels' half step."""
+    import json
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    truth = json.loads((here / "r_pheatmap_borders.json").read_text())
+    res = digitize(here / "r_pheatmap_borders.pdf")
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    assert h.read_from == "vector" and (h.rows, h.cols) == (30, 8)
+    assert (h.scale.vmin, h.scale.vmax) == (-3.0, 3.0)
+    assert list(h.axes.row_labels) == truth["row_labels"] and list(h.axes.col_labels) == truth["col_labels"]
+    err = np.abs(h.table.values - np.clip(np.array(truth["values"]), -3, 3)) / 6.0
+    assert float(err.max()) <= 0.006 and float(err.mean()) <= 0.003, (err.max(), err.mean())
+
+
 def test_r_svg_device_draws_text_as_outlines_and_says_so():
     """R's svg() (Cairo) draws every glyph as an outline: no strings to read, and
     we do not render SVG, so the error says why and what to do."""

@@ -143,6 +143,8 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                         abs(m[0]) + abs(m[3])):
                     other += 1
                     continue
+                if stroke.value:  # a cell with a border: its bounds add the stroke's width (R's pheatmap)
+                    box = _path_box(obj, n, pdfium_c, page_h)
                 pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
                 alpha = a.value / 255.0
                 rgb = np.array([r.value, g.value, b.value], np.float64) * alpha + 255.0 * (1 - alpha)

@@ -71,12 +71,15 @@ def _groups(boxes: np.ndarray) -> list[np.ndarray]:
     sets = _Sets(n)
     owner: dict[tuple[int, int], int] = {}
     q = np.round(boxes / CORNER_TOL).astype(np.int64)
+    near = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]  # two corners a hair apart may round apart
     for i in range(n):
         x0, y0, x1, y1 = q[i]
-        for key in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
-            j = owner.setdefault(key, i)
-            if j != i:
-                sets.join(i, j)
+        for cx, cy in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+            for dx, dy in near:
+                j = owner.get((cx + dx, cy + dy))
+                if j is not None and j != i:
+                    sets.join(i, j)
+            owner.setdefault((cx, cy), i)
     roots = np.array([sets.find(i) for i in range(n)])
     order = np.argsort(roots, kind="stable")
     cuts = np.flatnonzero(np.diff(roots[order])) + 1
