@@ -27,7 +27,7 @@ from .core.lookup import project_onto_polyline, rgb_to_lab, set_threads
 from .core.printed import printed_warnings
 from .core.scale import scale_decimals
 from .errors import DigitizeError, NoColorbarError, NoHeatmapError, ScaleError
-from .model import AxisText, Box, Digitization, Grid, Heatmap
+from .model import AxisText, Box, Digitization, Grid, Heatmap, frozen_array
 from .raster.axes import read_axes
 from .raster.checks import run_checks
 from .raster.grids import find_grid, pixel_blocks
@@ -112,13 +112,8 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
         plot = found if layout.ruling_of(found) is not None else stage("layout", extend_to_ticks, planes=planes,
                                                                           plot=found, layout=layout)
         try:
-            h = _read_heatmap(plot, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
-                              stage=stage)
-            if not is_evidence(h) and unresolved(h, picture.rgb) and not _resolved(h, planes):
-                # cells too small to resolve: read on blocks of pixels
-                h = _read_blocks(plot, h, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
-                                 stage=stage)
-            heatmaps.append(h)
+            heatmaps.append(_read_plot(plot, picture=picture, planes=planes, layout=layout, ocr=ocr, config=config,
+                                       readings=readings, stage=stage))
         except (ScaleError, NoColorbarError) as exc:
             exc.plot_box = plot.as_list()  # where the unreadable heatmap lies
             if not (len(layout.plots) > 1 and heatmaps):
@@ -136,6 +131,22 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     heatmaps = sibling_grid_checks(heatmaps)
     h, w = planes.shape
     return Digitization(picture.source, (w, h), tuple(heatmaps), tuple(warnings), stage.timings)
+
+
+def _read_plot(plot: Box, *, picture: LoadedImage, planes, layout, ocr, config: DigitizeConfig, readings: dict,
+               stage: _Stages) -> Heatmap:
+    """One plot's heatmap: read once more without an annotation track found beside
+    its cells, and on blocks of pixels when its cells are too small to resolve."""
+    h = _read_heatmap(plot, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings, stage=stage)
+    inner = _without_off_map_edges(h)
+    if inner is not None:  # an annotation track beside the cells: read without it
+        h = _read_heatmap(inner.box, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
+                          stage=stage)
+    if not is_evidence(h) and unresolved(h, picture.rgb) and not _resolved(h, planes):
+        # cells too small to resolve: read on blocks of pixels
+        h = _read_blocks(plot, h, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
+                         stage=stage)
+    return h
 
 
 #: Checks whose failure the reader is also warned of (their detail says what to do).
@@ -189,6 +200,30 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     return Heatmap(plot, legend.bar, colormap, legend.scale, grid, table, axes, analysis, tuple(warnings),
                    checks=checks, confidence=confidence(checks, len(warnings), (grid.rows, grid.cols)),
                    printed=printed)
+
+
+def _without_off_map_edges(h: Heatmap) -> Grid | None:
+    """The grid without its outer rows and columns whose every cell lies off the
+    colormap (an annotation track of category colours drawn along the cells, as
+    pheatmap and ComplexHeatmap draw them), or None when there are none (or the
+    cells left would be too few to be a heatmap)."""
+    off = np.asarray(h.table.flagged) & ~np.asarray(h.table.blank)
+    if h.grid.block or min(off.shape) < 1:
+        return None
+    r0, r1, c0, c1 = 0, off.shape[0], 0, off.shape[1]
+    while r1 - r0 > 2 and off[r0, c0:c1].all():
+        r0 += 1
+    while r1 - r0 > 2 and off[r1 - 1, c0:c1].all():
+        r1 -= 1
+    while c1 - c0 > 2 and off[r0:r1, c0].all():
+        c0 += 1
+    while c1 - c0 > 2 and off[r0:r1, c1 - 1].all():
+        c1 -= 1
+    if (r0, r1, c0, c1) == (0, off.shape[0], 0, off.shape[1]) or off[r0:r1, c0:c1].mean() > 0.5:
+        return None
+    g = h.grid
+    return Grid(frozen_array(np.asarray(g.row_edges)[r0:r1 + 1]), frozen_array(np.asarray(g.col_edges)[c0:c1 + 1]),
+                g.regular)
 
 
 #: Cells a picture does not resolve are read on at most this many blocks of

@@ -130,3 +130,65 @@ def test_imshow_ticks_every_two_and_a_half_cells_keep_the_cells(n):
     assert float(np.abs(h.table.values - v).mean()) < 0.01
     on_axes = next(c for c in h.checks if c.name == "grid_on_axes")
     assert on_axes.passed, on_axes
+
+
+def test_annotation_track_and_labels_turned_downwards():
+    """seaborn's clustermap with col_colors, as biology figures draw a heatmap: a
+    track of category colours along the top, glued to the cells, and column
+    labels turned to read top to bottom (R's pheatmap turns them so too). The
+    track is no row of the heatmap (its colours lie off the colormap), and the
+    labels are read the way they run."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    import seaborn as sns
+
+    from digitize import digitize
+
+    v = np.round(np.random.default_rng(5).normal(size=(12, 6)), 2)
+    names = [f"S{k}" for k in range(1, 7)]
+    df = pd.DataFrame(v, index=[f"gene{k}" for k in range(12)], columns=names)
+    g = sns.clustermap(df, row_cluster=False, col_cluster=False, cmap="RdBu_r", vmin=-3, vmax=3,
+                       col_colors=["#1b9e77"] * 3 + ["#d95f02"] * 3, figsize=(5, 6))
+    g.ax_heatmap.set_xticklabels(g.ax_heatmap.get_xticklabels(), rotation=-90)
+    buf = io.BytesIO()
+    g.savefig(buf, format="png", dpi=100)
+    plt.close(g.fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert (h.rows, h.cols) == (12, 6)
+    assert list(h.axes.col_labels) == names
+    assert list(h.axes.row_labels) == list(df.index)
+    assert float(np.abs(h.table.values - np.clip(v, -3, 3)).mean()) / 6 < 0.01
+
+
+@pytest.mark.parametrize("rotation", [90, -90])
+def test_turned_labels_of_two_words_either_way(rotation):
+    """Column labels 'sample 1' ... turned to read up (matplotlib's rotation=90) or
+    down (-90): the lone digit, which cannot show that it is turned, joins its
+    word, and the label is read the way it runs."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from digitize import digitize
+
+    v = np.random.default_rng(1).random((6, 8))
+    names = [f"sample {k}" for k in range(1, 9)]
+    fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
+    fig.colorbar(ax.imshow(v, vmin=0, vmax=1), ax=ax)
+    ax.set_xticks(range(8))
+    ax.set_xticklabels(names, rotation=rotation)
+    ax.set_yticks(range(6))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert list(h.axes.col_labels) == names
+    assert float(np.abs(h.table.values - v).mean()) < 0.01

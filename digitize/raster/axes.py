@@ -115,7 +115,7 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
     again as the larger blob; passes repeat until nothing joins. The test of one
     blob against all the others is vectorised: a page of body text beside a plot
     holds thousands of words."""
-    out = sorted(band, key=lambda b: (b.box.cy, b.box.x0))
+    out = _lone_characters_turned(sorted(band, key=lambda b: (b.box.cy, b.box.x0)))
     changed = True
     while changed and len(out) > 1:
         changed = False
@@ -138,6 +138,27 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
             changed = True
         out = [b for b, keep in zip(out, alive) if keep]
     return out
+
+
+def _lone_characters_turned(band: list[Blob]) -> list[Blob]:
+    """A lone character cannot show that it is turned (it reads as upright): one
+    that stands a word space above or below a word turned by 90 degrees, in its
+    column, is taken as turned too, so that it joins that word ('1' of 'sample 1')."""
+    turned = [b for b in band if b.angle == 90.0 and max(b.box.width, b.box.height) >= 1.6 * b.char_size]
+    if not turned:
+        return band
+
+    def beside_turned(b: Blob) -> bool:
+        cs = max(b.char_size, 4)
+        for t in turned:
+            overlap = min(b.box.x1, t.box.x1) - max(b.box.x0, t.box.x0)
+            gap = max(b.box.y0, t.box.y0) - min(b.box.y1, t.box.y1)
+            if overlap > 0.6 * min(b.box.width, t.box.width) and 0 <= gap <= 0.8 * cs:
+                return True
+        return False
+
+    return [replace(b, angle=90.0) if b.angle == 0.0 and max(b.box.width, b.box.height) < 1.6 * b.char_size
+            and beside_turned(b) else b for b in band]
 
 
 def _first_joining(a: Blob, boxes: np.ndarray, angle: np.ndarray, alive: np.ndarray, i: int,
@@ -359,16 +380,21 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     # and keep the reading the recogniser is surer of
     col_idx = by_kind["col"]
     if _maybe_turned([todo[k][2] for k in col_idx]):
-        def turned(ks, rec=ocr):
-            return rec.recognize([prepare_crop(blob_crop(rgb, todo[k][2], layout.background), rotate=-90)
+        def turned(ks, rec=ocr, way=-90):
+            return rec.recognize([prepare_crop(blob_crop(rgb, todo[k][2], layout.background), rotate=way)
                                   for k in ks])
         probe = col_idx[:3]  # three labels tell; the rest are read turned only if they do
-        # both ways by one model: the confidences of two models do not compare
+        # every way by one model: the confidences of two models do not compare;
+        # turned up (matplotlib, ggplot) or down (R's pheatmap)
         upright = accurate.recognize([crops[k] for k in probe]) if accurate else [reads[k] for k in probe]
-        first = turned(probe, accurate or ocr)
-        if np.mean([t.score for t in first]) > np.mean([t.score for t in upright]) + 0.05:
-            for k, t in zip(col_idx, first + turned(col_idx[3:])):
+        ways = {way: turned(probe, accurate or ocr, way) for way in (-90, 90)}
+        way = max(ways, key=lambda w: np.mean([t.score for t in ways[w]]))
+        first = ways[way]
+        if np.mean([t.score for t in first]) > np.mean([t.score for t in upright]) + TURN_MARGIN:
+            for k, t in zip(col_idx, first + turned(col_idx[3:], way=way)):
                 reads[k] = t
+    _read_turned_the_other_way(todo, by_kind, reads, crops, rgb=rgb, background=layout.background, ocr=ocr,
+                               accurate=accurate)
     for idx in by_kind.values():
         _mend_axis_labels(idx, reads, crops, accurate)
     row_labels = [""] * grid.rows if rows else []
@@ -390,6 +416,36 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
             col_labels[i] = text
     return AxisText(tuple(row_labels), tuple(col_labels), titles["x"], titles["y"], titles["title"],
                     reading.title if reading else "")
+
+
+#: Turned labels are read the other way (top to bottom) when the recogniser is
+#: surer of that reading, by this much on average, on the first few.
+TURN_MARGIN = 0.05
+
+
+def _read_turned_the_other_way(todo: list, by_kind: dict, reads: list, crops: list, *, rgb: np.ndarray,
+                               background, ocr: Recognizer, accurate: Recognizer | None) -> None:
+    """Labels turned by 90 degrees are read bottom to top (matplotlib's, ggplot's);
+    R's pheatmap and others run them top to bottom, which reads as nonsense ('9S'
+    for 'S6'). Per axis, the first three are read the other way as well, by one
+    model (the confidences of two models do not compare); when that reading is
+    surer, every turned label of the axis is read that way. ``reads`` and
+    ``crops`` are updated in place."""
+    for kind in ("row", "col"):
+        idx = [k for k in by_kind[kind] if todo[k][2].angle == 90.0]
+        if not idx:
+            continue
+        flipped = [prepare_crop(blob_crop(rgb, todo[k][2], background), rotate=90,
+                                text_height=_text_height(todo[k][2])) for k in idx]
+        probe = range(min(3, len(idx)))
+        rec = accurate or ocr
+        as_read = accurate.recognize([crops[idx[j]] for j in probe]) if accurate else [reads[idx[j]] for j in probe]
+        other = rec.recognize([flipped[j] for j in probe])
+        if np.mean([t.score for t in other]) <= np.mean([t.score for t in as_read]) + TURN_MARGIN:
+            continue
+        rest = ocr.recognize(flipped[len(other):]) if len(idx) > len(other) else []
+        for k, crop, t in zip(idx, flipped, list(other) + list(rest)):
+            reads[k], crops[k] = t, crop
 
 
 def _more_lines(label: Blob, pool: list[Blob], lo: float, hi: float, *, vertical: bool) -> list[Blob]:
