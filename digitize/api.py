@@ -41,7 +41,7 @@ from .raster.printed import read_printed
 from .sources.imageio import LoadedImage, load_image
 from .sources.pdf import is_pdf, page_count, page_pictures, render_page
 from .sources.pdfobjects import page_objects
-from .sources.svg import is_svg, svg_objects
+from .sources.svg import is_svg, render_svg, svg_objects
 from .vector.paint import paint_page
 from .vector.reader import PIXELS_PER_POINT, VectorReading, read_vector_page
 
@@ -289,21 +289,29 @@ def configure_threads(threads: int) -> None:
 def digitize_svg(path: str | os.PathLike, *, config: DigitizeConfig | None = None,
                  progress: Progress | None = None) -> Digitization:
     """The heatmaps of an SVG, read from its objects (``vector``): its filled cells or
-    images of cells, its colorbar and the labels in its text. There is no raster
-    fallback (we do not render SVG): a figure the objects do not give raises
-    NoHeatmapError with what to do instead."""
+    images of cells, its colorbar and the labels in its text. When the objects
+    give none (Cairo's SVG from R's svg() draws its text as glyph outlines: no
+    labels to read), the SVG drawn to pixels goes through the raster recipe;
+    when that finds none either, NoHeatmapError says what the objects held."""
     cfg = config or DigitizeConfig()
     stage = _Stages(progress)
     page = stage("load", svg_objects, path=path, max_pixels=cfg.max_pixels, max_bytes=cfg.max_bytes)
-    vector = stage("vector", read_vector_page, page=page, config=cfg, without_bar=True)  # no raster path after
+    vector = stage("vector", read_vector_page, page=page, config=cfg, without_bar=True)
     if not vector.heatmaps:
         why = "; ".join(reason for _, reason in vector.unread) or (
             f"{vector.candidates} block(s) of cells but no colorbar with labels beside them" if vector.candidates
             else "no block of filled cells or image of cells")
         if not page.texts:  # Cairo's SVG (R's svg()) draws every glyph as an outline: no labels to read
             why += ", and no text at all (labels drawn as outlines, as Cairo's SVG from R's svg() draws them)"
-        raise NoHeatmapError(f"expected a heatmap drawn with a colorbar in {path}; its objects hold {why}",
-                             hint="export the figure as PNG (or PDF) and digitize that")
+        try:
+            rgb = stage("load", render_svg, path=path, pixels_per_point=PIXELS_PER_POINT, max_pixels=cfg.max_pixels)
+            note = f"read from the SVG drawn to pixels: its objects hold {why}"
+            res = read_picture(LoadedImage(rgb, str(path), (note,), lossy=False), config=cfg, stage=stage)
+        except DigitizeError as exc:
+            raise NoHeatmapError(f"expected a heatmap drawn with a colorbar in {path}; its objects hold {why}, "
+                                 f"and drawn to pixels: {exc.one_line()}",
+                                 hint="export the figure as PNG (or PDF) and digitize that") from exc
+        return replace(res, heatmaps=tuple(replace(h, picture=rgb) for h in res.heatmaps), picture=rgb)
     size = (round(page.size[0] * PIXELS_PER_POINT), round(page.size[1] * PIXELS_PER_POINT))
     # the overlay and the notebook are drawn on the objects painted at the readings' scale
     picture = paint_page(page, scale=PIXELS_PER_POINT, max_pixels=cfg.max_pixels)

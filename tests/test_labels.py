@@ -157,3 +157,14 @@ def test_what_is_no_range(text, value):
     from digitize.core.labels import parse_number
 
     assert parse_number(text) == (pytest.approx(value) if value is not None else None)
+
+
+def test_labels_of_one_axis_take_one_case_where_ocr_mixes_them():
+    from digitize.core.labels import unify_case
+
+    assert unify_case(["s1", "s2", "S3", "s4", "s5"]) == ["s1", "s2", "s3", "s4", "s5"]
+    assert unify_case(["S1", "S2", "s3", "S4"]) == ["S1", "S2", "S3", "S4"]
+    # letters unlike in their two cases, too few labels, a split vote: left as read
+    assert unify_case(["a1", "A2", "a3", "a4"]) == ["a1", "A2", "a3", "a4"]
+    assert unify_case(["s1", "S2"]) == ["s1", "S2"]
+    assert unify_case(["s1", "S2", "s3", "S4"]) == ["s1", "S2", "s3", "S4"]

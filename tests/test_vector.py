@@ -487,15 +487,21 @@ def test_r_pdf_device_pheatmap_cells_with_borders():
     assert float(err.max()) <= 0.006 and float(err.mean()) <= 0.003, (err.max(), err.mean())
 
 
-def test_r_svg_device_draws_text_as_outlines_and_says_so():
-    """R's svg() (Cairo) draws every glyph as an outline: no strings to read, and
-    we do not render SVG, so the error says why and what to do."""
-    from digitize.errors import NoHeatmapError
-
-    here, _ = _r_truth()
-    with pytest.raises(NoHeatmapError) as err:
-        digitize(here / "r_ggplot_tile.svg")
-    assert "no text at all" in str(err.value) and "R's svg()" in str(err.value)
+def test_r_svg_device_text_as_outlines_is_read_from_the_svg_drawn():
+    """R's svg() (Cairo) draws every glyph as an outline: no strings to read from
+    the objects. The SVG is drawn to pixels (resvg) and read by the raster recipe:
+    the scale from the legend's labels as OCR reads them, values within the 8-bit
+    colour limit, column labels exact, and the result says how it was read."""
+    here, truth = _r_truth()
+    res = digitize(here / "r_ggplot_tile.svg")
+    h = res.heatmaps[0]
+    assert h.read_from == "raster" and (h.rows, h.cols) == (6, 7)
+    assert (h.scale.vmin, h.scale.vmax) == (-2.0, 2.0)
+    err = np.abs(h.table.values - np.array(truth["values"])) / 4.0
+    assert float(err.max()) <= 0.005, err.max()
+    assert list(h.axes.col_labels) == truth["col_labels"]
+    assert h.axes.title == truth["title"]
+    assert any("drawn to pixels" in w and "no text at all" in w for w in res.warnings), res.warnings
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "svg"])
@@ -594,7 +600,9 @@ def test_an_svg_heatmap_without_a_colorbar(annot, tmp_path):
 
 def test_batch_reads_svgs_from_their_objects(tmp_path):
     """A folder holding SVGs: each is read from its objects (read_from vector), with
-    its table, overlay and thumbnail; an unreadable one fails alone with its reason."""
+    its table, overlay and thumbnail, or, its text drawn as outlines, from the SVG
+    drawn to pixels (read_from raster); one without a heatmap fails alone with its
+    reason."""
     import csv
     import shutil
     from pathlib import Path
@@ -608,10 +616,15 @@ def test_batch_reads_svgs_from_their_objects(tmp_path):
     inp.mkdir()
     for name in ("plotly_heatmap.svg", "r_ggplot_tile.svg"):
         shutil.copy(here / name, inp / name)
+    (inp / "shapes.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+                                    '<circle cx="50" cy="50" r="30" fill="#336699"/></svg>')
     res = CliRunner().invoke(batch_app, [str(inp), "-o", str(tmp_path / "out"), "--quiet", "--workers", "1"])
     assert res.exit_code == 9, res.output
     rows = {Path(r["source"]).name: r for r in csv.DictReader(open(tmp_path / "out" / "summary.csv"))}
     ok = rows["plotly_heatmap.svg"]
     assert ok["read_from"] == "vector" and (ok["rows"], ok["cols"]) == ("5", "6") and ok["status"] == "ok"
     assert (Path(ok["output"]) / ok["thumbnail"]).exists() and (Path(ok["output"]) / "overlay.png").exists()
-    assert rows["r_ggplot_tile.svg"]["status"] == "failed" and "no text" in rows["r_ggplot_tile.svg"]["error"]
+    drawn = rows["r_ggplot_tile.svg"]  # glyph outlines: read from the SVG drawn to pixels
+    assert drawn["read_from"] == "raster" and (drawn["rows"], drawn["cols"]) == ("6", "7")
+    assert (Path(drawn["output"]) / drawn["thumbnail"]).exists()
+    assert rows["shapes.svg"]["status"] == "failed" and "no block of filled cells" in rows["shapes.svg"]["error"]

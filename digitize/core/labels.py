@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from typing import Sequence
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
@@ -179,6 +180,32 @@ def mend_to_pattern(text: str, pattern: str) -> str | None:
         else:
             return None
     return "".join(out)
+
+
+#: Letters whose capital is their small letter drawn larger: OCR confuses the two.
+_CASE_ALIKE = set("cosuvwxzkp")
+
+
+def unify_case(texts: list[str]) -> list[str]:
+    """Labels of one axis that follow one pattern ('s1', 's2', 'S3' ...), where a
+    letter whose capital looks like it ('s', 'o', 'c' ...) is read in both cases at
+    one place: the case most of them show, when at least 60% do.
+
+    >>> unify_case(["s1", "s2", "S3", "s4"])
+    ['s1', 's2', 's3', 's4']
+    """
+    if len(texts) < 3 or len({len(t) for t in texts}) != 1:
+        return texts
+    out = [list(t) for t in texts]
+    for pos in range(len(texts[0])):
+        col = [t[pos] for t in texts]
+        if not all(c.isalpha() for c in col) or len({c.lower() for c in col}) != 1 or col[0].lower() not in _CASE_ALIKE:
+            continue
+        top, n = Counter(col).most_common(1)[0]
+        if n >= 0.6 * len(col):
+            for t in out:
+                t[pos] = top
+    return ["".join(t) for t in out]
 
 
 def _strip_thousands(t: str) -> str:

@@ -21,6 +21,7 @@ from ..core.labels import (
     mend_to_pattern,
     parse_number,
     steps_evenly,
+    unify_case,
 )
 from ..model import AxisText, Box, ColorbarRegion, Grid, Layout
 from .colorbar import ColorbarReading
@@ -540,6 +541,9 @@ def _mend_axis_labels(idx: list[int], reads: list, crops: list, accurate: Recogn
         fixed = fit(reads[k].text)
         if fixed is not None and fixed != reads[k].text.strip():
             reads[k] = Recognition(fixed, reads[k].score)
+    for k, t in zip(idx, unify_case([reads[k].text.strip() for k in idx])):  # 's1', 'S3': one case
+        if t != reads[k].text.strip():
+            reads[k] = Recognition(t, reads[k].score)
 
 
 def _is_mark(text: str) -> bool:

@@ -14,6 +14,7 @@ import math
 import os
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 
@@ -384,3 +385,41 @@ def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS
                       texts=tuple(join_text(reader.texts)), other_shapes=reader.other,
                       marks=np.array(reader.marks, np.float64).reshape(-1, 4) if reader.marks else empty_boxes(),
                       frames=np.array(reader.frames, np.float64).reshape(-1, 4) if reader.frames else empty_boxes())
+
+
+#: SVG length units in CSS pixels (resvg takes plain numbers as pixels).
+_CSS_PX = {"": 1.0, "px": 1.0, "pt": 96.0 / 72.0, "pc": 16.0, "in": 96.0, "cm": 96.0 / 2.54, "mm": 96.0 / 25.4}
+
+
+def render_svg(path: str | os.PathLike, *, pixels_per_point: float, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """An SVG drawn to pixels on white ((H, W, 3) uint8), ``pixels_per_point`` pixels
+    to a point, by resvg (through resvg-py): for figures whose objects give no
+    heatmap, such as Cairo's SVG (R's svg()), whose text is glyph outlines. The
+    root's width and height are written in pixels first (resvg refuses other
+    units). Raises InputError when it cannot be drawn."""
+    import resvg_py
+
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    head = re.search(r"<svg\b[^>]*>", text)
+    if head is None:
+        raise InputError(f"expected an <svg> document in {path}")
+    tag = head.group(0)
+    size = {}
+    for attr in ("width", "height"):
+        m = re.search(rf'\s{attr}\s*=\s*"\s*([\d.]+)\s*([a-z]*)\s*"', tag)
+        if m and m.group(2) in _CSS_PX:
+            size[attr] = float(m.group(1)) * _CSS_PX[m.group(2)]
+            tag = tag.replace(m.group(0), f' {attr}="{size[attr]:g}"')
+    zoom = pixels_per_point * 72.0 / 96.0
+    w, h = (size.get("width", 0.0) * zoom, size.get("height", 0.0) * zoom)
+    if w * h > max_pixels:
+        raise InputError(f"expected an SVG of at most {max_pixels} pixels when drawn; {path} would be "
+                         f"{w:.0f} x {h:.0f}", hint="raise --max-pixels")
+    try:
+        png = resvg_py.svg_to_bytes(svg_string=text[:head.start()] + tag + text[head.end():], zoom=zoom,
+                                    background="#ffffff")
+    except (ValueError, RuntimeError) as exc:
+        raise InputError(f"expected an SVG resvg can draw; {path} could not be drawn ({exc})") from exc
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"))
