@@ -150,6 +150,10 @@ def test_no_colorbar_takes_its_scale_from_the_numbers():
     # the values are data values now: no warning may say they are positions on an unknown scale
     assert not any("unknown" in w or "positions 0..1" in w for w in h.warnings), h.warnings
     assert any("fitted to the numbers printed" in w for w in h.warnings)
+    # the numbers label the scale as a bar's labels would: the confidence is not held to the no-scale cap
+    from digitize.core.confidence import NO_SCALE_CAP
+
+    assert h.confidence > 0.9 > NO_SCALE_CAP, h.confidence
 
 
 def test_no_colorbar_and_an_unknown_colormap_the_numbers_are_the_key():

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..model import Box, CellTable, Check, Colormap, Grid, Printed, Scale, frozen_array
-from .confidence import confidence
+from .confidence import PRINTED_SCALE, confidence
 from .labels import normalise_text, parse_multiplier, steps_evenly
 from .lookup import rgb_to_lab
 
@@ -181,7 +181,7 @@ def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[s
                          "" if even else f"labels {[t.label for t in sorted(used, key=lambda t: t.pixel)]}"))
     else:
         out.append(Check("scale_labels", scale.source in ("user", "cell_text"), None, SCALE_LABELS_LIMIT,
-                         {"user": "scale given by the user", "cell_text": "scale fitted to the printed numbers"}
+                         {"user": "scale given by the user", "cell_text": PRINTED_SCALE}
                          .get(scale.source, "no colorbar labels")))
     if bar_length is not None:
         out.append(Check("scale_resolution", bar_length >= RESOLUTION_LIMIT, float(bar_length), RESOLUTION_LIMIT,

@@ -35,6 +35,9 @@ def features(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = 
 
     labels = by.get("scale_labels")
     has_labels = labels is not None and labels.value is not None
+    if _printed_scale(by):  # the numbers printed in the cells label the scale, as a bar's labels would
+        has_labels = True
+        by["scale_labels"] = Check("scale_labels", True, float(PRINTED_AS_LABELS), labels.limit, labels.detail)
     return np.array([
         value("pixels_explained", 0.0),
         value("worst_region", 0.0),
@@ -51,6 +54,22 @@ def features(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = 
         min(100.0 / max(value("scale_resolution", 400.0), 1.0), 5.0),  # % of the range one pixel spans
         1.0 if value("bar_ends_seen", 0.0) > 0 else 0.0,
     ], np.float64)
+
+
+#: A scale fitted to the numbers printed in the cells, nearly all of which agree
+#: with their colours, counts as this many labels (the fewest a bar's scale rests on).
+PRINTED_AS_LABELS = 3
+
+
+def _printed_scale(by: dict) -> bool:
+    """Whether the scale was fitted to the printed numbers and they agree with the
+    colours (printed_agree passed)."""
+    labels, printed = by.get("scale_labels"), by.get("printed_agree")
+    return labels is not None and labels.detail == PRINTED_SCALE and printed is not None and printed.passed
+
+
+#: The detail of scale_labels for a scale fitted to the printed numbers.
+PRINTED_SCALE = "scale fitted to the printed numbers"
 
 
 #: A table whose scale rests on no colorbar labels (positions along a named
@@ -75,7 +94,8 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
     z = float(np.dot(model["weights"], (x - model["mean"]) / model["scale"]) + model["bias"])
     p = 1.0 / (1.0 + math.exp(-z))
     labels = next((c for c in checks if c.name == "scale_labels"), None)
-    if labels is not None and labels.value is None and labels.detail != "scale given by the user":
+    if labels is not None and labels.value is None and labels.detail != "scale given by the user" \
+            and not _printed_scale({c.name: c for c in checks}):
         p = min(p, NO_SCALE_CAP)
     printed = next((c for c in checks if c.name == "printed_agree"), None)
     if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
