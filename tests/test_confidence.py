@@ -125,6 +125,8 @@ def test_numeric_axis_marks_between_cells_back_only_the_grid_they_fit():
     coarser = np.linspace(0, 12 * cell, 9)  # 8 cells
     assert at_centres(marks, finer) < ON_AXES_LIMIT
     assert at_centres(marks, coarser) < ON_AXES_LIMIT
+    off = [m + 0.3 * cell for m in marks]  # the right step, standing neither at centres nor at edges
+    assert at_centres(off, right) < ON_AXES_LIMIT
 
 
 def test_numeric_axis_marks_on_cell_edges_back_an_odd_step_only():

@@ -66,6 +66,8 @@ def at_centres(points, edges: np.ndarray) -> float | None:
 #: Evenly spaced marks whose step is this close to a whole number of cells and a
 #: half (or to an odd number of cells) are a numeric axis's ticks.
 HALF_STEP_TOL = 0.08
+#: ... each within this share of a cell of its centre or edge.
+NUMERIC_MARK_TOL = 0.15
 
 
 def _numeric_steps_share(p: np.ndarray, e: np.ndarray) -> float:
@@ -82,12 +84,14 @@ def _numeric_steps_share(p: np.ndarray, e: np.ndarray) -> float:
     if cell <= 0 or len(d) < 2 or d.min() <= 0 or d.std() > 0.05 * d.mean() + 0.5:
         return 0.0
     ratio = float(d.mean()) / cell
-    u = 2.0 * ((p - e[0]) / cell - 0.5)  # centres at even, edges at odd whole numbers
-    near = np.abs(u - np.rint(u)) <= 0.5
+    i = np.clip(np.searchsorted(e, p) - 1, 0, len(e) - 2)
+    f = (p - e[i]) / (e[i + 1] - e[i])  # where in its cell each mark stands, 0..1
+    centre, edge = np.abs(f - 0.5) <= NUMERIC_MARK_TOL, np.minimum(f, 1.0 - f) <= NUMERIC_MARK_TOL
     if abs(ratio - (np.floor(ratio) + 0.5)) <= HALF_STEP_TOL:
-        return float(np.mean(near))
+        even = np.arange(len(p)) % 2 == 0  # centre, edge, centre ... or edge, centre, edge ...
+        return float(max(np.mean(np.where(even, centre, edge)), np.mean(np.where(even, edge, centre))))
     if abs(ratio - round(ratio)) <= HALF_STEP_TOL and round(ratio) % 2 == 1:
-        return float(np.mean(near & (np.rint(u) % 2 == 1)))
+        return float(np.mean(edge))
     return 0.0
 
 
