@@ -51,6 +51,8 @@ def _clear_ticks(text: np.ndarray, fg: np.ndarray, plot: Box, side: str) -> int:
     depth (pixels from the plot edge) cleared."""
     orientation = "vertical" if side in ("left", "right") else "horizontal"
     marks, start, length = find_tick_marks(fg, ColorbarRegion(plot, orientation), side)
+    if not _evenly_spaced(marks):  # strokes of the labels' glyphs near the plot, not its ticks
+        marks = []
     depth = start + (length if marks else 0) + 1
     h, w = text.shape
     if side == "left":
@@ -62,6 +64,24 @@ def _clear_ticks(text: np.ndarray, fg: np.ndarray, plot: Box, side: str) -> int:
     else:
         text[max(0, plot.y0 - depth):plot.y0, plot.x0:plot.x1] = False
     return depth
+
+
+#: Tick marks stand on one lattice: every gap between neighbours within this share
+#: of a whole number of the smallest gap.
+MARK_STEP_TOL = 0.15
+
+
+def _evenly_spaced(marks) -> bool:
+    """Whether marks stand on one lattice, gaps allowed (a label left out); two or
+    fewer always do. Strokes of the labels beside a plot (the bar of a '7', a
+    'B') fall anywhere."""
+    if len(marks) < 3:
+        return True
+    d = np.diff(np.sort(np.asarray(marks, np.float64)))
+    if d.min() <= 0:
+        return False
+    k = d / d.min()
+    return bool(np.all(np.abs(k - np.round(k)) <= MARK_STEP_TOL))
 
 
 def _distance(bl: Blob, plot: Box, side: str) -> int:
@@ -515,13 +535,14 @@ def _settled(todo: list, by_kind: dict[str, list[int]], reads: list) -> list[boo
 
 def _mend_axis_labels(idx: list[int], reads: list, crops: list, accurate: Recognizer | None) -> None:
     """Tick labels of one axis agree in kind: all numbers, or one shape with digits
-    ('r0', 'r1', ... or 'L1', 'L2', ...) when at least 3 labels and 60% of them do.
+    ('r0', 'r1', ... or 'L1', 'L2', ...) when at least 3 labels and 60% of them do
+    (two of three).
     A label that does not fit was misread: it is read again by the ``accurate``
     model (when there is one), then digits read as look-alike letters are mended
     ('10ok' -> '100k', 'ro' -> 'r0'). Changes ``reads`` in place; an axis of words
     is left alone."""
     texts = [reads[k].text for k in idx]
-    enough = max(3, 0.6 * len(idx))
+    enough = max(2 if len(idx) == 3 else 3, 0.6 * len(idx))  # of three labels, two tell the third
     if sum(mend_number_text(t) is not None for t in texts) >= enough:
         fit = mend_number_text
     else:

@@ -429,7 +429,7 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
                 if nearest is not None and abs(nearest - pos) <= max(2.0, half):
                     pos = nearest
                 else:
-                    pos = _end_aligned(bl.box, region, pos)
+                    pos = _end_aligned(bl.box, region, pos, _text_height(bl))
                 ticks.append(Tick(text_, parse_number(text_), float(pos), rd.score))
                 alt = power_of_ten_reading(text_)
                 if alt is not None:  # "10" + a superscript read flat ("102"): let the fit choose
@@ -449,20 +449,24 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
                            mark_region, scale_texts)
 
 
-#: A label whose outer edge is this close (pixels) to a bar's end is aligned with it.
+#: A label whose outer edge is this close to a bar's end (pixels, or this share of
+#: its text height: glyph boxes sit inside the font's) is aligned with it, when its
+#: centre stands further inside than that.
 END_ALIGN_PX = 1.5
+END_ALIGN_SHARE = 0.35
 
 
-def _end_aligned(box: Box, region: ColorbarRegion, pos: float) -> float:
-    """Where a label with no tick mark points. Vega-Lite prints only the two end
-    values of a gradient legend, the first flush with the bar's start and the last
-    flush with its end, not centred on them: such a label (its edge on the bar's
-    end, its centre inside the bar) points at the end. Otherwise its centre."""
+def _end_aligned(box: Box, region: ColorbarRegion, pos: float, height: float = 0.0) -> float:
+    """Where a label with no tick mark points. Vega-Lite sets the first label of a
+    gradient legend flush with the bar's start and the last flush with its end,
+    not centred on them: such a label (its edge on the bar's end, its centre
+    inside the bar) points at the end. Otherwise its centre."""
     lo, hi = region.long_range
     a, b = (box.y0, box.y1) if region.orientation == "vertical" else (box.x0, box.x1)
-    if abs(a - lo) <= END_ALIGN_PX and lo < pos < hi:
+    tol = max(END_ALIGN_PX, END_ALIGN_SHARE * height)
+    if abs(a - lo) <= tol and lo + tol < pos < hi:
         return float(lo)
-    if abs(b - hi) <= END_ALIGN_PX and lo < pos < hi:
+    if abs(b - hi) <= tol and lo < pos < hi - tol:
         return float(hi)
     return pos
 
@@ -589,7 +593,24 @@ def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, *, marks, 
         cands = [bl for bl in cands
                  if abs((bl.box.x0 if side == "right" else bl.box.x1) - (b.x1 if side == "right" else b.x0))
                  <= near + 3 * bl.char_size]
-    return text, blobs, cands, label_region, mark_region
+    return text, blobs, cands, _labels_reach(label_region, cands, side), mark_region
+
+
+def _labels_reach(region: Box, cands: list[Blob], side: str) -> Box:
+    """The part of the label search region the bar's labels hold: from the bar out
+    to its farthest label and three letters beyond (a title turned beside them),
+    so that the labels of a plot beyond, within the search's reach, stay the
+    plot's (a legend left of a heatmap held its row labels)."""
+    if not cands:
+        return region
+    cs = 3 * max(float(np.median([bl.char_size for bl in cands])), 4.0)
+    if side == "right":
+        return Box(region.x0, region.y0, min(region.x1, int(max(bl.box.x1 for bl in cands) + cs)), region.y1)
+    if side == "left":
+        return Box(max(region.x0, int(min(bl.box.x0 for bl in cands) - cs)), region.y0, region.x1, region.y1)
+    if side == "bottom":
+        return Box(region.x0, region.y0, region.x1, min(region.y1, int(max(bl.box.y1 for bl in cands) + cs)))
+    return Box(region.x0, max(region.y0, int(min(bl.box.y0 for bl in cands) - cs)), region.x1, region.y1)
 
 
 def _marks_are_glyphs(marks, cands: list[Blob], vertical: bool) -> bool:

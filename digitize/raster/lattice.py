@@ -96,11 +96,25 @@ def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | Non
                 on = np.abs(steps - np.round(steps)) * pitch <= tol
                 if on.sum() < MIN_LATTICE_POINTS:
                     continue
-                # refine the pitch and phase by least squares on the points that agree
-                kk = np.round(steps[on])
+                # refine the pitch and phase by least squares on the points that agree,
+                # the worst dropped while it stands more than half the tolerance off (an
+                # outlier within the tolerance, a title above the labels, would pull the
+                # line far enough for every point to pass)
+                kk, pp = np.round(steps[on]), p[on]
                 if np.ptp(kk) == 0:
                     continue
-                slope, icpt = np.polyfit(kk, p[on], 1)
+                slope, icpt = np.polyfit(kk, pp, 1)
+                while len(pp) > MIN_LATTICE_POINTS:
+                    r = np.abs(pp - (icpt + slope * kk))
+                    if r.max() <= 0.5 * tol:
+                        break
+                    keep = np.arange(len(pp)) != int(r.argmax())
+                    kk, pp = kk[keep], pp[keep]
+                    if np.ptp(kk) == 0:
+                        break
+                    slope, icpt = np.polyfit(kk, pp, 1)
+                if np.ptp(kk) == 0:
+                    continue
                 steps2 = (p - icpt) / slope
                 on2 = np.abs(steps2 - np.round(steps2)) * slope <= tol
                 n_on = int(on2.sum())

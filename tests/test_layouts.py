@@ -1,0 +1,111 @@
+"""Layouts real figures use that once cost their labels or their scale: a title
+standing in line with the row labels, labels set right against the plot with no
+tick marks, a legend to the left of the plot (its label search reaching the row
+labels), and Vega-Lite's gradient legend with its end labels set flush with the
+bar's ends. Each a round trip through the stack that draws it so."""
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from digitize import digitize
+from digitize.raster.lattice import fit_lattice
+
+
+def test_a_title_in_line_with_the_row_labels_is_not_one_of_them():
+    """plotly's templates set the title at the top left, in the column of the row
+    labels, a step and four fifths above the first: a least-squares line through
+    it and the labels passed every point within the tolerance, and the grid grew
+    two blank rows up to the title. The worst point is dropped while it stands
+    off the line."""
+    labels = [244.5, 333.5, 423.5, 515.0, 601.5, 691.5, 780.5, 869.5, 959.5]
+    lat = fit_lattice([88.0] + labels)
+    assert lat.points == tuple(labels) and abs(lat.pitch - 89.4) < 0.2
+    lat = fit_lattice([10.0, 20.5, 30.0, 50.2, 60.0])  # a gap is no outlier
+    assert (round(lat.pitch, 1), lat.count, len(lat.points)) == (10.0, 6, 5)
+
+
+def test_glyph_strokes_beside_the_plot_are_not_cleared_as_tick_marks():
+    """plotly (seaborn template) sets its row labels two pixels from the cells, with
+    no tick marks: the horizontal strokes of their last letters ('2', '7B', 'l')
+    were found as marks, and clearing them to their depth cut the last letter off
+    every label ('Llama-7' for 'Llama-7B'). Marks stand evenly, gaps allowed;
+    these stand anywhere (at the rows seen in that figure) and are kept as text."""
+    from digitize.model import Box
+    from digitize.raster.axes import _clear_ticks
+
+    plot = Box(99, 100, 694, 330)
+
+    def cleared(ys) -> int:
+        fg = np.zeros((400, 800), bool)
+        fg[plot.y0:plot.y1, plot.x0:plot.x1] = True
+        for y in ys:
+            fg[int(y), plot.x0 - 7:plot.x0 - 3] = True  # a short stroke ending 3 px from the plot
+            fg[int(y) - 4:int(y) + 5, plot.x0 - 30:plot.x0 - 12] = True  # the rest of its label
+        return _clear_ticks(fg.copy(), fg, plot, "left")
+
+    glyphs = cleared([110, 146, 204, 261, 290, 313])
+    ticks = cleared([114, 143, 172, 201, 230, 259, 288, 317])  # every row: tick marks
+    assert glyphs <= 4 < ticks
+
+
+def _vega_png(values: np.ndarray, *, orient: str, scale: dict, rows: list[str], cols: list[str]) -> bytes:
+    vlc = pytest.importorskip("vl_convert")
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "data": {"values": [{"r": rows[i], "c": cols[j], "v": float(values[i, j])}
+                                for i in range(len(rows)) for j in range(len(cols))]},
+            "mark": "rect", "width": 300, "height": 260,
+            "encoding": {"x": {"field": "c", "type": "ordinal", "sort": cols, "title": "task"},
+                         "y": {"field": "r", "type": "ordinal", "sort": rows, "title": "model"},
+                         "color": {"field": "v", "type": "quantitative", "scale": scale,
+                                   "legend": {"orient": orient}}}}
+    return vlc.vegalite_to_png(json.dumps(spec), scale=2.0)
+
+
+def test_a_legend_left_of_the_plot_leaves_the_row_labels_alone():
+    """Vega-Lite with its legend on the left: the search for the legend's labels
+    reaches past them to the plot's row labels, and the whole search region was
+    taken out of the text the axes read (the rows came back unlabelled). Only the
+    labels' own column, and a little beyond, is the legend's."""
+    v = np.round(np.random.default_rng(7).normal(0, 1.2, (8, 7)), 2)
+    rows, cols = [f"L{i}" for i in range(8)], ["MMLU", "ARC", "PIQA", "RTE", "WiC", "SST", "QNLI"]
+    data = _vega_png(v, orient="left", scale={"scheme": "redblue", "domain": [-4, 4]}, rows=rows, cols=cols)
+    h = digitize(data).heatmaps[0]
+    assert list(h.axes.row_labels) == rows
+    assert (h.scale.vmin, h.scale.vmax) == (-4.0, 4.0)
+    assert float(np.abs(h.table.values - v).max()) / 8 < 0.01
+
+
+def test_vega_lite_log_legend_with_its_end_labels_flush():
+    """Vega-Lite sets a gradient legend's first and last labels flush with the bar's
+    ends, the others centred on their values: at twice the size the flush ones
+    stood 9 pixels inside the ends, outside the 1.5-pixel allowance, and the log
+    scale was fitted to two labels, 7% off. An end label's edge within a third of
+    its height of the bar's end points at the end."""
+    rng = np.random.default_rng(3)
+    v = 10 ** rng.uniform(-6, 0, (3, 8))
+    rows, cols = ["0", "1", "2"], [f"{2 ** k}K" for k in range(1, 9)]
+    data = _vega_png(v, orient="left", scale={"scheme": "turbo", "domain": [1e-6, 1.0], "type": "log"},
+                     rows=rows, cols=cols)
+    h = digitize(data).heatmaps[0]
+    assert h.scale.kind == "log"
+    assert h.scale.vmin == pytest.approx(1e-6, rel=0.02) and h.scale.vmax == pytest.approx(1.0, rel=0.02)
+    err = np.abs(np.log10(np.asarray(h.table.values)) - np.log10(v)) / 6
+    assert float(err.mean()) < 0.01
+
+
+def test_of_three_labels_two_tell_the_third():
+    """'LO' among 'L1' and 'L2': the letter O read for the digit 0 is mended when two
+    of three labels show the shape (three of three were asked before)."""
+    from digitize.raster.axes import _mend_axis_labels
+    from digitize.raster.ocr import Recognition
+
+    reads = [Recognition("LO", 0.9), Recognition("L1", 0.9), Recognition("L2", 0.9)]
+    _mend_axis_labels([0, 1, 2], reads, [None] * 3, None)
+    assert [r.text for r in reads] == ["L0", "L1", "L2"]
+    words = [Recognition("low", 0.9), Recognition("mid", 0.9), Recognition("hi", 0.9)]
+    _mend_axis_labels([0, 1, 2], words, [None] * 3, None)
+    assert [r.text for r in words] == ["low", "mid", "hi"]
