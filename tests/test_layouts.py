@@ -5,7 +5,6 @@ labels), and Vega-Lite's gradient legend with its end labels set flush with the
 bar's ends. Each a round trip through the stack that draws it so."""
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
