@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -172,10 +172,13 @@ def test_fuzz_cli_never_prints_a_traceback(tmp_path_factory, data):
 @settings(max_examples=max(5, FUZZ // 5), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.integers(1, 200_000), st.integers(1, 200_000), st.sampled_from([1, 8]),
        st.floats(1, 20_000), st.floats(1, 20_000), st.integers(1, 40), st.integers(0, 600))
+@example(w=97003, h=100000, bits=1, page_w=5574.9, page_h=17030.8, draws=7, n_bytes=1)  # render took 20 s
 def test_fuzz_hostile_pdfs(tmp_path_factory, w, h, bits, page_w, page_h, draws, n_bytes):
     """A PDF declaring any image size (up to 40 GP) in a few bytes, drawn any number
     of times on a page of any size: a result or our own error, in bounded time,
-    with the pixel limit held (nothing is decoded or rendered past it)."""
+    with the pixel limit held (nothing is decoded or rendered past it: a page
+    that draws an image over the limit is not rendered, pdfium would scale it
+    whole; the example took 20 s)."""
     from pdfgen import image_pdf
 
     data = image_pdf(w, h, bytes(n_bytes), colorspace="/DeviceGray", bits=bits, page=(page_w, page_h),

@@ -108,3 +108,36 @@ def test_of_three_labels_two_tell_the_third():
     words = [Recognition("low", 0.9), Recognition("mid", 0.9), Recognition("hi", 0.9)]
     _mend_axis_labels([0, 1, 2], words, [None] * 3, None)
     assert [r.text for r in words] == ["low", "mid", "hi"]
+
+
+def test_axis_lines_set_outward_with_their_ticks_are_no_labels():
+    """An axis line set apart from the cells (ggplot2's theme_classic and theme_bw's
+    panel border; matplotlib's outward spines), its tick marks joined to it and
+    the labels a pixel from the ticks: line, ticks and labels came out as one
+    tall blob, and every row label was lost. Lines along most of a side are
+    taken out of the text first, with the short strokes hanging off them."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    v = np.random.default_rng(2).random((10, 4)) * 50
+    rows = [f"sample{k}" for k in range(1, 11)]
+    fig, ax = plt.subplots(figsize=(7, 5), dpi=100)
+    fig.colorbar(ax.imshow(v, cmap="magma", vmin=0, vmax=50, aspect="auto"), ax=ax)
+    ax.set_yticks(range(10), rows)
+    ax.set_xticks(range(4), [f"T{k}" for k in range(1, 5)])
+    for s in ("left", "bottom"):
+        ax.spines[s].set_position(("outward", 6))
+    for s in ("right", "top"):
+        ax.spines[s].set_visible(False)
+    ax.tick_params(length=5, pad=1)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert list(h.axes.row_labels) == rows
+    assert list(h.axes.col_labels) == [f"T{k}" for k in range(1, 5)]
+    assert float(np.abs(h.table.values - v).mean()) / 50 < 0.01

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
 from ..core.labels import (
@@ -44,6 +45,82 @@ def _text_mask(fg: np.ndarray, layout: Layout, readings: list[ColorbarReading]) 
             if g is not None:
                 text[g.y0:g.y1, g.x0:g.x1] = False
     return text
+
+
+#: A line of ink beside a plot along this share of its side is an axis line or a
+#: frame (theme_bw's panel border), never text ...
+AXIS_LINE_COVER = 0.8
+#: ... at most this many pixels wide (a wider run is a strip: a colorbar) and
+#: grey (its chroma at most MAX_LINE_CHROMA) ...
+MAX_LINE_WIDTH = 4
+MAX_LINE_CHROMA = 12.0
+#: ... and strokes at most this many pixels thick and MAX_STUB_LENGTH long
+#: hanging off it are its tick marks.
+MAX_STUB_THICK = 3
+MAX_STUB_LENGTH = 12
+
+
+def _erase_axis_lines(text: np.ndarray, plot: Box, side: str, reach: int, *, bars=(),
+                      lab: np.ndarray | None = None) -> None:
+    """Take axis lines and frames beside one side of a plot (within ``reach``) out
+    of the text mask, with the tick marks hanging off them: joined to the line,
+    the labels that touch a tick came out as one tall blob with it, and were lost.
+    A colorbar's edges and marks (``bars``: their boxes) are left to its reading,
+    and so is a line in colour (``lab``: the picture in CIELAB; axis lines and
+    frames are grey or black, the dark end of a colorbar not found as one is not)."""
+    h, w = text.shape
+    vertical = side in ("left", "right")
+    lo, hi = (plot.y0, plot.y1) if vertical else (plot.x0, plot.x1)
+    a, b = {"left": (max(0, plot.x0 - reach), plot.x0), "right": (plot.x1, min(w, plot.x1 + reach)),
+            "top": (max(0, plot.y0 - reach), plot.y0), "bottom": (plot.y1, min(h, plot.y1 + reach))}[side]
+    if b - a < 1 or hi - lo < 8:
+        return
+    strip = text[lo:hi, a:b] if vertical else text[a:b, lo:hi]
+    cover = strip.mean(axis=0 if vertical else 1)
+    lines = a + np.flatnonzero(cover >= AXIS_LINE_COVER)
+    near_bar = [(g.x0, g.x1) if vertical else (g.y0, g.y1) for g in (b.grow(4) for b in bars)]
+    lines = np.array([c for c in lines if not any(u <= c <= v for u, v in near_bar)], np.int64)
+    if len(lines):  # lines are thin: ink on both sides of one is a strip (a colorbar), not a line
+        def cov(c: int) -> float:
+            return float(cover[c - a]) if a <= c < b else 0.0
+
+        def grey(c: int) -> bool:
+            if lab is None:
+                return True
+            px = lab[lo:hi, c] if vertical else lab[c, lo:hi]
+            px = px[text[lo:hi, c]] if vertical else px[text[c, lo:hi]]
+            return len(px) == 0 or float(np.median(np.hypot(px[:, 1], px[:, 2]))) <= MAX_LINE_CHROMA
+
+        lines = np.array([c for c in lines if cov(c - MAX_LINE_WIDTH) < 0.5 and cov(c + MAX_LINE_WIDTH) < 0.5
+                          and grey(int(c))], np.int64)
+        if len(lines):
+            runs = np.split(lines, np.flatnonzero(np.diff(lines) > 1) + 1)
+            lines = np.concatenate([r for r in runs if len(r) <= MAX_LINE_WIDTH] or [np.zeros(0, np.int64)])
+    if not len(lines):
+        return
+    pad = max(4, (hi - lo) // 20)
+    for c in lines:  # with the anti-aliased line of pixels on either side
+        if vertical:
+            text[max(0, lo - pad):min(h, hi + pad), max(0, c - 1):c + 2] = False
+        else:
+            text[max(0, c - 1):c + 2, max(0, lo - pad):min(w, hi + pad)] = False
+    # tick marks: thin strokes reaching the outermost line from the labels' side
+    out = int(lines.min() if side in ("left", "top") else lines.max())
+    s0, s1 = (out - MAX_STUB_LENGTH - 3, out - 1) if side in ("left", "top") else (out + 2, out + MAX_STUB_LENGTH + 4)
+    s0, s1 = max(0, s0), min(w if vertical else h, s1)
+    if s1 - s0 < 2:
+        return
+    sub = np.ascontiguousarray(text[lo:hi, s0:s1] if vertical else text[s0:s1, lo:hi].T).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    touch = s1 - s0 - 1 if side in ("left", "top") else 0  # the column beside the line
+    for k in range(1, n):
+        x, y, bw, bh, _ = stats[k]
+        if bh <= MAX_STUB_THICK and bw <= MAX_STUB_LENGTH and x <= touch <= x + bw - 1:
+            m = lab == k
+            if vertical:
+                text[lo:hi, s0:s1][m] = False
+            else:
+                text[s0:s1, lo:hi][m.T] = False
 
 
 def _clear_ticks(text: np.ndarray, fg: np.ndarray, plot: Box, side: str) -> int:
@@ -320,6 +397,9 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
     reach_y = int(0.4 * h)
     ay, ax = along
     found: dict[str, tuple[list[Blob], list[Blob]]] = {}
+    for side in ("left", "right", "bottom", "top"):  # every side's lines first: they meet at the corners
+        _erase_axis_lines(text, plot, side, reach_x if side in ("left", "right") else reach_y,
+                          bars=[c.box for c in layout.colorbars], lab=planes.lab)
     for side in ("left", "right", "bottom", "top"):
         depth = _clear_ticks(text, fg, plot, side)
         if side == "left":
@@ -408,9 +488,11 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
         # every way by one model: the confidences of two models do not compare;
         # turned up (matplotlib, ggplot) or down (R's pheatmap)
         upright = accurate.recognize([crops[k] for k in probe]) if accurate else [reads[k] for k in probe]
-        ways = {way: turned(probe, accurate or ocr, way) for way in (-90, 90)}
-        way = max(ways, key=lambda w: np.mean([t.score for t in ways[w]]))
-        first = ways[way]
+        way, first = -90, turned(probe, accurate or ocr, -90)
+        if np.mean([t.score for t in first]) < SURE_READING:  # not sure: downwards, too
+            down = turned(probe, accurate or ocr, 90)
+            if np.mean([t.score for t in down]) > np.mean([t.score for t in first]):
+                way, first = 90, down
         if np.mean([t.score for t in first]) > np.mean([t.score for t in upright]) + TURN_MARGIN:
             for k, t in zip(col_idx, first + turned(col_idx[3:], way=way)):
                 reads[k] = t
@@ -440,8 +522,10 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
 
 
 #: Turned labels are read the other way (top to bottom) when the recogniser is
-#: surer of that reading, by this much on average, on the first few.
+#: surer of that reading, by this much on average, on the first few; a reading
+#: it is this sure of is not tried the other way.
 TURN_MARGIN = 0.05
+SURE_READING = 0.9
 
 
 def _read_turned_the_other_way(todo: list, by_kind: dict, reads: list, crops: list, *, rgb: np.ndarray,
@@ -456,9 +540,11 @@ def _read_turned_the_other_way(todo: list, by_kind: dict, reads: list, crops: li
         idx = [k for k in by_kind[kind] if todo[k][2].angle == 90.0]
         if not idx:
             continue
+        probe = range(min(3, len(idx)))
+        if np.mean([reads[idx[j]].score for j in probe]) >= SURE_READING:
+            continue  # read with confidence as they are
         flipped = [prepare_crop(blob_crop(rgb, todo[k][2], background), rotate=90,
                                 text_height=_text_height(todo[k][2])) for k in idx]
-        probe = range(min(3, len(idx)))
         rec = accurate or ocr
         as_read = accurate.recognize([crops[idx[j]] for j in probe]) if accurate else [reads[idx[j]] for j in probe]
         other = rec.recognize([flipped[j] for j in probe])

@@ -70,6 +70,15 @@ class Lattice:
         return len(self.points) / max(self.count, 1)
 
 
+def _line(k: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """Slope and intercept of the least-squares line p = icpt + slope * k (np.polyfit's
+    answer, without its overhead: this runs for every candidate anchor)."""
+    km, pm = float(k.mean()), float(p.mean())
+    dk = k - km
+    slope = float((dk * (p - pm)).sum() / (dk * dk).sum())
+    return slope, pm - slope * km
+
+
 def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | None:
     """The evenly spaced lattice most of ``positions`` lie on, gaps allowed (labels
     printed on every other cell, a label too faint to find). None when fewer than
@@ -103,7 +112,7 @@ def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | Non
                 kk, pp = np.round(steps[on]), p[on]
                 if np.ptp(kk) == 0:
                     continue
-                slope, icpt = np.polyfit(kk, pp, 1)
+                slope, icpt = _line(kk, pp)
                 while len(pp) > MIN_LATTICE_POINTS:
                     r = np.abs(pp - (icpt + slope * kk))
                     if r.max() <= 0.5 * tol:
@@ -112,7 +121,7 @@ def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | Non
                     kk, pp = kk[keep], pp[keep]
                     if np.ptp(kk) == 0:
                         break
-                    slope, icpt = np.polyfit(kk, pp, 1)
+                    slope, icpt = _line(kk, pp)
                 if np.ptp(kk) == 0:
                     continue
                 steps2 = (p - icpt) / slope

@@ -225,6 +225,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
         out = []
         notes: list[str] = []
         seen: set[bytes] = set()
+        oversized = False
         for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
             iw, ih = _declared_size(obj)
             if min(iw, ih) < MIN_IMAGE_SIDE:
@@ -232,6 +233,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
             if iw * ih > max_pixels:  # checked before anything is decoded
                 notes.append(f"page {index + 1}: skipped an embedded image of {iw}x{ih} pixels, over the "
                              f"limit of {max_pixels}")
+                oversized = True
                 continue
             key = _image_key(obj, pdfium_c)
             if key is not None and key in seen:
@@ -245,7 +247,8 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
             pic = from_array(rgb, source=source)
             out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="embedded",
                                    placement=(left, page_h - top, right, page_h - bottom)))
-        if not render or (out and figures == "pasted"):
+        # drawing the page would decode an image past the limit (pdfium scales it whole)
+        if not render or (out and figures == "pasted") or oversized:
             return [replace(p, warnings=tuple(p.warnings) + tuple(notes)) for p in out] if notes else out
         limit = min(max_pixels, RENDER_MAX_PIXELS)
         rgb, fit = _render(page, dpi, limit)
