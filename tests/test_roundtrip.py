@@ -1,7 +1,6 @@
 """Round trips: render a heatmap with known values, digitize it, compare every cell."""
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pytest
@@ -74,29 +73,41 @@ def test_blank_cells_come_back_as_nan(rendered):
     assert np.array_equal(np.isnan(h.table.values), np.isnan(truth["values"]))
 
 
+def _read_back(fig, v: np.ndarray):
+    """The heatmap of a matplotlib figure saved as PNG (the figure closed), its
+    values checked against ``v`` (mean error under 1% of a 0..1 range)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from digitize import digitize
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    if h.table.values.shape == v.shape:
+        assert float(np.abs(h.table.values - v).mean()) < 0.01
+    return h
+
+
 @pytest.mark.parametrize("rows,cols", [(4, 5), (3, 7), (2, 6)])
 def test_imshow_default_ticks_at_half_cells_do_not_make_a_fine_grid(rows, cols):
     """matplotlib's automatic ticks on a small imshow fall at every half cell
     (-0.5, 0.0, 0.5, ...): marks at the cell edges as well as the centres. No
     comb finer than the cells may be taken from them (4 rows once came back as 72)."""
-    import io
 
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from digitize import digitize
 
     v = np.random.default_rng(rows).uniform(0, 1, (rows, cols))
     fig, ax = plt.subplots(figsize=(5, 4), dpi=80)
     fig.colorbar(ax.imshow(v, cmap="viridis", vmin=0, vmax=1), ax=ax)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    h = digitize(buf.getvalue()).heatmaps[0]
+    h = _read_back(fig, v)
     assert (h.rows, h.cols) == (rows, cols)
-    assert float(np.abs(h.table.values - v).mean()) < 0.01
 
 
 @pytest.mark.parametrize("n", [12, 20])
@@ -106,14 +117,12 @@ def test_imshow_ticks_every_two_and_a_half_cells_keep_the_cells(n):
     fit a comb of 34 cells (of 12) to within the tolerance. The colour edges
     between the cells deny that comb: the cells are the ones the colours show, and the marks,
     alternating between centres and edges, back the grid (its confidence high)."""
-    import io
 
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from digitize import digitize
 
     y, x = np.mgrid[0:n, 0:n]
     v = (np.sin(x / n * 4) + np.cos(y / n * 3) + 2) / 4
@@ -122,12 +131,8 @@ def test_imshow_ticks_every_two_and_a_half_cells_keep_the_cells(n):
     fig.canvas.draw()
     ticks = [t for t in [*ax.get_xticks(), *ax.get_yticks()] if 0 <= t <= n - 1]
     assert any(t % 1 for t in ticks), ticks  # the figure has the fractional ticks this test is about
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    h = digitize(buf.getvalue()).heatmaps[0]
+    h = _read_back(fig, v)
     assert (h.rows, h.cols) == (n, n)
-    assert float(np.abs(h.table.values - v).mean()) < 0.01
     on_axes = next(c for c in h.checks if c.name == "grid_on_axes")
     assert on_axes.passed, on_axes
 
