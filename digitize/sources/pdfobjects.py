@@ -16,7 +16,7 @@ import os
 import numpy as np
 
 from .objects import PlacedImage, TextItem, VectorPage, empty_boxes, join_text
-from .pdf import _image_pixels, _open, _page_bounds, forms_matrix
+from .pdf import _image_key, _image_pixels, _open, _page_bounds, forms_matrix
 
 #: Images decoded for the vector reader (a colorbar strip, or cells at the data's
 #: own resolution) hold at most this many pixels; larger ones are pictures for
@@ -120,6 +120,7 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
         textpage = page.get_textpage()
         fills, colours, marks, frames, texts, images = [], [], [], [], [], []
         shaded: list[int] = []  # fills that may hide a shading pattern
+        decoded: dict[bytes, np.ndarray] = {}  # an image drawn many times is decoded once
         other = 0
         fill, stroke = ctypes.c_int(), ctypes.c_int()
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
@@ -166,10 +167,13 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                     continue
                 if w * h > MAX_IMAGE_PIXELS or min(w, h) < 1:
                     continue
-                try:
-                    pixels = _image_pixels(obj)  # transparent parts on white, as the page shows them
+                key = _image_key(obj, pdfium_c)
+                try:  # transparent parts on white, as the page shows them; once per distinct image
+                    pixels = decoded[key] if key is not None and key in decoded else _image_pixels(obj)
                 except Exception:  # noqa: BLE001, S112 - an image pdfium cannot decode is left to the raster path
                     continue
+                if key is not None:
+                    decoded[key] = pixels
                 x0, y0, x1, y1 = _page_bounds(obj)
                 images.append(PlacedImage((x0, page_h - y1, x1, page_h - y0), _shown(pixels, _matrix(obj))))
         w_pt, h_pt = page.get_size()
