@@ -206,6 +206,12 @@ def _image_pixels(obj) -> np.ndarray:
     return np.round(rgb * a + 255.0 * (1.0 - a)).astype(np.uint8)
 
 
+#: A page drawing an image of more than this many times the pixel limit is not
+#: rendered: pdfium scales the image whole to draw it (a declared 97003 x 100000
+#: image took 20 s). Below it the page is rendered and only the image skipped.
+OVERSIZED_FACTOR = 25
+
+
 def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
                   max_pixels: int = DEFAULT_MAX_PIXELS, render: bool = True) -> list[LoadedImage]:
     """The embedded raster images of page ``index`` (0-based), then the rendered page
@@ -233,7 +239,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
             if iw * ih > max_pixels:  # checked before anything is decoded
                 notes.append(f"page {index + 1}: skipped an embedded image of {iw}x{ih} pixels, over the "
                              f"limit of {max_pixels}")
-                oversized = True
+                oversized = oversized or iw * ih > OVERSIZED_FACTOR * max_pixels
                 continue
             key = _image_key(obj, pdfium_c)
             if key is not None and key in seen:
@@ -247,7 +253,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
             pic = from_array(rgb, source=source)
             out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="embedded",
                                    placement=(left, page_h - top, right, page_h - bottom)))
-        # drawing the page would decode an image past the limit (pdfium scales it whole)
+        # drawing the page would decode an image far past the limit (pdfium scales it whole)
         if not render or (out and figures == "pasted") or oversized:
             return [replace(p, warnings=tuple(p.warnings) + tuple(notes)) for p in out] if notes else out
         limit = min(max_pixels, RENDER_MAX_PIXELS)
