@@ -141,3 +141,23 @@ def test_axis_lines_set_outward_with_their_ticks_are_no_labels():
     assert list(h.axes.row_labels) == rows
     assert list(h.axes.col_labels) == [f"T{k}" for k in range(1, 5)]
     assert float(np.abs(h.table.values - v).mean()) / 50 < 0.01
+
+
+def test_a_tick_mark_standing_off_the_plot_is_no_label():
+    """ggplot2's theme_grey draws its ticks a few pixels off the grey panel, where
+    the mark finder does not look: such a stroke (thin, short, by the plot) is
+    not a label, and the band of labels is the one beyond it (the first rows came
+    back unlabelled, their band taken for the strokes)."""
+    from digitize.model import Box
+    from digitize.raster.axes import _stray_mark
+    from digitize.raster.textblobs import Blob
+
+    plot = Box(84, 15, 606, 528)
+
+    def blob(x0, y0, x1, y1):
+        return Blob(Box(x0, y0, x1, y1), 0.0, (x1 - x0) * (y1 - y0), 8.0, np.ones((y1 - y0, x1 - x0), bool))
+
+    assert _stray_mark(blob(74, 36, 80, 38), plot, "left")  # a tick 4 px off the panel
+    assert not _stray_mark(blob(50, 31, 66, 47), plot, "left")  # the label 'g1'
+    assert not _stray_mark(blob(30, 36, 36, 38), plot, "left")  # a dash far from the plot: text
+    assert _stray_mark(blob(107, 532, 109, 538), plot, "bottom")

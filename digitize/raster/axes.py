@@ -161,6 +161,18 @@ def _evenly_spaced(marks) -> bool:
     return bool(np.all(np.abs(k - np.round(k)) <= MARK_STEP_TOL))
 
 
+#: A stroke at most this thick and MAX_STUB_LENGTH long, across the side, within
+#: this many pixels of the plot, is a tick mark the mark finder missed (ggplot2's
+#: theme_grey draws them a few pixels off its panel), not a label.
+STRAY_MARK_THICK = 3
+STRAY_MARK_REACH = 10
+
+
+def _stray_mark(bl: Blob, plot: Box, side: str) -> bool:
+    thick, long_ = (bl.box.height, bl.box.width) if side in ("left", "right") else (bl.box.width, bl.box.height)
+    return thick <= STRAY_MARK_THICK and long_ <= MAX_STUB_LENGTH and 0 <= _distance(bl, plot, side) <= STRAY_MARK_REACH
+
+
 def _distance(bl: Blob, plot: Box, side: str) -> int:
     b = bl.box
     return {"left": plot.x0 - b.x1, "right": b.x0 - plot.x1,
@@ -413,7 +425,8 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
         region = region.clip(fg.shape)
         # keep out of other plots' territory
         blobs = [b for b in find_blobs(text, region)
-                 if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)]
+                 if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)
+                 and not _stray_mark(b, plot, side)]
         blobs = _join_words(blobs, lone_letters=side in ("bottom", "top"))  # "New York", "abl 1"
         band, beyond = _split_band(blobs, plot, side)
         found[side] = (_shared_angle(band), beyond)
