@@ -78,7 +78,7 @@ def _erase_axis_lines(text: np.ndarray, plot: Box, side: str, reach: int, *, bar
     strip = text[lo:hi, a:b] if vertical else text[a:b, lo:hi]
     cover = strip.mean(axis=0 if vertical else 1)
     lines = a + np.flatnonzero(cover >= AXIS_LINE_COVER)
-    near_bar = [(g.x0, g.x1) if vertical else (g.y0, g.y1) for g in (b.grow(4) for b in bars)]
+    near_bar = [(g.x0, g.x1) if vertical else (g.y0, g.y1) for g in (bar.grow(4) for bar in bars)]
     lines = np.array([c for c in lines if not any(u <= c <= v for u, v in near_bar)], np.int64)
     if len(lines):  # lines are thin: ink on both sides of one is a strip (a colorbar), not a line
         def cov(c: int) -> float:
@@ -111,12 +111,12 @@ def _erase_axis_lines(text: np.ndarray, plot: Box, side: str, reach: int, *, bar
     if s1 - s0 < 2:
         return
     sub = np.ascontiguousarray(text[lo:hi, s0:s1] if vertical else text[s0:s1, lo:hi].T).astype(np.uint8)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, parts, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
     touch = s1 - s0 - 1 if side in ("left", "top") else 0  # the column beside the line
     for k in range(1, n):
         x, y, bw, bh, _ = stats[k]
         if bh <= MAX_STUB_THICK and bw <= MAX_STUB_LENGTH and x <= touch <= x + bw - 1:
-            m = lab == k
+            m = parts == k
             if vertical:
                 text[lo:hi, s0:s1][m] = False
             else:
@@ -490,27 +490,17 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     reads = read_in_context(ocr, crops, lambda first: _settled(todo, by_kind, first)) if crops else []
     accurate = more_accurate(ocr)
     # short column labels standing tall may be upright digits or words turned by 90
-    # degrees (Vega, ggplot): when the blobs cannot tell, read them turned as well
-    # and keep the reading the recogniser is surer of
-    col_idx = by_kind["col"]
-    if _maybe_turned([todo[k][2] for k in col_idx]):
-        def turned(ks, rec=ocr, way=-90):
-            return rec.recognize([prepare_crop(blob_crop(rgb, todo[k][2], layout.background), rotate=way)
-                                  for k in ks])
-        probe = col_idx[:3]  # three labels tell; the rest are read turned only if they do
-        # every way by one model: the confidences of two models do not compare;
-        # turned up (matplotlib, ggplot) or down (R's pheatmap)
-        upright = accurate.recognize([crops[k] for k in probe]) if accurate else [reads[k] for k in probe]
-        way, first = -90, turned(probe, accurate or ocr, -90)
-        if np.mean([t.score for t in first]) < SURE_READING:  # not sure: downwards, too
-            down = turned(probe, accurate or ocr, 90)
-            if np.mean([t.score for t in down]) > np.mean([t.score for t in first]):
-                way, first = 90, down
-        if np.mean([t.score for t in first]) > np.mean([t.score for t in upright]) + TURN_MARGIN:
-            for k, t in zip(col_idx, first + turned(col_idx[3:], way=way)):
-                reads[k] = t
-    _read_turned_the_other_way(todo, by_kind, reads, crops, rgb=rgb, background=layout.background, ocr=ocr,
-                               accurate=accurate)
+    # degrees (Vega, ggplot): when the blobs cannot tell, read them turned up
+    # (matplotlib, ggplot) or down (R's pheatmap) as well; turned labels, read
+    # bottom to top, may run top to bottom: read them so as well
+    turn = dict(todo=todo, reads=reads, crops=crops, rgb=rgb, background=layout.background, ocr=ocr,
+                accurate=accurate)
+    if _maybe_turned([todo[k][2] for k in by_kind["col"]]):
+        _read_turned_if_surer(by_kind["col"], (-90, 90), **turn)
+    for kind in ("row", "col"):
+        idx = [k for k in by_kind[kind] if todo[k][2].angle == 90.0]
+        if idx and np.mean([reads[k].score for k in idx[:3]]) < SURE_READING:
+            _read_turned_if_surer(idx, (90,), **turn)
     for idx in by_kind.values():
         _mend_axis_labels(idx, reads, crops, accurate)
     row_labels = [""] * grid.rows if rows else []
@@ -541,31 +531,34 @@ TURN_MARGIN = 0.05
 SURE_READING = 0.9
 
 
-def _read_turned_the_other_way(todo: list, by_kind: dict, reads: list, crops: list, *, rgb: np.ndarray,
-                               background, ocr: Recognizer, accurate: Recognizer | None) -> None:
-    """Labels turned by 90 degrees are read bottom to top (matplotlib's, ggplot's);
-    R's pheatmap and others run them top to bottom, which reads as nonsense ('9S'
-    for 'S6'). Per axis, the first three are read the other way as well, by one
-    model (the confidences of two models do not compare); when that reading is
-    surer, every turned label of the axis is read that way. ``reads`` and
-    ``crops`` are updated in place."""
-    for kind in ("row", "col"):
-        idx = [k for k in by_kind[kind] if todo[k][2].angle == 90.0]
-        if not idx:
-            continue
-        probe = range(min(3, len(idx)))
-        if np.mean([reads[idx[j]].score for j in probe]) >= SURE_READING:
-            continue  # read with confidence as they are
-        flipped = [prepare_crop(blob_crop(rgb, todo[k][2], background), rotate=90,
-                                text_height=_text_height(todo[k][2])) for k in idx]
-        rec = accurate or ocr
-        as_read = accurate.recognize([crops[idx[j]] for j in probe]) if accurate else [reads[idx[j]] for j in probe]
-        other = rec.recognize([flipped[j] for j in probe])
-        if np.mean([t.score for t in other]) <= np.mean([t.score for t in as_read]) + TURN_MARGIN:
-            continue
-        rest = ocr.recognize(flipped[len(other):]) if len(idx) > len(other) else []
-        for k, crop, t in zip(idx, flipped, list(other) + list(rest)):
-            reads[k], crops[k] = t, crop
+def _read_turned_if_surer(idx: list[int], ways: tuple[int, ...], *, todo: list, reads: list, crops: list,
+                          rgb: np.ndarray, background, ocr: Recognizer, accurate: Recognizer | None) -> None:
+    """Labels ``idx`` read turned each of ``ways`` (degrees) in turn: the first three
+    tell, all by one model (the confidences of two models do not compare), the
+    next way tried only while the best is not sure. When the best way is surer
+    than the reading as it stands by TURN_MARGIN, every label is read that way
+    ('9S' read for R's top-to-bottom 'S6'). ``reads`` and ``crops`` are updated
+    in place."""
+    def turned(ks, way):
+        return [prepare_crop(blob_crop(rgb, todo[k][2], background), rotate=way) for k in ks]
+
+    def mean(rs) -> float:
+        return float(np.mean([t.score for t in rs]))
+
+    probe, rec = idx[:3], accurate or ocr
+    as_read = accurate.recognize([crops[k] for k in probe]) if accurate else [reads[k] for k in probe]
+    best_way, best = None, None
+    for way in ways:
+        got = rec.recognize(turned(probe, way))
+        if best is None or mean(got) > mean(best):
+            best_way, best = way, got
+        if mean(best) >= SURE_READING:
+            break
+    if mean(best) <= mean(as_read) + TURN_MARGIN:
+        return
+    rest = turned(idx[len(probe):], best_way)
+    for k, crop, t in zip(idx, turned(probe, best_way) + rest, list(best) + list(ocr.recognize(rest) if rest else [])):
+        reads[k], crops[k] = t, crop
 
 
 def _more_lines(label: Blob, pool: list[Blob], lo: float, hi: float, *, vertical: bool) -> list[Blob]:
