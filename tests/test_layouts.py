@@ -161,3 +161,74 @@ def test_a_tick_mark_standing_off_the_plot_is_no_label():
     assert not _stray_mark(blob(50, 31, 66, 47), plot, "left")  # the label 'g1'
     assert not _stray_mark(blob(30, 36, 36, 38), plot, "left")  # a dash far from the plot: text
     assert _stray_mark(blob(107, 532, 109, 538), plot, "bottom")
+
+
+def _attention_panels(seed: int) -> tuple[bytes, list[np.ndarray], list[list[str]]]:
+    """Three attention maps side by side (as in papers on attention heads), each
+    with its colorbar titled 'attention weights' turned a quarter just past its
+    labels, and the next panel's row labels just past that bar."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(seed)
+    sents = ["the governor of tyumen region will speak at the forum . <eos>",
+             "furthermore we must be ruthless in dealing with corruption in the eu institutions . <eos>",
+             "find the collector rate on the incentive rate table . <eos>"]
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), dpi=100)
+    truths, bars = [], []
+    for ax, s in zip(axes, sents):
+        words = s.split()
+        a = rng.dirichlet(np.ones(len(words)) * 0.3, size=len(words))
+        im = ax.imshow(a, cmap="Blues", vmin=0, vmax=float(a.max()))
+        ax.set_xticks(range(len(words)))
+        ax.set_xticklabels(words, rotation=90, fontsize=12)
+        ax.set_yticks(range(len(words)))
+        ax.set_yticklabels(words, fontsize=12)
+        cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+        cb.ax.tick_params(labelsize=12)
+        cb.set_label("attention weights", fontsize=12, labelpad=2)
+        truths.append(a)
+        bars.append(cb)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    ticks = [sorted(f"{t:.1f}" for t in cb.get_ticks() if 0 <= t <= a.max()) for cb, a in zip(bars, truths)]
+    plt.close(fig)
+    return buf.getvalue(), truths, ticks
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_a_bar_title_turned_against_its_labels_and_the_next_panels_labels(seed):
+    """The turned bar title stands a pixel or two past the labels: '0.4' took in
+    the 'h' of 'weights' ('0.4h5'), '0.5 h', and labels were lost. It is found
+    first (a tall narrow column of letters past the labels) and kept out of them.
+    And the next panel's row labels, past this panel's bar, are none of this
+    panel's labels (they set a lattice of 10 rows over 15)."""
+    png, truths, ticks = _attention_panels(seed)
+    d = digitize(png)
+    assert len(d.heatmaps) == 3
+    for h, truth, want in zip(sorted(d.heatmaps, key=lambda h: h.plot_box.x0), truths, ticks):
+        assert (h.rows, h.cols) == truth.shape
+        assert sorted(t.label for t in h.scale.ticks) == want
+        err = np.abs(np.asarray(h.table.values, float) - truth).max() / truth.max()
+        assert err < 0.03, err
+
+
+def test_label_bands_stop_at_the_next_bar():
+    from digitize.raster.axes import label_bands
+    from digitize.raster.layout import find_layout
+    from digitize.raster.planes import picture_planes, with_ink
+    from digitize.sources.imageio import load_image
+
+    png, _, _ = _attention_panels(0)
+    pic = load_image(src=png, max_pixels=10**8, max_bytes=10**8)
+    planes = picture_planes(rgb=pic.rgb, lossy=pic.lossy)
+    layout = find_layout(planes=planes)
+    planes = with_ink(planes=planes, boxes=layout.plots + tuple(c.box for c in layout.colorbars))
+    first = min(layout.plots, key=lambda b: b.x0)
+    bands = label_bands(planes=planes, plot=first, layout=layout, readings=[], along=(20, 20))
+    assert len(bands["left"][0]) == 12 and bands["right"][0] == []

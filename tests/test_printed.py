@@ -172,6 +172,40 @@ def test_no_colorbar_and_an_unknown_colormap_the_numbers_are_the_key():
     assert np.isnan(np.asarray(h.table.values, float)[0, 0])
 
 
+def test_numbers_on_cells_of_one_tint_are_a_table_not_a_key():
+    """A diagram of a position matrix (numbers 0..8 below the diagonal, the cells
+    on one pale tint, the positions dropped from it white, no colorbar): the colours do not change with the
+    numbers, so they key nothing and no heatmap is made of them; a hand-coloured
+    table whose colours do follow its numbers still is one (test above)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    from digitize.errors import DigitizeError
+
+    n = 9
+    tint = np.ones((n, n))
+    tint[6:, 0] = tint[7:, 1] = tint[8, 2] = 0  # positions dropped from the matrix: white
+    fig, ax = plt.subplots(figsize=(4, 4), dpi=100)
+    ax.pcolormesh(tint, cmap=ListedColormap(["#ffffff", "#fde3cf"]), vmin=0, vmax=1, edgecolors="white",
+                  linewidth=1)
+    ax.invert_yaxis()
+    for i in range(n):
+        for j in range(i + 1):
+            ax.text(j + 0.5, i + 0.5, str(i - j), ha="center", va="center", fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    with pytest.raises(DigitizeError):
+        digitize(buf.getvalue())
+
+
 def _misread_cell(monkeypatch, cell: tuple[int, int], text: str) -> None:
     """Make the OCR of the cells read ``text`` in ``cell``, the rest as they are."""
     real = printed_module.read_cell_text

@@ -423,14 +423,50 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
         else:
             region = Box(plot.x0 - ax, plot.y0 - reach_y, plot.x1 + ax, plot.y0 - depth)
         region = region.clip(fg.shape)
-        # keep out of other plots' territory
+        limit = _obstacle_limit(plot, side, layout)
+        # keep out of other plots' territory, and short of the next bar or plot
         blobs = [b for b in find_blobs(text, region)
                  if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)
-                 and not _stray_mark(b, plot, side)]
+                 and not _stray_mark(b, plot, side) and _short_of(b.box, side, limit)]
         blobs = _join_words(blobs, lone_letters=side in ("bottom", "top"))  # "New York", "abl 1"
         band, beyond = _split_band(blobs, plot, side)
         found[side] = (_shared_angle(band), beyond)
     return found
+
+
+#: A colorbar or another plot beside a plot, overlapping this share of the shorter
+#: of the two along the side, ends the search for the plot's labels on that side.
+OBSTACLE_OVERLAP = 0.5
+
+
+def _obstacle_limit(plot: Box, side: str, layout: Layout) -> float | None:
+    """Where the nearest colorbar or other plot standing across ``side`` of ``plot``
+    begins (its near edge), or None: a plot's labels lie between it and the next
+    bar or plot, never beyond them (the row labels of the next panel past a
+    colorbar)."""
+    limit = None
+    for o in [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]:
+        if side in ("left", "right"):
+            overlap = min(o.y1, plot.y1) - max(o.y0, plot.y0)
+            near = o.x0 if side == "right" else o.x1
+            beyond = o.x0 >= plot.x1 if side == "right" else o.x1 <= plot.x0
+            short = min(o.height, plot.height)
+        else:
+            overlap = min(o.x1, plot.x1) - max(o.x0, plot.x0)
+            near = o.y0 if side == "bottom" else o.y1
+            beyond = o.y0 >= plot.y1 if side == "bottom" else o.y1 <= plot.y0
+            short = min(o.width, plot.width)
+        if beyond and overlap >= OBSTACLE_OVERLAP * short:
+            further = side in ("right", "bottom")
+            limit = near if limit is None else (min(limit, near) if further else max(limit, near))
+    return limit
+
+
+def _short_of(box: Box, side: str, limit: float | None) -> bool:
+    """Whether a blob starts before ``limit`` (see ``_obstacle_limit``) going out from the plot."""
+    if limit is None:
+        return True
+    return {"right": box.x0 < limit, "left": box.x1 > limit, "bottom": box.y0 < limit, "top": box.y1 > limit}[side]
 
 
 def label_anchor(bl: Blob, side: str) -> float:

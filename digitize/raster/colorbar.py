@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import cv2
 import numpy as np
 
 from ..core.labels import (
@@ -575,7 +576,14 @@ def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, *, marks, 
     mark_region = mark_region.clip(text.shape)
     label_region = label_region.clip(text.shape)
     vertical = region.orientation == "vertical"
-    blobs = find_blobs(text, label_region, lines=True)
+    title = _turned_title(text, label_region, side) if vertical else None
+    if title is None:
+        blobs = find_blobs(text, label_region, lines=True)
+    else:
+        # the bar's title turned a quarter just past its labels: found on its own, so
+        # that no label line takes in a letter of it ('0.6' and the 'g' of 'weights')
+        labels_only = text & ~title
+        blobs = find_blobs(labels_only, label_region, lines=True) + find_blobs(title, label_region, columns=True)
     lo, hi = region.long_range
     # tick labels: upright blobs whose centre lies along the bar; nearest to the bar first
     cands = [bl for bl in blobs if bl.angle == 0.0 and
@@ -594,6 +602,53 @@ def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, *, marks, 
                  if abs((bl.box.x0 if side == "right" else bl.box.x1) - (b.x1 if side == "right" else b.x0))
                  <= near + 3 * bl.char_size]
     return text, blobs, cands, _labels_reach(label_region, cands, side), mark_region
+
+
+#: A turned title beside a vertical bar's labels: a column of ink at least this many
+#: letters tall, at most this many wide, standing at least a letter further out
+#: than the nearest ink (the labels).
+TITLE_MIN_LETTERS = 4.0
+TITLE_MAX_WIDTH = 1.6
+#: Specks this small (letters) beside the column are its letters' dots.
+TITLE_DOT = 0.4
+
+
+def _turned_title(text: np.ndarray, region: Box, side: str) -> np.ndarray | None:
+    """The pixels of a title turned a quarter beside a vertical bar's labels (a
+    mask the size of ``text``), or None when there is none. Its letters, joined
+    along the column, make one tall narrow run of ink beyond the labels."""
+    r = region.clip(text.shape)
+    if r.width < 2 or r.height < 2 or side not in ("left", "right"):
+        return None
+    sub = text[r.y0:r.y1, r.x0:r.x1].astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    sizes = [max(int(st[2]), int(st[3])) for st in stats[1:] if st[4] >= 4]
+    if n <= 2 or not sizes:
+        return None
+    s = float(np.median(sizes))
+    joined = cv2.dilate(sub, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(2, int(round(0.6 * s))))))
+    n2, lab2, stats2, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    ink = stats[1:][stats[1:, 4] >= 4]
+    # distance of each run from the bar: the near edge of the nearest ink is where labels start
+    near = float(ink[:, 0].min()) if side == "right" else float(r.width - (ink[:, 0] + ink[:, 2]).max())
+    out = np.zeros(sub.shape, bool)
+    for i in range(1, n2):
+        x, y, w, h, _a = (int(v) for v in stats2[i])
+        start = float(x) if side == "right" else float(r.width - (x + w))
+        if not (h >= TITLE_MIN_LETTERS * s and w <= TITLE_MAX_WIDTH * s and start >= near + s):
+            continue
+        out |= (lab2 == i) & (sub > 0)
+        # the dots of its i and j stand a little off the column
+        for k in range(1, n):
+            kx, ky, kw, kh, _ = (int(v) for v in stats[k])
+            if (max(kw, kh) <= TITLE_DOT * s and x - TITLE_DOT * s <= kx and kx + kw <= x + w + TITLE_DOT * s
+                    and y <= ky and ky + kh <= y + h):
+                out |= lab == k
+    if not out.any():
+        return None
+    full = np.zeros(text.shape, bool)
+    full[r.y0:r.y1, r.x0:r.x1] = out
+    return full
 
 
 def _labels_reach(region: Box, cands: list[Blob], side: str) -> Box:
