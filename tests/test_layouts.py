@@ -232,3 +232,23 @@ def test_label_bands_stop_at_the_next_bar():
     first = min(layout.plots, key=lambda b: b.x0)
     bands = label_bands(planes=planes, plot=first, layout=layout, readings=[], along=(20, 20))
     assert len(bands["left"][0]) == 12 and bands["right"][0] == []
+
+
+def test_a_short_turned_bar_title_is_told_from_the_labels():
+    """'score' turned beside a bar's labels ('0.6' read '0.605' with its letters):
+    five letters in a column, a letter past the labels, are the title; the labels
+    in their column (left-aligned at the bar) are not, however many."""
+    from digitize.model import Box
+    from digitize.raster.colorbar import _turned_title
+
+    text = np.zeros((200, 80), bool)
+    for y in (20, 60, 100, 140, 180):  # labels '0.8' ... '0.0': 10 px tall, 18 px wide, 40 px apart
+        text[y - 5:y + 5, 10:16] = text[y - 5:y + 5, 22:28] = True
+        text[y + 3:y + 5, 18:20] = True
+    for k in range(5):  # 'score' turned: five letters of 10 x 6 px, a pixel apart, 4 px past the labels
+        text[80 + 7 * k:86 + 7 * k, 32:42] = True
+    title = _turned_title(text, Box(0, 0, 80, 200), "right")
+    assert title is not None and title[:, 32:42].sum() == text[:, 32:42].sum() and not title[:, :30].any()
+    labels_only = text.copy()
+    labels_only[80:115, 32:42] = False
+    assert _turned_title(labels_only, Box(0, 0, 80, 200), "right") is None

@@ -607,7 +607,7 @@ def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, *, marks, 
 #: A turned title beside a vertical bar's labels: a column of ink at least this many
 #: letters tall, at most this many wide, standing at least a letter further out
 #: than the nearest ink (the labels).
-TITLE_MIN_LETTERS = 4.0
+TITLE_MIN_LETTERS = 2.5
 TITLE_MAX_WIDTH = 1.6
 #: Specks this small (letters) beside the column are its letters' dots.
 TITLE_DOT = 0.4
