@@ -35,7 +35,7 @@ from .raster.lattice import axis_evidence
 from .raster.layout import find_layout
 from .raster.legend import read_legend
 from .raster.ocr import Recognizer, configure_default_recognizer, default_recognizer
-from .raster.panels import extend_to_ticks, pair_colorbar
+from .raster.panels import extend_to_ticks, framed_together, pair_colorbar
 from .raster.planes import picture_planes, with_ink
 from .raster.printed import read_printed
 from .sources.imageio import LoadedImage, load_image
@@ -103,6 +103,7 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
         h, w = planes.shape
         raise NoHeatmapError(f"expected a block of coloured cells; found none in {picture.source} ({w}x{h})")
     planes = stage("layout", with_ink, planes=planes, boxes=layout.plots + tuple(c.box for c in layout.colorbars))
+    layout = stage("layout", framed_together, planes=planes, layout=layout)
     ocr = (recognizer or default_recognizer()) if config.ocr else None
     readings: dict = {}  # colorbar readings, shared by the plots one bar serves
     heatmaps: list[Heatmap] = []

@@ -61,6 +61,9 @@ class Box:
         return not (self.x1 <= other.x0 or other.x1 <= self.x0 or
                     self.y1 <= other.y0 or other.y1 <= self.y0)
 
+    def contains(self, other: "Box") -> bool:
+        return self.x0 <= other.x0 and self.y0 <= other.y0 and other.x1 <= self.x1 and other.y1 <= self.y1
+
     def contains_point(self, x: float, y: float) -> bool:
         return self.x0 <= x < self.x1 and self.y0 <= y < self.y1
 

@@ -252,3 +252,71 @@ def test_a_short_turned_bar_title_is_told_from_the_labels():
     labels_only = text.copy()
     labels_only[80:115, 32:42] = False
     assert _turned_title(labels_only, Box(0, 0, 80, 200), "right") is None
+
+
+def _head_functions_png() -> tuple[bytes, np.ndarray, np.ndarray]:
+    """A 6 x 8 chart of attention heads (as papers on pruning heads draw them): some
+    cells green by accuracy on a colorbar, some in category colours of their own
+    (purple, orange), the rest white, in one axes frame."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    rng = np.random.default_rng(0)
+    acc = np.full((6, 8), np.nan)
+    cat = np.full((6, 8), np.nan)
+    for i, j in [(2, 2), (3, 0), (3, 1), (3, 2), (4, 7), (5, 2), (5, 3), (5, 7)]:
+        acc[i, j] = rng.uniform(0.4, 0.95)
+    for (i, j), k in [((0, 0), 1), ((1, 0), 0), ((1, 1), 0), ((2, 0), 0), ((2, 1), 0), ((4, 0), 0)]:
+        cat[i, j] = k
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=160)
+    ax.imshow(cat, cmap=ListedColormap(["#8e0152", "#ff8c00"]), vmin=0, vmax=1)
+    im = ax.imshow(acc, cmap="Greens", vmin=0, vmax=1)
+    ax.set_xticks(range(8))
+    ax.set_xticklabels(range(1, 9))
+    ax.set_yticks(range(6))
+    ax.set_yticklabels(range(1, 7))
+    ax.set_xlabel("heads")
+    ax.set_ylabel("layers")
+    ax.set_title("Head functions")
+    fig.colorbar(im, ax=ax, label="function accuracy")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue(), acc, ~np.isnan(cat)
+
+
+def test_cells_of_several_colormaps_in_one_frame_are_one_heatmap():
+    """Each block of the green cells was read as a heatmap of its own (6 x 2, 1 x 3,
+    2 x 1, two of them at confidence 0.98), the category cells in between being
+    off the bar's colours. The axes frame holds them together: one 6 x 8 table,
+    the green cells' values read, the category cells flagged off the colormap,
+    and a confidence that says the table is not all the bar's."""
+    png, acc, category = _head_functions_png()
+    d = digitize(png)
+    assert len(d.heatmaps) == 1
+    h = d.heatmaps[0]
+    assert (h.rows, h.cols) == (6, 8)
+    values = np.asarray(h.table.values, float)
+    on = ~np.isnan(acc)
+    assert np.abs(values[on] - acc[on]).max() < 0.01
+    assert np.asarray(h.table.flagged)[category].all()
+    assert h.confidence < 0.9
+
+
+def test_a_plot_filling_little_of_its_frame_is_capped():
+    """A table whose plot box covers under half its axes frame (the box's overlap
+    with the frame over their union) is a part of what the frame holds: at most
+    FRAME_UNFILLED_CAP, however well it redraws its own box."""
+    from digitize.core.confidence import FRAME_UNFILLED_CAP, confidence
+    from digitize.model import Check
+
+    good = (Check("pixels_explained", True, 1.0, 0.9), Check("worst_region", True, 1.0, 0.6),
+            Check("grid_on_axes", True, 1.0, 0.8), Check("scale_labels", True, 5.0, 3),
+            Check("colours_on_colormap", True, 1.0, 0.95))
+    assert confidence(good + (Check("box_fills_frame", True, 0.97, 0.9),), 0) > 0.9
+    assert confidence(good + (Check("box_fills_frame", False, 0.09, 0.9),), 0) <= FRAME_UNFILLED_CAP

@@ -85,6 +85,14 @@ PRINTED_DISAGREE_BELOW = 0.5
 PRINTED_DISAGREE_CAP = 0.5
 
 
+#: A plot box covering under this share of the axes frame around it (the box's
+#: overlap with the frame over their union) is a part of what the frame holds: the
+#: cells of one colormap among cells of others, or a grid cut short. The table is
+#: then at most this likely the heatmap the figure shows.
+FRAME_UNFILLED_BELOW = 0.5
+FRAME_UNFILLED_CAP = 0.3
+
+
 def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
     model = confidence_model()
@@ -97,6 +105,9 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
     if labels is not None and labels.value is None and labels.detail != "scale given by the user" \
             and not _printed_scale({c.name: c for c in checks}):
         p = min(p, NO_SCALE_CAP)
+    frame = next((c for c in checks if c.name == "box_fills_frame"), None)
+    if frame is not None and frame.value is not None and frame.value < FRAME_UNFILLED_BELOW:
+        p = min(p, FRAME_UNFILLED_CAP)
     printed = next((c for c in checks if c.name == "printed_agree"), None)
     if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
         p = min(p, PRINTED_DISAGREE_CAP)

@@ -7,6 +7,8 @@ axis tick marks, one per cell centre, go on past it (``extend_to_ticks``).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -93,6 +95,9 @@ BLANK_INK = 0.005
 
 #: An axes frame line is ink over at least this share of the span it crosses.
 FRAME_COVER = 0.95
+#: ... and a line: this many pixels past it, outward, under this share is ink.
+FRAME_OUTSIDE_PX = 4
+FRAME_PAST_INK = 0.5
 
 
 def axes_frame(planes: Planes, plot: Box, layout: Layout) -> Box | None:
@@ -102,34 +107,70 @@ def axes_frame(planes: Planes, plot: Box, layout: Layout) -> Box | None:
     along the plot's span, and then all along the frame's."""
     ink = planes.ink
     h, w = ink.shape
-    others = [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]
 
-    def first_line(side: str) -> int | None:
-        # from the plot's own edge line outward: cells may run up to the frame
+    def candidates(side: str) -> list[int]:
+        # lines that are ink nearly all along the plot's span, from the plot's own
+        # edge outward (a frame may be drawn over the outer cells' edge)
+        # and short of a colorbar across that side: a frame never holds one
         if side in ("left", "right"):
-            band = ink[plot.y0:plot.y1]
-            cover = band.mean(axis=0)
-            rng = range(plot.x0, -1, -1) if side == "left" else range(plot.x1 - 1, w)
+            cover = ink[plot.y0:plot.y1].mean(axis=0)
+            bars = [c.box for c in layout.colorbars if c.box.y0 < plot.y1 and plot.y0 < c.box.y1]
+            if side == "left":
+                rng = range(plot.x0, max([b.x1 - 1 for b in bars if b.x1 <= plot.x0], default=-1), -1)
+            else:
+                rng = range(plot.x1 - 1, min([b.x0 for b in bars if b.x0 >= plot.x1 - 1], default=w))
         else:
-            band = ink[:, plot.x0:plot.x1]
-            cover = band.mean(axis=1)
-            rng = range(plot.y0, -1, -1) if side == "top" else range(plot.y1 - 1, h)
-        for i in rng:
-            if cover[i] >= FRAME_COVER:
-                return i
-        return None
+            cover = ink[:, plot.x0:plot.x1].mean(axis=1)
+            bars = [c.box for c in layout.colorbars if c.box.x0 < plot.x1 and plot.x0 < c.box.x1]
+            if side == "top":
+                rng = range(plot.y0, max([b.y1 - 1 for b in bars if b.y1 <= plot.y0], default=-1), -1)
+            else:
+                rng = range(plot.y1 - 1, min([b.y0 for b in bars if b.y0 >= plot.y1 - 1], default=h))
+        return [i for i in rng if cover[i] >= FRAME_COVER]
 
-    lines = {s: first_line(s) for s in ("left", "right", "top", "bottom")}
-    if any(v is None for v in lines.values()):
-        return None
+    def along(side: str, i: int, frame: Box) -> bool:
+        # ink all along the frame, and a line: past it, outward, mostly none (a
+        # column of cells through a grid of other colours is ink past it too)
+        o = i + (FRAME_OUTSIDE_PX if side in ("right", "bottom") else -FRAME_OUTSIDE_PX)
+        vertical = side in ("left", "right")
+        if not 0 <= o < (w if vertical else h):
+            return False
+        line = ink[frame.y0:frame.y1, i] if vertical else ink[i, frame.x0:frame.x1]
+        past = barless[frame.y0:frame.y1, o] if vertical else barless[o, frame.x0:frame.x1]
+        return line.size > 0 and float(line.mean()) >= FRAME_COVER and float(past.mean()) < FRAME_PAST_INK
+
+    barless = ink.copy()  # a colorbar may stand right past the frame's line
+    for c in layout.colorbars:
+        barless[c.box.y0:c.box.y1, c.box.x0:c.box.x1] = False
+    sides = ("left", "right", "top", "bottom")
+    cands = {s: candidates(s) for s in sides}
+    own = {"left": plot.x0, "right": plot.x1 - 1, "top": plot.y0, "bottom": plot.y1 - 1}
+    at = dict.fromkeys(sides, 0)
+    # each line must run all along the frame, not just along the plot: a side whose
+    # line does not moves out to its next one (the plot's own edge, cells, gives way
+    # to the frame's line beyond; cells of another colour on the way give way too)
+    while True:
+        if any(at[s] >= len(cands[s]) for s in sides):
+            return None
+        lines = {s: cands[s][at[s]] for s in sides}
+        frame = Box(lines["left"] + 1, lines["top"] + 1, lines["right"], lines["bottom"])
+        if frame.width <= 0 or frame.height <= 0:
+            return None
+        short = [s for s in sides if not along(s, lines[s], frame)]
+        if not short and frame.area <= plot.area:
+            # the plot's own edges: the frame is beyond those that have a line beyond
+            short = [s for s in sides if lines[s] == own[s] and at[s] + 1 < len(cands[s])]
+            if not short:
+                return None
+        if not short:
+            break
+        for s in short:
+            at[s] += 1
     frame = Box(lines["left"] + 1, lines["top"] + 1, lines["right"], lines["bottom"])
-    if frame.area <= plot.area or any(frame.intersects(o) for o in others):
-        return None
-    # each line runs all along the frame, not just along the plot
-    if (ink[frame.y0:frame.y1, lines["left"]].mean() < FRAME_COVER
-            or ink[frame.y0:frame.y1, lines["right"]].mean() < FRAME_COVER
-            or ink[lines["top"], frame.x0:frame.x1].mean() < FRAME_COVER
-            or ink[lines["bottom"], frame.x0:frame.x1].mean() < FRAME_COVER):
+    # plots inside the frame are more of its cells (the fragments one colormap
+    # leaves of a grid of categories and values); one across its line is not
+    if (frame.area <= plot.area or any(frame.intersects(c.box) for c in layout.colorbars)
+            or any(frame.intersects(o) and not frame.grow(2).contains(o) for o in layout.plots if o != plot)):
         return None
     return frame
 
@@ -201,3 +242,36 @@ def extend_to_ticks(*, planes: Planes, plot: Box, layout: Layout) -> Box:
         if all(cells_like(planes, a) for a in added) and not any(grown.intersects(o) for o in others):
             x0, y0, x1, y1 = grown.x0, grown.y0, grown.x1, grown.y1
     return Box(x0, y0, x1, y1)
+
+
+#: Frames found for two plots are one when their sides lie this close (pixels).
+SAME_FRAME_PX = 3
+
+
+def framed_together(*, planes: Planes, layout: Layout) -> Layout:
+    """The layout with the plots one axes frame holds together (two or more: the
+    cells of one colormap among cells of other colours, each block found as a
+    plot) made one plot, the frame's inside, in the place of the first of them."""
+    groups: list[tuple[Box, list[Box]]] = []
+    for p in layout.plots:
+        f = axes_frame(planes, p, layout)
+        if f is None:
+            continue
+        for key, members in groups:
+            if max(abs(key.x0 - f.x0), abs(key.y0 - f.y0), abs(key.x1 - f.x1), abs(key.y1 - f.y1)) <= SAME_FRAME_PX:
+                members.append(p)
+                break
+        else:
+            groups.append((f, [p]))
+    shared = [(f, members) for f, members in groups if len(members) >= 2]
+    if not shared:
+        return layout
+    gone = {p for _, members in shared for p in members}
+    plots = []
+    for p in layout.plots:
+        frame = next((f for f, members in shared if members[0] == p), None)
+        if frame is not None:
+            plots.append(frame)
+        elif p not in gone:
+            plots.append(p)
+    return replace(layout, plots=tuple(plots))
