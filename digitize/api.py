@@ -31,6 +31,7 @@ from .model import AxisText, Box, Digitization, Grid, Heatmap, frozen_array
 from .raster.axes import read_axes
 from .raster.checks import run_checks
 from .raster.grids import find_grid, pixel_blocks
+from .raster.grids.thinned import refine, thinned_step
 from .raster.lattice import axis_evidence
 from .raster.layout import find_layout
 from .raster.legend import read_legend
@@ -147,7 +148,30 @@ def _read_plot(plot: Box, *, picture: LoadedImage, planes, layout, ocr, config: 
         # cells too small to resolve: read on blocks of pixels
         h = _read_blocks(plot, h, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
                          stage=stage)
+    finer = _thinned_grid(h)
+    if finer is not None:  # labels on every k-th cell: the rows (columns) between them read too
+        again = _read_heatmap(h.plot_box, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
+                              stage=stage, grid=finer)
+        if explained(again) >= explained(h):
+            h = again
     return h
+
+
+def _thinned_grid(h: Heatmap) -> Grid | None:
+    """The grid with k cells to each label, where the labels read one per cell are
+    whole numbers stepping by k set as seaborn thins them (``grids.thinned``); None
+    where neither axis is so labelled."""
+    if h.grid.block:
+        return None
+    a = h.axes
+    rows, cols = np.asarray(h.grid.row_edges, np.float64), np.asarray(h.grid.col_edges, np.float64)
+    kr = thinned_step(a.row_labels, a.row_label_at, a.row_text_height) if len(a.row_labels) == h.rows else 1
+    kc = thinned_step(a.col_labels, a.col_label_at, a.col_text_height) if len(a.col_labels) == h.cols else 1
+    r = refine(rows, a.row_label_at, kr) if kr > 1 else None
+    c = refine(cols, a.col_label_at, kc) if kc > 1 else None
+    if r is None and c is None:
+        return None
+    return Grid(frozen_array(rows if r is None else r), frozen_array(cols if c is None else c), regular=True)
 
 
 #: Checks whose failure the reader is also warned of (their detail says what to do).

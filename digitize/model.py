@@ -261,6 +261,12 @@ class AxisText:
     y_label: str = ""
     title: str = ""
     colorbar_label: str = ""
+    # where each row's (column's) label points along its axis (pixels; NaN where
+    # none), and the median height of the labels' letters (0 when none)
+    row_label_at: tuple[float, ...] = ()
+    col_label_at: tuple[float, ...] = ()
+    row_text_height: float = 0.0
+    col_text_height: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -320,3 +320,70 @@ def test_a_plot_filling_little_of_its_frame_is_capped():
             Check("colours_on_colormap", True, 1.0, 0.95))
     assert confidence(good + (Check("box_fills_frame", True, 0.97, 0.9),), 0) > 0.9
     assert confidence(good + (Check("box_fills_frame", False, 0.09, 0.9),), 0) <= FRAME_UNFILLED_CAP
+
+
+def _seaborn_png(df, *, size, dpi: int = 200, **kw) -> bytes:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    fig, ax = plt.subplots(figsize=size, dpi=dpi)
+    sns.heatmap(df, ax=ax, **kw)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_labels_thinned_to_every_other_row(seed):
+    """seaborn labels every k-th row when one label per row would not fit (24
+    layers in a short panel: 24, 22, ..., 2). Where the colour edges between
+    neighbouring rows are too faint to show, the grid was laid one row per label
+    (12 x 2). Labels read as whole numbers stepping by k, as close as seaborn
+    sets thinned labels for their size, mean k rows to a label: 24 x 2, each
+    label on its own row, and the values right."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    pairs = rng.gamma(2.0, 0.02, size=(12, 2))
+    v = np.repeat(pairs, 2, axis=0)
+    v[::2] += 0.0005  # the rows of a pair a hair apart: no colour edge between them
+    df = pd.DataFrame(v, index=range(1, 25), columns=["Mary", "John"])[::-1]
+    h = digitize(_seaborn_png(df, size=(1.6, 2.4), cmap="YlOrRd")).heatmaps[0]
+    assert (h.rows, h.cols) == (24, 2)
+    assert h.axes.row_labels[0] == "24" and h.axes.row_labels[1] == "" and h.axes.row_labels[22] == "2"
+    err = np.abs(np.asarray(h.table.values, float) - df.values).max() / np.ptp(df.values)
+    assert err < 0.02, err
+
+
+def test_labels_one_per_row_that_step_by_ten_stay_one_per_row():
+    """Depths 0, 10, ..., 100 set one per row with room to spare (a needle-in-a-
+    haystack grid, nearly all one colour): whole numbers stepping by 10, but far
+    apart for their size; the rows stay 11."""
+    import pandas as pd
+
+    v = np.ones((11, 8))
+    v[np.random.default_rng(1).random((11, 8)) < 0.15] = 0.6
+    df = pd.DataFrame(v, index=[str(d) for d in range(0, 101, 10)], columns=[f"{k}K" for k in range(1, 9)])
+    h = digitize(_seaborn_png(df, size=(5, 3), dpi=150, cmap="RdYlGn", vmin=0, vmax=1)).heatmaps[0]
+    assert (h.rows, h.cols) == (11, 8)
+    assert list(h.axes.row_labels) == [str(d) for d in range(0, 101, 10)]
+
+
+def test_thinned_step_and_refine():
+    from digitize.raster.grids.thinned import refine, thinned_step
+
+    at = [41.0 + 30.5 * i for i in range(12)]
+    labels = [str(24 - 2 * i) for i in range(12)]
+    assert thinned_step(labels, at, 20.5) == 2  # 30.5 px apart, letters 20.5 px: seaborn's every other row
+    assert thinned_step(labels, at, 8.0) == 1  # room for a label per row: these are the rows
+    assert thinned_step([str(10 * i) for i in range(12)], at, 12.0) == 1  # by 10, room for every 9th
+    assert thinned_step(["a", "b", "c", "d"], at[:4], 20.5) == 1
+    edges = refine(np.linspace(36.0, 403.0, 13), at, 2)
+    assert len(edges) == 25 and edges[0] == 36.0 and edges[-1] == 403.0

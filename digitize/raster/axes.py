@@ -556,8 +556,17 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
             row_labels[i] = text
         else:
             col_labels[i] = text
+    def at(assigned: dict[int, Blob], n: int, side: str) -> tuple[float, ...]:
+        return tuple(float(_anchor(assigned[i], side)) if i in assigned else float("nan") for i in range(n)) \
+            if assigned else ()
+
+    def height(assigned: dict[int, Blob]) -> float:
+        hs = [h for b in assigned.values() if (h := _text_height(b) if b.angle == 0.0 else float(b.box.width))]
+        return float(np.median(hs)) if hs else 0.0
+
     return AxisText(tuple(row_labels), tuple(col_labels), titles["x"], titles["y"], titles["title"],
-                    reading.title if reading else "")
+                    reading.title if reading else "", at(rows, grid.rows, row_side), at(cols, grid.cols, col_side),
+                    height(rows), height(cols))
 
 
 #: Turned labels are read the other way (top to bottom) when the recogniser is
