@@ -165,10 +165,13 @@ def _thinned_grid(h: Heatmap) -> Grid | None:
         return None
     a = h.axes
     rows, cols = np.asarray(h.grid.row_edges, np.float64), np.asarray(h.grid.col_edges, np.float64)
-    kr = thinned_step(a.row_labels, a.row_label_at, a.row_text_height) if len(a.row_labels) == h.rows else 1
-    kc = thinned_step(a.col_labels, a.col_label_at, a.col_text_height) if len(a.col_labels) == h.cols else 1
-    r = refine(rows, a.row_label_at, kr) if kr > 1 else None
-    c = refine(cols, a.col_label_at, kc) if kc > 1 else None
+    kr, cr = thinned_step(a.row_labels, a.row_label_at, a.row_text_height)
+    kc, cc = thinned_step(a.col_labels, a.col_label_at, a.col_text_height)
+    r = refine(rows, a.row_label_at, cr) if kr > 1 else None
+    c = refine(cols, a.col_label_at, cc) if kc > 1 else None
+    # a grid already k cells to a label (its rows' colours told them apart) stays
+    r = None if r is not None and len(r) == len(rows) else r
+    c = None if c is not None and len(c) == len(cols) else c
     if r is None and c is None:
         return None
     return Grid(frozen_array(rows if r is None else r), frozen_array(cols if c is None else c), regular=True)

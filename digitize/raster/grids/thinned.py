@@ -31,61 +31,49 @@ MAX_STEP = 10
 EVEN = 0.15
 ON_CENTRE = 0.3
 MOSTLY = 0.8
-#: The extent's end may fall this share of a cell short of an edge (the rest of a
-#: pale row not found); and cells are at least this many pixels.
-END_PART = 0.7
+#: Cells are at least this many pixels.
 MIN_CELL_PX = 3.0
 
 
-def thinned_step(labels: Sequence[str], at: Sequence[float], text_height: float) -> int:
-    """k (2 or more) when ``labels`` (one per cell of a grid, at ``at``) are whole
-    numbers stepping by k, evenly spaced, and as close as seaborn sets thinned
-    labels for letters ``text_height`` tall; else 1."""
-    pairs = [(parse_number(t), a) for t, a in zip(labels, at) if t and not math.isnan(a)]
-    if len(pairs) < 3 or len(pairs) < 0.8 * len(labels) or text_height <= 0:
-        return 1
-    if any(v is None or v != round(v) for v, _ in pairs):
-        return 1
-    values = np.array([v for v, _ in pairs])
-    where = np.array([a for _, a in pairs])
-    steps = np.diff(values)
-    if len(set(steps.tolist())) != 1:
-        return 1
-    k = int(abs(steps[0]))
-    if not 2 <= k <= MAX_STEP:
-        return 1
-    gaps = np.abs(np.diff(where))
-    pitch = float(np.median(gaps))
-    if pitch <= 0 or np.mean(np.abs(gaps - pitch) <= EVEN * pitch) < MOSTLY:
-        return 1
+def thinned_step(labels: Sequence[str], at: Sequence[float], text_height: float) -> tuple[int, float]:
+    """(k, cell): k >= 2 and the cell size in pixels when the labels read (at
+    ``at``; one per cell of the grid found, or fewer) are whole numbers a cell of
+    ``cell`` pixels apart per unit, stepping by k from one label to the next, as
+    close as seaborn sets thinned labels for letters ``text_height`` tall; else
+    (1, 0.0)."""
+    none = (1, 0.0)
+    pairs = sorted((a, parse_number(t)) for t, a in zip(labels, at) if t and not math.isnan(a))
+    if len(pairs) < 3 or text_height <= 0 or any(v is None or v != round(v) for _, v in pairs):
+        return none
+    where = np.array([a for a, _ in pairs])
+    values = np.array([v for _, v in pairs])
+    dv, dp = np.diff(values), np.diff(where)
+    if np.any(dv == 0) or len(set(np.sign(dv).tolist())) != 1:
+        return none
+    unit = float(np.median(dp / np.abs(dv)))  # pixels per unit of the labels
+    if unit <= 0 or np.mean(np.abs(dp - unit * np.abs(dv)) <= EVEN * unit * np.abs(dv)) < MOSTLY:
+        return none
+    k = int(np.gcd.reduce(np.abs(dv).astype(np.int64)))
+    if not 2 <= k <= MAX_STEP or unit < MIN_CELL_PX:
+        return none
+    pitch = k * unit
     em = text_height / DIGIT_EM
     if (k - 1) * pitch / k <= em * (1 + EM_SLACK) and em <= pitch * (1 + EM_SLACK):
-        return k
-    return 1
+        return k, unit
+    return none
 
 
-def refine(edges: np.ndarray, at: Sequence[float], k: int) -> np.ndarray | None:
-    """The edges of k cells to each label's pitch, the labels (at ``at``) at cell
-    centres, over the extent of ``edges``: its start on a cell edge, its end too or
-    within a cell short of one (a pale end row found in part is taken whole);
-    None where the labels stand off the centres or the extent off the edges."""
+def refine(edges: np.ndarray, at: Sequence[float], cell: float) -> np.ndarray | None:
+    """The edges of cells about ``cell`` pixels tall (wide) over the extent of
+    ``edges``, when it holds a whole number of them and the labels (at ``at``)
+    stand at their centres, most of them; else None."""
     a, b = float(edges[0]), float(edges[-1])
-    where = np.sort(np.array([x for x in at if not math.isnan(x)]))
-    cell = float(np.median(np.diff(where))) / k
-    if cell < MIN_CELL_PX:
+    n = int(round((b - a) / cell))
+    if n < 4 or abs((b - a) / cell - n) > ON_CENTRE:
         return None
-    # the lattice through the labels, by least squares on their cell numbers
-    j = np.round((where - where[0]) / cell)
-    slope, icpt = np.polyfit(j, where, 1) if len(np.unique(j)) >= 2 else (cell, where[0])
-    cell, first = float(slope), float(icpt) - float(slope) / 2.0  # an edge of the first label's cell
-    u = (where - first) / cell - 0.5
+    out = np.linspace(a, b, n + 1)
+    where = np.array([x for x in at if not math.isnan(x)])
+    u = (where - a) / ((b - a) / n) - 0.5
     if np.mean(np.abs(u - np.round(u)) <= ON_CENTRE) < MOSTLY:
         return None
-    start = first - round((first - a) / cell) * cell
-    n = int(math.floor((b - start) / cell + END_PART))
-    if abs(start - a) > ON_CENTRE * cell or n < 2 * k or not -ON_CENTRE <= (start + n * cell - b) / cell < END_PART:
-        return None
-    end = start + n * cell
-    # the box's own ends are the precise ones where they lie on the lattice's edges
-    return np.linspace(a, b if abs(end - b) <= ON_CENTRE * cell else end, n + 1)
-
+    return out
