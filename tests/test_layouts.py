@@ -387,3 +387,16 @@ def test_thinned_step_and_refine():
     assert thinned_step(["a", "b", "c", "d"], at[:4], 20.5)[0] == 1
     edges = refine(np.linspace(36.0, 403.0, 13), at, 15.25)
     assert len(edges) == 25 and edges[0] == 36.0 and edges[-1] == 403.0
+
+
+def test_plots_reach_an_axes_frame_not_a_figure_border():
+    """Plots are read as one through their frame only when they reach it on two
+    sides or more (an axes frame around its cells); panels inside a border drawn
+    around a whole figure, with their labels between, reach none of it."""
+    from digitize.model import Box
+    from digitize.raster.panels import _fills_to_frame
+
+    frame = Box(162, 101, 1627, 1157)  # the head-functions chart: a block at its left and bottom, one inside
+    assert _fills_to_frame(frame, [Box(161, 276, 714, 1158), Box(1077, 452, 1446, 631)])
+    border = Box(3, 3, 877, 381)  # two panels with their labels inside a figure's border
+    assert not _fills_to_frame(border, [Box(60, 24, 432, 333), Box(474, 24, 846, 333)])

@@ -246,6 +246,18 @@ def extend_to_ticks(*, planes: Planes, plot: Box, layout: Layout) -> Box:
 
 #: Frames found for two plots are one when their sides lie this close (pixels).
 SAME_FRAME_PX = 3
+#: Plots held together by a frame reach it on at least this many of its sides,
+#: within this many pixels: an axes frame around its cells, not a border drawn
+#: around a whole figure, margins, labels and all.
+FRAME_SIDES_REACHED = 2
+FRAME_REACH_PX = 4
+
+
+def _fills_to_frame(frame: Box, plots: list[Box]) -> bool:
+    reach = FRAME_REACH_PX
+    sides = (any(p.x0 - frame.x0 <= reach for p in plots), any(frame.x1 - p.x1 <= reach for p in plots),
+             any(p.y0 - frame.y0 <= reach for p in plots), any(frame.y1 - p.y1 <= reach for p in plots))
+    return sum(sides) >= FRAME_SIDES_REACHED
 
 
 def framed_together(*, planes: Planes, layout: Layout) -> Layout:
@@ -263,7 +275,7 @@ def framed_together(*, planes: Planes, layout: Layout) -> Layout:
                 break
         else:
             groups.append((f, [p]))
-    shared = [(f, members) for f, members in groups if len(members) >= 2]
+    shared = [(f, members) for f, members in groups if len(members) >= 2 and _fills_to_frame(f, members)]
     if not shared:
         return layout
     gone = {p for _, members in shared for p in members}
