@@ -400,3 +400,33 @@ def test_plots_reach_an_axes_frame_not_a_figure_border():
     assert _fills_to_frame(frame, [Box(161, 276, 714, 1158), Box(1077, 452, 1446, 631)])
     border = Box(3, 3, 877, 381)  # two panels with their labels inside a figure's border
     assert not _fills_to_frame(border, [Box(60, 24, 432, 333), Box(474, 24, 846, 333)])
+
+
+def test_a_strip_of_one_colour_is_no_colorbar():
+    """seaborn's darkgrid ground past a line chart's last grid line, cut off its
+    plot as a strip (grey, white at its ends where the grid lines cross): its
+    cells, grey too, all lay on it, and three line charts were read as heatmaps
+    at confidence 0.93-0.97 against the next chart's axis labels. A bar's colours
+    run from one colour to another; this one is refused before its labels are read."""
+    from digitize.config import DigitizeConfig
+    from digitize.errors import ScaleError
+    from digitize.model import Box, ColorbarRegion, Layout
+    from digitize.raster.layout import spans_colours
+    from digitize.raster.legend import read_legend
+    from digitize.raster.planes import picture_planes
+
+    rgb = np.full((440, 300, 3), 255, np.uint8)
+    rgb[20:420, 40:200] = (234, 234, 242)  # the chart's ground
+    rgb[20:420, 204:222] = (234, 234, 242)  # past its last grid line: the strip
+    rgb[20:22, 204:222] = rgb[418:420, 204:222] = 255  # grid lines across it
+    from matplotlib import colormaps
+
+    ramp = (np.asarray(colormaps["viridis"](np.linspace(1, 0, 400)))[:, :3] * 255).astype(np.uint8)
+    rgb[20:420, 260:278] = ramp[:, None, :]  # a real bar
+    planes = picture_planes(rgb=rgb)
+    strip, bar = ColorbarRegion(Box(204, 20, 222, 420), "vertical"), ColorbarRegion(Box(260, 20, 278, 420), "vertical")
+    assert not spans_colours(planes.lab, strip.box, "vertical") and spans_colours(planes.lab, bar.box, "vertical")
+    layout = Layout((255, 255, 255), (Box(40, 20, 200, 420),), (strip,))
+    with pytest.raises(ScaleError, match="one colour along its length"):
+        read_legend(planes=planes, plot=Box(40, 20, 200, 420), bar=strip, layout=layout, colours=None, ocr=None,
+                    config=DigitizeConfig(), readings={})

@@ -118,6 +118,25 @@ def bar_profile(lab: np.ndarray, box: Box, orientation: str) -> tuple[np.ndarray
     return prof.astype(np.float32), spread
 
 
+#: A colorbar's colours, away from its ends, span at least this much (delta E): a
+#: strip of one colour (the grey ground of a line chart past its last grid line,
+#: white at its ends) is no bar, however smooth.
+BAR_MIN_INNER_SPAN = 15.0
+BAR_END_SHARE = 0.1
+
+
+def spans_colours(lab: np.ndarray, box: Box, orientation: str) -> bool:
+    """Whether the colours along a bar span BAR_MIN_INNER_SPAN, its ends (a tenth
+    at each) left out."""
+    prof, _ = bar_profile(lab, box, orientation)
+    n = len(prof)
+    k = int(BAR_END_SHARE * n)
+    inner = prof[k:n - k] if n - 2 * k >= 2 else prof
+    if len(inner) < 2:
+        return False
+    return float(max(delta_e(inner, inner[0]).max(), delta_e(inner, inner[-1]).max())) >= BAR_MIN_INNER_SPAN
+
+
 #: A bar shows the page colour along at most this share of it (a discrete bar's
 #: white middle levels; a row of small labels bridged into a strip is mostly page).
 BAR_PAGE_SHARE = 0.5
