@@ -158,9 +158,10 @@ def _read_plot(plot: Box, *, picture: LoadedImage, planes, layout, ocr, config: 
 
 
 def _thinned_grid(h: Heatmap) -> Grid | None:
-    """The grid with k cells to each label, where the labels read one per cell are
-    whole numbers stepping by k set as seaborn thins them (``grids.thinned``); None
-    where neither axis is so labelled."""
+    """The grid with k cells to each label, where the labels read (wherever they
+    fall on the grid found) are whole numbers stepping by k, set as seaborn thins
+    them (``grids.thinned``); None where neither axis is so labelled, or the grid
+    found already has those cells."""
     if h.grid.block:
         return None
     a = h.axes

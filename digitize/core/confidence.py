@@ -101,14 +101,15 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
         x = np.array([x[FEATURES.index(f)] if f in FEATURES else 0.0 for f in model["features"]])
     z = float(np.dot(model["weights"], (x - model["mean"]) / model["scale"]) + model["bias"])
     p = 1.0 / (1.0 + math.exp(-z))
-    labels = next((c for c in checks if c.name == "scale_labels"), None)
+    by = {c.name: c for c in checks}
+    labels = by.get("scale_labels")
     if labels is not None and labels.value is None and labels.detail != "scale given by the user" \
-            and not _printed_scale({c.name: c for c in checks}):
+            and not _printed_scale(by):
         p = min(p, NO_SCALE_CAP)
-    frame = next((c for c in checks if c.name == "box_fills_frame"), None)
+    frame = by.get("box_fills_frame")
     if frame is not None and frame.value is not None and frame.value < FRAME_UNFILLED_BELOW:
         p = min(p, FRAME_UNFILLED_CAP)
-    printed = next((c for c in checks if c.name == "printed_agree"), None)
+    printed = by.get("printed_agree")
     if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
         p = min(p, PRINTED_DISAGREE_CAP)
     return round(p, 3)

@@ -20,7 +20,6 @@ from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
 from ..errors import NoColorbarError, ScaleError
 from ..model import Box, ColorbarRegion, Colormap, Grid, Layout, Scale, frozen_array
-from .layout import spans_colours
 from .colorbar import (
     ColorbarReading,
     extend_colormap,
@@ -28,6 +27,7 @@ from .colorbar import (
     level_colormap,
     read_colorbar,
 )
+from .layout import spans_colours
 from .ocr import Recognizer
 from .planes import Planes
 from .printed import printed_key
@@ -77,10 +77,10 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
             if grid is None or ocr is None or not config.printed:
                 raise
             return printed_key_legend(planes=planes, plot=plot, grid=grid, colours=colours, ocr=ocr)
-    if bar not in readings and not spans_colours(planes.lab, bar.box, bar.orientation):
-        raise ScaleError(f"expected a colorbar's colours to run from one colour to another; the strip at "
-                         f"{bar.box.as_list()} is one colour along its length (a chart's ground, not a bar)")
     if bar not in readings:
+        if not spans_colours(planes.lab, bar.box, bar.orientation):  # checked before its labels are read
+            raise ScaleError(f"expected a colorbar's colours to run from one colour to another; the strip at "
+                             f"{bar.box.as_list()} is one colour along its length (a chart's ground, not a bar)")
         readings[bar] = read_colorbar(planes=planes, region=bar, plots=layout.plots, recognizer=ocr)
     reading = readings[bar]
     lo, hi = bar.long_range

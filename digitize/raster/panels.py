@@ -135,13 +135,16 @@ def axes_frame(planes: Planes, plot: Box, layout: Layout) -> Box | None:
         vertical = side in ("left", "right")
         if not 0 <= o < (w if vertical else h):
             return False
-        line = ink[frame.y0:frame.y1, i] if vertical else ink[i, frame.x0:frame.x1]
-        past = barless[frame.y0:frame.y1, o] if vertical else barless[o, frame.x0:frame.x1]
+        lo, hi = (frame.y0, frame.y1) if vertical else (frame.x0, frame.x1)
+        line = ink[lo:hi, i] if vertical else ink[i, lo:hi]
+        past = (ink[lo:hi, o] if vertical else ink[o, lo:hi]).copy()
+        for c in layout.colorbars:  # a colorbar may stand right past the frame's line
+            b = c.box
+            if (b.x0 <= o < b.x1) if vertical else (b.y0 <= o < b.y1):
+                a0, a1 = (b.y0, b.y1) if vertical else (b.x0, b.x1)
+                past[max(0, a0 - lo):max(0, a1 - lo)] = False
         return line.size > 0 and float(line.mean()) >= FRAME_COVER and float(past.mean()) < FRAME_PAST_INK
 
-    barless = ink.copy()  # a colorbar may stand right past the frame's line
-    for c in layout.colorbars:
-        barless[c.box.y0:c.box.y1, c.box.x0:c.box.x1] = False
     sides = ("left", "right", "top", "bottom")
     cands = {s: candidates(s) for s in sides}
     own = {"left": plot.x0, "right": plot.x1 - 1, "top": plot.y0, "bottom": plot.y1 - 1}
@@ -166,7 +169,6 @@ def axes_frame(planes: Planes, plot: Box, layout: Layout) -> Box | None:
             break
         for s in short:
             at[s] += 1
-    frame = Box(lines["left"] + 1, lines["top"] + 1, lines["right"], lines["bottom"])
     # plots inside the frame are more of its cells (the fragments one colormap
     # leaves of a grid of categories and values); one across its line is not
     if (frame.area <= plot.area or any(frame.intersects(c.box) for c in layout.colorbars)

@@ -282,9 +282,10 @@ def read_printed(*, planes: Planes, grid: Grid, colours: np.ndarray, table: Cell
 #: when at least this many cells print one, of at least KEY_MIN_VALUES values.
 KEY_MIN_CELLS = 4
 KEY_MIN_VALUES = 3
-#: ... and when its values take as many colours, told apart at this delta E:
-#: numbers printed on cells of one or two colours are a table, not a key (a
-#: diagram of a matrix, its numbers on a tint).
+#: ... and when its values take at least this many colours, told apart at
+#: KEY_SAME_COLOUR delta E: numbers printed on cells of one or two colours are a
+#: table, not a key (a diagram of a matrix, its numbers on a tint).
+KEY_MIN_COLOURS = 3
 KEY_SAME_COLOUR = 5.0
 
 
@@ -316,7 +317,7 @@ def printed_key(*, planes: Planes, grid: Grid, colours: np.ndarray, ocr: Recogni
     if len(values) < KEY_MIN_VALUES:
         return None
     lab = np.array([np.median([c for v, c in pairs if v == value], axis=0) for value in values], np.float32)
-    if _distinct_colours(lab) < KEY_MIN_VALUES:
+    if _distinct_colours(lab) < KEY_MIN_COLOURS:
         return None  # the colours do not change with the numbers: they key nothing
     colormap = Colormap(frozen_array(values), frozen_array(lab, np.float32),
                         frozen_array(np.clip(np.round(lab_to_rgb(lab)), 0, 255), np.uint8))
