@@ -430,3 +430,78 @@ def test_a_strip_of_one_colour_is_no_colorbar():
     with pytest.raises(ScaleError, match="one colour along its length"):
         read_legend(planes=planes, plot=Box(40, 20, 200, 420), bar=strip, layout=layout, colours=None, ocr=None,
                     config=DigitizeConfig(), readings={})
+
+
+def _framed_png(v: np.ndarray, *, cmap: str, vmin: float, vmax: float, rows: list[str], cols: list[str],
+                ticks_in: bool, rotate: int = 0, size=(6.4, 4.8), dpi: int = 100) -> bytes:
+    """An imshow heatmap in a drawn axes frame, Octave/gnuplot-style: ticks inward
+    or outward at every cell, labels where given (blank elsewhere)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=size, dpi=dpi)
+    m = ax.imshow(v, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(v.shape[1]), cols, rotation=rotate, ha="right" if rotate else "center",
+                  rotation_mode="default")  # right-aligned box: the text's end a little short of the tick
+    ax.set_yticks(range(v.shape[0]), rows)
+    ax.tick_params(direction="in" if ticks_in else "out", top=ticks_in, right=ticks_in, length=5)
+    fig.colorbar(m, ax=ax)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def test_ticks_drawn_inward_give_the_columns_of_a_uniform_block():
+    """A needle grid all at 100 but for its last columns, with ticks drawn inward
+    (Octave's, MATLAB's and gnuplot's default) at every column and a label on
+    every 5th: no colour edge tells the 15 columns of 100 apart and no marks stood
+    outside the frame, so the grid had the columns the colours showed. The marks
+    over the outer cells give the lattice: 12 x 20, the values right."""
+    rng = np.random.default_rng(4)
+    v = np.full((12, 20), 100.0)
+    v[:, 15:] = rng.choice([0.0, 30.0, 60.0, 100.0], size=(12, 5))
+    cols = [f"{4 * j}K" if j % 5 == 0 else "" for j in range(20)]
+    png = _framed_png(v, cmap="viridis", vmin=0, vmax=100, rows=[f"{5 * i}%" for i in range(12)], cols=cols,
+                      ticks_in=True)
+    h = digitize(png).heatmaps[0]
+    assert (h.rows, h.cols) == (12, 20)
+    assert float(np.abs(np.asarray(h.table.values, float) - v).max()) <= 1.0
+
+
+def test_a_label_short_of_the_next_cells_centre_still_marks_a_cell_beyond_the_box():
+    """gnuplot's last column at the map's white end (accuracy 1.0), but for its top
+    cell, inside the axes frame: the colour box ends a column short. The column's
+    45-degree label, right-aligned, is anchored a few pixels short of the
+    column's centre; it marks a cell beyond the box all the same (it stood less
+    than half a cell past the box, and the column was lost: 10 x 7 at confidence
+    0.94 for 10 x 8)."""
+    from digitize.model import Box, Layout
+    from digitize.raster.grids import edges
+    from digitize.raster.grids.lattice import propose
+    from digitize.raster.lattice import Lattice
+    from digitize.raster.planes import picture_planes, with_ink
+
+    rng = np.random.default_rng(5)
+    rgb = np.full((320, 420, 3), 255, np.uint8)
+    for j in range(8):
+        for i in range(5):
+            if j < 7 or i == 0:
+                rgb[50 + 40 * i:90 + 40 * i, 50 + 40 * j:90 + 40 * j] = rng.integers(0, 200, 3)
+    rgb[49, 49:371] = rgb[250, 49:371] = 0  # the axes frame
+    rgb[49:251, 49] = rgb[49:251, 370] = 0
+    plot = Box(50, 50, 330, 250)  # the colour box: seven columns
+    planes = picture_planes(rgb=rgb)
+    layout = Layout((255, 255, 255), (plot,), ())
+    planes = with_ink(planes=planes, boxes=(plot,))
+    centres = 50 + 40 * np.arange(8) + 20 - 6.0  # the labels' anchors, 6 px short of the centres
+    lat = Lattice(40.0, float(centres[0]), float(centres[-1]), tuple(float(c) for c in centres), "labels", "bottom")
+    profile = edges.edge_profile(planes.lab[plot.y0:plot.y1, plot.x0:plot.x1], 1, edges.FULL_EDGE_QUANTILE)
+    cells = propose(planes=planes, plot=plot, layout=layout, lattice=lat, vertical=False, full_profile=profile,
+                    frame=Box(50, 50, 370, 250))
+    assert cells is not None and len(cells.edges) == 9
+    assert abs(cells.edges[-1] - 370) <= 1

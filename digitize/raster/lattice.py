@@ -22,7 +22,7 @@ from ..core.lookup import delta_e, rgb_to_lab
 from ..model import Box, ColorbarRegion, Layout, Ruling
 from .axes import label_anchor, label_bands
 from .colorbar import ColorbarReading
-from .marks import find_tick_marks
+from .marks import find_inward_marks, find_tick_marks
 from .panels import axes_frame
 from .planes import Planes
 
@@ -292,6 +292,8 @@ def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
             marks = find_tick_marks(planes.ink, ColorbarRegion(probe, "vertical" if vertical else "horizontal"),
                                     side)[0]
             lat = fit_lattice(marks, source="marks", side=side)
+            if lat is None:  # marks drawn inward, over the outer cells
+                lat = fit_lattice(find_inward_marks(planes.lab, area, side), source="marks", side=side)
             if lat is not None and not _on_rules(lat, ruling, vertical):
                 out[axis].append(lat)
     along = (max(area.height // 2, 12), max(area.width // 2, 12))

@@ -145,3 +145,45 @@ def axis_marks(ink: np.ndarray, plot: Box) -> dict:
         found = [find_tick_marks(ink, ColorbarRegion(plot, orient), s)[0] for s in sides]
         out[key] = tuple(max(found, key=len))
     return out
+
+
+#: Tick marks drawn inward (Octave's, MATLAB's and gnuplot's default) stand over
+#: the outer cells: a short stroke from the plot's edge, a colour unlike the cell
+#: it crosses (INWARD_DELTA_E), reaching INWARD_MIN_PX or more past the frame
+#: line and ending within INWARD_DEPTH_PX, thin along the edge.
+INWARD_DELTA_E = 25.0
+INWARD_MIN_PX = 3
+INWARD_DEPTH_PX = 16
+INWARD_MAX_THICK = 4
+INWARD_MIN_PITCH = 6
+
+
+def find_inward_marks(lab: np.ndarray, plot: Box, side: str) -> list[float]:
+    """Positions (pixels, along the side) of tick marks drawn inward from one side
+    of a plot, over its cells: columns of pixels (rows, on the left and right)
+    that differ from the cell behind them from the edge out to a few pixels more
+    than the frame line does along the rest of the side, and then end. A line
+    across the whole cell (a grid line, a cell border) does not end, and is none."""
+    depth = min(INWARD_DEPTH_PX + 4, (plot.height if side in ("bottom", "top") else plot.width) // 3)
+    if depth < INWARD_MIN_PX + 4:
+        return []
+    if side == "bottom":
+        band = lab[plot.y1 - depth:plot.y1, plot.x0:plot.x1][::-1]
+    elif side == "top":
+        band = lab[plot.y0:plot.y0 + depth, plot.x0:plot.x1]
+    elif side == "left":
+        band = np.transpose(lab[plot.y0:plot.y1, plot.x0:plot.x0 + depth], (1, 0, 2))
+    else:
+        band = np.transpose(lab[plot.y0:plot.y1, plot.x1 - depth:plot.x1], (1, 0, 2))[::-1]
+    band = band.astype(np.float32)
+    ref = band[-1]  # the cell behind, past any mark
+    off = np.sqrt(((band - ref[None]) ** 2).sum(axis=-1)) > INWARD_DELTA_E  # (depth, along)
+    run = np.argmin(np.vstack([off, np.zeros((1, off.shape[1]), bool)]), axis=0)  # rows off from the edge on
+    base = int(np.median(run))  # the frame line's width (0 where there is none)
+    mark = (run >= base + INWARD_MIN_PX) & (run <= depth - 4)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mark.astype(np.int8), [0]])))
+    start = plot.x0 if side in ("bottom", "top") else plot.y0
+    out = [start + (a + b - 1) / 2.0 for a, b in zip(edges[::2], edges[1::2]) if b - a <= INWARD_MAX_THICK]
+    if len(out) >= 3 and float(np.median(np.diff(out))) < INWARD_MIN_PITCH:
+        return []  # strokes packed this tight are texture or text, not marks
+    return out

@@ -25,6 +25,10 @@ MAX_CELLS_PER_STEP = 12
 #: A box edge lies on the lattice when within this share of a cell (or 2.5 px).
 EDGE_SNAP_SHARE = 0.3
 EDGE_SNAP_PX = 2.5
+#: A lattice position this share of a cell or more past the box marks a cell beyond
+#: it (the next cell's centre is half a cell past; a rotated label's anchor may
+#: stand a few pixels short of it).
+BEYOND_SHARE = 0.25
 #: Share of the extra boundaries of a finer count that must show colour edges, and
 #: of all its boundaries (as the colour-edge count asks of a comb).
 MIN_EXTRA_SUPPORT = 0.5
@@ -73,8 +77,9 @@ def propose(*, planes: Planes, plot: Box, layout: Layout, lattice: Lattice, vert
         if n_in < 1:
             continue
         cell = (hi - lo) / n_in
-        before = max(0, int(round((lo - (lattice.first - s / 2)) / cell))) if lattice.first < lo - 0.5 * s else 0
-        after = max(0, int(round((lattice.last + s / 2 - hi) / cell))) if lattice.last > hi + 0.5 * s else 0
+        beyond = BEYOND_SHARE * s
+        before = max(0, int(round((lo - (lattice.first - s / 2)) / cell))) if lattice.first < lo - beyond else 0
+        after = max(0, int(round((lattice.last + s / 2 - hi) / cell))) if lattice.last > hi + beyond else 0
         a, b, n = lo - before * cell, hi + after * cell, n_in + before + after
         s = cell
         at = a + np.arange(1, n) * s - lo
