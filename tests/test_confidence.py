@@ -8,12 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import digitize.api as api
 import digitize.raster.legend as legend
 from digitize import digitize
 from digitize.core.confidence import FEATURES, confidence, features
-from digitize.model import Grid, frozen_array
+from digitize.model import Check, Grid, frozen_array
 from digitize.resources import confidence_model
 
 STACKS = Path(__file__).resolve().parent.parent / "fixtures" / "stacks"
@@ -155,3 +156,41 @@ def test_printed_numbers_that_mostly_disagree_cap_the_confidence(example_path):
     disagree = confidence(h.checks + (Check("printed_agree", False, 0.14, 0.9),), len(h.warnings))
     assert agree == h.confidence
     assert disagree <= PRINTED_DISAGREE_CAP
+
+
+def _good_checks(labels: Check) -> tuple:
+    return (Check("pixels_explained", True, 1.0, 0.9), Check("worst_region", True, 1.0, 0.6),
+            Check("grid_on_axes", True, 1.0, 0.8), labels, Check("colours_on_colormap", True, 1.0, 0.95))
+
+
+def test_a_log_scale_on_two_labels_is_capped():
+    """Octave's '10^{0}' read '10' (its superscript 0 too small) and '10^{-3}' read
+    right: a log scale on those two was a decade off at confidence 0.97. Two
+    labels of a log scale cannot outvote a misread exponent: at most
+    LOG_TWO_LABELS_CAP; two labels of a linear one are not capped."""
+    from digitize.core.confidence import LOG_SCALE, LOG_TWO_LABELS_CAP
+
+    assert confidence(_good_checks(Check("scale_labels", False, 2.0, 3, LOG_SCALE)), 0) <= LOG_TWO_LABELS_CAP
+    assert confidence(_good_checks(Check("scale_labels", True, 4.0, 3, LOG_SCALE)), 0) > LOG_TWO_LABELS_CAP
+    assert confidence(_good_checks(Check("scale_labels", False, 2.0, 3)), 0) > LOG_TWO_LABELS_CAP
+
+
+def test_a_scale_that_fits_few_of_the_numbers_read_is_capped():
+    """A horizontal bar whose labels were cut at the picture's edge: '-1' and '5'
+    (of '0.5') agreed on a scale -1 .. 6.8, four other numbers did not, and the
+    table claimed 0.955. The check counts places along the bar (a place read two
+    ways once) and caps the confidence where under half agree."""
+    from digitize.core.checks import scale_checks
+    from digitize.core.confidence import LABELS_DISAGREE_CAP
+    from digitize.model import Scale, Tick
+
+    ticks = (Tick("-1", -1.0, 110.0, inlier=True), Tick("-0", -0.0, 283.0), Tick("5", 5.0, 293.0),
+             Tick("5", -5.0, 293.0, weight=0.5), Tick("0", 0.0, 625.0), Tick("5", 5.0, 638.0, inlier=True),
+             Tick("1", 1.0, 803.0), Tick("A", None, 456.0))
+    scale = Scale("linear", 6.0 / 528.0, -1.0 - 110.0 * 6.0 / 528.0, -1.0, 6.84, ticks)
+    by = {c.name: c for c in scale_checks(scale, bar_length=690.0, unused_texts=[])}
+    agree = by["scale_labels_agree"]
+    assert not agree.passed and agree.value == pytest.approx(2 / 6, abs=0.001)
+    assert confidence(_good_checks(by["scale_labels"]) + (agree,), 0) <= LABELS_DISAGREE_CAP
+    fine = replace(scale, ticks=tuple(replace(t, inlier=t.value is not None and t.weight == 1.0) for t in ticks))
+    assert {c.name: c for c in scale_checks(fine, bar_length=690.0, unused_texts=[])}["scale_labels_agree"].passed

@@ -311,8 +311,9 @@ def test_cells_of_several_colormaps_in_one_frame_are_one_heatmap():
 def test_a_plot_filling_little_of_its_frame_is_capped():
     """A table whose plot box covers under half its axes frame (the box's overlap
     with the frame over their union) is a part of what the frame holds: at most
-    FRAME_UNFILLED_CAP, however well it redraws its own box."""
-    from digitize.core.confidence import FRAME_UNFILLED_CAP, confidence
+    FRAME_UNFILLED_CAP, however well it redraws its own box; one a little short of
+    its frame, at most FRAME_SHORT_CAP."""
+    from digitize.core.confidence import FRAME_SHORT_CAP, FRAME_UNFILLED_CAP, confidence
     from digitize.model import Check
 
     good = (Check("pixels_explained", True, 1.0, 0.9), Check("worst_region", True, 1.0, 0.6),
@@ -320,6 +321,8 @@ def test_a_plot_filling_little_of_its_frame_is_capped():
             Check("colours_on_colormap", True, 1.0, 0.95))
     assert confidence(good + (Check("box_fills_frame", True, 0.97, 0.9),), 0) > 0.9
     assert confidence(good + (Check("box_fills_frame", False, 0.09, 0.9),), 0) <= FRAME_UNFILLED_CAP
+    # a box a column short of its frame (gnuplot's last column at the map's white end): under 0.9
+    assert confidence(good + (Check("box_fills_frame", False, 0.87, 0.9),), 0) <= FRAME_SHORT_CAP < 0.9
 
 
 def _seaborn_png(df, *, size, dpi: int = 200, **kw) -> bytes:
@@ -505,3 +508,18 @@ def test_a_label_short_of_the_next_cells_centre_still_marks_a_cell_beyond_the_bo
                     frame=Box(50, 50, 370, 250))
     assert cells is not None and len(cells.edges) == 9
     assert abs(cells.edges[-1] - 370) <= 1
+
+
+def test_a_block_of_cells_inside_a_grown_plot_is_not_a_heatmap_of_its_own():
+    """A needle grid on 'hot' (100 is white, the page's colour; 0 is black): the
+    two black cells of one row, ringed by white ones, were found as a plot of
+    their own and read first, 1 x 1 at confidence 0.98, beside the whole grid
+    grown to its frame. A heatmap whose cells lie inside another's is dropped."""
+    v = np.full((10, 10), 100.0)
+    v[1, 8:10] = 0.0
+    v[3, 9], v[4, 8], v[5, 8:10], v[6, 8], v[6, 9], v[7, 8], v[7, 9], v[9, 8] = 30, 60, 30, 0, 30, 60, 0, 30
+    png = _framed_png(v, cmap="hot", vmin=0, vmax=100, rows=[f"{10 * i}%" for i in range(10)],
+                      cols=[f"{14 * j + 1}K" for j in range(10)], ticks_in=True)
+    d = digitize(png)
+    assert [(h.rows, h.cols) for h in d.heatmaps] == [(10, 10)]
+    assert float(np.abs(np.asarray(d.heatmaps[0].table.values, float) - v).max()) <= 1.0

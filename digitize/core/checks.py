@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..model import Box, CellTable, Check, Colormap, Grid, Printed, Scale, frozen_array
-from .confidence import PRINTED_SCALE, confidence
+from .confidence import LOG_SCALE, PRINTED_SCALE, confidence
 from .labels import normalise_text, parse_multiplier, steps_evenly
 from .lookup import rgb_to_lab
 
@@ -26,6 +26,9 @@ ON_AXES_LIMIT = 0.8
 #: Fewest colorbar labels a scale should rest on, and their largest rms distance (px).
 SCALE_LABELS_LIMIT = 3
 SCALE_RESIDUAL_LIMIT = 1.5
+#: Of the places along the bar where a number was read, at least this share must
+#: be on the scale fitted (labels the fit threw out are misreadings, or the scale is).
+LABELS_AGREE_LIMIT = 0.5
 #: Shortest colorbar (pixels along it) that resolves values to about 1% of its range.
 RESOLUTION_LIMIT = 100
 #: Share of non-blank cells whose colour must lie on the colormap.
@@ -167,7 +170,15 @@ def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[s
     out = []
     used = [t for t in scale.ticks if t.inlier and t.value is not None]
     if scale.source == "ticks":
-        out.append(Check("scale_labels", len(used) >= SCALE_LABELS_LIMIT, float(len(used)), SCALE_LABELS_LIMIT))
+        out.append(Check("scale_labels", len(used) >= SCALE_LABELS_LIMIT, float(len(used)), SCALE_LABELS_LIMIT,
+                         LOG_SCALE if scale.kind == "log" else ""))
+        # one place read two ways ('5' or '-5') counts once, as used if either reading was
+        read = {round(t.pixel) for t in scale.ticks if t.value is not None}
+        agree = len({round(t.pixel) for t in used}) / max(len(read), 1)
+        out.append(Check("scale_labels_agree", agree >= LABELS_AGREE_LIMIT, round(agree, 3), LABELS_AGREE_LIMIT,
+                         "" if agree >= LABELS_AGREE_LIMIT else
+                         f"the scale fits {len({round(t.pixel) for t in used})} of the {len(read)} numbers read "
+                         "by the bar"))
         px = np.array([t.pixel for t in used], np.float64)
         values = np.array([t.value for t in used])
         rms = float(np.sqrt(np.mean((scale.value_to_pixel(values) - px) ** 2)))

@@ -68,8 +68,9 @@ def _printed_scale(by: dict) -> bool:
     return labels is not None and labels.detail == PRINTED_SCALE and printed is not None and printed.passed
 
 
-#: The detail of scale_labels for a scale fitted to the printed numbers.
+#: The detail of scale_labels for a scale fitted to the printed numbers, and for a log scale.
 PRINTED_SCALE = "scale fitted to the printed numbers"
+LOG_SCALE = "log scale"
 
 
 #: A table whose scale rests on no colorbar labels (positions along a named
@@ -84,6 +85,17 @@ NO_SCALE_CAP = 0.3
 PRINTED_DISAGREE_BELOW = 0.5
 PRINTED_DISAGREE_CAP = 0.5
 
+#: Where the scale fits under half of the numbers read by the bar
+#: (``scale_labels_agree`` failed), the labels it rests on may be the misread
+#: ones: the table is at most this likely right.
+LABELS_DISAGREE_CAP = 0.5
+
+#: A log scale on two labels only is at most this likely right: exponents are
+#: what OCR misreads most ('10' for a superscript-0 '10', its 0 too small to
+#: read), and two labels cannot outvote one another (5 of 6 such readings were
+#: right on the figures measured).
+LOG_TWO_LABELS_CAP = 0.8
+
 
 #: A plot box covering under this share of the axes frame around it (the box's
 #: overlap with the frame over their union) is a part of what the frame holds: the
@@ -91,6 +103,10 @@ PRINTED_DISAGREE_CAP = 0.5
 #: then at most this likely the heatmap the figure shows.
 FRAME_UNFILLED_BELOW = 0.5
 FRAME_UNFILLED_CAP = 0.3
+#: A box short of its frame by less (the check failed: an outer row or column
+#: missed, its cells at the page colour) is at most this likely right: a table
+#: a row or column short redraws its own box perfectly well.
+FRAME_SHORT_CAP = 0.75
 
 
 def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
@@ -107,8 +123,13 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
             and not _printed_scale(by):
         p = min(p, NO_SCALE_CAP)
     frame = by.get("box_fills_frame")
-    if frame is not None and frame.value is not None and frame.value < FRAME_UNFILLED_BELOW:
-        p = min(p, FRAME_UNFILLED_CAP)
+    if frame is not None and frame.value is not None and not frame.passed:
+        p = min(p, FRAME_UNFILLED_CAP if frame.value < FRAME_UNFILLED_BELOW else FRAME_SHORT_CAP)
+    if labels is not None and labels.value is not None and labels.value < labels.limit and labels.detail == LOG_SCALE:
+        p = min(p, LOG_TWO_LABELS_CAP)
+    agree = by.get("scale_labels_agree")
+    if agree is not None and not agree.passed:
+        p = min(p, LABELS_DISAGREE_CAP)
     printed = by.get("printed_agree")
     if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
         p = min(p, PRINTED_DISAGREE_CAP)
