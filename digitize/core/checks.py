@@ -174,11 +174,11 @@ def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[s
                          LOG_SCALE if scale.kind == "log" else ""))
         # one place read two ways ('5' or '-5') counts once, as used if either reading was
         read = {round(t.pixel) for t in scale.ticks if t.value is not None}
-        agree = len({round(t.pixel) for t in used}) / max(len(read), 1)
+        fits = {round(t.pixel) for t in used}
+        agree = len(fits) / max(len(read), 1)
         out.append(Check("scale_labels_agree", agree >= LABELS_AGREE_LIMIT, round(agree, 3), LABELS_AGREE_LIMIT,
                          "" if agree >= LABELS_AGREE_LIMIT else
-                         f"the scale fits {len({round(t.pixel) for t in used})} of the {len(read)} numbers read "
-                         "by the bar"))
+                         f"the scale fits {len(fits)} of the {len(read)} numbers read by the bar"))
         px = np.array([t.pixel for t in used], np.float64)
         values = np.array([t.value for t in used])
         rms = float(np.sqrt(np.mean((scale.value_to_pixel(values) - px) ** 2)))
