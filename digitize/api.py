@@ -123,7 +123,6 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
             warnings.append(f"skipped the heatmap at {plot.as_list()}: " + _SKIPPED[type(exc)])
     if not heatmaps:
         raise NoColorbarError("found heatmap(s) but no colorbar that goes with them")
-    heatmaps = _without_contained(heatmaps)
     for i, grid in sibling_grids(heatmaps).items():  # a pale panel of small multiples, read on its siblings' grid
         again = _read_heatmap(heatmaps[i].plot_box, planes=planes, layout=layout, ocr=ocr, config=config,
                               readings=readings, stage=stage, grid=grid)
@@ -134,16 +133,6 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     heatmaps = sibling_grid_checks(heatmaps)
     h, w = planes.shape
     return Digitization(picture.source, (w, h), tuple(heatmaps), tuple(warnings), stage.timings)
-
-
-def _without_contained(heatmaps: list[Heatmap]) -> list[Heatmap]:
-    """The heatmaps less those whose cells lie inside another's grid: a block of
-    cells found as a plot of its own (dark cells among cells at the page colour)
-    while the plot around it grew over them to its axes."""
-    def inside(a: Box, b: Box) -> bool:
-        return a != b and b.area > a.area and b.grow(2).contains(a)
-
-    return [h for h in heatmaps if not any(inside(h.plot_box, o.plot_box) for o in heatmaps)]
 
 
 def _read_plot(plot: Box, *, picture: LoadedImage, planes, layout, ocr, config: DigitizeConfig, readings: dict,

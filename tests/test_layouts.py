@@ -514,7 +514,7 @@ def test_a_block_of_cells_inside_a_grown_plot_is_not_a_heatmap_of_its_own():
     """A needle grid on 'hot' (100 is white, the page's colour; 0 is black): the
     two black cells of one row, ringed by white ones, were found as a plot of
     their own and read first, 1 x 1 at confidence 0.98, beside the whole grid
-    grown to its frame. A heatmap whose cells lie inside another's is dropped."""
+    its frame holds. Every plot inside a frame that joins plots goes with them."""
     v = np.full((10, 10), 100.0)
     v[1, 8:10] = 0.0
     v[3, 9], v[4, 8], v[5, 8:10], v[6, 8], v[6, 9], v[7, 8], v[7, 9], v[9, 8] = 30, 60, 30, 0, 30, 60, 0, 30

@@ -622,13 +622,12 @@ def _turned_title(text: np.ndarray, region: Box, side: str) -> np.ndarray | None
         return None
     sub = text[r.y0:r.y1, r.x0:r.x1].astype(np.uint8)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    sizes = [max(int(st[2]), int(st[3])) for st in stats[1:] if st[4] >= 4]
-    if n <= 2 or not sizes:
+    ink = stats[1:][stats[1:, 4] >= 4]  # specks of under 4 pixels aside
+    if n <= 2 or not len(ink):
         return None
-    s = float(np.median(sizes))
+    s = float(np.median(np.maximum(ink[:, 2], ink[:, 3])))
     joined = cv2.dilate(sub, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(2, int(round(0.6 * s))))))
     n2, lab2, stats2, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-    ink = stats[1:][stats[1:, 4] >= 4]
     # distance of each run from the bar: the near edge of the nearest ink is where labels start
     near = float(ink[:, 0].min()) if side == "right" else float(r.width - (ink[:, 0] + ink[:, 2]).max())
     out = np.zeros(sub.shape, bool)

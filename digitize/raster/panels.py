@@ -265,7 +265,8 @@ def _fills_to_frame(frame: Box, plots: list[Box]) -> bool:
 def framed_together(*, planes: Planes, layout: Layout) -> Layout:
     """The layout with the plots one axes frame holds together (two or more: the
     cells of one colormap among cells of other colours, each block found as a
-    plot) made one plot, the frame's inside, in the place of the first of them."""
+    plot) made one plot, the frame's inside, in the place of the first of them;
+    any other plot inside that frame goes with them."""
     groups: list[tuple[Box, list[Box]]] = []
     for p in layout.plots:
         f = axes_frame(planes, p, layout)
@@ -280,7 +281,9 @@ def framed_together(*, planes: Planes, layout: Layout) -> Layout:
     shared = [(f, members) for f, members in groups if len(members) >= 2 and _fills_to_frame(f, members)]
     if not shared:
         return layout
-    gone = {p for _, members in shared for p in members}
+    # every plot inside a shared frame is more of its cells, its own frame found or not
+    # (two black cells of a 'hot' map ringed by white ones, whose frame search met them)
+    gone = {p for p in layout.plots if any(f.grow(2).contains(p) for f, _ in shared)}
     plots = []
     for p in layout.plots:
         frame = next((f for f, members in shared if members[0] == p), None)
