@@ -93,18 +93,27 @@ def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | Non
         return None
     d = np.diff(p)
     best = None
+    pitches: set[float] = set()
     # the pitch is one of the gaps between neighbours, or a divisor of one (gaps)
     for base in np.unique(np.round(d, 0)):
         for k in (1, 2, 3):
             pitch = float(base) / k
-            if pitch < MIN_PITCH:
+            if pitch < MIN_PITCH or pitch in pitches:
                 continue
-            for anchor in p:
-                steps = (p - anchor) / pitch
-                tol = max(LATTICE_TOL_PX, LATTICE_TOL_SHARE * pitch)
-                on = np.abs(steps - np.round(steps)) * pitch <= tol
-                if on.sum() < MIN_LATTICE_POINTS:
+            pitches.add(pitch)
+            tol = max(LATTICE_TOL_PX, LATTICE_TOL_SHARE * pitch)
+            every = (p[None, :] - p[:, None]) / pitch  # row a: the steps from anchor p[a]
+            near = np.abs(every - np.round(every)) * pitch <= tol
+            tried = set()
+            for a in np.flatnonzero(near.sum(axis=1) >= MIN_LATTICE_POINTS):
+                steps, on = every[a], near[a]
+                # anchors that put the same points on the same steps (up to a shift)
+                # fit the same line: each such set is fitted once
+                rounded = np.round(steps[on])
+                same = (on.tobytes(), (rounded - rounded[0]).tobytes())
+                if same in tried:
                     continue
+                tried.add(same)
                 # refine the pitch and phase by least squares on the points that agree,
                 # the worst dropped while it stands more than half the tolerance off (an
                 # outlier within the tolerance, a title above the labels, would pull the
@@ -157,7 +166,7 @@ def _probe(plot: Box, layout: Layout, shape, vertical: bool) -> Box:
     """The plot stretched along one axis by up to its own length, stopped short of
     any other plot or colorbar in the way: marks may go on past a box found too small."""
     h, w = shape
-    others = [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]
+    others = list(layout.other_plots(plot)) + [c.box for c in layout.colorbars]
     if vertical:
         lo, hi = max(0, plot.y0 - plot.height), min(h, plot.y1 + plot.height)
         for o in others:

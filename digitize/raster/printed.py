@@ -239,6 +239,19 @@ def _only(text: CellText, cells: set) -> CellText:
     return CellText(text.boxes, text.lines, {c: b for c, b in text.line_boxes.items() if c in cells})
 
 
+def _probe(*, planes: Planes, text: CellText, colours: np.ndarray, ocr: Recognizer) -> dict | None:
+    """The text of a few cells read first, when there are many: None when too few of
+    them print a number (marks and noise read as no numbers; the rest is not read)."""
+    cells = sorted(text.line_boxes)
+    if len(cells) <= 2 * PROBE_CELLS:
+        return {}
+    probe = set(cells[:: len(cells) // PROBE_CELLS][:PROBE_CELLS])
+    got = read_cell_text(planes=planes, text=_only(text, probe), colours=colours, ocr=ocr)
+    if sum(parse_printed(v)[0] is not None for v in got.values()) < NUMBER_SHARE * max(len(got), 1):
+        return None
+    return got
+
+
 def read_printed(*, planes: Planes, grid: Grid, colours: np.ndarray, table: CellTable, colormap: Colormap,
                  scale: Scale, ocr: Recognizer) -> tuple[Printed | None, Scale, CellTable]:
     """The printed numbers of a heatmap, reconciled with its colours: (printed, the
@@ -257,14 +270,10 @@ def read_printed(*, planes: Planes, grid: Grid, colours: np.ndarray, table: Cell
         verdicts = judge_readings([r.text for r in reads], first, colour, unc, known)
         return [v if own else None for v, own in zip(verdicts, first)]
 
-    cells = sorted(text.line_boxes)
-    got: dict = {}
-    if len(cells) > 2 * PROBE_CELLS:  # a few cells first: marks and noise read as no numbers
-        probe = set(cells[:: len(cells) // PROBE_CELLS][:PROBE_CELLS])
-        got = read_cell_text(planes=planes, text=_only(text, probe), colours=colours, ocr=ocr)
-        if sum(parse_printed(v)[0] is not None for v in got.values()) < NUMBER_SHARE * max(len(got), 1):
-            return None, scale, table
-    rest = _only(text, set(cells) - set(got))  # the probed cells are not read again
+    got = _probe(planes=planes, text=text, colours=colours, ocr=ocr)
+    if got is None:
+        return None, scale, table
+    rest = _only(text, set(text.line_boxes) - set(got))  # the probed cells are not read again
     strings = {**got, **read_cell_text(planes=planes, text=rest, colours=colours, ocr=ocr, judge=judge)}
     numbers = sum(parse_printed(lines)[0] is not None for lines in strings.values())
     if numbers < NUMBER_SHARE * max(len(strings), 1):
@@ -308,7 +317,13 @@ def printed_key(*, planes: Planes, grid: Grid, colours: np.ndarray, ocr: Recogni
     text = find_cell_text(planes=planes, grid=grid, colours=colours, blank=none)
     if not annotated(text, none):
         return None
-    strings = read_cell_text(planes=planes, text=text, colours=colours, ocr=ocr)
+    if _distinct_colours(np.array([colours[c] for c in text.line_boxes], np.float32)) < KEY_MIN_COLOURS:
+        return None  # before any OCR: the cells that print something take too few colours
+    got = _probe(planes=planes, text=text, colours=colours, ocr=ocr)
+    if got is None:
+        return None
+    rest = _only(text, set(text.line_boxes) - set(got))
+    strings = {**got, **read_cell_text(planes=planes, text=rest, colours=colours, ocr=ocr)}
     pairs = [(n.value, colours[i, j]) for (i, j), lines in strings.items()
              if (n := parse_printed(lines)[0]) is not None]
     if len(pairs) < max(KEY_MIN_CELLS, NUMBER_SHARE * len(strings)):
