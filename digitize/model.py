@@ -125,10 +125,23 @@ class Layout:
     def ruling_of(self, plot: Box) -> Ruling | None:
         """The ruling drawn over ``plot``, when it is a ruled plot."""
         for g in self.rulings:
-            b = g.box
-            if max(abs(b.x0 - plot.x0), abs(b.y0 - plot.y0), abs(b.x1 - plot.x1), abs(b.y1 - plot.y1)) <= 2:
+            if _same_box(g.box, plot):
                 return g
         return None
+
+    def other_plots(self, plot: Box) -> tuple[Box, ...]:
+        """The plots beside ``plot``: not the one it is, found a pixel or two off
+        (a ruled plot's box runs along its rules' centres, its colour block to their
+        outer edges)."""
+        return tuple(p for p in self.plots if not _same_box(p, plot))
+
+
+#: Boxes whose sides all lie this close (pixels) are one.
+SAME_BOX_PX = 2
+
+
+def _same_box(a: Box, b: Box) -> bool:
+    return max(abs(a.x0 - b.x0), abs(a.y0 - b.y0), abs(a.x1 - b.x1), abs(a.y1 - b.y1)) <= SAME_BOX_PX
 
 
 @dataclass(frozen=True)

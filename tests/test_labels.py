@@ -1,9 +1,8 @@
+import numpy as np
 import pytest
 
-import numpy as np
-
-from digitize.raster.axes import _mend_axis_labels
 from digitize.core.labels import mend_number_text, mend_to_pattern, parse_multiplier, parse_number, steps_evenly
+from digitize.raster.axes import _mend_axis_labels
 from digitize.raster.ocr import Recognition
 
 
@@ -59,6 +58,9 @@ def test_a_label_among_numbers_that_is_not_one_is_read_again_and_mended():
     judge = _Reader({0: Recognition("ro", 0.9), 3: Recognition("r3", 0.9)})
     _mend_axis_labels(list(range(5)), names, crops, judge)
     assert [r.text for r in names] == ["r0", "r1", "r2", "r3", "r4"] and judge.calls == 1
+    layers = [Recognition(t, 0.99) for t in ["LO", "L1", "L2", "L3", "L10", "L11", "L12", "L13", "L14"]]
+    _mend_axis_labels(list(range(9)), layers, crops * 2, None)  # one shape, numbers of any length
+    assert [r.text for r in layers] == ["L0", "L1", "L2", "L3", "L10", "L11", "L12", "L13", "L14"]
     words = [Recognition(t, 0.9) for t in ["alpha", "beta", "O", "1"]]  # neither numbers nor one shape
     _mend_axis_labels(list(range(4)), words, crops, judge)
     assert [r.text for r in words] == ["alpha", "beta", "O", "1"] and judge.calls == 1
@@ -81,9 +83,26 @@ def test_numbers_stepping_evenly(values, index, even):
     assert steps_evenly(values, index) is even
 
 
+def test_a_bare_ten_among_powers_of_ten_may_be_ten_to_the_zero():
+    """Octave's '10^{0}' with its small superscript lost reads '10' beside
+    '10⁻¹' and '10⁻³': as 10 it fits the '10⁻¹' alone (two decades a step), a
+    decade off at the top; read as 10⁰ too (a lighter reading), all three agree.
+    A '10' on a bar of plain numbers gets no such reading."""
+    from digitize.core.scale import fit_scale
+    from digitize.model import Tick
+    from digitize.raster.colorbar import _bare_ten_readings
+
+    ticks = [Tick("10", 10.0, 39.5), Tick("10⁻¹", 0.1, 148.5), Tick("10⁻³", 0.001, 364.5)]
+    scale = fit_scale(ticks + _bare_ten_readings(ticks), 39.5, 470.0, increasing_with_pixel=False)
+    assert scale.kind == "log" and scale.vmax == pytest.approx(1.0, rel=0.02)
+    assert scale.vmin == pytest.approx(10 ** (-3 - (470 - 364.5) / 108.3), rel=0.05)
+    plain = [Tick("0", 0.0, 400.0), Tick("10", 10.0, 300.0), Tick("20", 20.0, 200.0)]
+    assert _bare_ten_readings(plain) == []
+
+
 def test_colorbar_ticks_confirm_each_other_or_send_flat_powers_back():
-    from digitize.raster.colorbar import _tick_verdicts
     from digitize.model import Box
+    from digitize.raster.colorbar import _tick_verdicts
     from digitize.raster.textblobs import Blob
 
     def blobs(xs):

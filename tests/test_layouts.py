@@ -523,3 +523,131 @@ def test_a_block_of_cells_inside_a_grown_plot_is_not_a_heatmap_of_its_own():
     d = digitize(png)
     assert [(h.rows, h.cols) for h in d.heatmaps] == [(10, 10)]
     assert float(np.abs(np.asarray(d.heatmaps[0].table.values, float) - v).max()) <= 1.0
+
+
+def _raised_exponent_png(v: np.ndarray, loc: str, fontsize: int) -> bytes:
+    """A log heatmap whose horizontal colorbar labels its decades as bokeh (and R's
+    plotmath) set a power of ten: '10' and its exponent as large as the base,
+    raised by about half a letter, the whole label centred on its tick."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+
+    fig, ax = plt.subplots(figsize=(4, 6), dpi=100)
+    im = ax.imshow(v, cmap="viridis", norm=LogNorm(1e-4, 1), aspect="auto")
+    cb = fig.colorbar(im, ax=ax, location=loc)
+    cb.set_ticks([10.0 ** k for k in range(-4, 1)], labels=[""] * 5)
+    cb.ax.minorticks_off()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for k in range(-4, 1):
+        dy = 0.5 * fontsize if loc == "top" else -1.6 * fontsize
+        parts = [cb.ax.annotate(t, (10.0 ** k, 1.0 if loc == "top" else 0.0), xytext=(0, dy + up),
+                                textcoords="offset points", ha="left", va="baseline", fontsize=fontsize,
+                                xycoords=cb.ax.get_xaxis_transform())
+                 for t, up in (("10", 0.0), (str(k), 0.6 * fontsize))]
+        widths = [p.get_window_extent(renderer).width * 72 / fig.dpi for p in parts]
+        x = -sum(widths) / 2
+        for p, w in zip(parts, widths):
+            p.set_position((x, p.get_position()[1]))
+            x += w
+    ax.set_xticks(range(v.shape[1]), [f"c{j}" for j in range(v.shape[1])])
+    ax.set_yticks(range(v.shape[0]), [f"r{i}" for i in range(v.shape[0])])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("loc,fontsize", [("top", 11), ("top", 14), ("bottom", 11), ("bottom", 14)])
+def test_powers_of_ten_with_large_raised_exponents(loc, fontsize):
+    """'10' with its exponent ('-4') as large as itself and raised half a letter
+    leans like text turned 20 to 30 degrees: the bar's labels were passed over as
+    diagonal text (or read turned), and the scale failed or came out 10⁻⁴ .. 0.94.
+    Along a colorbar such a blob is upright; a lost raised minus ('104') is read
+    both ways, and the bar runs the usual way."""
+    rng = np.random.default_rng(3)
+    v = 10 ** rng.uniform(-4, 0, (6, 5))
+    h = digitize(_raised_exponent_png(v, loc, fontsize)).heatmaps[0]
+    assert h.scale.kind == "log"
+    assert (h.scale.vmin, h.scale.vmax) == pytest.approx((1e-4, 1.0), rel=0.01)
+    err = np.abs(np.log10(np.asarray(h.table.values, float)) - np.log10(v)) / 4.0
+    assert float(err.max()) <= 0.02
+
+
+def test_row_labels_set_close_are_read_upright():
+    """30 row labels ('L0' .. 'L29') in 7-point type, a few pixels apart: the
+    labels merged into tall blobs that read as text turned a quarter, and were
+    read turned ('9', '1', '2', '13' ...). Cut at the row edges most pieces are
+    wider than tall: upright lines."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(5)
+    v = rng.random((30, 6))
+    fig, ax = plt.subplots(figsize=(3.5, 3.8), dpi=100)
+    im = ax.imshow(v, cmap="magma", vmin=0, vmax=1, aspect="auto")
+    fig.colorbar(im, ax=ax)
+    ax.set_yticks(range(30), [f"L{i}" for i in range(30)], fontsize=7)
+    ax.set_xticks(range(6), [f"c{j}" for j in range(6)])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert (h.rows, h.cols) == (30, 6)
+    assert list(h.axes.row_labels) == [f"L{i}" for i in range(30)]
+
+
+def _binned_png(cmap_name: str, shrink: float, levels: int = 9) -> tuple[bytes, np.ndarray]:
+    """A heatmap on a bar of ``levels`` colours (0: continuous) from 1 to 18 with no
+    outline, ticks 2 .. 18, the bar ``shrink`` times its plot's height (matplotlib
+    centres it)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import BoundaryNorm
+
+    v = np.random.default_rng(7).uniform(1, 18, (12, 8))
+    fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
+    if levels:
+        im = ax.imshow(v, cmap=matplotlib.colormaps[cmap_name].resampled(levels),
+                       norm=BoundaryNorm(np.linspace(1, 18, levels + 1), levels), aspect="auto")
+    else:
+        im = ax.imshow(v, cmap=cmap_name, vmin=1, vmax=18, aspect="auto")
+    cb = fig.colorbar(im, ax=ax, shrink=shrink, ticks=list(range(2, 19, 2)))
+    cb.outline.set_visible(False)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue(), v
+
+
+@pytest.mark.parametrize("cmap_name,shrink,levels", [
+    ("Blues", 0.95, 9), ("Blues", 0.9, 9), ("Blues", 0.8, 9), ("Greys", 1.0, 9),
+    ("Blues", 0.9, 0), ("Greens", 0.8, 0), ("Greys", 1.0, 0),
+])
+def test_padding_past_a_bars_faint_end_is_no_part_of_it(cmap_name, shrink, levels):
+    """A bar whose light end is near the page colour (Blues starts 2.5 from white),
+    shorter than its plot (bokeh draws it so; matplotlib's shrink): the white past
+    its end was taken for more of the bar and the bar grown to the plot's edge, its
+    scale starting at 0.6, 0.1 or -1.1 for 1. On a stepped bar a guessed band must
+    run a whole band's length and step from the band beside it as the next one
+    does; on a continuous one, in a lossless picture, a bar seen to end on a drawn
+    colour ends there. Greys' own white band and its gradient fading into the page
+    (the bar as long as the plot) are kept."""
+    png, v = _binned_png(cmap_name, shrink, levels)
+    h = digitize(png).heatmaps[0]
+    assert (h.scale.vmin, h.scale.vmax) == pytest.approx((1.0, 18.0), abs=0.05)
+    tol = 17 / levels / 2 + 0.1 if levels else 0.02 * 17  # a discrete bar reads each cell to its band's middle
+    assert float(np.abs(np.asarray(h.table.values, float) - v).max()) <= tol

@@ -218,3 +218,40 @@ def test_pieces_of_a_framed_bar_trimmed_unequally_are_one_bar():
     one = _merge_collinear([top, bottom], rgb_to_lab(framed), bg)
     assert len(one) == 1 and one[0].long_range == (50, 350)
     assert len(_merge_collinear([top, bottom], rgb_to_lab(rgb), bg)) == 2
+
+
+@pytest.mark.parametrize("cell", [17, 19])
+def test_rules_crossing_each_other_around_small_cells_are_whole_rules(cell):
+    """A ruled correlation map (matplotlib pcolormesh with edges; the masked
+    triangle white and ruled, as bokeh draws NaN cells) whose cells are under 20
+    pixels: where rules cross, neither is a ridge (no lighter pixel beside it), so
+    each rule came in pieces a cell long, shorter than a rule, and no ruling was
+    found. The crossings are bridged (a rule's width) before rules are measured."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from digitize.raster.planes import picture_planes
+    from digitize.raster.ruled import find_ruled_grids
+
+    n = 20
+    rng = np.random.default_rng(11)
+    c = np.where(np.eye(n, dtype=bool), 1.0, 0.6 * np.corrcoef(rng.normal(size=(n, 40))))
+    m = np.ma.masked_where(np.triu(np.ones((n, n), bool), 1), c)
+    size = n * cell / 100 + 2.2
+    fig, ax = plt.subplots(figsize=(size, size - 0.6), dpi=100)
+    cmap = matplotlib.colormaps["BrBG"].with_extremes(bad="white")
+    im = ax.pcolormesh(m, cmap=cmap, vmin=-1, vmax=1, edgecolors="#333333", linewidth=0.7)
+    ax.invert_yaxis()
+    fig.colorbar(im, ax=ax)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    rgb = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    planes = picture_planes(rgb=rgb)
+    rulings = find_ruled_grids(planes.lab, planes.distance, planes.bg_lab)
+    assert [(r.grid.rows, r.grid.cols) for r in rulings] == [(n, n)]
+    pitch = np.diff(rulings[0].grid.row_edges)
+    assert abs(float(pitch.mean()) - float(np.median(pitch))) < 1.0

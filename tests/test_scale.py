@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
+from digitize.core.scale import fit_scale, user_scale
 from digitize.errors import ScaleError
 from digitize.model import Tick
-from digitize.core.scale import fit_scale, user_scale
 
 
 def _ticks(values, pixels, labels=None):
@@ -50,3 +50,22 @@ def test_pixel_value_round_trip(kind, vmin, vmax):
 def test_too_few_labels_is_a_clear_error():
     with pytest.raises(ScaleError, match="at least two readable"):
         fit_scale([Tick("abc", None, 3.0)], 0, 100)
+
+
+@pytest.mark.parametrize("horizontal", [True, False])
+def test_labels_that_fit_either_way_take_the_usual_direction(horizontal):
+    """'10⁻⁴' .. '10⁰' read flat ('104' .. '100', the small raised minus lost) fit a
+    bar rising 10⁻⁴ .. 1 and one falling 10⁴ .. 1 equally: the bar runs the usual
+    way, its values growing to the right (up, on a vertical bar)."""
+    ks = [4, 3, 2, 1, 0]
+    px = [50 + 75 * i for i in range(5)] if horizontal else [350 - 75 * i for i in range(5)]
+    ticks = []
+    for k, p in zip(ks, px):
+        label = f"10{k}"
+        ticks += [Tick(label, float(label), p), Tick(label, 10.0 ** k, p)]
+        if k:
+            ticks.append(Tick(label, 10.0 ** -k, p))
+    s = fit_scale(ticks, 50, 350, increasing_with_pixel=horizontal)
+    assert s.kind == "log" and s.vmin == pytest.approx(1e-4) and s.vmax == pytest.approx(1.0)
+    low_end = 50 if horizontal else 350
+    assert s.pixel_to_value(low_end) == pytest.approx(1e-4)

@@ -151,10 +151,16 @@ def steps_evenly(values: Sequence[float | None], index: Sequence[float] | None =
     return linear(pts, tol) or (all(v > 0 for _, v in pts) and linear([(i, math.log10(v)) for i, v in pts], 0.0))
 
 
-def label_pattern(text: str) -> str:
+def label_pattern(text: str, *, any_digits: bool = False) -> str:
     """A label's shape: digits as 'd', letters as 'a', the rest as printed
-    ('r0' -> 'ad', 'layer 12' -> 'aaaaa dd')."""
-    return "".join("d" if c.isdigit() else "a" if c.isalpha() else c for c in text.strip())
+    ('r0' -> 'ad', 'layer 12' -> 'aaaaa dd'); ``any_digits``: a run of digits as
+    one 'D', of any length ('L7', 'L12' -> 'aD').
+
+    >>> label_pattern("layer 12"), label_pattern("L12", any_digits=True)
+    ('aaaaa dd', 'aD')
+    """
+    shape = "".join("d" if c.isdigit() else "a" if c.isalpha() else c for c in text.strip())
+    return re.sub("d+", "D", shape) if any_digits else shape
 
 
 def mend_to_pattern(text: str, pattern: str) -> str | None:
@@ -180,6 +186,21 @@ def mend_to_pattern(text: str, pattern: str) -> str | None:
         else:
             return None
     return "".join(out)
+
+
+def mend_to_shape(text: str, shape: str) -> str | None:
+    """``mend_to_pattern`` against a shape with one run of digits of any length
+    ('aD': 'L0' ... 'L24'), stretched to the text's length ('LO' -> 'L0').
+
+    >>> mend_to_shape("LO", "aD"), mend_to_shape("L1O", "aD"), mend_to_shape("Lx", "aD")
+    ('L0', 'L10', None)
+    """
+    t = text.strip()
+    if shape.count("D") != 1:
+        return None
+    head, tail = shape.split("D")
+    n = len(t) - len(head) - len(tail)
+    return mend_to_pattern(t, head + "d" * n + tail) if n >= 1 else None
 
 
 #: Letters whose capital is their small letter drawn larger: OCR confuses the two.

@@ -40,7 +40,7 @@ def _one_per_label(inl: np.ndarray, err: np.ndarray, group: np.ndarray) -> np.nd
     return keep
 
 
-def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: np.ndarray):
+def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: np.ndarray, usual: int = 0):
     ok = np.isfinite(vals) & ((vals > 0) if kind == "log" else True)
     idx = np.flatnonzero(ok)
     if len(idx) < 2:
@@ -59,7 +59,9 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: 
         pred_px = (t - icpt) / slope
         err = np.abs(pred_px - p)
         inl = _one_per_label(err <= tol, err, group)
-        key = (float(w[inl].sum()), -float(err[inl].sum()))
+        # as much weight either way: the bar runs the usual way (``usual``: the sign
+        # of the slope of a bar whose values grow up or to the right)
+        key = (float(w[inl].sum()), usual * slope > 0, -float(err[inl].sum()))
         if best is None or key > best[0]:
             best = (key, inl)
     if best is None:
@@ -101,11 +103,15 @@ def nice_round(v: float, step: float, span: float, px_value: float = math.inf) -
     return v
 
 
-def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") -> Scale:
+def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto",
+              increasing_with_pixel: bool | None = None) -> Scale:
     """Fit a scale over the bar's long-axis extent [lo, hi] (pixel coordinates).
 
     ticks : readable ticks (value not None) with pixel positions
     kind : "auto", "linear" or "log"
+    increasing_with_pixel : which way the bar's values usually grow (True for a
+        horizontal bar, False for a vertical one: up the picture); where the labels
+        fit either way with the same weight (a lost sign read both ways), that way
     Raises ScaleError when fewer than two ticks agree on a scale.
     """
     usable = [t for t in ticks if t.value is not None]
@@ -117,7 +123,8 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto") ->
     tol = max(TICK_TOL_PX, TICK_TOL_SHARE * abs(hi - lo))
     kinds = ["linear", "log"] if kind == "auto" else [kind]
     weights = np.array([t.weight for t in usable], np.float64)
-    fits = {k: f for k in kinds if (f := _fit_kind(k, px, vals, tol, weights)) is not None}
+    usual = 0 if increasing_with_pixel is None else (1 if increasing_with_pixel else -1)
+    fits = {k: f for k in kinds if (f := _fit_kind(k, px, vals, tol, weights, usual)) is not None}
     if not fits:
         raise ScaleError(f"the colorbar labels {[t.label for t in usable]} do not fit a {kind} scale")
     if "linear" in fits and "log" in fits:

@@ -20,6 +20,7 @@ from ..core.labels import (
     label_pattern,
     mend_number_text,
     mend_to_pattern,
+    mend_to_shape,
     parse_number,
     steps_evenly,
     unify_case,
@@ -340,6 +341,22 @@ def _split_merged(bl: Blob, edges: np.ndarray, axis: str) -> list[Blob]:
     return pieces or [bl]
 
 
+#: Row labels set close merge into tall blobs that read as text turned a quarter
+#: (and their short neighbours take that turn); cut at the row edges, pieces this
+#: many times wider than tall are lines of upright text.
+UPRIGHT_PIECE = 1.15
+
+
+def _upright_rows(band: list[Blob]) -> list[Blob]:
+    """Row labels (cut at the row edges) share one way: when most of those taken
+    for turned text are wider than tall, they are upright lines, set close."""
+    turned = [b for b in band if b.angle in (90.0, -90.0)]
+    if not turned or np.mean([b.box.width >= UPRIGHT_PIECE * b.box.height for b in turned]) < 0.5:
+        return band
+    return [replace(b, angle=0.0) if b.angle in (90.0, -90.0) and b.box.width >= b.box.height else b
+            for b in band]
+
+
 def _maybe_turned(blobs: list[Blob]) -> bool:
     """Column labels all read as upright yet mostly taller than wide: too short to
     show their direction (two or three characters turned by 90 degrees look like
@@ -426,7 +443,7 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
         limit = _obstacle_limit(plot, side, layout)
         # keep out of other plots' territory, and short of the next bar or plot
         blobs = [b for b in find_blobs(text, region)
-                 if not any(o != plot and o.grow(4).intersects(b.box) for o in layout.plots)
+                 if not any(o.grow(4).intersects(b.box) for o in layout.other_plots(plot))
                  and not _stray_mark(b, plot, side) and _short_of(b.box, side, limit)]
         blobs = _join_words(blobs, lone_letters=side in ("bottom", "top"))  # "New York", "abl 1"
         band, beyond = _split_band(blobs, plot, side)
@@ -445,7 +462,7 @@ def _obstacle_limit(plot: Box, side: str, layout: Layout) -> float | None:
     bar or plot, never beyond them (the row labels of the next panel past a
     colorbar)."""
     limit = None
-    for o in [p for p in layout.plots if p != plot] + [c.box for c in layout.colorbars]:
+    for o in list(layout.other_plots(plot)) + [c.box for c in layout.colorbars]:
         if side in ("left", "right"):
             overlap = min(o.y1, plot.y1) - max(o.y0, plot.y0)
             near = o.x0 if side == "right" else o.x1
@@ -494,7 +511,7 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
         if side in ("bottom", "top"):
             band = [piece for b in band for piece in _split_merged(b, grid.col_edges, "x")]
         else:
-            band = [piece for b in band for piece in _split_merged(b, grid.row_edges, "y")]
+            band = _upright_rows([piece for b in band for piece in _split_merged(b, grid.row_edges, "y")])
         found[side] = (band, beyond)
 
     def best_side(a: str, b: str, centres, edges) -> str:
@@ -683,13 +700,19 @@ def _mend_axis_labels(idx: list[int], reads: list, crops: list, accurate: Recogn
     if sum(mend_number_text(t) is not None for t in texts) >= enough:
         fit = mend_number_text
     else:
-        common = Counter(label_pattern(t) for t in texts if t.strip()).most_common(1)
-        if not common or common[0][1] < enough or "d" not in common[0][0]:
+        # one shape, its number of any length ('L7', 'L12'); with several numbers
+        # ('1-2', '10-20'), one exact shape
+        common = Counter(label_pattern(t, any_digits=True) for t in texts if t.strip()).most_common(1)
+        if not common or common[0][1] < enough or "D" not in common[0][0]:
             return
-        pattern = common[0][0]
+        shape = common[0][0]
+        if shape.count("D") > 1:
+            shape, n = Counter(label_pattern(t) for t in texts if t.strip()).most_common(1)[0]
+            if n < enough:
+                return
 
         def fit(t: str) -> str | None:
-            return mend_to_pattern(t, pattern)
+            return mend_to_shape(t, shape) if "D" in shape else mend_to_pattern(t, shape)
     odd = [k for k in idx if fit(reads[k].text) is None]
     if odd and accurate is not None:
         for k, rd in zip(odd, accurate.recognize([crops[k] for k in odd])):

@@ -333,7 +333,7 @@ def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: d
         st = strips[side]
         st = {"left": Box(st.x0, st.y0, st.x1 - gap, st.y1), "right": Box(st.x0 + gap, st.y0, st.x1, st.y1),
               "top": Box(st.x0, st.y0, st.x1, st.y1 - gap), "bottom": Box(st.x0, st.y0 + gap, st.x1, st.y1)}[side]
-        blobs = [bl for bl in find_blobs(own, st, lines=True)
+        blobs = [bl for bl in find_blobs(own, st, lines=True, exponents=True)
                  if bl.angle == 0.0 and min(bl.box.width, bl.box.height) >= 3  # a dash is a mark, not a label
                  and lo - ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + ext]
         if not vertical:  # labels turned a quarter under a horizontal bar count as well
@@ -435,13 +435,15 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
                 alt = power_of_ten_reading(text_)
                 if alt is not None:  # "10" + a superscript read flat ("102"): let the fit choose
                     ticks.append(Tick(text_, alt, float(pos), rd.score * 0.9))
+                    if alt > 1.0:  # ... and its raised minus, the smallest glyph, lost ("10-2" read "102")
+                        ticks.append(Tick(text_, 1.0 / alt, float(pos), rd.score * 0.9))
         multiplier, title, scale_texts = _read_extras(rgb, text, region, blobs=blobs, used=cands,
                                                       background=background, recognizer=recognizer)
     # a label pointing past the bar's ends is not one of its ticks (a plot's axis
     # label beside the bar's end, a caption below it)
     tol = max(END_TOLERANCE_PX, END_TOLERANCE_SHARE * (hi - lo))
     ticks = [t for t in ticks if lo - tol <= t.pixel <= hi + tol]
-    ticks += _lost_minus_readings(ticks) + _exponent_readings(ticks)
+    ticks += _lost_minus_readings(ticks) + _exponent_readings(ticks) + _bare_ten_readings(ticks)
     if multiplier is not None:
         kind, m = multiplier
         ticks = [replace(t, value=None if t.value is None else (t.value * m if kind == "mul" else t.value + m))
@@ -578,12 +580,13 @@ def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, *, marks, 
     vertical = region.orientation == "vertical"
     title = _turned_title(text, label_region, side) if vertical else None
     if title is None:
-        blobs = find_blobs(text, label_region, lines=True)
+        blobs = find_blobs(text, label_region, lines=True, exponents=True)
     else:
         # the bar's title turned a quarter just past its labels: found on its own, so
         # that no label line takes in a letter of it ('0.6' and the 'g' of 'weights')
         labels_only = text & ~title
-        blobs = find_blobs(labels_only, label_region, lines=True) + find_blobs(title, label_region, columns=True)
+        blobs = (find_blobs(labels_only, label_region, lines=True, exponents=True)
+                 + find_blobs(title, label_region, columns=True))
     lo, hi = region.long_range
     # tick labels: upright blobs whose centre lies along the bar; nearest to the bar first
     cands = [bl for bl in blobs if bl.angle == 0.0 and
@@ -701,6 +704,16 @@ def _exponent_readings(ticks: list[Tick]) -> list[Tick]:
         if k:  # the raised minus is the smallest glyph of all: lost more often than a digit is misread
             out.append(replace(t, value=10.0 ** -k, weight=LOST_MINUS_WEIGHT))
     return out
+
+
+def _bare_ten_readings(ticks: list[Tick]) -> list[Tick]:
+    """Among powers of ten printed with exponents, a bare '10' is '10⁰' whose small
+    superscript 0 was lost (Octave's '10^{0}'): it gets that lighter reading too."""
+    powers = any(power_exponent(t.label) is not None or power_of_ten_reading(t.label) is not None for t in ticks)
+    if not powers:
+        return []
+    return [replace(t, value=1.0, weight=EXPONENT_WEIGHT) for t in ticks
+            if t.value == 10.0 and t.weight >= 1.0 and t.label.strip() == "10"]
 
 
 def _tick_verdicts(cands: list[Blob], reads: list, vertical: bool) -> list[bool | None]:

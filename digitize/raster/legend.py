@@ -91,7 +91,8 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
                            increasing_with_pixel=bar.orientation == "horizontal", ticks=reading.ticks)
     else:
         try:
-            scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale)
+            scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale,
+                              increasing_with_pixel=bar.orientation == "horizontal")
         except ScaleError as exc:
             if not (config.printed and config.ocr):
                 raise
@@ -102,9 +103,10 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
                             source="unknown")
             scale_error = str(exc)
         else:
-            lo2, hi2 = _unguessed_ends(bar, scale)
+            lo2, hi2 = _unguessed_ends(bar, scale, reading.colormap, planes.bg_lab, planes.cell_delta_e)
             if (lo2, hi2) != (lo, hi):
-                scale = fit_scale(list(reading.ticks), lo2, hi2, kind=config.scale)
+                scale = fit_scale(list(reading.ticks), lo2, hi2, kind=config.scale,
+                                  increasing_with_pixel=bar.orientation == "horizontal")
                 reading = replace(reading, colormap=_cut_colormap(reading.colormap, lo2, hi2))
                 bar = _cut_bar(bar, lo2, hi2)
                 lo, hi = lo2, hi2
@@ -132,15 +134,58 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
 
 #: A tick this close (pixels) to where the bar's colour met the page marks that end.
 END_TICK_PX = 2.0
+#: A guessed page-coloured end of a stepped bar is bands of it when its length is
+#: within this share of a band (or 2 pixels) of a whole number of them, and its
+#: colour steps from the band beside it by this share of the next step in at least
+#: (a colormap's steps change gradually: Blues starts 2.5 from white and steps by
+#: 7 there, no white band before it; Greys steps 5.6 to white after a step of 9).
+GUESS_BAND_TOL = 0.15
+GUESS_STEP_SHARE = 0.5
 
 
-def _unguessed_ends(bar: ColorbarRegion, scale: Scale) -> tuple[float, float]:
+def _kept_guesses(bar: ColorbarRegion, colormap: Colormap, page: np.ndarray, drawn_delta_e: float) -> tuple[int, int]:
+    """The guessed page-coloured ends of a bar (``bar.guessed``) that may be bar:
+    on a stepped bar, a whole number of its bands whose step from the band beside
+    it is like the bar's next step in (a page-coloured first band runs a band's
+    length; a bar shorter than its plot, as bokeh draws one or matplotlib's
+    ``shrink``, leaves padding of any length); on a continuous bar, an end whose
+    colour where it was seen to end is no drawn colour (less than
+    ``drawn_delta_e`` from the ``page``): a gradient fading into the page goes on
+    unseen, one that stops short of it (Blues, 2.5 from white) ends there."""
+    g_lo, g_hi = bar.guessed
+    if not (g_lo or g_hi):
+        return 0, 0
+    lo, hi = bar.long_range
+    seen = _cut_colormap(colormap, lo + g_lo, hi - g_hi)  # the bar as drawn, the guesses aside
+    if len(seen.lab) < 2:
+        return g_lo, g_hi
+    lab = np.asarray(seen.lab, np.float32)
+    runs = find_levels(seen)
+    if runs is None or len(runs) < 2:
+        return (g_lo if float(delta_e(lab[0], page)) < drawn_delta_e else 0,
+                g_hi if float(delta_e(lab[-1], page)) < drawn_delta_e else 0)
+    pos = seen.positions
+    band = float(np.median([pos[b - 1] - pos[a] + 1 for a, b in runs]))
+    means = np.array([np.median(lab[a:b], axis=0) for a, b in runs])
+
+    def a_band(g: int, beside: np.ndarray, next_in: np.ndarray) -> bool:
+        k = round(g / band)
+        return (k >= 1 and abs(g - k * band) <= max(2.0, GUESS_BAND_TOL * band)
+                and float(delta_e(page, beside)) >= GUESS_STEP_SHARE * float(delta_e(beside, next_in)))
+    return (g_lo if g_lo and a_band(g_lo, means[0], means[1]) else 0,
+            g_hi if g_hi and a_band(g_hi, means[-1], means[-2]) else 0)
+
+
+def _unguessed_ends(bar: ColorbarRegion, scale: Scale, colormap: Colormap, page: np.ndarray,
+                    drawn_delta_e: float) -> tuple[float, float]:
     """The bar's long-axis extent, less what was only guessed at a page-coloured end
-    (lined up with a plot's edge) when a tick the scale rests on sits where the
-    colour ended: plotly ends a bar at its last tick, not at the plot's edge."""
+    (lined up with a plot's edge) when it cannot be bar (``_kept_guesses``), or
+    when a tick the scale rests on sits where the colour ended: plotly ends a bar
+    at its last tick, not at the plot's edge."""
     lo, hi = bar.long_range
     used = [t.pixel for t in scale.ticks if t.inlier]
-    g_lo, g_hi = bar.guessed
+    g_lo, g_hi = _kept_guesses(bar, colormap, page, drawn_delta_e)
+    lo, hi = lo + (bar.guessed[0] - g_lo), hi - (bar.guessed[1] - g_hi)
     if g_lo and any(abs(p - (lo + g_lo)) <= END_TICK_PX for p in used) and not any(p < lo + g_lo - END_TICK_PX
                                                                                 for p in used):
         lo += g_lo

@@ -172,7 +172,7 @@ def axes_frame(planes: Planes, plot: Box, layout: Layout) -> Box | None:
     # plots inside the frame are more of its cells (the fragments one colormap
     # leaves of a grid of categories and values); one across its line is not
     if (frame.area <= plot.area or any(frame.intersects(c.box) for c in layout.colorbars)
-            or any(frame.intersects(o) and not frame.grow(2).contains(o) for o in layout.plots if o != plot)):
+            or any(frame.intersects(o) and not frame.grow(2).contains(o) for o in layout.other_plots(plot))):
         return None
     return frame
 
@@ -199,7 +199,7 @@ def extend_to_ticks(*, planes: Planes, plot: Box, layout: Layout) -> Box:
     cell centre, go on past it: grow the box over the cells they mark, never over
     another plot or a colorbar."""
     fg = planes.ink
-    others = tuple(p for p in layout.plots if p != plot) + tuple(c.box for c in layout.colorbars)
+    others = layout.other_plots(plot) + tuple(c.box for c in layout.colorbars)
     h, w = fg.shape
     x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
     for sides, orient in ((("left", "right"), "vertical"), (("bottom", "top"), "horizontal")):

@@ -69,32 +69,34 @@ def _ridges(lab: np.ndarray, ink: np.ndarray, axis: int) -> np.ndarray:
         k = np.zeros((2 * d + 1, 1) if axis == 0 else (1, 2 * d + 1), np.uint8)
         for o in offsets:
             k[(d + o, 0) if axis == 0 else (0, d + o)] = 1
-        return op(L, k, borderType=cv2.BORDER_REPLICATE).astype(np.int16)
+        return op(L, k, borderType=cv2.BORDER_REPLICATE)
     before, after = (-d, -d + 1), (d - 1, d)
-    m = L.astype(np.int16)
-    step = int(round(RULE_LIGHTNESS * 2.55))
-    cand = m < np.minimum(reach(before, cv2.dilate), reach(after, cv2.dilate)) - step
-    cand |= m > np.maximum(reach(before, cv2.erode), reach(after, cv2.erode)) + step
+    step = float(round(RULE_LIGHTNESS * 2.55))
+    # in uint8, saturating: a bound pushed past 0 (255) is one no pixel passes, as unsaturated
+    cand = L < cv2.subtract(cv2.min(reach(before, cv2.dilate), reach(after, cv2.dilate)), step)
+    cand |= L > cv2.add(cv2.max(reach(before, cv2.erode), reach(after, cv2.erode)), step)
     cand &= ink
     if axis == 0:
         cand[:d], cand[n - d:] = False, False
     else:
         cand[:, :d], cand[:, n - d:] = False, False
-    ys, xs = np.nonzero(cand)
-    mid = lab[ys, xs]
+    at = np.flatnonzero(cand)  # flat indices: one gather per neighbour, not a 2-D fancy index
+    flat = lab.reshape(-1, 3)
+    along = lab.shape[1] if axis == 0 else 1
+    mid = np.take(flat, at, axis=0)
     ridge = {}
     for sign in (-1, 1):
-        dark = np.zeros(len(ys), bool)
-        light = np.zeros(len(ys), bool)
+        dark = np.zeros(len(at), bool)
+        light = np.zeros(len(at), bool)
         for r in (d - 1, d):
-            other = lab[ys + sign * r, xs] if axis == 0 else lab[ys, xs + sign * r]
+            other = np.take(flat, at + sign * r * along, axis=0)
             step = mid[:, 0] - other[:, 0]
             apart = delta_e(mid, other) > RULE_DELTA_E
             dark |= apart & (step < -RULE_LIGHTNESS)
             light |= apart & (step > RULE_LIGHTNESS)
         ridge[sign] = (dark, light)
     hit = (ridge[-1][0] & ridge[1][0]) | (ridge[-1][1] & ridge[1][1])
-    out[ys[hit], xs[hit]] = True
+    out.reshape(-1)[at[hit]] = True
     return out
 
 
@@ -234,10 +236,19 @@ def find_ruled_grids(lab: np.ndarray, distance: np.ndarray, bg_lab: np.ndarray) 
     lines between cells are not rules)."""
     k = RULE_MIN_LENGTH
     ink = distance > RULE_DELTA_E
-    horiz = cv2.morphologyEx(_ridges(lab, ink, 0).astype(np.uint8), cv2.MORPH_OPEN,
-                             cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    vert = cv2.morphologyEx(_ridges(lab, ink, 1).astype(np.uint8), cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    # a rule is no ridge where another crosses it (no lighter pixel beside it there):
+    # those gaps, as wide as a rule and inked (the other rule), are bridged first,
+    # else small cells (20 pixels) leave segments shorter than a rule; the paper
+    # between two glyphs is no gap to bridge (a row of printed numbers is no rule)
+    gap = 2 * RULE_REACH - 1
+    ink8 = ink.astype(np.uint8)
+
+    def lines(axis: int, size: tuple[int, int], bridge: tuple[int, int]) -> np.ndarray:
+        r = _ridges(lab, ink, axis).astype(np.uint8)
+        r |= cv2.morphologyEx(r, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge)) & ink8
+        return cv2.morphologyEx(r, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+    horiz = lines(0, (k, 1), (gap, 1))
+    vert = lines(1, (1, k), (1, gap))
     joined = cv2.dilate(horiz | vert, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * RULE_REACH + 1,) * 2))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out = []

@@ -26,7 +26,7 @@ class Blob:
 
 
 def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None,
-               lines: bool = False, columns: bool = False) -> list[Blob]:
+               lines: bool = False, columns: bool = False, exponents: bool = False) -> list[Blob]:
     """Text blobs inside ``region`` of a boolean mask (pixels already restricted to text).
 
     lines : the labels are horizontal lines stacked one above the other (a vertical
@@ -34,6 +34,9 @@ def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None,
         thin decimal point) and barely across lines.
     columns : the labels are turned a quarter, side by side (under a horizontal
         colorbar): the same, along columns.
+    exponents : the labels are upright, and may be powers of ten with a large
+        raised exponent (a colorbar's): one that leans like diagonal text is
+        taken as upright (``raised_tail``).
     """
     r = region.clip(mask.shape)
     if r.width < 2 or r.height < 2:
@@ -61,7 +64,8 @@ def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None,
         y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
         box = Box(r.x0 + x0, r.y0 + y0, r.x0 + x1, r.y0 + y1)
         own = own_box[y0 - by:y1 - by, x0 - bx:x1 - bx]
-        blobs.append(Blob(box, _text_angle(xs, ys, s), len(xs), s, own))
+        blob = Blob(box, _text_angle(xs, ys, s), len(xs), s, own)
+        blobs.append(Blob(box, 0.0, len(xs), s, own) if exponents and raised_tail(blob) else blob)
     return blobs
 
 
@@ -92,6 +96,41 @@ def _text_angle(xs: np.ndarray, ys: np.ndarray, char_size: float) -> float:
     if h > 1.5 * w:
         return 90.0
     return 0.0
+
+
+#: Upright text ending in a raised exponent ('10' then a superscript '-4'): no
+#: taller than this many letters, with this share of its inked columns or more
+#: (the base, at its left end) reaching down to one baseline, within BASELINE_SHARE
+#: of a letter (round glyphs end a little above it), and those right of it ending
+#: in the upper half.
+RAISED_MAX_LETTERS = 2.4
+RAISED_BASE_SHARE = 0.4
+BASELINE_SHARE = 0.4
+
+
+def raised_tail(blob: Blob) -> bool:
+    """Whether a blob taken for text on a rising diagonal is upright text with a
+    superscript after its base ('10' then a raised '-4', as bokeh and R set a
+    power of ten): the columns of its left part reach down to one baseline, over a
+    good part of its width, and those right of them end in its upper half. Text
+    turned 45 degrees has a baseline that rises from its first letter on (at small
+    sizes the two look alike: ask this only where labels are not turned, along a
+    colorbar)."""
+    if blob.angle <= 0 or blob.angle >= 90:
+        return False
+    ys, xs = np.nonzero(blob.mask)
+    h = ys.max() - ys.min() + 1
+    if h > RAISED_MAX_LETTERS * blob.char_size:
+        return False
+    x0 = xs.min()
+    bottom = np.full(xs.max() - x0 + 1, -1)
+    np.maximum.at(bottom, xs - x0, ys)
+    inked = np.flatnonzero(bottom >= 0)
+    base = inked[bottom[inked] >= ys.max() - BASELINE_SHARE * blob.char_size]
+    # ending in the upper half (the sides of a round base glyph end in between)
+    raised = inked[bottom[inked] < ys.max() - h / 2]
+    return (len(raised) > 0 and len(base) >= RAISED_BASE_SHARE * len(inked)
+            and int(base.max()) < int(raised.min()))
 
 
 def blob_crop(rgb: np.ndarray, blob: Blob, background: tuple[int, int, int], *, pad: int = 2) -> np.ndarray:

@@ -141,7 +141,7 @@ def _scale(bar: VectorBar, cfg: DigitizeConfig):
     if cfg.vmin is not None:
         return user_scale(cfg.vmin, cfg.vmax, lo, hi, kind=cfg.scale,
                           increasing_with_pixel=bar.orientation == "horizontal", ticks=tuple(ticks))
-    scale = fit_scale(ticks, lo, hi, kind=cfg.scale)
+    scale = fit_scale(ticks, lo, hi, kind=cfg.scale, increasing_with_pixel=bar.orientation == "horizontal")
     return replace(scale, multiplier=bar.multiplier)
 
 
