@@ -183,11 +183,23 @@ def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     return srgb * 255.0
 
 
+#: From this many pixels, the distance of a picture from one colour is taken by
+#: OpenCV (vectorised over the channels): 2x the einsum's speed, the same numbers.
+_CV_DISTANCE_FROM = 1 << 16
+
+
 def delta_e(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean CIELAB distance between broadcastable (..., 3) arrays."""
+    if (isinstance(a, np.ndarray) and a.dtype == np.float32 and a.ndim == 3 and a.shape[2] == 3
+            and a.shape[0] * a.shape[1] >= _CV_DISTANCE_FROM and np.size(b) == 3 and a.flags.c_contiguous):
+        d = cv2.subtract(a, tuple(float(v) for v in np.ravel(b).astype(np.float32)) + (0.0,))
+        return cv2.sqrt(cv2.transform(cv2.multiply(d, d), _ONES_ROW))
     d = np.asarray(a, np.float32) - np.asarray(b, np.float32)
     s = np.einsum("...k,...k->...", d, d)  # 2-3x faster than (d * d).sum(-1): no (..., 3) temporary
     return np.sqrt(s, out=s) if isinstance(s, np.ndarray) else np.sqrt(s)
+
+
+_ONES_ROW = np.ones((1, 3), np.float32)
 
 
 def project_onto_polyline(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

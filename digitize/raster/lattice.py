@@ -70,13 +70,39 @@ class Lattice:
         return len(self.points) / max(self.count, 1)
 
 
-def _line(k: np.ndarray, p: np.ndarray) -> tuple[float, float]:
-    """Slope and intercept of the least-squares line p = icpt + slope * k (np.polyfit's
-    answer, without its overhead: this runs for every candidate anchor)."""
-    km, pm = float(k.mean()), float(p.mean())
-    dk = k - km
-    slope = float((dk * (p - pm)).sum() / (dk * dk).sum())
-    return slope, pm - slope * km
+def _fit_dropping_worst(kk: np.ndarray, pp: np.ndarray, keep_within: float) -> tuple[float, float] | None:
+    """The least-squares line pp = icpt + slope * kk, its worst point dropped while
+    it stands more than ``keep_within`` off (down to MIN_LATTICE_POINTS points);
+    None when the points left share one step. The sums are updated as points go
+    (this runs for every candidate anchor: a fit from scratch each time cost more
+    than the rest of the search)."""
+    m = len(kk)
+    sk, sp, skk, skp = float(kk.sum()), float(pp.sum()), float((kk * kk).sum()), float((kk * pp).sum())
+
+    def line():
+        den = m * skk - sk * sk
+        if den <= 1e-9 * max(1.0, m * skk):  # one step for all: no line
+            return None
+        slope = (m * skp - sk * sp) / den
+        return slope, (sp - slope * sk) / m
+    fit = line()
+    if fit is None:
+        return None
+    alive = np.ones(m, bool)
+    while m > MIN_LATTICE_POINTS:
+        slope, icpt = fit
+        r = np.abs(pp - (icpt + slope * kk))
+        r[~alive] = -1.0
+        j = int(r.argmax())
+        if r[j] <= keep_within:
+            break
+        alive[j] = False
+        m -= 1
+        sk, sp, skk, skp = sk - kk[j], sp - pp[j], skk - kk[j] * kk[j], skp - kk[j] * pp[j]
+        fit = line()
+        if fit is None:
+            return None
+    return fit
 
 
 def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | None:
@@ -118,21 +144,10 @@ def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | Non
                 # the worst dropped while it stands more than half the tolerance off (an
                 # outlier within the tolerance, a title above the labels, would pull the
                 # line far enough for every point to pass)
-                kk, pp = np.round(steps[on]), p[on]
-                if np.ptp(kk) == 0:
+                fit = _fit_dropping_worst(np.round(steps[on]), p[on], 0.5 * tol)
+                if fit is None:
                     continue
-                slope, icpt = _line(kk, pp)
-                while len(pp) > MIN_LATTICE_POINTS:
-                    r = np.abs(pp - (icpt + slope * kk))
-                    if r.max() <= 0.5 * tol:
-                        break
-                    keep = np.arange(len(pp)) != int(r.argmax())
-                    kk, pp = kk[keep], pp[keep]
-                    if np.ptp(kk) == 0:
-                        break
-                    slope, icpt = _line(kk, pp)
-                if np.ptp(kk) == 0:
-                    continue
+                slope, icpt = fit
                 steps2 = (p - icpt) / slope
                 on2 = np.abs(steps2 - np.round(steps2)) * slope <= tol
                 n_on = int(on2.sum())
