@@ -194,3 +194,29 @@ def test_a_scale_that_fits_few_of_the_numbers_read_is_capped():
     assert confidence(_good_checks(by["scale_labels"]) + (agree,), 0) <= LABELS_DISAGREE_CAP
     fine = replace(scale, ticks=tuple(replace(t, inlier=t.value is not None and t.weight == 1.0) for t in ticks))
     assert {c.name: c for c in scale_checks(fine, bar_length=690.0, unused_texts=[])}["scale_labels_agree"].passed
+
+
+def test_an_outer_line_of_no_drawn_cell_is_capped_unless_a_masked_triangle():
+    """A grid grown a step past its cells (a band of crowded tick labels under the
+    plot taken in as a row) has an outer row of blank cells, which redraws
+    perfectly well: 8 x 27 for 7 x 27 at confidence 0.99 on a bokeh figure. Such a
+    grid is capped at OUTER_BLANK_CAP; a correlation matrix whose masked triangle
+    takes the diagonal too (its first row wholly blank) is not, nor is a blank
+    cell here and there."""
+    from digitize.core.checks import outer_lines_check
+    from digitize.core.confidence import OUTER_BLANK_CAP
+
+    margin = np.zeros((8, 27), bool)
+    margin[-1] = True
+    check = outer_lines_check(margin)
+    assert not check.passed and "bottom row" in check.detail
+    labels = Check("scale_labels", True, 4.0, 3)
+    assert confidence(_good_checks(labels) + (check,), 0) <= OUTER_BLANK_CAP
+    i, j = np.indices((9, 9))
+    triangle = j >= i  # the upper triangle and the diagonal masked: row 0 and column 8 wholly blank
+    triangle[5, 2] = True  # and a missing value below it
+    assert outer_lines_check(triangle).passed and outer_lines_check(j > i).passed
+    scattered = np.zeros((6, 6), bool)
+    scattered[0, 1] = scattered[3, 5] = True
+    good = outer_lines_check(scattered)
+    assert good.passed and confidence(_good_checks(labels) + (good,), 0) > OUTER_BLANK_CAP

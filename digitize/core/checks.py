@@ -37,6 +37,9 @@ ON_COLORMAP_LIMIT = 0.95
 FRAME_LIMIT = 0.9
 #: The numbers printed in the cells agree with their colours in at least this share of cells.
 PRINTED_AGREE_LIMIT = 0.9
+#: Blank cells that match a matrix's masked triangle (above or below the diagonal,
+#: with it or without) in this share of the cells or more are that triangle.
+TRIANGLE_SHARE = 0.95
 
 
 def expected_colours(table: CellTable, colormap: Colormap, scale: Scale, background) -> np.ndarray:
@@ -118,6 +121,7 @@ def reading_checks(*, per_cell: np.ndarray, axis_shares: list[float], scale: Sca
                          f"the bar's {' and '.join(faded_ends)} end fades into the page, unmarked: the scale's end "
                          f"there may lie further out" if faded_ends else ""))
     out.append(colormap_check(table, residual_flag=residual_flag))
+    out.append(outer_lines_check(table.blank))
     out.append(frame_check(box, frame))
     out += printed_check(printed)
     return tuple(out)
@@ -223,6 +227,31 @@ def colormap_check(table: CellTable, *, residual_flag: float) -> Check:
     n = int(known.sum())
     on_map = 1.0 if n == 0 else float((np.asarray(table.residual)[known] <= residual_flag).mean())
     return Check("colours_on_colormap", on_map >= ON_COLORMAP_LIMIT, round(on_map, 4), ON_COLORMAP_LIMIT)
+
+
+def _masked_triangle(blank: np.ndarray) -> bool:
+    r, c = blank.shape
+    if r != c:
+        return False
+    i, j = np.indices(blank.shape)
+    return any(float(np.mean(blank == tri)) >= TRIANGLE_SHARE for tri in (j > i, j >= i, j < i, j <= i))
+
+
+def outer_lines_check(blank: np.ndarray) -> Check:
+    """Every outer row and column of the grid holds a drawn cell: one that holds
+    none is margin taken in (a grid grown a step past its cells, a band of tick
+    labels under the plot), unless the blank cells are a matrix's masked triangle
+    (its first row or last column wholly blank when the diagonal is masked too)."""
+    b = np.asarray(blank, bool)
+    if min(b.shape) < 2:
+        return Check("outer_lines_drawn", True, None, 0.0, "a single row or column")
+    empty = [name for name, line in (("top row", b[0]), ("bottom row", b[-1]), ("first column", b[:, 0]),
+                                     ("last column", b[:, -1])) if line.all()]
+    if not empty or _masked_triangle(b):
+        return Check("outer_lines_drawn", True, 0.0, 0.0)
+    return Check("outer_lines_drawn", False, float(len(empty)), 0.0,
+                 f"the grid's {' and '.join(empty)} {'holds' if len(empty) == 1 else 'hold'} no drawn cell: "
+                 f"the grid may reach past the cells")
 
 
 def frame_check(box: Box, frame: Box | None) -> Check:

@@ -109,6 +109,12 @@ FRAME_UNFILLED_CAP = 0.3
 FRAME_SHORT_CAP = 0.75
 
 
+#: A grid with an outer row or column of no drawn cell (not a masked triangle) is
+#: at most this likely right: a step too far takes in a line of margin whose
+#: blank cells redraw perfectly well.
+OUTER_BLANK_CAP = 0.75
+
+
 def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
     model = confidence_model()
@@ -130,6 +136,9 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
     agree = by.get("scale_labels_agree")
     if agree is not None and not agree.passed:
         p = min(p, LABELS_DISAGREE_CAP)
+    outer = by.get("outer_lines_drawn")
+    if outer is not None and not outer.passed:
+        p = min(p, OUTER_BLANK_CAP)
     printed = by.get("printed_agree")
     if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
         p = min(p, PRINTED_DISAGREE_CAP)
