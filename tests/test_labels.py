@@ -100,6 +100,32 @@ def test_a_bare_ten_among_powers_of_ten_may_be_ten_to_the_zero():
     assert _bare_ten_readings(plain) == []
 
 
+def test_a_lost_superscript_minus_is_as_likely_as_the_sign_read():
+    """bokeh's '10⁻⁴' .. '10⁰' along a bar above the plot, read (as OCR reads such
+    small raised minus signs) '104', '10²', '10¹', '10°': with the flat '104' read
+    both ways, the labels fit 10⁴ .. 1 falling and 10⁻⁴ .. 1 rising equally well
+    once a power read without a minus is as likely negative; the bar runs the usual
+    way (rising to the right). With the other sign as a lighter reading, the scale
+    came out 1 .. 10000. A minus that was read is seldom made up: Octave's '10⁻²'
+    beside a '10' (its '10^{-3}' misread) and '10-1' keeps its sign."""
+    from digitize.core.scale import fit_scale
+    from digitize.model import Tick
+    from digitize.raster.colorbar import _exponent_readings
+
+    ticks = [Tick("104", 104.0, 59.5), Tick("104", 1e4, 59.5), Tick("104", 1e-4, 59.5),
+             Tick("10²", 100.0, 238.0), Tick("10¹", 10.0, 327.5), Tick("10°", 1.0, 416.5)]
+    scale = fit_scale(ticks + _exponent_readings(ticks), 60.0, 417.0, increasing_with_pixel=True)
+    assert scale.kind == "log" and (scale.vmin, scale.vmax) == pytest.approx((1e-4, 1.0), rel=0.02)
+    assert scale.pixel_to_value(60.0) == pytest.approx(1e-4, rel=0.02)
+    from digitize.raster.colorbar import _bare_ten_readings
+
+    octave = [Tick("10", 10.0, 257.5), Tick("10⁻2", 0.01, 416.5), Tick("10-1", 0.1, 576.5)]
+    scale = fit_scale(octave + _exponent_readings(octave) + _bare_ten_readings(octave), 105.0, 731.0,
+                      increasing_with_pixel=True)
+    assert scale.pixel_to_value(416.5) == pytest.approx(0.01, rel=0.05)
+    assert scale.pixel_to_value(576.5) == pytest.approx(0.1, rel=0.05)
+
+
 def test_colorbar_ticks_confirm_each_other_or_send_flat_powers_back():
     from digitize.model import Box
     from digitize.raster.colorbar import _tick_verdicts

@@ -692,8 +692,8 @@ EXPONENT_WEIGHT = 0.8
 def _exponent_readings(ticks: list[Tick]) -> list[Tick]:
     """A small superscript is the hardest thing on a bar to read: '10¹' comes back
     '10²', '10⁻¹' as '10¹'. Each power-of-ten label gets the neighbouring exponents
-    and the opposite sign as lighter readings; the fit keeps the ones that step
-    evenly with the rest."""
+    as lighter readings and the opposite sign (as good as its own where no minus
+    was read); the fit keeps the ones that step evenly with the rest."""
     out = []
     for t in ticks:
         k = power_exponent(t.label)
@@ -701,8 +701,11 @@ def _exponent_readings(ticks: list[Tick]) -> list[Tick]:
             continue
         for alt in {k - 1, k + 1} - {k, -k}:
             out.append(replace(t, value=10.0 ** alt, weight=EXPONENT_WEIGHT))
-        if k:  # the raised minus is the smallest glyph of all: lost more often than a digit is misread
-            out.append(replace(t, value=10.0 ** -k, weight=LOST_MINUS_WEIGHT))
+        if k:  # the raised minus is the smallest glyph of all: lost as often as not ('10²' for '10⁻²'),
+            # seldom made up. Read without one, the exponent is as likely negative (where the labels
+            # then fit a bar both ways, the bar runs the usual way: ``fit_scale``); read with one, less
+            # likely positive
+            out.append(replace(t, value=10.0 ** -k, weight=1.0 if k > 0 else LOST_MINUS_WEIGHT))
     return out
 
 
