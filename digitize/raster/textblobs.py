@@ -2,7 +2,7 @@
 crop the recogniser can read. Pure image processing on masks."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -65,7 +65,7 @@ def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None,
         box = Box(r.x0 + x0, r.y0 + y0, r.x0 + x1, r.y0 + y1)
         own = own_box[y0 - by:y1 - by, x0 - bx:x1 - bx]
         blob = Blob(box, _text_angle(xs, ys, s), len(xs), s, own)
-        blobs.append(Blob(box, 0.0, len(xs), s, own) if exponents and raised_tail(blob) else blob)
+        blobs.append(replace(blob, angle=0.0) if exponents and raised_tail(blob) else blob)
     return blobs
 
 
