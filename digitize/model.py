@@ -135,6 +135,11 @@ class Layout:
         outer edges)."""
         return tuple(p for p in self.plots if not _same_box(p, plot))
 
+    def obstacles(self, plot: Box) -> tuple[Box, ...]:
+        """What a search growing out of ``plot`` must not run into: the other plots
+        and the colorbars."""
+        return self.other_plots(plot) + tuple(c.box for c in self.colorbars)
+
 
 #: Boxes whose sides all lie this close (pixels) are one.
 SAME_BOX_PX = 2

@@ -186,6 +186,7 @@ def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
 #: From this many pixels, the distance of a picture from one colour is taken by
 #: OpenCV (vectorised over the channels): 2x the einsum's speed, the same numbers.
 _CV_DISTANCE_FROM = 1 << 16
+_ONES_ROW = np.ones((1, 3), np.float32)  # cv2.transform's sum over the channels
 
 
 def delta_e(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -197,9 +198,6 @@ def delta_e(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     d = np.asarray(a, np.float32) - np.asarray(b, np.float32)
     s = np.einsum("...k,...k->...", d, d)  # 2-3x faster than (d * d).sum(-1): no (..., 3) temporary
     return np.sqrt(s, out=s) if isinstance(s, np.ndarray) else np.sqrt(s)
-
-
-_ONES_ROW = np.ones((1, 3), np.float32)
 
 
 def project_onto_polyline(lab: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

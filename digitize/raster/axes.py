@@ -462,7 +462,7 @@ def _obstacle_limit(plot: Box, side: str, layout: Layout) -> float | None:
     bar or plot, never beyond them (the row labels of the next panel past a
     colorbar)."""
     limit = None
-    for o in list(layout.other_plots(plot)) + [c.box for c in layout.colorbars]:
+    for o in layout.obstacles(plot):
         if side in ("left", "right"):
             overlap = min(o.y1, plot.y1) - max(o.y0, plot.y0)
             near = o.x0 if side == "right" else o.x1

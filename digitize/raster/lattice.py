@@ -181,7 +181,7 @@ def _probe(plot: Box, layout: Layout, shape, vertical: bool) -> Box:
     """The plot stretched along one axis by up to its own length, stopped short of
     any other plot or colorbar in the way: marks may go on past a box found too small."""
     h, w = shape
-    others = list(layout.other_plots(plot)) + [c.box for c in layout.colorbars]
+    others = layout.obstacles(plot)
     if vertical:
         lo, hi = max(0, plot.y0 - plot.height), min(h, plot.y1 + plot.height)
         for o in others:

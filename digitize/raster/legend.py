@@ -84,29 +84,28 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
         readings[bar] = read_colorbar(planes=planes, region=bar, plots=layout.plots, recognizer=ocr)
     reading = readings[bar]
     lo, hi = bar.long_range
+    rising = bar.orientation == "horizontal"  # values grow to the right, or up the picture
     warnings: list[str] = []
     scale_error = ""
     if config.vmin is not None:
-        scale = user_scale(config.vmin, config.vmax, lo, hi, kind=config.scale,
-                           increasing_with_pixel=bar.orientation == "horizontal", ticks=reading.ticks)
+        scale = user_scale(config.vmin, config.vmax, lo, hi, kind=config.scale, increasing_with_pixel=rising,
+                           ticks=reading.ticks)
     else:
         try:
-            scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale,
-                              increasing_with_pixel=bar.orientation == "horizontal")
+            scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale, increasing_with_pixel=rising)
         except ScaleError as exc:
             if not (config.printed and config.ocr):
                 raise
             # no scale from the labels: the bar's colours still order the cells, and
             # numbers printed in the cells may give the scale (else the error stands)
-            scale = replace(user_scale(0.0, 1.0, lo, hi, kind="linear",
-                                       increasing_with_pixel=bar.orientation == "horizontal", ticks=reading.ticks),
+            scale = replace(user_scale(0.0, 1.0, lo, hi, kind="linear", increasing_with_pixel=rising,
+                                       ticks=reading.ticks),
                             source="unknown")
             scale_error = str(exc)
         else:
             lo2, hi2 = _unguessed_ends(bar, scale, reading.colormap, planes.bg_lab, planes.cell_delta_e)
             if (lo2, hi2) != (lo, hi):
-                scale = fit_scale(list(reading.ticks), lo2, hi2, kind=config.scale,
-                                  increasing_with_pixel=bar.orientation == "horizontal")
+                scale = fit_scale(list(reading.ticks), lo2, hi2, kind=config.scale, increasing_with_pixel=rising)
                 reading = replace(reading, colormap=_cut_colormap(reading.colormap, lo2, hi2))
                 bar = _cut_bar(bar, lo2, hi2)
                 lo, hi = lo2, hi2

@@ -1,9 +1,11 @@
 """Tick marks: the short strokes standing out from one side of a box (a colorbar,
-or a plot's axes), found on the ink mask. Pure numpy on a boolean mask."""
+or a plot's axes), found on the ink mask; marks drawn inward, over a plot's
+cells, on its Lab picture. Pure numpy."""
 from __future__ import annotations
 
 import numpy as np
 
+from ..core.lookup import delta_e
 from ..model import Box, ColorbarRegion
 
 
@@ -175,9 +177,7 @@ def find_inward_marks(lab: np.ndarray, plot: Box, side: str) -> list[float]:
         band = np.transpose(lab[plot.y0:plot.y1, plot.x0:plot.x0 + depth], (1, 0, 2))
     else:
         band = np.transpose(lab[plot.y0:plot.y1, plot.x1 - depth:plot.x1], (1, 0, 2))[::-1]
-    band = band.astype(np.float32)
-    ref = band[-1]  # the cell behind, past any mark
-    off = np.sqrt(((band - ref[None]) ** 2).sum(axis=-1)) > INWARD_DELTA_E  # (depth, along)
+    off = delta_e(band, band[-1][None]) > INWARD_DELTA_E  # (depth, along): unlike the cell behind, past any mark
     run = np.argmin(np.vstack([off, np.zeros((1, off.shape[1]), bool)]), axis=0)  # rows off from the edge on
     base = int(np.median(run))  # the frame line's width (0 where there is none)
     mark = (run >= base + INWARD_MIN_PX) & (run <= depth - 4)

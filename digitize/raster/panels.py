@@ -199,7 +199,7 @@ def extend_to_ticks(*, planes: Planes, plot: Box, layout: Layout) -> Box:
     cell centre, go on past it: grow the box over the cells they mark, never over
     another plot or a colorbar."""
     fg = planes.ink
-    others = layout.other_plots(plot) + tuple(c.box for c in layout.colorbars)
+    others = layout.obstacles(plot)
     h, w = fg.shape
     x0, y0, x1, y1 = plot.x0, plot.y0, plot.x1, plot.y1
     for sides, orient in ((("left", "right"), "vertical"), (("bottom", "top"), "horizontal")):

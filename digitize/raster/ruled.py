@@ -240,15 +240,15 @@ def find_ruled_grids(lab: np.ndarray, distance: np.ndarray, bg_lab: np.ndarray) 
     # those gaps, as wide as a rule and inked (the other rule), are bridged first,
     # else small cells (20 pixels) leave segments shorter than a rule; the paper
     # between two glyphs is no gap to bridge (a row of printed numbers is no rule)
-    gap = 2 * RULE_REACH - 1
     ink8 = ink.astype(np.uint8)
 
-    def lines(axis: int, size: tuple[int, int], bridge: tuple[int, int]) -> np.ndarray:
+    def lines(axis: int) -> np.ndarray:  # 0: horizontal rules, 1: vertical
+        def along(n: int):  # a kernel n pixels along the rules
+            return cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1) if axis == 0 else (1, n))
         r = _ridges(lab, ink, axis).astype(np.uint8)
-        r |= cv2.morphologyEx(r, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge)) & ink8
-        return cv2.morphologyEx(r, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
-    horiz = lines(0, (k, 1), (gap, 1))
-    vert = lines(1, (1, k), (1, gap))
+        r |= cv2.morphologyEx(r, cv2.MORPH_CLOSE, along(2 * RULE_REACH - 1)) & ink8
+        return cv2.morphologyEx(r, cv2.MORPH_OPEN, along(k))
+    horiz, vert = lines(0), lines(1)
     joined = cv2.dilate(horiz | vert, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * RULE_REACH + 1,) * 2))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out = []

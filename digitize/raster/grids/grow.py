@@ -49,7 +49,7 @@ def grow_over_cells(*, planes: Planes, grid: Grid, layout: Layout, plot: Box, li
     rows, cols = np.asarray(grid.row_edges, np.float64), np.asarray(grid.col_edges, np.float64)
     h, w = planes.shape
     lim = limit or Box(0, 0, w, h)
-    others = list(layout.other_plots(plot)) + [c.box for c in layout.colorbars]
+    others = layout.obstacles(plot)
     grew = False
     palette = _cell_medians(planes, rows, cols).reshape(-1, 3)
     palette = palette[:: max(1, len(palette) // 512)]

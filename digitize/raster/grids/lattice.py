@@ -46,7 +46,7 @@ class AxisCells:
 def _grow_ok(planes: Planes, layout: Layout, plot: Box, strip: Box) -> bool:
     if strip.width <= 0 or strip.height <= 0:
         return True
-    others = list(layout.other_plots(plot)) + [c.box for c in layout.colorbars]
+    others = layout.obstacles(plot)
     return cells_like(planes, strip) and not any(strip.intersects(o) for o in others)
 
 
