@@ -504,6 +504,42 @@ def test_r_svg_device_text_as_outlines_is_read_from_the_svg_drawn():
     assert any("drawn to pixels" in w and "no text at all" in w for w in res.warnings), res.warnings
 
 
+@pytest.mark.parametrize("name,truth,span", [("r_ggplot_tile_svglite", "r_ggplot_tile", 4.0),
+                                              ("r_pheatmap_svglite", "r_pheatmap_borders", 6.0)])
+def test_r_svglite_is_read_from_its_objects(name, truth, span):
+    """ggsave's SVG (svglite; fixtures made by fixtures/vector/make_r_vector.R)
+    writes its text as <text>, its attributes in single quotes and its page
+    background as a rect of width '100%' (which stopped the reader before):
+    read from the objects, labels and title exact, values within the colour
+    limit (pheatmap's 100 levels: half a level)."""
+    import json
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    t = json.loads((here / f"{truth}.json").read_text())
+    res = digitize(here / f"{name}.svg")
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (-span / 2, span / 2)
+    assert list(h.axes.row_labels) == t["row_labels"] and list(h.axes.col_labels) == t["col_labels"]
+    assert h.axes.title == t.get("title", "")
+    err = np.abs(h.table.values - np.clip(np.array(t["values"]), -span / 2, span / 2)) / span
+    assert float(err.max()) <= 0.006 and float(err.mean()) <= 0.003, (err.max(), err.mean())
+
+
+def test_svg_lengths_in_percent_and_units():
+    """Lengths in an SVG may carry units or be shares of the viewport; an opacity
+    may be a percentage."""
+    from digitize.sources.svg import _length, _share
+
+    assert _length("100%", 0.0, 360.0) == 360.0
+    assert _length("12pt", 0.0, 0.0) == pytest.approx(16.0)
+    assert _length(" 3.5 ", 0.0, 0.0) == 3.5
+    assert _length("2em", 0.0, 0.0) == 32.0
+    assert _length("wide", 7.0, 0.0) == 7.0 and _length(None, 1.0, 0.0) == 1.0
+    assert _share("50%") == 0.5 and _share("0.25") == 0.25 and _share("2") == 1.0 and _share(None) == 1.0
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "svg"])
 def test_image_strips_labelled_by_row_are_cells_not_bars(fmt, tmp_path):
     """Strips of 12 cells drawn as images (imshow), each row labelled 1..12 and a

@@ -147,24 +147,52 @@ def _href(el) -> str:
     return el.attrib.get("href") or el.attrib.get("{http://www.w3.org/1999/xlink}href") or ""
 
 
-def _offset(el) -> np.ndarray:
+_LENGTH = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(%|[a-z]*)\s*$")
+#: A font's em in user units where an ``em`` length is met (SVG's default size).
+_EM = 16.0
+
+
+def _length(text: str | None, default: float, ref: float) -> float:
+    """An SVG length in user units: a number, with a unit (``10pt``: CSS units, as
+    resvg takes them), or a share of ``ref`` (``100%``: of the viewport's width or
+    height, as R's svglite writes its background). ``default`` where absent or
+    unreadable."""
+    m = _LENGTH.match(text) if text is not None else None
+    if m is None:
+        return default
+    v, unit = float(m.group(1)), m.group(2)
+    if unit == "%":
+        return v * ref / 100.0
+    if unit in ("em", "ex"):
+        return v * _EM * (0.5 if unit == "ex" else 1.0)
+    return v * _CSS_PX[unit] if unit in _CSS_PX else default
+
+
+def _share(text: str | None) -> float:
+    """An opacity: a number or a percentage, clipped to 0..1 (1 where unreadable)."""
+    v = _length(text, 1.0, 1.0)
+    return min(max(v, 0.0), 1.0)
+
+
+def _offset(el, view: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """The translation a ``use`` element's x and y add."""
     t = np.eye(3)
-    t[0, 2], t[1, 2] = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
+    t[0, 2], t[1, 2] = _length(el.attrib.get("x"), 0.0, view[0]), _length(el.attrib.get("y"), 0.0, view[1])
     return t
 
 
-def _corners(el, size: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+def _corners(el, size: tuple[float, float] = (0.0, 0.0), view: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """The corners of a ``rect`` or ``image`` (its own units; width and height
-    default to ``size``)."""
-    x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
-    w, h = float(el.attrib.get("width", size[0])), float(el.attrib.get("height", size[1]))
+    default to ``size``; percentages are of the viewport ``view``)."""
+    x, y = _length(el.attrib.get("x"), 0.0, view[0]), _length(el.attrib.get("y"), 0.0, view[1])
+    w, h = _length(el.attrib.get("width"), size[0], view[0]), _length(el.attrib.get("height"), size[1], view[1])
     return np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)])
 
 
 class _Reader:
-    def __init__(self, root, scale: float, max_pixels: int):
+    def __init__(self, root, scale: float, max_pixels: int, view: tuple[float, float] = (0.0, 0.0)):
         self.scale = scale
+        self.view = view  # the viewport in user units, for lengths given in percent
         self.max_pixels = max_pixels
         self.ids = {el.attrib["id"]: el for el in root.iter() if isinstance(el.tag, str) and "id" in el.attrib}
         self.fills: list = []
@@ -188,7 +216,7 @@ class _Reader:
             return _apply(m, pts) if len(pts) else np.zeros((0, 2))
         if tag == "use" and depth < 8:
             ref = self.ids.get(_href(el).lstrip("#"))
-            return self.geometry(ref, m @ _offset(el), depth + 1) if ref is not None else np.zeros((0, 2))
+            return self.geometry(ref, m @ _offset(el, self.view), depth + 1) if ref is not None else np.zeros((0, 2))
         parts = [self.geometry(c, m, depth + 1) for c in el if isinstance(c.tag, str)] if depth < 8 else []
         parts = [p for p in parts if len(p)]
         return np.concatenate(parts) if parts else np.zeros((0, 2))
@@ -222,7 +250,7 @@ class _Reader:
         elif tag == "use":
             ref = self.ids.get(_href(el).lstrip("#"))
             if ref is not None and _tag(ref) in ("path", "rect", "g") and depth < 32:
-                self.walk(ref, m @ _offset(el), st, depth + 1)
+                self.walk(ref, m @ _offset(el, self.view), st, depth + 1)
             return
         for c in el:
             if isinstance(c.tag, str):
@@ -251,7 +279,7 @@ class _Reader:
                 self._gradient(el, m, fill)
             return
         if _tag(el) == "rect":
-            pts, straight = _corners(el), True
+            pts, straight = _corners(el, view=self.view), True
         else:
             pts, straight = _path_points(el.attrib.get("d", ""))
         if len(pts) < 3:
@@ -260,7 +288,7 @@ class _Reader:
         if not (straight and _is_rect(page_pts)):
             self.other += 1
             return
-        alpha = float(st.get("fill-opacity", 1)) * float(st.get("opacity", 1))
+        alpha = _share(st.get("fill-opacity")) * _share(st.get("opacity"))
         colour = np.array(rgb, np.float64) * alpha + 255.0 * (1 - alpha)
         self.fills.append(self.box(np.eye(3), page_pts))
         self.colours.append(np.round(colour))
@@ -273,7 +301,7 @@ class _Reader:
         if ref is None or _tag(ref) != "linearGradient":
             return
         if _tag(el) == "rect":
-            corners = _corners(el)
+            corners = _corners(el, view=self.view)
         else:
             corners, straight = _path_points(el.attrib.get("d", ""))
             if len(corners) < 3 or not (straight and _is_rect(_apply(m, corners))):
@@ -318,7 +346,7 @@ class _Reader:
             return
         a = rgb[..., 3:4] / 255.0
         rgb = np.round(rgb[..., :3] * a + 255.0 * (1 - a)).astype(np.uint8)
-        corners = _corners(el, size=(rgb.shape[1], rgb.shape[0]))
+        corners = _corners(el, size=(rgb.shape[1], rgb.shape[0]), view=self.view)
         if m[0, 0] < 0:
             rgb = rgb[:, ::-1]
         if m[1, 1] < 0:
@@ -371,7 +399,11 @@ def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS
         scale = float(wm.group(1)) * _UNITS.get(wm.group(2), 0.75) / view[2]
     else:
         scale = _UNITS.get(wm.group(2), 0.75) if wm else 0.75
-    reader = _Reader(root, scale, max_pixels)
+    if len(view) == 4:
+        viewport = (view[2], view[3])
+    else:
+        viewport = tuple(_length(root.attrib.get(k), 0.0, 0.0) for k in ("width", "height"))
+    reader = _Reader(root, scale, max_pixels, viewport)
     m = np.eye(3)
     if len(view) == 4:
         m[0, 2], m[1, 2] = -view[0], -view[1]
@@ -406,9 +438,9 @@ def render_svg(path: str | os.PathLike, *, pixels_per_point: float, max_pixels: 
     tag = head.group(0)
     size = {}
     for attr in ("width", "height"):
-        m = re.search(rf'\s{attr}\s*=\s*"\s*([\d.]+)\s*([a-z]*)\s*"', tag)
-        if m and m.group(2) in _CSS_PX:
-            size[attr] = float(m.group(1)) * _CSS_PX[m.group(2)]
+        m = re.search(rf'\s{attr}\s*=\s*(["\'])\s*([\d.]+)\s*([a-z]*)\s*\1', tag)  # either quote (svglite: ')
+        if m and m.group(3) in _CSS_PX:
+            size[attr] = float(m.group(2)) * _CSS_PX[m.group(3)]
             tag = tag.replace(m.group(0), f' {attr}="{size[attr]:g}"')
     zoom = pixels_per_point * 72.0 / 96.0
     w, h = (size.get("width", 0.0) * zoom, size.get("height", 0.0) * zoom)
