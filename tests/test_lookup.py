@@ -136,3 +136,26 @@ def test_cell_vote_equals_the_pairwise_vote_on_flat_noisy_and_printed_cells():
             close = ((pts[:, None] - pts[None]) ** 2).sum(-1) <= 36.0
             members = close[close.sum(1).argmax()]
             assert np.allclose(got[i, j], pts[members].mean(0), atol=1e-4)
+
+
+def test_page_on_a_banded_map_whose_end_band_stops_short_of_it():
+    """A continuous map drawn in flat bands (gnuplot: 128, each the colour at its
+    start) whose end band is one step short of the page reaches the page; a
+    discrete bar of a few levels, or a map heading away from the page, does not;
+    the page colour is added at the bar's end there."""
+    from digitize.core.cells import banded_end_at_page, page_on_map, run_on_to_page
+    from digitize.core.lookup import rgb_to_lab
+    from digitize.model import Colormap
+
+    white = rgb_to_lab(np.array([255, 255, 255], np.uint8))
+    ramp = np.stack([np.full(32, 255), np.full(32, 255), np.linspace(0, 255, 33)[:-1]], axis=1).astype(np.uint8)
+    lab = rgb_to_lab(ramp)
+    assert banded_end_at_page(lab, white) == -1 and page_on_map(lab, white)
+    assert banded_end_at_page(lab[::-1], white) == 0
+    assert not page_on_map(lab[:16], white)  # stops halfway to white
+    few = rgb_to_lab(ramp[::4])  # 8 levels: a discrete bar ends at its last level
+    assert banded_end_at_page(few, white) is None and not page_on_map(few, white)
+    cm = Colormap(np.arange(32) * 2.0 + 1.0, lab, ramp)
+    out = run_on_to_page(cm, white, (255, 255, 255), (0.0, 64.0))
+    assert len(out.positions) == 33 and out.positions[-1] == 64.0 and tuple(out.rgb[-1]) == (255, 255, 255)
+    assert run_on_to_page(cm, white, (255, 255, 255), (0.0, 63.0)) is cm  # no room past the last band

@@ -664,3 +664,76 @@ def test_batch_reads_svgs_from_their_objects(tmp_path):
     assert drawn["read_from"] == "raster" and (drawn["rows"], drawn["cols"]) == ("6", "7")
     assert (Path(drawn["output"]) / drawn["thumbnail"]).exists()
     assert rows["shapes.svg"]["status"] == "failed" and "no block of filled cells" in rows["shapes.svg"]["error"]
+
+
+def _fixture(name: str):
+    import json
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    stem = name.rsplit(".", 1)[0]
+    return here / name, json.loads((here / f"{stem}.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["gnuplot_hot.svg", "gnuplot_hot.pdf"])
+def test_gnuplot_colour_box_of_bands_reaching_white(name):
+    """gnuplot (fixtures made by fixtures/vector/make_gnuplot_octave.py) draws its
+    colour box as 128 flat bands, polygons in its SVG, each the colour at the
+    band's start: on 'hot' no band is white, yet the cells at the top of the range
+    are. The bar is found among the polygons, and the white cells read 100 (with
+    the warning that they could be blanks), not blank."""
+    path, t = _fixture(name)
+    res = digitize(path)
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (0.0, 100.0)
+    v = np.array(t["values"])
+    assert not np.isnan(h.table.values).any()
+    assert float(np.abs(h.table.values - v).max()) <= 0.6  # 128 bands: a band is 0.8% of the range
+    assert np.all(np.abs(h.table.values[v == 100.0] - 100.0) <= 0.5)
+    assert list(h.axes.row_labels) == t["row_labels"] and list(h.axes.col_labels) == t["col_labels"]
+
+
+@pytest.mark.parametrize("name", ["octave_turbo.svg", "octave_turbo.pdf"])
+def test_octave_turbo_bar_two_pixels_wide_and_inline_images(name):
+    """Octave's colorbar is an image two pixels wide of its 64 colours; turbo winds
+    through colour space (a row of data would wind far more for 64 colours); the
+    PDF's images are inline, which pdfium will not decode: they are sampled from
+    the page drawn. One heatmap (the bar is no heatmap), on the bar's scale."""
+    path, t = _fixture(name)
+    res = digitize(path)
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    assert h.read_from == "vector" and (h.rows, h.cols) == (5, 6) and (h.scale.vmin, h.scale.vmax) == (0.0, 150.0)
+    err = np.abs(h.table.values - np.array(t["values"])) / 150.0
+    assert float(err.max()) <= 0.01, err.max()  # 64 colours: half a colour is 0.8%
+    assert list(h.axes.row_labels) == t["row_labels"] and list(h.axes.col_labels) == t["col_labels"]
+
+
+def test_octave_svg_powers_of_ten_in_raised_tspans():
+    """Octave's (gnuplot's) enhanced text writes 10^{-3} as '10' and a raised
+    tspan '-3': read as the power, so the bar's scale is logarithmic from the text."""
+    path, t = _fixture("octave_log.svg")
+    res = digitize(path)
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    assert h.read_from == "vector" and h.scale.kind == "log"
+    assert h.scale.vmin == pytest.approx(1e-4) and h.scale.vmax == pytest.approx(1.0)
+    err = np.abs(np.log10(h.table.values) - np.log10(np.array(t["values"]))) / 4.0
+    assert float(err.max()) <= 0.005, err.max()
+
+
+def test_text_string_joins_raised_exponents():
+    import xml.etree.ElementTree as ET
+
+    from digitize.sources.svg import _text_string
+
+    up = ET.fromstring('<text><tspan>10</tspan><tspan font-size="8" dy="-5.00px">-3</tspan><tspan dy="5"/></text>')
+    assert _text_string(up) == "10^-3"
+    plotly = ET.fromstring('<text>10<tspan style="font-size:70%" dy="-0.6em">\u22124</tspan><tspan dy="0.42em">'
+                           '</tspan></text>')
+    assert _text_string(plotly) == "10^\u22124"
+    level = ET.fromstring('<text><tspan>ab</tspan><tspan dy="0">12</tspan></text>')
+    assert _text_string(level) == "ab12"  # not raised: as written
+    shifted = ET.fromstring('<text>2<tspan baseline-shift="super">5</tspan></text>')
+    assert _text_string(shifted) == "2^5"

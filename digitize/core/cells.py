@@ -28,6 +28,62 @@ CHROMA_WEIGHT = 0.5
 
 #: The background is "on the colormap" when a colormap colour is this close to it.
 BG_ON_MAP_DELTA_E = 1.5
+#: ... or when the map is drawn in at least BANDED_COLOURS flat bands (a
+#: continuous map drawn stepwise) and an end band stands within one step of it.
+BANDED_COLOURS = 16
+
+
+def page_on_map(lab: np.ndarray, bg_lab: np.ndarray) -> bool:
+    """Whether a colormap's colours ((N, 3) Lab, in order along it) reach the page
+    colour ``bg_lab``: one lies within BG_ON_MAP_DELTA_E of it, or an end of a
+    banded map runs on to it (``banded_end_at_page``)."""
+    lab = np.asarray(lab, np.float32).reshape(-1, 3)
+    if not len(lab):
+        return False
+    near = float(delta_e(lab, np.asarray(bg_lab, np.float32)).min()) < BG_ON_MAP_DELTA_E
+    return near or banded_end_at_page(lab, bg_lab) is not None
+
+
+def banded_end_at_page(lab: np.ndarray, bg_lab: np.ndarray) -> int | None:
+    """The end (0: first, -1: last) of a continuous map drawn in at least
+    BANDED_COLOURS flat bands whose end band stands within a step of the page
+    colour, the map heading towards it (gnuplot's colour box: 128 bands, each the
+    colour at its start, so a map ending in white shows no white band); None when
+    there is none. A discrete bar of a few levels ends where its last level does."""
+    lab = np.asarray(lab, np.float32).reshape(-1, 3)
+    bg = np.asarray(bg_lab, np.float32)
+    if len(lab) < 2:
+        return None
+    distinct = lab[np.concatenate([[True], np.any(np.abs(np.diff(lab, axis=0)) > 1e-3, axis=1)])]
+    if len(distinct) < BANDED_COLOURS:
+        return None
+    for k, (end, prev) in ((0, (distinct[0], distinct[1])), (-1, (distinct[-1], distinct[-2]))):
+        d_end, d_prev = float(delta_e(end, bg)), float(delta_e(prev, bg))
+        if BG_ON_MAP_DELTA_E <= d_end < d_prev and d_end <= BG_ON_MAP_DELTA_E + float(delta_e(end, prev)):
+            return k
+    return None
+
+
+def run_on_to_page(colormap: Colormap, bg_lab: np.ndarray, bg_rgb: tuple[int, int, int],
+                   ends: tuple[float, float]) -> Colormap:
+    """A banded map whose end runs on to the page colour (``banded_end_at_page``)
+    with that colour added at the bar's end there (``ends``: the bar's first and
+    last position): a cell of the page colour reads as that end's value, on the
+    map, not as a colour off it. Other maps come back as they are."""
+    k = banded_end_at_page(colormap.lab, bg_lab)
+    if k is None:
+        return colormap
+    pos = np.asarray(colormap.positions, np.float64)
+    at = min(ends) if k == 0 else max(ends)
+    if (k == 0 and at >= pos[0]) or (k == -1 and at <= pos[-1]):
+        return colormap  # no room past the end band: the map ends there
+    lab = np.asarray(bg_lab, np.float32).reshape(1, 3)
+    rgb = np.asarray(bg_rgb, np.uint8).reshape(1, 3)
+    join = (lambda a, b: np.concatenate([b, a])) if k == 0 else (lambda a, b: np.concatenate([a, b]))
+    return Colormap(frozen_array(join(pos, np.array([at]))), frozen_array(join(np.asarray(colormap.lab), lab),
+                                                                          np.float32),
+                    frozen_array(join(np.asarray(colormap.rgb), rgb), np.uint8), colormap.name,
+                    colormap.match_distance)
 
 
 #: A cell is a smooth ramp when a plane fitted to its colours leaves residuals under
@@ -105,7 +161,7 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
         bg_lab = rgb_to_lab(np.array(bgc, np.uint8))
         d_bg = delta_e(colours, bg_lab)
         looks_blank = (d_bg < BLANK_DELTA_E) & (d_bg + 0.5 < residual)
-        if page_on_bar or float(delta_e(curve, bg_lab).min()) < BG_ON_MAP_DELTA_E:
+        if page_on_bar or page_on_map(curve, bg_lab):
             # the colormap itself ends in the background colour (gray, Greys):
             # such a cell is a value as likely as a blank; it is read as a value
             ambiguous |= (d_bg < BLANK_DELTA_E)

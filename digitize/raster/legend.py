@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import DigitizeConfig
 from ..core.catalog import barless_key, catalog_colormap, match_bar, match_cells
-from ..core.cells import BG_ON_MAP_DELTA_E
+from ..core.cells import page_on_map, run_on_to_page
 from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
 from ..errors import NoColorbarError, ScaleError
@@ -116,6 +116,8 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
     if ends[0] < lo or ends[1] > hi:  # the fit put an end on a tick just past the bar found
         colormap = extend_colormap(colormap, ends[0], ends[1])
     runs = find_levels(colormap)
+    if runs is None:
+        colormap = run_on_to_page(colormap, planes.bg_lab, planes.background, (lo, hi))
     if runs is not None:
         colormap = level_colormap(colormap, runs)
         scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
@@ -127,7 +129,7 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
         # draw bars and cells alike or not (imshow cells are exact, a bar is
         # rounded), so the one the cells sit closer to is used
         candidates = (catalog_colormap(match, scale, colormap), catalog_colormap(match, scale))
-    page_on_bar = float(delta_e(reading.colormap.lab, planes.bg_lab).min()) < BG_ON_MAP_DELTA_E
+    page_on_bar = page_on_map(reading.colormap.lab, planes.bg_lab)
     return Legend(bar, reading, scale, candidates, tuple(warnings), page_on_bar, scale_error)
 
 

@@ -109,6 +109,39 @@ def _drawn(page, box) -> np.ndarray | None:
     return rgb[1:-1, 1:-1] if min(rgb.shape[:2]) > 4 else None
 
 
+#: An image pdfium will not decode is sampled from the page drawn with at least
+#: this many pixels to one of the image's (and at most SAMPLED_MAX_SCALE pixels
+#: to a point).
+SAMPLED_PIXELS = 5.0
+SAMPLED_MAX_SCALE = 8.0
+
+
+def _sampled_from_page(page, box, shape: tuple[int, int]) -> np.ndarray | None:
+    """The pixels ((rows, cols) = ``shape``, as the page shows them) of an image at
+    ``box`` (points from the top-left) that pdfium will not decode (an inline
+    image): the page is drawn over the box and each pixel taken at its centre.
+    None where a pixel's centre lies off the page or the drawing fails."""
+    rows, cols = shape
+    if rows < 1 or cols < 1 or box[2] <= box[0] or box[3] <= box[1]:
+        return None
+    w_pt, h_pt = page.get_size()
+    x0, y0, x1, y1 = box
+    cx = x0 + (np.arange(cols) + 0.5) * (x1 - x0) / cols
+    cy = y0 + (np.arange(rows) + 0.5) * (y1 - y0) / rows
+    if cx.min() < 0 or cy.min() < 0 or cx.max() > w_pt or cy.max() > h_pt:
+        return None  # part of the image is off the page: not all of it can be seen
+    cx0, cy0, cx1, cy1 = max(x0, 0.0), max(y0, 0.0), min(x1, w_pt), min(y1, h_pt)
+    scale = min(SAMPLED_MAX_SCALE, max(1.0, SAMPLED_PIXELS * max(cols / (x1 - x0), rows / (y1 - y0))))
+    try:
+        img = page.render(scale=scale, crop=(cx0, h_pt - cy1, w_pt - cx1, cy0)).to_pil().convert("RGB")
+    except Exception:  # noqa: BLE001 - not drawn: the image is left to the raster path
+        return None
+    rgb = np.asarray(img, np.uint8)
+    ix = np.clip(((cx - cx0) * scale).astype(int), 0, rgb.shape[1] - 1)
+    iy = np.clip(((cy - cy0) * scale).astype(int), 0, rgb.shape[0] - 1)
+    return rgb[iy][:, ix]
+
+
 def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
     """The ``VectorPage`` of page ``index`` (0-based) of a PDF."""
     import pypdfium2.raw as pdfium_c
@@ -168,14 +201,20 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 if w * h > MAX_IMAGE_PIXELS or min(w, h) < 1:
                     continue
                 key = _image_key(obj, pdfium_c)
+                x0, y0, x1, y1 = _page_bounds(obj)
+                box = (x0, page_h - y1, x1, page_h - y0)
                 try:  # transparent parts on white, as the page shows them; once per distinct image
                     pixels = decoded[key] if key is not None and key in decoded else _image_pixels(obj)
-                except Exception:  # noqa: BLE001, S112 - an image pdfium cannot decode is left to the raster path
+                except Exception:  # noqa: BLE001 - an inline image (Ghostscript's) pdfium will not hand over
+                    m = _matrix(obj)
+                    shape = (h, w) if abs(m[0]) + abs(m[3]) >= abs(m[1]) + abs(m[2]) else (w, h)
+                    shown = _sampled_from_page(page, box, shape)
+                    if shown is not None:
+                        images.append(PlacedImage(box, shown))
                     continue
                 if key is not None:
                     decoded[key] = pixels
-                x0, y0, x1, y1 = _page_bounds(obj)
-                images.append(PlacedImage((x0, page_h - y1, x1, page_h - y0), _shown(pixels, _matrix(obj))))
+                images.append(PlacedImage(box, _shown(pixels, _matrix(obj))))
         w_pt, h_pt = page.get_size()
         gradients = set()
         for k in shaded:  # a gradient shows only when drawn; a plain white strip stays a white fill

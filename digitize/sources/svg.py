@@ -168,6 +168,27 @@ def _length(text: str | None, default: float, ref: float) -> float:
     return v * _CSS_PX[unit] if unit in _CSS_PX else default
 
 
+#: The elements that draw shapes (gnuplot's svg terminal fills polygons; svglite
+#: strokes polylines and lines).
+_SHAPES = ("path", "rect", "polygon", "polyline", "line")
+_LINES = ("polyline", "line")
+
+
+def _shape_points(el, view: tuple[float, float]) -> tuple[np.ndarray, bool]:
+    """The points a shape element passes through (its own units), and whether its
+    segments are all straight."""
+    tag = _tag(el)
+    if tag == "rect":
+        return _corners(el, view=view), True
+    if tag in ("polygon", "polyline"):
+        a = [float(v) for v in _NUM.findall(el.attrib.get("points", ""))]
+        return np.array(a[:len(a) // 2 * 2], np.float64).reshape(-1, 2), True
+    if tag == "line":
+        return np.array([[_length(el.attrib.get(f"{c}{k}"), 0.0, view[j]) for j, c in enumerate("xy")]
+                         for k in (1, 2)], np.float64), True
+    return _path_points(el.attrib.get("d", ""))
+
+
 def _share(text: str | None) -> float:
     """An opacity: a number or a percentage, clipped to 0..1 (1 where unreadable)."""
     v = _length(text, 1.0, 1.0)
@@ -240,7 +261,7 @@ class _Reader:
                     turn = m @ _transform(inner.attrib["transform"]) if inner is not None else m
                     self.texts.append(self._text_item(comment.strip(), turn, pts))
                 return
-        if tag in ("path", "rect"):
+        if tag in _SHAPES:
             self._shape(el, m, st)
         elif tag == "image":
             self._image(el, m)
@@ -249,7 +270,7 @@ class _Reader:
             return
         elif tag == "use":
             ref = self.ids.get(_href(el).lstrip("#"))
-            if ref is not None and _tag(ref) in ("path", "rect", "g") and depth < 32:
+            if ref is not None and (_tag(ref) in _SHAPES or _tag(ref) == "g") and depth < 32:
                 self.walk(ref, m @ _offset(el, self.view), st, depth + 1)
             return
         for c in el:
@@ -261,8 +282,9 @@ class _Reader:
         return TextItem(s, self.box(np.eye(3), pts), vertical=turned)
 
     def _shape(self, el, m: np.ndarray, st: dict) -> None:
-        if _tag(el) == "path" and "stroke" in _style(el) | st:
-            pts, straight = _path_points(el.attrib.get("d", ""))
+        tag = _tag(el)
+        if tag in _LINES or tag != "rect" and "stroke" in _style(el) | st:
+            pts, straight = _shape_points(el, self.view)
             if len(pts) == 2 and straight:  # a line: a tick mark when short
                 x0, y0, x1, y1 = self.box(m, pts)
                 if max(x1 - x0, y1 - y0) <= 15.0:
@@ -272,16 +294,15 @@ class _Reader:
             if straight and unfilled and 4 <= len(pts) <= 7:
                 self.frames.append(self.box(m, pts))  # an outline: its path is the stroke's centre line
                 return
+            if tag in _LINES:
+                return  # lines and polylines are stroked, not filled
         fill = st.get("fill", "black")
         rgb = _colour(fill)
         if rgb is None:
             if fill.strip().startswith("url(") and _tag(el) in ("rect", "path"):
                 self._gradient(el, m, fill)
             return
-        if _tag(el) == "rect":
-            pts, straight = _corners(el, view=self.view), True
-        else:
-            pts, straight = _path_points(el.attrib.get("d", ""))
+        pts, straight = _shape_points(el, self.view)
         if len(pts) < 3:
             return
         page_pts = _apply(m, pts)
@@ -354,7 +375,7 @@ class _Reader:
         self.images.append(PlacedImage(self.box(m, corners), rgb))
 
     def _text(self, el, m: np.ndarray, st: dict) -> None:
-        s = "".join(el.itertext()).strip()
+        s = _text_string(el).strip()
         if not s:
             return
         size = float((_NUM.findall(st.get("font-size", "10")) or ["10"])[0])
@@ -373,6 +394,29 @@ class _Reader:
         top = y + dy - 0.85 * size  # digits stand centred 0.35 em above the baseline
         pts = np.array([(x0, top), (x0 + w, top), (x0 + w, top + size), (x0, top + size)])
         self.texts.append(self._text_item(s, m, _apply(m, pts)))
+
+
+_EXPONENT = re.compile(r"[-+\u2212\u2013]?\d+")
+
+
+def _text_string(el) -> str:
+    """A text element's string, with a raised ``tspan`` of digits after a digit
+    written as a power ('10' and a raised '-3': '10^-3'; gnuplot's and Octave's
+    enhanced text, plotly's exponents)."""
+    parts = [el.text or ""]
+    rise = 0.0
+    for c in el:
+        if _tag(c) == "tspan":
+            dy = (_NUM.findall(c.attrib.get("dy", "0")) or ["0"])[0]
+            shift = (_style(c).get("baseline-shift") or "").strip()
+            rise -= float(dy)
+            t = "".join(c.itertext())
+            up = rise > 0 or shift == "super" or shift[:1].isdigit() and float(_NUM.findall(shift)[0]) > 0
+            if up and _EXPONENT.fullmatch(t.strip()) and "".join(parts).rstrip()[-1:].isdigit():
+                t = "^" + t.strip()
+            parts.append(t)
+        parts.append(c.tail or "")
+    return "".join(parts)
 
 
 def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS,

@@ -29,8 +29,17 @@ MIN_COLOURS = 3
 ACROSS_DELTA_E = 3.0
 #: The colours follow a colormap: the path through them is at most this many
 #: times as long as the way between its two most distant colours (data in a row
-#: of cells jumps back and forth; a colormap, even a diverging one, does not).
+#: of cells jumps back and forth; a colormap, even a diverging one, does not) ...
 MAX_WINDING = 2.5
+#: ... or, for a strip of many colours, one per this many colours: data in a row
+#: winds about a third of its length (a row of 20 random cells 4.4 or more), while
+#: a colormap's winding does not grow with its samples (rainbows and cubehelix
+#: reach 2.5 to 4.3; turbo in 64 colours 2.51).
+COLOURS_PER_WINDING = 8.0
+
+
+def _max_winding(n_colours: int) -> float:
+    return max(MAX_WINDING, n_colours / COLOURS_PER_WINDING)
 #: Labels stand at most this many text heights from the strip's side.
 LABEL_GAP = 3.0
 
@@ -298,7 +307,7 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
         box = framed
         if k is None:
             pos, rgb = _runs_to_middles(pos, rgb)
-        if len(np.unique(rgb, axis=0)) < MIN_COLOURS or _winding(rgb) > MAX_WINDING:
+        if len(np.unique(rgb, axis=0)) < MIN_COLOURS or _winding(rgb) > _max_winding(len(rgb)):
             continue
         # labels another block of cells claims as its axis labels are not this bar's
         # (the image strip itself, taken as a one-cell-wide tiling, is no other block)

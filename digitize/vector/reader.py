@@ -18,7 +18,7 @@ import numpy as np
 from ..config import DigitizeConfig
 from ..core.analysis import analyse
 from ..core.catalog import barless_key, match_bar, match_cells
-from ..core.cells import BG_ON_MAP_DELTA_E, best_table, table_warnings
+from ..core.cells import best_table, page_on_map, run_on_to_page, table_warnings
 from ..core.checks import (
     at_centres,
     colormap_check,
@@ -178,8 +178,10 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar | None, *, config: D
             colormap = replace(colormap, name=match.entry.name, match_distance=match.distance)
     candidates: tuple[Colormap, ...] = (colormap,)
     bg_lab = rgb_to_lab(np.array(PAGE_WHITE, np.uint8))
+    if bar is not None and not bar.discrete:
+        candidates = tuple(run_on_to_page(c, bg_lab, PAGE_WHITE, tuple(_px(bar.long_range))) for c in candidates)
     colours = rgb_to_lab(np.where(t.drawn[..., None], t.rgb, np.array(PAGE_WHITE, np.uint8)))
-    page_on_bar = float(delta_e(bar_lab, bg_lab).min()) < BG_ON_MAP_DELTA_E
+    page_on_bar = page_on_map(bar_lab, bg_lab)
     colormap, table = best_table(colours, candidates, scale, PAGE_WHITE, residual_flag=config.residual_flag,
                                  page_on_bar=page_on_bar)
     table = _undrawn_blank(table, t.drawn)
