@@ -213,3 +213,15 @@ def test_labels_of_one_axis_take_one_case_where_ocr_mixes_them():
     assert unify_case(["a1", "A2", "a3", "a4"]) == ["a1", "A2", "a3", "a4"]
     assert unify_case(["s1", "S2"]) == ["s1", "S2"]
     assert unify_case(["s1", "S2", "s3", "S4"]) == ["s1", "S2", "s3", "S4"]
+
+
+def test_numbers_printed_into_each_other_are_cut_apart():
+    from digitize.core.labels import run_together_numbers
+
+    assert run_together_numbers("-2.00-1.000.00") == ["-2.00", "-1.00", "0.00"]
+    assert run_together_numbers("0.000.250.50") == ["0.00", "0.25", "0.50"]
+    assert run_together_numbers("1.0002.000") == ["1.000", "2.000"]
+    assert run_together_numbers("\u22120.50.00.5") == ["\u22120.5", "0.0", "0.5"]
+    # digits alone, a single number, or numbers of different formats are not cut
+    assert run_together_numbers("100200") is None and run_together_numbers("1.5") is None
+    assert run_together_numbers("0.51.25") is None

@@ -651,3 +651,51 @@ def test_padding_past_a_bars_faint_end_is_no_part_of_it(cmap_name, shrink, level
     assert (h.scale.vmin, h.scale.vmax) == pytest.approx((1.0, 18.0), abs=0.05)
     tol = 17 / levels / 2 + 0.1 if levels else 0.02 * 17  # a discrete bar reads each cell to its band's middle
     assert float(np.abs(np.asarray(h.table.values, float) - v).max()) <= tol
+
+
+@pytest.mark.parametrize("dpi", [100, 200])
+def test_short_horizontal_bar_with_labels_printed_into_each_other(dpi, tmp_path):
+    """A short horizontal bar under the plot whose two-decimal labels are wider
+    than their spacing (ggplot2's legend at the bottom prints them so): the labels
+    run into one another ('-2.00-1.00'), the plot's own tick labels stand across
+    the gap above the bar, and the strokes of the '1's right under the bar look
+    like tick marks. The labels are the bar's, cut into their numbers, and the
+    strokes are theirs: the scale comes out -2..2."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    v = np.round(np.random.default_rng(1).uniform(-2, 2, (5, 6)), 2)
+    fig, ax = plt.subplots(figsize=(5, 4), dpi=dpi)
+    im = ax.imshow(v, cmap="RdBu_r", vmin=-2, vmax=2)
+    cb = fig.colorbar(im, ax=ax, orientation="horizontal", shrink=0.3, aspect=6, ticks=np.linspace(-2, 2, 5),
+                      format="%.2f", pad=0.15)
+    cb.ax.tick_params(labelsize=8, length=0, pad=1)
+    path = tmp_path / "bar.png"
+    fig.savefig(path)
+    plt.close(fig)
+    h = digitize(path).heatmaps[0]
+    assert (h.scale.vmin, h.scale.vmax) == pytest.approx((-2.0, 2.0), abs=0.02)
+    assert float(np.abs(h.table.values - v).max()) <= 0.04  # 1% of the range
+
+
+def test_strokes_reaching_into_the_labels_are_theirs_not_tick_marks():
+    """Strokes found right under a bar that reach past where its labels begin are
+    the labels' own ('1' and '4' printed close under it); tick marks end before
+    their labels, and come out among the blobs as thin strokes of their own."""
+    from digitize.model import Box, ColorbarRegion
+    from digitize.raster.colorbar import _marks_inside_labels
+    from digitize.raster.textblobs import Blob
+
+    def blob(x0, y0, x1, y1):
+        return Blob(Box(x0, y0, x1, y1), 0.0, (x1 - x0) * (y1 - y0), float(y1 - y0),
+                    np.ones((y1 - y0, x1 - x0), bool))
+
+    bar = ColorbarRegion(Box(90, 20, 190, 50), "horizontal")
+    glued = [blob(80, 54, 150, 64), blob(155, 54, 200, 64)]  # labels 4 px under the bar, strokes reach 12
+    assert _marks_inside_labels(glued, bar, "bottom", 12)
+    ticks_then_labels = [blob(93, 53, 95, 63), blob(117, 53, 119, 63), blob(141, 53, 143, 63),
+                         blob(82, 78, 107, 91), blob(130, 78, 155, 91)]  # marks 3..13 px, labels from 28 px
+    assert not _marks_inside_labels(ticks_then_labels, bar, "bottom", 13)
+    assert not _marks_inside_labels([], bar, "bottom", 13)

@@ -43,6 +43,19 @@ def normalise_text(text: str) -> str:
 _RE_BOUND = re.compile(r"^(?:[<>]=?|[≤≥])(?=[-+.\d])")
 
 
+def run_together_numbers(word: str) -> list[str] | None:
+    """Numbers of one format printed into each other ('-2.00-1.000.00': a legend's
+    labels wider than their spacing, as ggplot2's horizontal bar draws them): the
+    numbers, when the word is wholly two or more of them with the same count of
+    decimals; else None (digits alone cannot be cut: '100200')."""
+    w = word.strip()
+    for k in range(1, 5):
+        parts = re.findall(rf"[-\u2212\u2013]?\d+[.,]\d{{{k}}}", w)
+        if len(parts) >= 2 and "".join(parts) == w:
+            return parts
+    return None
+
+
 def parse_number(text: str) -> float | None:
     """A tick label's value, or None when it is not a number.
 

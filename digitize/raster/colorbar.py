@@ -16,6 +16,7 @@ from ..core.labels import (
     parse_number,
     power_exponent,
     power_of_ten_reading,
+    run_together_numbers,
     steps_evenly,
 )
 from ..core.lookup import delta_e
@@ -335,7 +336,8 @@ def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: d
               "top": Box(st.x0, st.y0, st.x1, st.y1 - gap), "bottom": Box(st.x0, st.y0 + gap, st.x1, st.y1)}[side]
         blobs = [bl for bl in find_blobs(own, st, lines=True, exponents=True)
                  if bl.angle == 0.0 and min(bl.box.width, bl.box.height) >= 3  # a dash is a mark, not a label
-                 and lo - ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + ext]
+                 and lo - ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + ext
+                 and not _nearer_a_plot(bl.box, region.box, plots)]
         if not vertical:  # labels turned a quarter under a horizontal bar count as well
             turned = _turned_labels(own, st, lo - ext, hi + ext, region.box, side)
             if _prefer_turned(turned, blobs):
@@ -364,6 +366,17 @@ def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: d
         return int(text[st.y0:st.y1, st.x0:st.x1].sum())
 
     return max(strips, key=lambda s: (min(upright(s), 3), len(found[s][0]) >= 2, s == away, ink(s)))
+
+
+def _box_gap(a: Box, b: Box) -> float:
+    """How far apart two boxes are (pixels; 0 where they touch or overlap)."""
+    return float(max(0, a.x0 - b.x1, b.x0 - a.x1, a.y0 - b.y1, b.y0 - a.y1))
+
+
+def _nearer_a_plot(box: Box, bar: Box, plots) -> bool:
+    """Whether a text stands nearer to a plot than to the bar (a plot's tick label
+    across the gap from a bar set below it), so it is the plot's, not the bar's."""
+    return any(_box_gap(box, p) < _box_gap(box, bar) for p in plots)
 
 
 def _clear_mark(text: np.ndarray, region: ColorbarRegion, side: str, pos: float, depth: int) -> None:
@@ -408,7 +421,8 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     inner = [] if marks else inner_tick_marks(lab, region, side)  # ggplot2, bokeh: white ticks inside the bar
     plain = (_label_blobs(text, region, side, marks=[], start=start, tick_len=0, reach=reach)
              if marks and start >= 2 else None)
-    if plain is not None and _marks_are_glyphs(marks, plain[2], vertical):
+    if plain is not None and (_marks_are_glyphs(marks, plain[2], vertical)
+                              or _marks_inside_labels(plain[2], region, side, start + tick_len)):
         # strokes found at some labels only are their own minus signs, not tick marks
         marks, tick_len = [], 0
         text, blobs, cands, label_region, mark_region = plain
@@ -522,30 +536,51 @@ def inner_tick_marks(lab: np.ndarray, region: ColorbarRegion, side: str) -> list
 def _label_parts(bl: Blob, text: str, vertical: bool) -> list[tuple[str, float, float]]:
     """(text, position along the bar, half its extent) of each label in one blob.
     Labels printed close together along a horizontal bar ('40 60 80' in a small
-    key) come out as one blob: each number gets the centre of its own run of ink
-    columns, or its share of the blob by characters when the runs do not tell."""
+    key) come out as one blob: each word gets its own run of ink columns (or its
+    share of the blob by characters when the runs do not tell), and numbers printed
+    into each other ('-2.00-1.00') share their word's run by characters."""
     b = bl.box
     whole = [(text, b.cy if vertical else b.cx, (b.height if vertical else b.width) / 2.0)]
     words = text.split()
-    if vertical or len(words) < 2 or any(parse_number(w) is None for w in words):
+    parts = [(run_together_numbers(w) if parse_number(w) is None else None) or [w] for w in words]
+    if vertical or sum(len(p) for p in parts) < 2 or any(parse_number(x) is None for p in parts for x in p):
         return whole
     ink = bl.mask.any(axis=0)
     runs = np.flatnonzero(np.diff(np.concatenate([[0], ink.astype(np.int8), [0]])))
     starts, ends = runs[::2], runs[1::2]
-    # group the runs of columns by the widest gaps: as many groups as words
-    if len(starts) >= len(words):
+    if len(words) == 1:
+        spans = [(0.0, float(b.width))]
+    elif len(starts) >= len(words):
+        # group the runs of columns by the widest gaps: as many groups as words
         gaps = starts[1:] - ends[:-1]
         cut = np.sort(np.argsort(gaps)[::-1][:len(words) - 1])
         lo = np.concatenate([[starts[0]], starts[cut + 1]])
         hi = np.concatenate([ends[cut], [ends[-1]]])
-        return [(w, b.x0 + (a + z) / 2.0, (z - a) / 2.0) for w, a, z in zip(words, lo, hi)]
-    n = len(text)
-    out, at = [], 0
-    for w in words:
-        i = text.index(w, at)
-        at = i + len(w)
-        out.append((w, b.x0 + b.width * (i + len(w) / 2.0) / n, b.width * len(w) / (2.0 * n)))
+        spans = [(float(a), float(z)) for a, z in zip(lo, hi)]
+    else:
+        n, at, spans = len(text), 0, []
+        for w in words:
+            i = text.index(w, at)
+            at = i + len(w)
+            spans.append((b.width * i / n, b.width * at / n))
+    out = []
+    for (a, z), p in zip(spans, parts):
+        widths = [_glyphs_width(x) for x in p]
+        n, at = sum(widths), 0.0
+        for x, wx in zip(p, widths):  # each number its share of its word's run by its glyphs' widths
+            f0, f1 = at / n, (at + wx) / n
+            at += wx
+            out.append((x, b.x0 + a + (z - a) * (f0 + f1) / 2.0, (z - a) * (f1 - f0) / 2.0))
     return out
+
+
+#: Glyph widths in a digit's width (sans-serif fonts: a point or comma is half a
+#: digit, a hyphen-minus a little more), for cutting numbers printed into each other.
+_NARROW = {".": 0.5, ",": 0.5, "-": 0.57}
+
+
+def _glyphs_width(s: str) -> float:
+    return sum(_NARROW.get(c, 1.0) for c in s)
 
 
 def _label_blobs(text: np.ndarray, region: ColorbarRegion, side: str, *, marks, start: int, tick_len: int,
@@ -683,6 +718,22 @@ def _marks_are_glyphs(marks, cands: list[Blob], vertical: bool) -> bool:
         with_mark += any(abs(m - pos) <= max(2.0, half) for m in marks)
     without = len(cands) - with_mark
     return without >= 2 and without >= with_mark
+
+
+def _marks_inside_labels(cands: list[Blob], region: ColorbarRegion, side: str, reach: int) -> bool:
+    """Strokes found beside a bar that reach (``reach``: pixels from its edge) past
+    where most of its labels begin are the labels' own strokes, not tick marks
+    (which end before their labels: a '1' or a '4' printed close under a bar)."""
+    b = region.box
+    along = side in ("top", "bottom")  # the bar runs across the labels' sides
+    # the marks themselves come out as thin strokes among the blobs: not labels
+    labels = [bl for bl in cands
+              if (bl.box.width if along else bl.box.height) >= 0.4 * (bl.box.height if along else bl.box.width)]
+    if not labels:
+        return False
+    near = [{"left": b.x0 - bl.box.x1, "right": bl.box.x0 - b.x1, "top": b.y0 - bl.box.y1,
+             "bottom": bl.box.y0 - b.y1}[side] for bl in labels]
+    return sum(d < reach - 1 for d in near) * 2 > len(near)
 
 
 #: Weight in the scale fit of a power of ten read with another exponent.
