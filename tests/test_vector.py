@@ -505,13 +505,16 @@ def test_r_svg_device_text_as_outlines_is_read_from_the_svg_drawn():
 
 
 @pytest.mark.parametrize("name,truth,span", [("r_ggplot_tile_svglite", "r_ggplot_tile", 4.0),
+                                              ("r_ggplot_tile_bottom_svglite", "r_ggplot_tile", 4.0),
                                               ("r_pheatmap_svglite", "r_pheatmap_borders", 6.0)])
 def test_r_svglite_is_read_from_its_objects(name, truth, span):
     """ggsave's SVG (svglite; fixtures made by fixtures/vector/make_r_vector.R)
     writes its text as <text>, its attributes in single quotes and its page
     background as a rect of width '100%' (which stopped the reader before):
     read from the objects, labels and title exact, values within the colour
-    limit (pheatmap's 100 levels: half a level)."""
+    limit (pheatmap's 100 levels: half a level). With the legend at the bottom
+    its labels ('-2.00', '-1.00') stand a fifth of an em apart: each <text> is a
+    label of its own, not joined to the next as glyphs set one by one are."""
     import json
     from pathlib import Path
 
@@ -737,3 +740,63 @@ def test_text_string_joins_raised_exponents():
     assert _text_string(level) == "ab12"  # not raised: as written
     shifted = ET.fromstring('<text>2<tspan baseline-shift="super">5</tspan></text>')
     assert _text_string(shifted) == "2^5"
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+def test_clustermap_bar_in_the_corner_serves_the_cells(fmt, tmp_path):
+    """seaborn's clustermap sets its bar in the top left corner, above the row
+    dendrogram, beside no block of cells: the page's one bar serves the cells whose
+    colours lie on it (was: the scale unknown in SVG, the PDF read from pixels)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    import seaborn as sns
+
+    rng = np.random.default_rng(3)
+    v = np.round(rng.normal(size=(12, 6)).cumsum(axis=1) / 3, 2)
+    df = pd.DataFrame(v, index=[f"gene{k}" for k in range(12)], columns=[f"S{k}" for k in range(6)])
+    g = sns.clustermap(df, cmap="vlag", vmin=-2, vmax=2, figsize=(6, 7))
+    shown = np.clip(v[np.ix_(g.dendrogram_row.reordered_ind, g.dendrogram_col.reordered_ind)], -2, 2)
+    path = tmp_path / f"cm.{fmt}"
+    g.savefig(path)
+    plt.close("all")
+    res = digitize(path)
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    assert h.read_from == "vector" and (h.rows, h.cols) == (12, 6) and (h.scale.vmin, h.scale.vmax) == (-2.0, 2.0)
+    assert float(np.abs(h.table.values - shown).max()) / 4.0 <= 0.005
+    assert list(h.axes.row_labels) == [f"gene{k}" for k in g.dendrogram_row.reordered_ind]
+
+
+def test_bokeh_svg_texts_written_twice_in_points_and_turned():
+    """bokeh's SVG backend (fixture made by fixtures/vector/make_bokeh_svg.py)
+    writes every text twice, the second copy unfilled with a transparent stroke;
+    its sizes in points ('9pt'); its texts with no extent, left-anchored where
+    the labels are set flush right (their widths taken from a sans-serif font's
+    metrics); column labels turned 45 degrees, whose boxes overlap (not one label
+    'JanFeb'). Labels, title and scale exact."""
+    path, t = _fixture("bokeh_diagonal.svg")
+    res = digitize(path)
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (0.0, 1.0)
+    assert [tk.label for tk in h.scale.ticks] == ["1", "0.8", "0.6", "0.4", "0.2", "0"]
+    assert list(h.axes.row_labels) == t["row_labels"] and list(h.axes.col_labels) == t["col_labels"]
+    assert h.axes.title == "bokeh diagonal"
+    assert float(np.abs(h.table.values - np.array(t["values"])).max()) <= 0.005
+
+
+def test_bokeh_svg_bar_of_eleven_diverging_levels():
+    """A bar of eleven rectangles through white (BrBG11) winds through colour
+    space as a row of data might; its colours run along a named map in order, so
+    it is a bar. Each cell reads the middle of its level's band, with the warning."""
+    path, t = _fixture("bokeh_brbg11.svg")
+    res = digitize(path)
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (-1.0, 1.0)
+    band = 2.0 / 11
+    assert float(np.abs(h.table.values - np.array(t["values"])).max()) <= band / 2 + 1e-6
+    assert any("discrete (11 colours)" in w for w in h.warnings), h.warnings

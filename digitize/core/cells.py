@@ -241,6 +241,11 @@ def best_table(colours: np.ndarray, colormaps: tuple[Colormap, ...], scale: Scal
     return colormaps[best], tables[best]
 
 
+def discrete_warning(levels: int) -> str:
+    """What a reader should know of a stepped bar's cells."""
+    return f"the colorbar is discrete ({levels} colours): each cell's value is the middle of its colour's band"
+
+
 def table_warnings(table: CellTable, *, residual_flag: float) -> list[str]:
     """What a reader should know about the cells: blanks that may be values, and
     colours off the colormap."""

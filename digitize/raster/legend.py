@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import DigitizeConfig
 from ..core.catalog import barless_key, catalog_colormap, match_bar, match_cells
-from ..core.cells import page_on_map, run_on_to_page
+from ..core.cells import discrete_warning, page_on_map, run_on_to_page
 from ..core.lookup import delta_e
 from ..core.scale import fit_scale, user_scale
 from ..errors import NoColorbarError, ScaleError
@@ -121,8 +121,7 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
     if runs is not None:
         colormap = level_colormap(colormap, runs)
         scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
-        warnings.append(f"the colorbar is discrete ({len(runs)} colours): each cell's value is "
-                        f"the middle of its colour's band")
+        warnings.append(discrete_warning(len(runs)))
     candidates: tuple[Colormap, ...] = (colormap,)
     if runs is None and (match := match_bar(colormap, scale)) is not None:
         # the table as the bar renders it, and the table as it is: renderers

@@ -74,16 +74,20 @@ def empty_boxes() -> np.ndarray:
     return np.zeros((0, 4), np.float64)
 
 
-def join_text(items: list[TextItem]) -> list[TextItem]:
+def join_text(items: list[TextItem], *, whole: bool = False) -> list[TextItem]:
     """Runs of text on one line joined into words and labels: pieces that follow
     each other closely on a line become one item; a smaller piece raised after
-    another is its exponent ('10' then '-3' -> '10^-3'), as mathtext draws it."""
+    another is its exponent ('10' then '-3' -> '10^-3'), as mathtext draws it.
+    ``whole``: the pieces are whole strings as their writer set them (an SVG's
+    text elements), so two of more than one character are not joined (the labels
+    of a small legend stand a fifth of an em apart; labels turned 45 degrees
+    overlap in their boxes)."""
     out: list[TextItem] = []
     for turned in (False, True):
         for line in _lines([t for t in items if t.vertical == turned], turned):
             cur: TextItem | None = None
             for t in sorted(line, key=lambda t: -t.box[3] if turned else t.box[0]):
-                if cur is not None and _follows(cur, t, turned):
+                if cur is not None and _follows(cur, t, turned) and not (whole and _two_strings(cur, t)):
                     cur = _merge(cur, t, turned)
                     continue
                 if cur is not None:
@@ -151,6 +155,11 @@ def _follows(a: TextItem, b: TextItem, turned: bool) -> bool:
     # within a number, and narrower than the gap between two numbers
     words = a.text.rstrip()[-1:].isalpha() and b.text.lstrip()[:1].isalpha()
     return -0.3 * tall <= gap <= (WORD_GAP if words else 0.35) * tall and across >= 0.3 * h
+
+
+def _two_strings(a: TextItem, b: TextItem) -> bool:
+    """Two strings of more than one character each."""
+    return len(a.text.strip()) > 1 and len(b.text.strip()) > 1
 
 
 #: The widest gap (share of the text's height) between two words of one label.

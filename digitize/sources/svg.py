@@ -250,7 +250,8 @@ class _Reader:
                    "linearGradient", "radialGradient"):
             return
         st = {**inherited, **{k: v for k, v in _style(el).items() if k in ("fill", "fill-opacity", "opacity",
-                                                                          "font-size", "text-anchor", "stroke")}}
+                                                                          "font-size", "text-anchor", "stroke",
+                                                                          "stroke-opacity")}}
         m = m @ _transform(el.attrib.get("transform"))
         if tag == "g":
             comment = next((c.text for c in el if c.tag is ET.Comment), None)
@@ -376,9 +377,9 @@ class _Reader:
 
     def _text(self, el, m: np.ndarray, st: dict) -> None:
         s = _text_string(el).strip()
-        if not s:
+        if not s or _unseen(st):
             return
-        size = float((_NUM.findall(st.get("font-size", "10")) or ["10"])[0])
+        size = _length(st.get("font-size"), 10.0, 0.0)
         x = float((_NUM.findall(el.attrib.get("x", "0")) or ["0"])[0])
         y = float((_NUM.findall(el.attrib.get("y", "0")) or ["0"])[0])
         for c in el:  # a tspan may carry the position
@@ -386,7 +387,7 @@ class _Reader:
                 x = float((_NUM.findall(c.attrib["x"]) or [x])[0])
                 y = float((_NUM.findall(c.attrib.get("y", str(y))) or [y])[0])
                 break
-        w = 0.55 * size * len(s)
+        w = _length(el.attrib.get("textLength"), _text_width(s, size), 0.0)  # svglite gives it exactly
         anchor = st.get("text-anchor", "start")
         x0 = x - (w / 2 if anchor == "middle" else w if anchor == "end" else 0)
         dy_text = el.attrib.get("dy", "0")
@@ -394,6 +395,31 @@ class _Reader:
         top = y + dy - 0.85 * size  # digits stand centred 0.35 em above the baseline
         pts = np.array([(x0, top), (x0 + w, top), (x0 + w, top + size), (x0, top + size)])
         self.texts.append(self._text_item(s, m, _apply(m, pts)))
+
+
+#: Glyph widths (thousandths of an em) of a sans-serif font (Helvetica's and
+#: Arial's metrics), for the extent of a text whose writer does not give it; other
+#: characters take a digit's width.
+_WIDTHS = {**dict.fromkeys("0123456789", 556), **dict.fromkeys(" .,:;!|", 278), "-": 333, "(": 333, ")": 333,
+           **dict(zip("abcdefghijklmnopqrstuvwxyz", (556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222,
+                                                      833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500,
+                                                      500, 500))),
+           **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556,
+                                                      833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+                                                      667, 611)))}
+
+
+def _text_width(s: str, size: float) -> float:
+    return size * sum(_WIDTHS.get(c, 556) for c in s) / 1000.0
+
+
+def _unseen(st: dict) -> bool:
+    """Whether text so styled draws nothing: no fill, and no stroke or a
+    transparent one (bokeh's SVG writes each label twice, the second so)."""
+    unfilled = st.get("fill", "black").strip().lower() == "none"
+    stroke = st.get("stroke", "none").strip().lower()
+    return unfilled and (stroke == "none" or _share(st.get("stroke-opacity")) == 0.0
+                         or _share(st.get("opacity")) == 0.0)
 
 
 _EXPONENT = re.compile(r"[-+\u2212\u2013]?\d+")
@@ -458,7 +484,7 @@ def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS
     return VectorPage(source=str(path), size=(w_pt, h_pt),
                       fills=np.array(reader.fills, np.float64).reshape(-1, 4) if reader.fills else empty_boxes(),
                       colours=np.array(reader.colours, np.uint8).reshape(-1, 3), images=tuple(reader.images),
-                      texts=tuple(join_text(reader.texts)), other_shapes=reader.other,
+                      texts=tuple(join_text(reader.texts, whole=True)), other_shapes=reader.other,
                       marks=np.array(reader.marks, np.float64).reshape(-1, 4) if reader.marks else empty_boxes(),
                       frames=np.array(reader.frames, np.float64).reshape(-1, 4) if reader.frames else empty_boxes())
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.catalog import match_cells
 from ..core.labels import parse_multiplier, parse_number
-from ..core.lookup import delta_e, rgb_to_lab
+from ..core.lookup import delta_e, project_onto_polyline, rgb_to_lab
 from ..sources.objects import PlacedImage, TextItem, VectorPage
 from .axes import side_labels
 from .tilings import Tiling
@@ -79,6 +80,19 @@ def _winding(rgb: np.ndarray) -> float:
     few = lab[::max(1, len(lab) // 256)]  # the most distant pair, among at most ~256 samples
     span = float(np.sqrt(((few[:, None] - few[None]) ** 2).sum(axis=-1)).max())
     return path / span if span > 0 else np.inf
+
+
+def _along_a_named_map(rgb: np.ndarray) -> bool:
+    """Whether a strip's colours lie on a catalog colormap in its order, one way
+    or the other (a diverging palette of 11 levels through white winds like a row
+    of data, but runs along BrBG)."""
+    lab = rgb_to_lab(np.asarray(rgb, np.uint8)).astype(np.float32)
+    match = match_cells(lab)
+    if match is None:
+        return False
+    index, _ = project_onto_polyline(lab, np.asarray(match.entry.lab, np.float32))
+    step = np.diff(index)
+    return bool((step >= 0).all() or (step <= 0).all())
 
 
 def _strip_from_image(img: PlacedImage) -> tuple[str, np.ndarray, np.ndarray] | None:
@@ -305,9 +319,14 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
             a, b = (framed[1], framed[3]) if vertical else (framed[0], framed[2])
             pos = a + (np.arange(len(pos)) + 0.5) / len(pos) * (b - a)
         box = framed
+        stepped = k is not None and len(pos) < MAX_LEVELS
         if k is None:
+            samples = len(pos)
             pos, rgb = _runs_to_middles(pos, rgb)
-        if len(np.unique(rgb, axis=0)) < MIN_COLOURS or _winding(rgb) > _max_winding(len(rgb)):
+            # an image of few flat runs, each several pixels long, is a stepped bar
+            stepped = len(pos) < MAX_LEVELS and samples >= MIN_LEVEL_PIXELS * len(pos)
+        if len(np.unique(rgb, axis=0)) < MIN_COLOURS or (_winding(rgb) > _max_winding(len(rgb))
+                                                         and not _along_a_named_map(rgb)):
             continue
         # labels another block of cells claims as its axis labels are not this bar's
         # (the image strip itself, taken as a one-cell-wide tiling, is no other block)
@@ -323,8 +342,14 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
             ticks = [VectorTick(t.label, t.value * v if op == "mul" else t.value + v, t.at) for t in ticks]
         out.append(VectorBar(box, orientation, np.asarray(pos, np.float64), np.asarray(rgb, np.uint8),
                              tuple(ticks), tuple(used), tuple(t.text for t in extra), mult,
-                             discrete=k is not None and len(pos) < 50, tiling=k))
+                             discrete=stepped, tiling=k))
     return _nearest_claims(out)
+
+
+#: A bar of fewer colours than this is stepped (a discrete palette), when drawn as
+#: cells, or as an image whose colours run at least MIN_LEVEL_PIXELS pixels each.
+MAX_LEVELS = 50
+MIN_LEVEL_PIXELS = 3
 
 
 def _same_box(a, b, tol: float = 1.5) -> bool:

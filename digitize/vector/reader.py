@@ -18,7 +18,7 @@ import numpy as np
 from ..config import DigitizeConfig
 from ..core.analysis import analyse
 from ..core.catalog import barless_key, match_bar, match_cells
-from ..core.cells import best_table, page_on_map, run_on_to_page, table_warnings
+from ..core.cells import best_table, discrete_warning, page_on_map, run_on_to_page, table_warnings
 from ..core.checks import (
     at_centres,
     colormap_check,
@@ -121,6 +121,11 @@ def read_vector_page(page: VectorPage, *, config: DigitizeConfig | None = None,
     heatmaps, points, unread = [], [], []
     for t in sorted(cells, key=lambda t: (round(t.box[1]), t.box[0])):
         bar = _pair(t, bars)
+        if bar is None and len(bars) == 1:
+            # the page's one bar stands apart (seaborn's clustermap sets it in the
+            # corner above the dendrogram): it serves the cells whose colours lie
+            # on it (``read_tiling`` refuses others)
+            bar = bars[0]
         key = _catalog_key(t, cfg) if bar is None and without_bar else None
         if bar is None and key is None:
             continue  # no bar: the raster path matches the colours to a named colormap
@@ -209,6 +214,8 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar | None, *, config: D
     title = None if bar is None else bar_title(outside, bar.box, [s.box for s in bar.texts_used],
                                                bar.orientation == "vertical")
     axes = replace(labels.axes, colorbar_label=title.text if title is not None else "")
+    if bar is not None and bar.discrete:
+        warnings.append(discrete_warning(len(np.unique(bar.rgb, axis=0))))
     if bar is not None and bar.multiplier is not None:
         op, v = bar.multiplier
         warnings.append(f"the colorbar's labels are scaled by its text '{_mult_text(bar)}' "
