@@ -220,3 +220,36 @@ def test_an_outer_line_of_no_drawn_cell_is_capped_unless_a_masked_triangle():
     scattered[0, 1] = scattered[3, 5] = True
     good = outer_lines_check(scattered)
     assert good.passed and confidence(_good_checks(labels) + (good,), 0) > OUTER_BLANK_CAP
+
+
+@pytest.mark.parametrize("fmt,levels", [("png", 8), ("png", 64), ("svg", 8)])
+def test_a_bar_of_few_wide_levels_caps_the_confidence(fmt, levels, tmp_path):
+    """Continuous data on a stepped bar (BoundaryNorm) can be read only to the
+    middle of each level: with levels wider than 2% of the range the table is
+    not right to 1%, and the confidence says so (check level_resolution, capped);
+    a bar of 64 levels tells values to under 1% and is not capped."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import BoundaryNorm
+
+    rng = np.random.default_rng(levels)
+    v = np.round(rng.uniform(0, 1, (6, 7)), 3)
+    fig, ax = plt.subplots(figsize=(6, 5), dpi=100)
+    bounds = np.linspace(0, 1, levels + 1)
+    im = ax.imshow(v, cmap="viridis", norm=BoundaryNorm(bounds, 256))
+    fig.colorbar(im, ax=ax, ticks=np.linspace(0, 1, 5))
+    path = tmp_path / f"levels.{fmt}"
+    fig.savefig(path)
+    plt.close(fig)
+    h = digitize(path).heatmaps[0]
+    middles = (np.digitize(v, bounds[1:-1]) + 0.5) / levels
+    assert float(np.abs(h.table.values - middles).max()) <= 0.01  # each cell its level's middle
+    check = next((c for c in h.checks if c.name == "level_resolution"), None)
+    if levels == 8:
+        assert not check.passed and check.value == pytest.approx(0.5 / levels, abs=0.002)
+        assert h.confidence <= 0.6
+    else:  # fine levels: read as a continuous bar, or as levels that pass
+        assert check is None or check.passed
+        assert h.confidence > 0.6

@@ -208,7 +208,26 @@ def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[s
                          f"a {bar_length:g}-pixel bar resolves about {100.0 / max(bar_length, 1):.1f}% of the range"))
     out.append(Check("scale_text_used", not unused_texts, float(len(unused_texts)), 0.0,
                      f"unused: {unused_texts}" if unused_texts else ""))
+    if len(scale.discrete_levels) >= 2:
+        half = _half_level(scale)
+        out.append(Check("level_resolution", half <= LEVEL_RESOLUTION_LIMIT, round(half, 4), LEVEL_RESOLUTION_LIMIT,
+                         "" if half <= LEVEL_RESOLUTION_LIMIT else
+                         f"a bar of {len(scale.discrete_levels)} levels tells a value to within "
+                         f"{100 * half:.1f}% of the range"))
     return out
+
+
+#: A stepped bar tells a value to within half its level (a share of the range):
+#: past this share the table cannot be read to 1% of the range.
+LEVEL_RESOLUTION_LIMIT = 0.01
+
+
+def _half_level(scale: Scale) -> float:
+    """Half the widest level of a stepped bar, as a share of its range (log
+    scales: of its decades)."""
+    t = np.sort(np.asarray([scale._t(v) for v in scale.discrete_levels], np.float64))
+    span = abs(scale._t(scale.vmax) - scale._t(scale.vmin))
+    return float(np.max(np.diff(t)) / 2.0 / span) if span > 0 else 1.0
 
 
 def unused_scale_texts(texts, tick_labels, multiplier) -> list[str]:

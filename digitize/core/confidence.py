@@ -115,6 +115,12 @@ FRAME_SHORT_CAP = 0.75
 OUTER_BLANK_CAP = 0.75
 
 
+#: A table read off a stepped bar whose levels are each wider than 2% of the range
+#: (``level_resolution`` failed) is at most this likely right to 1%: each value is
+#: the middle of its level, true only where the data sit there.
+COARSE_LEVELS_CAP = 0.6
+
+
 def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
     model = confidence_model()
@@ -136,6 +142,9 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
     agree = by.get("scale_labels_agree")
     if agree is not None and not agree.passed:
         p = min(p, LABELS_DISAGREE_CAP)
+    levels = by.get("level_resolution")
+    if levels is not None and not levels.passed:
+        p = min(p, COARSE_LEVELS_CAP)
     outer = by.get("outer_lines_drawn")
     if outer is not None and not outer.passed:
         p = min(p, OUTER_BLANK_CAP)

@@ -179,6 +179,8 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar | None, *, config: D
         colormap = Colormap(frozen_array(_px(bar.positions)), frozen_array(bar_lab, np.float32),
                             frozen_array(bar.rgb, np.uint8))
         match = match_bar(colormap, scale) if not bar.discrete else None
+        if bar.discrete:  # a stepped bar: each cell takes the middle of its level, as the raster path reads it
+            scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
         if match is not None:  # named, but read on the bar's own exact colours (a catalog's table may round)
             colormap = replace(colormap, name=match.entry.name, match_distance=match.distance)
     candidates: tuple[Colormap, ...] = (colormap,)
