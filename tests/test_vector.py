@@ -800,3 +800,18 @@ def test_bokeh_svg_bar_of_eleven_diverging_levels():
     band = 2.0 / 11
     assert float(np.abs(h.table.values - np.array(t["values"])).max()) <= band / 2 + 1e-6
     assert any("discrete (11 colours)" in w for w in h.warnings), h.warnings
+
+
+def test_pgfplots_colorbar_painted_as_a_shading():
+    """pgfplots (fixture made by fixtures/vector/make_pgfplots.py) draws a matrix
+    plot's cells as filled rectangles and its colorbar as a shading painted on its
+    own inside a form: the shading is drawn alone and taken as the bar's strip, so
+    the page is read from its objects (was: read from pixels)."""
+    path, t = _fixture("pgfplots_matrix.pdf")
+    res = digitize(path)
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (0.0, 10.0)
+    assert list(h.axes.row_labels) == t["row_labels"] and list(h.axes.col_labels) == t["col_labels"]
+    assert h.axes.title == t["title"] and (h.axes.x_label, h.axes.y_label) == ("Sample", "Gene")
+    assert float(np.abs(h.table.values - np.array(t["values"])).max()) / 10.0 <= 0.01

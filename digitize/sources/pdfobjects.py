@@ -84,8 +84,13 @@ SHADED_MIN_RANGE = 30
 
 
 def _may_be_shaded(rgb: np.ndarray, box) -> bool:
+    return bool((rgb >= 254.5).all()) and _strip_shaped(box)
+
+
+def _strip_shaped(box) -> bool:
+    """Long and thin as a colorbar is (SHADED_ASPECT, SHADED_MIN_LENGTH)."""
     w, h = box[2] - box[0], box[3] - box[1]
-    return bool((rgb >= 254.5).all()) and max(w, h) >= SHADED_MIN_LENGTH and max(w, h) >= SHADED_ASPECT * min(w, h) > 0
+    return max(w, h) >= SHADED_MIN_LENGTH and max(w, h) >= SHADED_ASPECT * min(w, h) > 0
 
 
 def _overlap(a, b) -> float:
@@ -153,6 +158,7 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
         textpage = page.get_textpage()
         fills, colours, marks, frames, texts, images = [], [], [], [], [], []
         shaded: list[int] = []  # fills that may hide a shading pattern
+        shadings: list[tuple[float, float, float, float]] = []  # shadings painted alone
         decoded: dict[bytes, np.ndarray] = {}  # an image drawn many times is decoded once
         other = 0
         fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -193,6 +199,13 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 x0, y0, x1, y1 = _page_bounds(obj)
                 m = _matrix(obj)
                 texts.append(TextItem(s, (x0, page_h - y1, x1, page_h - y0), vertical=abs(m[1]) > abs(m[0])))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_SHADING:
+                # a shading painted on its own ('sh': pgfplots' and TikZ's colorbars),
+                # clipped to its strip: drawn alone like a shaded fill, if strip-shaped
+                x0, y0, x1, y1 = _page_bounds(obj)
+                box = (x0, page_h - y1, x1, page_h - y0)
+                if _strip_shaped(box):
+                    shadings.append(box)
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 try:
                     w, h = (int(v) for v in obj.get_px_size())
@@ -225,6 +238,10 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
             if pixels is not None and int(np.ptp(pixels.reshape(-1, 3), axis=0).max()) >= SHADED_MIN_RANGE:
                 images.append(PlacedImage(box, pixels))
                 gradients.add(k)
+        for box in shadings:
+            pixels = None if any(_overlap(box, im.box) > 0.1 for im in images) else _drawn(page, box)
+            if pixels is not None and int(np.ptp(pixels.reshape(-1, 3), axis=0).max()) >= SHADED_MIN_RANGE:
+                images.append(PlacedImage(box, pixels))
         fills = [f for j, f in enumerate(fills) if j not in gradients]
         colours = [c for j, c in enumerate(colours) if j not in gradients]
         return VectorPage(
