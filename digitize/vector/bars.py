@@ -37,12 +37,12 @@ MAX_WINDING = 2.5
 #: a colormap's winding does not grow with its samples (rainbows and cubehelix
 #: reach 2.5 to 4.3; turbo in 64 colours 2.51).
 COLOURS_PER_WINDING = 8.0
+#: Labels stand at most this many text heights from the strip's side.
+LABEL_GAP = 3.0
 
 
 def _max_winding(n_colours: int) -> float:
     return max(MAX_WINDING, n_colours / COLOURS_PER_WINDING)
-#: Labels stand at most this many text heights from the strip's side.
-LABEL_GAP = 3.0
 
 
 @dataclass(frozen=True)

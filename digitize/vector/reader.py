@@ -183,10 +183,10 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar | None, *, config: D
             scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
         if match is not None:  # named, but read on the bar's own exact colours (a catalog's table may round)
             colormap = replace(colormap, name=match.entry.name, match_distance=match.distance)
-    candidates: tuple[Colormap, ...] = (colormap,)
     bg_lab = rgb_to_lab(np.array(PAGE_WHITE, np.uint8))
-    if bar is not None and not bar.discrete:
-        candidates = tuple(run_on_to_page(c, bg_lab, PAGE_WHITE, tuple(_px(bar.long_range))) for c in candidates)
+    if bar is not None and not bar.discrete:  # a banded map may run on to the page colour past its last band
+        colormap = run_on_to_page(colormap, bg_lab, PAGE_WHITE, tuple(_px(bar.long_range)))
+    candidates: tuple[Colormap, ...] = (colormap,)
     colours = rgb_to_lab(np.where(t.drawn[..., None], t.rgb, np.array(PAGE_WHITE, np.uint8)))
     page_on_bar = page_on_map(bar_lab, bg_lab)
     colormap, table = best_table(colours, candidates, scale, PAGE_WHITE, residual_flag=config.residual_flag,
