@@ -699,3 +699,29 @@ def test_strokes_reaching_into_the_labels_are_theirs_not_tick_marks():
                          blob(82, 78, 107, 91), blob(130, 78, 155, 91)]  # marks 3..13 px, labels from 28 px
     assert not _marks_inside_labels(ticks_then_labels, bar, "bottom", 13)
     assert not _marks_inside_labels([], bar, "bottom", 13)
+
+
+def test_white_borders_between_cells_with_numbers_printed_are_no_panel_gaps(tmp_path):
+    """Cells parted by page-coloured borders, a number printed in each (pheatmap's
+    border_color='white', seaborn's linecolor='white'): the borders run across the
+    whole block like the gaps between small multiples, and the printed numbers
+    made edges inside each row of cells as a panel's cells do. Their strokes are
+    taken out first: one heatmap of 14 x 11, not 14 of one row each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    v = np.round(np.random.default_rng(41).uniform(0, 50, (14, 11)), 1)
+    fig, ax = plt.subplots(figsize=(8, 9), dpi=100)
+    sns.heatmap(v, ax=ax, cmap="Greens", vmin=0, vmax=50, annot=True, fmt=".2f", linewidths=2, linecolor="white",
+                annot_kws={"size": 8})
+    path = tmp_path / "borders.png"
+    fig.savefig(path)
+    plt.close(fig)
+    res = digitize(path)
+    assert [(h.rows, h.cols) for h in res.heatmaps] == [(14, 11)]
+    h = res.heatmaps[0]
+    assert (h.scale.vmin, h.scale.vmax) == (0.0, 50.0)
+    assert float(np.abs(h.table.values - v).max()) <= 0.5  # 1% of the range

@@ -718,6 +718,9 @@ PANEL_WIDTH_SPREAD = 0.2
 #: lines at least (a panel of many
 #: cells; a heatmap drawn with page-coloured grid lines has one cell per part).
 PANEL_EDGE_DELTA_E = 4.0
+#: ... the glyphs of printed numbers taken out first by a running median this
+#: long (pixels) across the split direction.
+TEXT_MEDIAN_PX = 5
 
 
 def split_small_multiples(lab: np.ndarray, distance: np.ndarray, box: Box, page_delta_e: float) -> list[Box]:
@@ -765,12 +768,16 @@ def _has_inner_edges(lab: np.ndarray, box: Box, a: int, b: int, axis: int) -> bo
     it (2 pixels in from its ends, where anti-aliasing meets the gap)."""
     # the upper quartile over the lines across: a cell boundary changes colour along
     # a good part of it (a pale panel's only in its few darker rows), the text
-    # printed in one column of cells along a few lines
+    # printed in one column of cells along a few lines. Numbers printed in every
+    # cell of a row make edges along most of it: a running median across the lines
+    # (TEXT_MEDIAN_PX) takes out their strokes and keeps the steps between cells.
+    from scipy.ndimage import median_filter
+
     if axis == 0:
-        strip = lab[box.y0:box.y1, box.x0 + a + 2:box.x0 + b - 2]
+        strip = median_filter(lab[box.y0:box.y1, box.x0 + a + 2:box.x0 + b - 2], size=(1, TEXT_MEDIAN_PX, 1))
         steps = np.quantile(np.sqrt(((strip[:, 1:] - strip[:, :-1]) ** 2).sum(axis=-1)), 0.75, axis=0)
     else:
-        strip = lab[box.y0 + a + 2:box.y0 + b - 2, box.x0:box.x1]
+        strip = median_filter(lab[box.y0 + a + 2:box.y0 + b - 2, box.x0:box.x1], size=(TEXT_MEDIAN_PX, 1, 1))
         steps = np.quantile(np.sqrt(((strip[1:] - strip[:-1]) ** 2).sum(axis=-1)), 0.75, axis=1)
     return bool(steps.size and steps.max() > PANEL_EDGE_DELTA_E)
 
