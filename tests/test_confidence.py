@@ -253,3 +253,16 @@ def test_a_bar_of_few_wide_levels_caps_the_confidence(fmt, levels, tmp_path):
     else:  # fine levels: read as a continuous bar, or as levels that pass
         assert check is None or check.passed
         assert h.confidence > 0.6
+
+
+def test_a_bar_end_cut_back_to_its_last_label_is_marked():
+    """plotly's bar above the plot (fixture made by fixtures/stacks/make_stacks.py)
+    fades to white some pixels before its end, which stands short of the plot's
+    edge: its last label marks the end. The bar ends there (scale 0..1, was
+    0..1.015), and that end counts as marked (no faded-end warning)."""
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "stacks"
+    h = digitize(fixtures / "plotly_hot_bar_on_top.png").heatmaps[0]
+    assert (h.scale.vmin, h.scale.vmax) == (0.0, 1.0)
+    ends = next(c for c in h.checks if c.name == "bar_ends_seen")
+    assert ends.passed, ends
+    assert not any("fades into the page" in w for w in h.warnings)

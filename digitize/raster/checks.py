@@ -83,9 +83,12 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
                           bar_length=None if bar is None else max(bar.box.width, bar.box.height),
                           unused_texts=unused, table=table, residual_flag=residual_flag, box=grid.box,
                           frame=evidence.frame, printed=printed,
-                          faded_ends=None if bar is None or legend.scale.source != "ticks" else faded_ends(planes, bar))
+                          faded_ends=None if bar is None or legend.scale.source != "ticks" else
+                          faded_ends(planes, bar, _end_marks(legend)))
 
 
+#: A tick mark this close (pixels) to a bar's end marks where it stops.
+END_MARK_PX = 2.0
 #: A bar's end fades into the page when its last pixels are within this (delta E)
 #: of the page colour ...
 FADED_DELTA_E = 6.0
@@ -94,11 +97,19 @@ FADED_DELTA_E = 6.0
 END_OUTLINE_SHARE = 0.6
 
 
-def faded_ends(planes: Planes, bar: ColorbarRegion) -> list[str]:
+def _end_marks(legend: Legend) -> tuple[float, ...]:
+    """Where the bar is marked along its length: its drawn tick marks, and the
+    labels its scale rests on (plotly sets its end labels at the bar's ends)."""
+    drawn = () if legend.reading is None else tuple(legend.reading.tick_marks)
+    return drawn + tuple(t.pixel for t in legend.scale.ticks if t.inlier)
+
+
+def faded_ends(planes: Planes, bar: ColorbarRegion, marks: tuple[float, ...] = ()) -> list[str]:
     """The ends of a bar ('low', 'high' along its long axis) that fade into the
     page with nothing to mark where they stop: no outline across them, no plot
-    edge they were aligned with (``guessed``). ggplot2 draws a white-ended
-    gradient with no frame: its last pixels are the page's."""
+    edge they were aligned with (``guessed``), no tick mark or label the scale
+    rests on at them (``marks``: positions along the bar). ggplot2 draws
+    a white-ended gradient with no frame: its last pixels are the page's."""
     b = bar.box
     vertical = bar.orientation == "vertical"
     lab, dist = planes.lab, planes.distance
@@ -107,7 +118,7 @@ def faded_ends(planes: Planes, bar: ColorbarRegion) -> list[str]:
     n = h if vertical else w
     out = []
     for name, guessed, inner, step in (("low", bar.guessed[0], lo, -1), ("high", bar.guessed[1], hi - 1, 1)):
-        if guessed:
+        if guessed or any(abs(m - (lo if name == "low" else hi)) <= END_MARK_PX for m in marks):
             continue
         end = lab[inner, b.x0:b.x1] if vertical else lab[b.y0:b.y1, inner]
         if float(delta_e(np.median(end, axis=0), planes.bg_lab)) > FADED_DELTA_E:

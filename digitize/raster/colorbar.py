@@ -327,19 +327,20 @@ def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: d
 
     def upright(side: str) -> int:
         marks, start, length = found[side]
+        if marks and _marks_inside_labels(_side_blobs(text, strips[side], side, start + 1), region, side,
+                                          start + length):
+            marks, length = [], 0  # the strokes found are the labels' own
         own = text.copy()
         for m in marks:
             _clear_mark(own, region, side, m, start + length)
-        gap = start + length + 1  # labels begin past the outline and the marks
-        st = strips[side]
-        st = {"left": Box(st.x0, st.y0, st.x1 - gap, st.y1), "right": Box(st.x0 + gap, st.y0, st.x1, st.y1),
-              "top": Box(st.x0, st.y0, st.x1, st.y1 - gap), "bottom": Box(st.x0, st.y0 + gap, st.x1, st.y1)}[side]
+        st = _past(strips[side], side, start + length + 1)  # labels begin past the outline and the marks
         blobs = [bl for bl in find_blobs(own, st, lines=True, exponents=True)
                  if bl.angle == 0.0 and min(bl.box.width, bl.box.height) >= 3  # a dash is a mark, not a label
                  and lo - ext <= (bl.box.cy if vertical else bl.box.cx) <= hi + ext
                  and not _nearer_a_plot(bl.box, region.box, plots)]
         if not vertical:  # labels turned a quarter under a horizontal bar count as well
-            turned = _turned_labels(own, st, lo - ext, hi + ext, region.box, side)
+            turned = [bl for bl in _turned_labels(own, st, lo - ext, hi + ext, region.box, side)
+                      if not _nearer_a_plot(bl.box, region.box, plots)]
             if _prefer_turned(turned, blobs):
                 blobs = turned
         if not blobs:
@@ -366,6 +367,19 @@ def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: d
         return int(text[st.y0:st.y1, st.x0:st.x1].sum())
 
     return max(strips, key=lambda s: (min(upright(s), 3), len(found[s][0]) >= 2, s == away, ink(s)))
+
+
+def _past(strip: Box, side: str, gap: int) -> Box:
+    """A side strip less the ``gap`` pixels next to the bar."""
+    return {"left": Box(strip.x0, strip.y0, strip.x1 - gap, strip.y1),
+            "right": Box(strip.x0 + gap, strip.y0, strip.x1, strip.y1),
+            "top": Box(strip.x0, strip.y0, strip.x1, strip.y1 - gap),
+            "bottom": Box(strip.x0, strip.y0 + gap, strip.x1, strip.y1)}[side]
+
+
+def _side_blobs(text: np.ndarray, strip: Box, side: str, gap: int) -> list[Blob]:
+    """The upright text blobs of a side strip, ``gap`` pixels off the bar."""
+    return [bl for bl in find_blobs(text, _past(strip, side, gap), lines=True, exponents=True) if bl.angle == 0.0]
 
 
 def _box_gap(a: Box, b: Box) -> float:
