@@ -225,3 +225,12 @@ def test_numbers_printed_into_each_other_are_cut_apart():
     # digits alone, a single number, or numbers of different formats are not cut
     assert run_together_numbers("100200") is None and run_together_numbers("1.5") is None
     assert run_together_numbers("0.51.25") is None
+
+
+@pytest.mark.parametrize("text,value", [("10-³", 1e-3), ("10-²", 1e-2), ("10+²", 1e2), ("10⁻1", 0.1)])
+def test_a_raised_minus_read_on_the_base_line_is_the_exponents(text, value):
+    """OCR reads the small raised minus of '10⁻³' as a hyphen on the base line and
+    keeps the digits raised: '10-³' is 10^-3 (gnuplot's enhanced '10^{-3}')."""
+    from digitize.core.labels import parse_number
+
+    assert parse_number(text) == pytest.approx(value)

@@ -32,8 +32,9 @@ def normalise_text(text: str) -> str:
     t = text.strip().translate(_DASHES).replace("°", "⁰")
     t = t.replace("$", "").replace("\\times", "×").replace("\\mathdefault", "").replace("{", "").replace("}", "")
     # superscripts at the end are an exponent; so are plain digits after a raised
-    # sign ('10⁻1': OCR read the 1 of a small '10⁻¹' on the base line)
-    sup = re.search(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+$|[⁻⁺][⁰¹²³⁴⁵⁶⁷⁸⁹]*\d+$", t)
+    # sign ('10⁻1': OCR read the 1 of a small '10⁻¹' on the base line), and a sign
+    # on the base line before raised digits ('10-³': the raised minus read flat)
+    sup = re.search(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+$|[⁻⁺][⁰¹²³⁴⁵⁶⁷⁸⁹]*\d+$|(?<=\d)[-+][⁰¹²³⁴⁵⁶⁷⁸⁹]+$", t)
     if sup:
         t = t[:sup.start()] + "^" + sup.group().translate(_SUPERSCRIPT)
     return re.sub(r"\s+", "", t)
