@@ -815,3 +815,37 @@ def test_pgfplots_colorbar_painted_as_a_shading():
     assert list(h.axes.row_labels) == t["row_labels"] and list(h.axes.col_labels) == t["col_labels"]
     assert h.axes.title == t["title"] and (h.axes.x_label, h.axes.y_label) == ("Sample", "Gene")
     assert float(np.abs(h.table.values - np.array(t["values"])).max()) / 10.0 <= 0.01
+
+
+def test_a_paper_of_figures_from_many_stacks_is_read_from_its_objects(tmp_path):
+    """One PDF of pages from gnuplot (pdfcairo), Octave (Ghostscript, inline
+    images), R's pdf(), pgfplots (a shading bar) and plotly (kaleido), as a paper
+    gathers them: batch gives each page its heatmap, read from the objects, on the
+    scale its bar is labelled with."""
+    import csv
+    from pathlib import Path
+
+    import pypdfium2 as pdfium
+    from typer.testing import CliRunner
+
+    from digitize.batch import batch_app
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector"
+    pages = {"gnuplot_hot.pdf": (5, 6, 0, 100), "octave_turbo.pdf": (5, 6, 0, 150),
+             "r_ggplot_tile.pdf": (6, 7, -2, 2), "pgfplots_matrix.pdf": (5, 6, 0, 10),
+             "plotly_heatmap.pdf": (5, 6, 0, 100)}
+    doc = pdfium.PdfDocument.new()
+    for name in pages:
+        doc.import_pages(pdfium.PdfDocument(here / name), [0])
+    path = tmp_path / "paper.pdf"
+    doc.save(path)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(batch_app, [str(path), "-o", str(out), "--quiet", "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(open(out / "summary.csv")))
+    got = {int(r["page"]): r for r in rows}
+    assert sorted(got) == [1, 2, 3, 4, 5], [(r["page"], r["rows"], r["cols"]) for r in rows]
+    for page, (r, c, lo, hi) in enumerate(pages.values(), 1):
+        row = got[page]
+        assert (int(row["rows"]), int(row["cols"]), row["read_from"]) == (r, c, "vector"), row
+        assert (float(row["vmin"]), float(row["vmax"])) == pytest.approx((lo, hi), abs=0.01 * (hi - lo)), row
