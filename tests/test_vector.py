@@ -849,3 +849,36 @@ def test_a_paper_of_figures_from_many_stacks_is_read_from_its_objects(tmp_path):
         row = got[page]
         assert (int(row["rows"]), int(row["cols"]), row["read_from"]) == (r, c, "vector"), row
         assert (float(row["vmin"]), float(row["vmax"])) == pytest.approx((lo, hi), abs=0.01 * (hi - lo)), row
+
+
+def test_an_svg_nested_in_another_is_placed_by_its_viewport(tmp_path):
+    """A figure's SVG placed inside a larger one (composed figures: an <svg> with
+    x, y, width, height and a viewBox) is read in the page's points: its plot
+    lies inside the nested viewport, scaled, and its values are as read alone."""
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    v = np.round(np.random.default_rng(2).uniform(0, 5, (4, 5)), 2)
+    fig, ax = plt.subplots(figsize=(5, 4))
+    fig.colorbar(ax.imshow(v, vmin=0, vmax=5, cmap="viridis"))
+    inner = tmp_path / "inner.svg"
+    fig.savefig(inner)
+    plt.close(fig)
+    body = inner.read_text()
+    body = body[body.index("<svg"):]
+    tag = re.match(r"<svg[^>]*>", body).group(0)
+    box = re.search(r'viewBox="([^"]+)"', tag).group(1)  # 0 0 360 288
+    nested = body.replace(tag, f'<svg x="100" y="50" width="180" height="144" viewBox="{box}">', 1)
+    path = tmp_path / "nested.svg"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                    f'width="600pt" height="400pt" viewBox="0 0 600 400">{nested}</svg>')
+    alone, placed = digitize(inner).heatmaps[0], digitize(path).heatmaps[0]
+    assert placed.read_from == "vector" and (placed.scale.vmin, placed.scale.vmax) == (0.0, 5.0)
+    np.testing.assert_allclose(placed.table.values, alone.table.values)
+    # half the size, shifted by (100, 50): the plot in the page's points
+    np.testing.assert_allclose(placed.points, [100 + p / 2 if k % 2 == 0 else 50 + p / 2
+                                               for k, p in enumerate(alone.points)], atol=0.2)

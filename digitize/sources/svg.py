@@ -189,6 +189,26 @@ def _shape_points(el, view: tuple[float, float]) -> tuple[np.ndarray, bool]:
     return _path_points(el.attrib.get("d", ""))
 
 
+def _viewport(el, view: tuple[float, float]) -> np.ndarray:
+    """The user space of a nested ``svg`` element in its parent's: placed at its x
+    and y, its viewBox fitted into its width and height (uniformly and centred,
+    unless preserveAspectRatio is 'none')."""
+    x, y = _length(el.attrib.get("x"), 0.0, view[0]), _length(el.attrib.get("y"), 0.0, view[1])
+    w, h = _length(el.attrib.get("width"), view[0], view[0]), _length(el.attrib.get("height"), view[1], view[1])
+    m = np.eye(3)
+    m[0, 2], m[1, 2] = x, y
+    box = [float(v) for v in _NUM.findall(el.attrib.get("viewBox", ""))]
+    if len(box) != 4 or box[2] <= 0 or box[3] <= 0 or w <= 0 or h <= 0:
+        return m
+    sx, sy = w / box[2], h / box[3]
+    if el.attrib.get("preserveAspectRatio", "").strip() != "none":
+        sx = sy = min(sx, sy)
+        m[0, 2] += (w - box[2] * sx) / 2
+        m[1, 2] += (h - box[3] * sy) / 2
+    fit = np.array([[sx, 0.0, -box[0] * sx], [0.0, sy, -box[1] * sy], [0.0, 0.0, 1.0]])
+    return m @ fit
+
+
 def _share(text: str | None) -> float:
     """An opacity: a number or a percentage, clipped to 0..1 (1 where unreadable)."""
     v = _length(text, 1.0, 1.0)
@@ -253,6 +273,8 @@ class _Reader:
                                                                           "font-size", "text-anchor", "stroke",
                                                                           "stroke-opacity")}}
         m = m @ _transform(el.attrib.get("transform"))
+        if tag == "svg" and depth > 0:
+            m = m @ _viewport(el, self.view)  # an SVG placed inside another (figures composed into one)
         if tag == "g":
             comment = next((c.text for c in el if c.tag is ET.Comment), None)
             if comment and comment.strip() and el.attrib.get("id", "").startswith("text"):
