@@ -423,3 +423,30 @@ def test_a_real_strip_table_of_millions_is_refused_in_bounded_memory(tmp_path):
     """)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "refused:" in res.stdout and "12,500,000 strips" in res.stdout
+
+
+@pytest.mark.parametrize("attr,value", [("width", "1e999"), ("x", "1e308"), ("height", "."), ("transform", "scale(1e999)"),
+                                        ("width", "nan"), ("d", "M 1e999 0 L 5 5 Z")])
+def test_svg_numbers_past_range_are_input_not_crashes(attr, value, tmp_path):
+    """An SVG whose numbers overflow or do not parse ('1e999', '.', 'nan') gives a
+    reading or an error that says what was expected, never a crash."""
+    from digitize.errors import DigitizeError
+
+    here = Path(__file__).resolve().parent.parent / "fixtures" / "vector" / "plotly_heatmap.svg"
+    text = here.read_text()
+    k = 0
+    for _ in range(3):  # spoil the first few of that attribute, the root's among them
+        k = text.find(f' {attr}="', k + 1)
+        if k < 0:
+            break
+        end = text.index('"', k + len(attr) + 3)
+        text = text[:k + len(attr) + 3] + value + text[end:]
+    path = tmp_path / "bad.svg"
+    path.write_text(text)
+    try:
+        res = digitize(path)
+    except DigitizeError as exc:
+        assert "expected" in str(exc)
+    else:
+        for h in res.heatmaps:
+            assert np.all(np.isfinite(h.points))

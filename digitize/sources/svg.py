@@ -486,7 +486,7 @@ def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS
         raise InputError(f"expected an <svg> document; {path} holds <{_tag(root)}>")
     view = [float(v) for v in _NUM.findall(root.attrib.get("viewBox", ""))]
     width = root.attrib.get("width", "")
-    wm = re.match(r"^\s*([\d.]+)\s*([a-z]*)", width)
+    wm = re.match(r"^\s*(\d+\.?\d*|\.\d+)\s*([a-z]*)", width)
     if wm and len(view) == 4 and view[2] > 0:
         scale = float(wm.group(1)) * _UNITS.get(wm.group(2), 0.75) / view[2]
     else:
@@ -499,16 +499,32 @@ def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS
     m = np.eye(3)
     if len(view) == 4:
         m[0, 2], m[1, 2] = -view[0], -view[1]
-    reader.walk(root, m, {})
+    with np.errstate(all="ignore"):  # numbers past a float's range come out non-finite, and are dropped below
+        reader.walk(root, m, {})
     w_pt = (view[2] if len(view) == 4 else float(wm.group(1)) if wm else 0.0) * scale
-    h_attr = re.match(r"^\s*([\d.]+)", root.attrib.get("height", ""))
+    h_attr = re.match(r"^\s*(\d+\.?\d*|\.\d+)", root.attrib.get("height", ""))
     h_pt = (view[3] if len(view) == 4 else float(h_attr.group(1)) if h_attr else 0.0) * scale
-    return VectorPage(source=str(path), size=(w_pt, h_pt),
-                      fills=np.array(reader.fills, np.float64).reshape(-1, 4) if reader.fills else empty_boxes(),
-                      colours=np.array(reader.colours, np.uint8).reshape(-1, 3), images=tuple(reader.images),
-                      texts=tuple(join_text(reader.texts, whole=True)), other_shapes=reader.other,
-                      marks=np.array(reader.marks, np.float64).reshape(-1, 4) if reader.marks else empty_boxes(),
-                      frames=np.array(reader.frames, np.float64).reshape(-1, 4) if reader.frames else empty_boxes())
+    # numbers past a float's range ('1e999') or an unreadable transform leave
+    # shapes nowhere: they are dropped, not drawn
+    keep = [k for k, b in enumerate(reader.fills) if _placed(b)]
+    fills = [reader.fills[k] for k in keep]
+    return VectorPage(source=str(path), size=(w_pt, h_pt) if _placed((w_pt, h_pt)) else (0.0, 0.0),
+                      fills=np.array(fills, np.float64).reshape(-1, 4) if fills else empty_boxes(),
+                      colours=np.array([reader.colours[k] for k in keep], np.uint8).reshape(-1, 3),
+                      images=tuple(i for i in reader.images if _placed(i.box)),
+                      texts=tuple(join_text([t for t in reader.texts if _placed(t.box)], whole=True)),
+                      other_shapes=reader.other,
+                      marks=_boxes([b for b in reader.marks if _placed(b)]),
+                      frames=_boxes([b for b in reader.frames if _placed(b)]))
+
+
+def _placed(box) -> bool:
+    """Whether every coordinate of a box (or size) is a finite number."""
+    return bool(np.all(np.isfinite(np.asarray(box, np.float64))))
+
+
+def _boxes(boxes: list) -> np.ndarray:
+    return np.array(boxes, np.float64).reshape(-1, 4) if boxes else empty_boxes()
 
 
 #: SVG length units in CSS pixels (resvg takes plain numbers as pixels).
@@ -530,7 +546,7 @@ def render_svg(path: str | os.PathLike, *, pixels_per_point: float, max_pixels: 
     tag = head.group(0)
     size = {}
     for attr in ("width", "height"):
-        m = re.search(rf'\s{attr}\s*=\s*(["\'])\s*([\d.]+)\s*([a-z]*)\s*\1', tag)  # either quote (svglite: ')
+        m = re.search(rf'\s{attr}\s*=\s*(["\'])\s*(\d+\.?\d*|\.\d+)\s*([a-z]*)\s*\1', tag)  # either quote (svglite: ')
         if m and m.group(3) in _CSS_PX:
             size[attr] = float(m.group(2)) * _CSS_PX[m.group(3)]
             tag = tag.replace(m.group(0), f' {attr}="{size[attr]:g}"')

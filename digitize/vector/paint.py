@@ -21,7 +21,7 @@ def paint_page(page: VectorPage, *, scale: float, max_pixels: int) -> np.ndarray
     out = np.full((h, w, 3), 255, np.uint8)
 
     def px(box) -> tuple[int, int, int, int]:
-        x0, y0, x1, y1 = (int(round(v * scale)) for v in box)
+        x0, y0, x1, y1 = (int(round(min(max(float(v) * scale, -1.0), w + h + 1.0))) for v in box)  # far off: clipped
         return max(0, x0), max(0, y0), min(w, max(x1, x0 + 1)), min(h, max(y1, y0 + 1))
 
     for box, colour in zip(page.fills, page.colours):
