@@ -425,8 +425,8 @@ def test_a_real_strip_table_of_millions_is_refused_in_bounded_memory(tmp_path):
     assert "refused:" in res.stdout and "12,500,000 strips" in res.stdout
 
 
-@pytest.mark.parametrize("attr,value", [("width", "1e999"), ("x", "1e308"), ("height", "."), ("transform", "scale(1e999)"),
-                                        ("width", "nan"), ("d", "M 1e999 0 L 5 5 Z")])
+@pytest.mark.parametrize("attr,value", [("width", "1e999"), ("x", "1e308"), ("height", "."),
+                                        ("transform", "scale(1e999)"), ("width", "nan"), ("d", "M 1e999 0 L 5 5 Z")])
 def test_svg_numbers_past_range_are_input_not_crashes(attr, value, tmp_path):
     """An SVG whose numbers overflow or do not parse ('1e999', '.', 'nan') gives a
     reading or an error that says what was expected, never a crash."""
