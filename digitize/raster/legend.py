@@ -186,8 +186,18 @@ def _unguessed_ends(bar: ColorbarRegion, scale: Scale, colormap: Colormap, page:
     used = [t.pixel for t in scale.ticks if t.inlier]
     g_lo, g_hi = _kept_guesses(bar, colormap, page, drawn_delta_e)
     lo, hi = lo + (bar.guessed[0] - g_lo), hi - (bar.guessed[1] - g_hi)
-    # the last tick within the guessed part, with none past it, is where the bar
-    # ended: a white end fades into the page some pixels before it
+    seen = _cut_colormap(colormap, lo + g_lo, hi - g_hi)
+    runs = find_levels(seen) if len(seen.lab) >= 2 else None
+    if runs is not None and len(runs) >= 2:  # a stepped bar: a kept guess is whole bands, labelled inside
+        if g_lo and any(abs(p - (lo + g_lo)) <= END_TICK_PX for p in used) and not any(
+                p < lo + g_lo - END_TICK_PX for p in used):
+            lo += g_lo
+        if g_hi and any(abs(p - (hi - g_hi)) <= END_TICK_PX for p in used) and not any(
+                p > hi - g_hi + END_TICK_PX for p in used):
+            hi -= g_hi
+        return lo, hi
+    # a continuous bar: the last tick within the guessed part, with none past it,
+    # is where it ended (a white end fades into the page some pixels before it)
     if g_lo and (at := [p for p in used if p <= lo + g_lo + END_TICK_PX]) and not any(p < lo for p in used):
         lo = max(lo, min(at)) if min(at) > lo + END_TICK_PX else lo
     if g_hi and (at := [p for p in used if p >= hi - g_hi - END_TICK_PX]) and not any(p > hi for p in used):
