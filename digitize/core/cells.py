@@ -77,12 +77,10 @@ def run_on_to_page(colormap: Colormap, bg_lab: np.ndarray, bg_rgb: tuple[int, in
     at = min(ends) if k == 0 else max(ends)
     if (k == 0 and at >= pos[0]) or (k == -1 and at <= pos[-1]):
         return colormap  # no room past the end band: the map ends there
-    lab = np.asarray(bg_lab, np.float32).reshape(1, 3)
-    rgb = np.asarray(bg_rgb, np.uint8).reshape(1, 3)
-    join = (lambda a, b: np.concatenate([b, a])) if k == 0 else (lambda a, b: np.concatenate([a, b]))
-    return Colormap(frozen_array(join(pos, np.array([at]))), frozen_array(join(np.asarray(colormap.lab), lab),
-                                                                          np.float32),
-                    frozen_array(join(np.asarray(colormap.rgb), rgb), np.uint8), colormap.name,
+    parts = [(pos, np.array([at])), (np.asarray(colormap.lab), np.asarray(bg_lab, np.float32).reshape(1, 3)),
+             (np.asarray(colormap.rgb), np.asarray(bg_rgb, np.uint8).reshape(1, 3))]
+    pos, lab, rgb = (np.concatenate([end, a] if k == 0 else [a, end]) for a, end in parts)
+    return Colormap(frozen_array(pos), frozen_array(lab, np.float32), frozen_array(rgb, np.uint8), colormap.name,
                     colormap.match_distance)
 
 

@@ -346,9 +346,7 @@ def _label_side(text, found: dict[str, tuple], region: ColorbarRegion, strips: d
         if not blobs:
             return 0
         # the labels are the band nearest the bar; a legend title or an axis beyond is not
-        b = region.box
-        dist = [{"left": b.x0 - bl.box.x1, "right": bl.box.x0 - b.x1, "top": b.y0 - bl.box.y1,
-                 "bottom": bl.box.y0 - b.y1}[side] for bl in blobs]
+        dist = [_off_bar(bl.box, region.box, side) for bl in blobs]
         size = float(np.median([min(bl.box.width, bl.box.height) for bl in blobs]))
         near = [bl for bl, d in zip(blobs, dist) if d <= min(dist) + max(4.0, 0.8 * size)]
         return len({int((bl.box.cy if vertical else bl.box.cx) // 4) for bl in near})
@@ -380,6 +378,12 @@ def _past(strip: Box, side: str, gap: int) -> Box:
 def _side_blobs(text: np.ndarray, strip: Box, side: str, gap: int) -> list[Blob]:
     """The upright text blobs of a side strip, ``gap`` pixels off the bar."""
     return [bl for bl in find_blobs(text, _past(strip, side, gap), lines=True, exponents=True) if bl.angle == 0.0]
+
+
+def _off_bar(box: Box, bar: Box, side: str) -> int:
+    """How far (pixels) a box on ``side`` of a bar stands off it."""
+    return {"left": bar.x0 - box.x1, "right": box.x0 - bar.x1, "top": bar.y0 - box.y1,
+            "bottom": box.y0 - bar.y1}[side]
 
 
 def _box_gap(a: Box, b: Box) -> float:
@@ -738,15 +742,13 @@ def _marks_inside_labels(cands: list[Blob], region: ColorbarRegion, side: str, r
     """Strokes found beside a bar that reach (``reach``: pixels from its edge) past
     where most of its labels begin are the labels' own strokes, not tick marks
     (which end before their labels: a '1' or a '4' printed close under a bar)."""
-    b = region.box
     along = side in ("top", "bottom")  # the bar runs across the labels' sides
     # the marks themselves come out as thin strokes among the blobs: not labels
     labels = [bl for bl in cands
               if (bl.box.width if along else bl.box.height) >= 0.4 * (bl.box.height if along else bl.box.width)]
     if not labels:
         return False
-    near = [{"left": b.x0 - bl.box.x1, "right": bl.box.x0 - b.x1, "top": b.y0 - bl.box.y1,
-             "bottom": bl.box.y0 - b.y1}[side] for bl in labels]
+    near = [_off_bar(bl.box, region.box, side) for bl in labels]
     return sum(d < reach - 1 for d in near) * 2 > len(near)
 
 

@@ -116,9 +116,9 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
     if ends[0] < lo or ends[1] > hi:  # the fit put an end on a tick just past the bar found
         colormap = extend_colormap(colormap, ends[0], ends[1])
     runs = find_levels(colormap)
-    if runs is None:
+    if runs is None:  # a banded map may run on to the page colour past its last band
         colormap = run_on_to_page(colormap, planes.bg_lab, planes.background, (lo, hi))
-    if runs is not None:
+    else:
         colormap = level_colormap(colormap, runs)
         scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
         warnings.append(discrete_warning(len(runs)))
@@ -143,7 +143,8 @@ GUESS_BAND_TOL = 0.15
 GUESS_STEP_SHARE = 0.5
 
 
-def _kept_guesses(bar: ColorbarRegion, colormap: Colormap, page: np.ndarray, drawn_delta_e: float) -> tuple[int, int]:
+def _kept_guesses(bar: ColorbarRegion, colormap: Colormap, page: np.ndarray,
+                  drawn_delta_e: float) -> tuple[int, int, bool]:
     """The guessed page-coloured ends of a bar (``bar.guessed``) that may be bar:
     on a stepped bar, a whole number of its bands whose step from the band beside
     it is like the bar's next step in (a page-coloured first band runs a band's
@@ -151,19 +152,20 @@ def _kept_guesses(bar: ColorbarRegion, colormap: Colormap, page: np.ndarray, dra
     ``shrink``, leaves padding of any length); on a continuous bar, an end whose
     colour where it was seen to end is no drawn colour (less than
     ``drawn_delta_e`` from the ``page``): a gradient fading into the page goes on
-    unseen, one that stops short of it (Blues, 2.5 from white) ends there."""
+    unseen, one that stops short of it (Blues, 2.5 from white) ends there. Also
+    whether the bar is stepped."""
     g_lo, g_hi = bar.guessed
     if not (g_lo or g_hi):
-        return 0, 0
+        return 0, 0, False
     lo, hi = bar.long_range
     seen = _cut_colormap(colormap, lo + g_lo, hi - g_hi)  # the bar as drawn, the guesses aside
     if len(seen.lab) < 2:
-        return g_lo, g_hi
+        return g_lo, g_hi, False
     lab = np.asarray(seen.lab, np.float32)
     runs = find_levels(seen)
     if runs is None or len(runs) < 2:
         return (g_lo if float(delta_e(lab[0], page)) < drawn_delta_e else 0,
-                g_hi if float(delta_e(lab[-1], page)) < drawn_delta_e else 0)
+                g_hi if float(delta_e(lab[-1], page)) < drawn_delta_e else 0, False)
     pos = seen.positions
     band = float(np.median([pos[b - 1] - pos[a] + 1 for a, b in runs]))
     means = np.array([np.median(lab[a:b], axis=0) for a, b in runs])
@@ -173,7 +175,7 @@ def _kept_guesses(bar: ColorbarRegion, colormap: Colormap, page: np.ndarray, dra
         return (k >= 1 and abs(g - k * band) <= max(2.0, GUESS_BAND_TOL * band)
                 and float(delta_e(page, beside)) >= GUESS_STEP_SHARE * float(delta_e(beside, next_in)))
     return (g_lo if g_lo and a_band(g_lo, means[0], means[1]) else 0,
-            g_hi if g_hi and a_band(g_hi, means[-1], means[-2]) else 0)
+            g_hi if g_hi and a_band(g_hi, means[-1], means[-2]) else 0, True)
 
 
 def _unguessed_ends(bar: ColorbarRegion, scale: Scale, colormap: Colormap, page: np.ndarray,
@@ -184,11 +186,9 @@ def _unguessed_ends(bar: ColorbarRegion, scale: Scale, colormap: Colormap, page:
     at its last tick, not at the plot's edge."""
     lo, hi = bar.long_range
     used = [t.pixel for t in scale.ticks if t.inlier]
-    g_lo, g_hi = _kept_guesses(bar, colormap, page, drawn_delta_e)
+    g_lo, g_hi, stepped = _kept_guesses(bar, colormap, page, drawn_delta_e)
     lo, hi = lo + (bar.guessed[0] - g_lo), hi - (bar.guessed[1] - g_hi)
-    seen = _cut_colormap(colormap, lo + g_lo, hi - g_hi)
-    runs = find_levels(seen) if len(seen.lab) >= 2 else None
-    if runs is not None and len(runs) >= 2:  # a stepped bar: a kept guess is whole bands, labelled inside
+    if stepped:  # a kept guess is whole bands, labelled inside them
         if g_lo and any(abs(p - (lo + g_lo)) <= END_TICK_PX for p in used) and not any(
                 p < lo + g_lo - END_TICK_PX for p in used):
             lo += g_lo

@@ -114,6 +114,16 @@ def _drawn(page, box) -> np.ndarray | None:
     return rgb[1:-1, 1:-1] if min(rgb.shape[:2]) > 4 else None
 
 
+def _gradient_strip(page, box, images: list[PlacedImage]) -> PlacedImage | None:
+    """A strip's colours as the page draws them, as an image strip, when it lies
+    under no image and they span SHADED_MIN_RANGE levels (a gradient, not a
+    plain fill)."""
+    pixels = None if any(_overlap(box, im.box) > 0.1 for im in images) else _drawn(page, box)
+    if pixels is None or int(np.ptp(pixels.reshape(-1, 3), axis=0).max()) < SHADED_MIN_RANGE:
+        return None
+    return PlacedImage(box, pixels)
+
+
 #: An image pdfium will not decode is sampled from the page drawn with at least
 #: this many pixels to one of the image's (and at most SAMPLED_MAX_SCALE pixels
 #: to a point).
@@ -232,16 +242,13 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
         gradients = set()
         for k in shaded:  # a gradient shows only when drawn; a plain white strip stays a white fill
             box = fills[k]
-            covered = any(_overlap(box, im.box) > 0.1 for im in images) or any(
-                _overlap(f, box) > 0.5 for j, f in enumerate(fills) if j != k)  # an axes background under cells
-            pixels = None if covered else _drawn(page, box)
-            if pixels is not None and int(np.ptp(pixels.reshape(-1, 3), axis=0).max()) >= SHADED_MIN_RANGE:
-                images.append(PlacedImage(box, pixels))
+            if any(_overlap(f, box) > 0.5 for j, f in enumerate(fills) if j != k):
+                continue  # an axes background under cells
+            strip = _gradient_strip(page, box, images)
+            if strip is not None:
+                images.append(strip)
                 gradients.add(k)
-        for box in shadings:
-            pixels = None if any(_overlap(box, im.box) > 0.1 for im in images) else _drawn(page, box)
-            if pixels is not None and int(np.ptp(pixels.reshape(-1, 3), axis=0).max()) >= SHADED_MIN_RANGE:
-                images.append(PlacedImage(box, pixels))
+        images += [s for s in (_gradient_strip(page, box, images) for box in shadings) if s is not None]
         fills = [f for j, f in enumerate(fills) if j not in gradients]
         colours = [c for j, c in enumerate(colours) if j not in gradients]
         return VectorPage(
