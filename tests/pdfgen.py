@@ -106,3 +106,72 @@ def zeros_flate(n_bytes: int) -> bytes:
         left -= len(chunk)
     parts.append(comp.flush())
     return b"".join(parts)
+
+
+def shaded_bar_pdf(values: np.ndarray, stops: list[tuple[float, tuple[float, float, float]]], *,
+                   vmin: float, vmax: float, ticks: list[float], horizontal: bool = False,
+                   sampled: bool = False) -> bytes:
+    """A one-page heatmap as svg2pdf, Cairo and Inkscape write one: each cell a
+    filled rectangle in its colour on the piecewise-linear map ``stops`` ((t, rgb
+    0..1) pairs), the colorbar one rectangle filled with an axial shading pattern
+    (a stitching function of exponential ones, or with ``sampled`` a 256-entry
+    sampled function), tick labels in Helvetica beside it. The pattern's matrix
+    places its axis along the bar."""
+    rows, cols = values.shape
+    ts = np.array([s[0] for s in stops])
+    cs = np.array([s[1] for s in stops])
+
+    def colour(t):
+        return [float(np.interp(t, ts, cs[:, k])) for k in range(3)]
+
+    x0, y_top, cw, ch = 80.0, 560.0, 40.0, 30.0
+    out = []
+    for i in range(rows):
+        for j in range(cols):
+            r, g, b = colour((values[i, j] - vmin) / (vmax - vmin))
+            out.append(f"{r:.6f} {g:.6f} {b:.6f} rg {x0 + j * cw} {y_top - (i + 1) * ch} {cw} {ch} re f")
+    if horizontal:  # under the cells
+        bx, by, bw, bh = x0, y_top - rows * ch - 60, cols * cw, 14.0
+        matrix = f"{bw} 0 0 {bh} {bx} {by}"  # axis (0, 0) -> (1, 0): left to right
+    else:  # right of the cells
+        bx, by, bw, bh = x0 + cols * cw + 20, y_top - rows * ch, 14.0, rows * ch
+        matrix = f"{bw} 0 0 {bh} {bx} {by}"  # axis (0, 0) -> (0, 1): bottom to top
+    out.append(f"/Pattern cs /P0 scn {bx} {by} {bw} {bh} re f")
+    for v in ticks:
+        t = (v - vmin) / (vmax - vmin)
+        label = f"{v:g}"
+        if horizontal:
+            x = bx + t * bw
+            out.append(f"0 0 0 RG 0.8 w {x} {by} m {x} {by - 4} l S")
+            out.append(f"BT /F1 9 Tf {x - 2.5 * len(label)} {by - 14} Td ({label}) Tj ET")
+        else:
+            y = by + t * bh
+            out.append(f"0 0 0 RG 0.8 w {bx + bw} {y} m {bx + bw + 4} {y} l S")
+            out.append(f"BT /F1 9 Tf {bx + bw + 6} {y - 3.2} Td ({label}) Tj ET")
+    content = "\n".join(out).encode()
+    coords = "0 0 1 0" if horizontal else "0 0 0 1"
+    if sampled:
+        table = np.round(np.array([colour(t) for t in np.linspace(0, 1, 256)]) * 255).astype(np.uint8).tobytes()
+        funcs = [(b"<< /FunctionType 0 /Domain [0 1] /Range [0 1 0 1 0 1] /Size [256] /BitsPerSample 8 "
+                  b"/Length %d >>\nstream\n" % len(table)) + table + b"\nendstream"]
+        fn_ref = "7 0 R"
+    else:
+        funcs = [(f"<< /FunctionType 2 /Domain [0 1] /N 1 /C0 [{' '.join(map(str, cs[k]))}] "
+                  f"/C1 [{' '.join(map(str, cs[k + 1]))}] >>").encode() for k in range(len(stops) - 1)]
+        refs = " ".join(f"{8 + k} 0 R" for k in range(len(funcs)))
+        bounds = " ".join(f"{t:g}" for t in ts[1:-1])
+        encode = " ".join("0 1" for _ in funcs)
+        funcs = [f"<< /FunctionType 3 /Domain [0 1] /Functions [{refs}] /Bounds [{bounds}] "
+                 f"/Encode [{encode}] >>".encode()] + funcs
+        fn_ref = "7 0 R"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Pattern << /P0 5 0 R >> "
+         b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents 4 0 R >>"),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        f"<< /Type /Pattern /PatternType 2 /Shading 6 0 R /Matrix [{matrix}] >>".encode(),
+        f"<< /ShadingType 2 /ColorSpace /DeviceRGB /Coords [{coords}] /Function {fn_ref} "
+        f"/Extend [true true] >>".encode(),
+    ] + funcs
+    return _write_pdf(objs)

@@ -291,9 +291,10 @@ def test_batch_rows_say_how_each_heatmap_was_read(tmp_path):
 
 def test_plotly_pdf_with_an_image_bar():
     """plotly's PDF (kaleido; fixture made by fixtures/vector/make_vector.py): the
-    cells one image, the bar another, labels as text: read from the objects. The
-    bar's image runs a little past its colours' ends, so the worst cell is within
-    1% of the range here (0.7%), the mean within 0.5%."""
+    cells one image, the bar a rectangle filled with an axial shading, labels as
+    text: read from the objects, the bar's colours from the shading's function
+    (drawn by pdfium, a point off its place, the worst cell was 0.7% off; now
+    0.28%)."""
     import json
     from pathlib import Path
 
@@ -302,7 +303,7 @@ def test_plotly_pdf_with_an_image_bar():
     h = digitize(here / "plotly_heatmap.pdf").heatmaps[0]
     assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (0.0, 100.0)
     err = np.abs(h.table.values - np.array(truth["values"])) / 100.0
-    assert float(err.max()) <= 0.01 and float(err.mean()) <= 0.005, (err.max(), err.mean())
+    assert float(err.max()) <= 0.005 and float(err.mean()) <= 0.002, (err.max(), err.mean())
     assert list(h.axes.row_labels) == truth["row_labels"] and list(h.axes.col_labels) == truth["col_labels"]
     assert h.axes.title == truth["title"]
 
@@ -320,7 +321,7 @@ def test_plotly_cells_drawn_with_gaps_between_them(fmt):
     h = digitize(here / f"plotly_gapped.{fmt}").heatmaps[0]
     assert h.read_from == "vector" and (h.rows, h.cols) == (5, 6)
     err = np.abs(h.table.values - np.array(truth["values"])) / 100.0
-    assert float(err.max()) <= (0.005 if fmt == "svg" else 0.01), err.max()
+    assert float(err.max()) <= 0.005, err.max()
     assert list(h.axes.row_labels) == truth["row_labels"] and list(h.axes.col_labels) == truth["col_labels"]
 
 
@@ -428,15 +429,18 @@ def test_vega_lite_pdf_with_a_shaded_legend(tmp_path):
     pattern (pdfium reports it white) and sets every glyph as its own text
     object: the strip is drawn alone to take its colours, glyphs on one line are
     joined into labels ('r0', 'Vega heatmap', the turned 'c0'), and the heatmap is
-    read from the objects. Its label anchors sit a point or two off the tick
-    values (no tick marks), so the worst cell is within 1% here, not 0.5%."""
+    read from the objects. The legend's colours come from its shading's function
+    (pdfium draws it a point off its place: the worst cell was 0.75% off); its
+    20 stops only approach the cells' viridis and its labels sit a little off
+    the ticks (no tick marks), so the worst cell is 0.53% off, as in the SVG
+    (0.44%)."""
     data, v = _vega_lite("pdf")
     path = tmp_path / "vega.pdf"
     path.write_bytes(data)
     h = digitize(path).heatmaps[0]
     assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == pytest.approx((0.0, 10.0), abs=0.05)
     err = np.abs(h.table.values - v) / 10.0
-    assert float(err.max()) <= 0.01 and float(err.mean()) <= 0.005, (err.max(), err.mean())
+    assert float(err.max()) <= 0.006 and float(err.mean()) <= 0.002, (err.max(), err.mean())
     assert list(h.axes.row_labels) == [f"r{i}" for i in range(5)]
     assert list(h.axes.col_labels) == [f"c{j}" for j in range(6)]
     assert h.axes.title == "Vega heatmap" and (h.axes.x_label, h.axes.y_label) == ("col", "row")
@@ -805,8 +809,10 @@ def test_bokeh_svg_bar_of_eleven_diverging_levels():
 def test_pgfplots_colorbar_painted_as_a_shading():
     """pgfplots (fixture made by fixtures/vector/make_pgfplots.py) draws a matrix
     plot's cells as filled rectangles and its colorbar as a shading painted on its
-    own inside a form: the shading is drawn alone and taken as the bar's strip, so
-    the page is read from its objects (was: read from pixels)."""
+    own inside a form: the shading's function, placed by the form's matrix, gives
+    the bar's colours, so the page is read from its objects (was: read from
+    pixels; then from the shading as pdfium draws it, a point off its place:
+    worst cell 0.74% off, now 0.33%)."""
     path, t = _fixture("pgfplots_matrix.pdf")
     res = digitize(path)
     assert len(res.heatmaps) == 1
@@ -814,7 +820,7 @@ def test_pgfplots_colorbar_painted_as_a_shading():
     assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (0.0, 10.0)
     assert list(h.axes.row_labels) == t["row_labels"] and list(h.axes.col_labels) == t["col_labels"]
     assert h.axes.title == t["title"] and (h.axes.x_label, h.axes.y_label) == ("Sample", "Gene")
-    assert float(np.abs(h.table.values - np.array(t["values"])).max()) / 10.0 <= 0.01
+    assert float(np.abs(h.table.values - np.array(t["values"])).max()) / 10.0 <= 0.005
 
 
 def test_a_paper_of_figures_from_many_stacks_is_read_from_its_objects(tmp_path):
@@ -882,3 +888,39 @@ def test_an_svg_nested_in_another_is_placed_by_its_viewport(tmp_path):
     # half the size, shifted by (100, 50): the plot in the page's points
     np.testing.assert_allclose(placed.points, [100 + p / 2 if k % 2 == 0 else 50 + p / 2
                                                for k, p in enumerate(alone.points)], atol=0.2)
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+@pytest.mark.parametrize("sampled", [False, True])
+def test_a_colorbar_filled_with_a_shading_pattern_is_read_from_its_function(tmp_path, horizontal, sampled):
+    """A bar filled with an axial shading pattern (svg2pdf's, Cairo's and
+    Inkscape's gradients; hand-written here: a stitching function of exponential
+    ones, or a sampled one): pdfium reports the fill white and draws the shading
+    about a point off its place, so the bar's colours are taken from the
+    shading's function placed along its axis. Worst cell was 0.69-0.79% off
+    from the drawing; now within 0.3%."""
+    from pdfgen import shaded_bar_pdf
+
+    stops = [(0.0, (0.02, 0.19, 0.38)), (0.35, (0.57, 0.77, 0.87)), (0.5, (0.97, 0.97, 0.97)),
+             (0.7, (0.96, 0.65, 0.51)), (1.0, (0.40, 0.0, 0.12))]
+    v = np.round(np.random.default_rng(5).uniform(-1, 1, (6, 7)), 3)
+    path = tmp_path / "shaded.pdf"
+    path.write_bytes(shaded_bar_pdf(v, stops, vmin=-1, vmax=1, ticks=[-1, -0.5, 0, 0.5, 1],
+                                    horizontal=horizontal, sampled=sampled))
+    h = digitize(path).heatmaps[0]
+    assert h.read_from == "vector" and (h.rows, h.cols) == (6, 7) and (h.scale.vmin, h.scale.vmax) == (-1.0, 1.0)
+    err = np.abs(h.table.values - v) / 2.0
+    assert float(err.max()) <= 0.004 and float(err.mean()) <= 0.0015, (err.max(), err.mean())
+
+
+def test_an_axial_shading_spans_a_strip_only_along_its_length():
+    """A shading is taken for a bar only when its axis runs the bar's length,
+    end to end; its colours are its function's at each point's projection."""
+    from digitize.sources.pdfshading import Axial
+
+    ax = Axial((10.0, 200.0), (10.0, 0.0), np.linspace([0.0, 0.0, 0.0], [255.0, 255.0, 255.0], 1024))
+    assert ax.spans((5.0, 0.0, 15.0, 200.0), 1.0) and ax.spans((5.0, 0.5, 15.0, 199.5), 1.0)
+    assert not ax.spans((5.0, 0.0, 15.0, 100.0), 1.0)  # half the axis
+    assert not ax.spans((0.0, 95.0, 200.0, 105.0), 1.0)  # across it
+    got = ax.along(np.array([[10.0, 200.0], [3.0, 100.0], [10.0, 0.0], [10.0, -50.0]]))
+    assert np.allclose(got[:, 0], [0.0, 127.5, 255.0, 255.0], atol=0.2)  # extended past its end

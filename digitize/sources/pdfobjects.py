@@ -114,14 +114,44 @@ def _drawn(page, box) -> np.ndarray | None:
     return rgb[1:-1, 1:-1] if min(rgb.shape[:2]) > 4 else None
 
 
-def _gradient_strip(page, box, images: list[PlacedImage]) -> PlacedImage | None:
-    """A strip's colours as the page draws them, as an image strip, when it lies
-    under no image and they span SHADED_MIN_RANGE levels (a gradient, not a
-    plain fill)."""
+def _gradient_strip(page, box, images: list[PlacedImage], axials) -> PlacedImage | None:
+    """A strip's colours as an image strip, when it lies under no image and the
+    page draws them spanning SHADED_MIN_RANGE levels (a gradient, not a plain
+    fill): exactly, from the axial shading that runs along it (``axials``, a
+    callable giving the page's), where that agrees with the drawing."""
     pixels = None if any(_overlap(box, im.box) > 0.1 for im in images) else _drawn(page, box)
     if pixels is None or int(np.ptp(pixels.reshape(-1, 3), axis=0).max()) < SHADED_MIN_RANGE:
         return None
-    return PlacedImage(box, pixels)
+    exact = _from_shading(axials(), box, pixels)
+    return PlacedImage(box, pixels if exact is None else exact)
+
+
+#: An axial shading is taken for a strip when its axis runs along the strip, each
+#: end within SHADING_END_TOLERANCE of the strip's length (or a point) of the
+#: strip's ends, and its colours differ from the drawn ones by at most
+#: SHADING_AGREEMENT levels a channel on average (pdfium draws shadings about a
+#: point off their place, so they never agree exactly).
+SHADING_END_TOLERANCE = 0.02
+SHADING_AGREEMENT = 12.0
+
+
+def _from_shading(axials, box, drawn: np.ndarray) -> np.ndarray | None:
+    """The strip's pixels (the shape of ``drawn``, at the same centres) from the
+    first of ``axials`` that runs along it and agrees with the drawing, or None."""
+    length = max(box[2] - box[0], box[3] - box[1])
+    h, w = drawn.shape[:2]
+    xs = box[0] + (np.arange(w) + 1.5) / SHADED_SCALE  # _drawn leaves off a pixel at each edge
+    ys = box[1] + (np.arange(h) + 1.5) / SHADED_SCALE
+    for ax in axials:
+        if not ax.spans(box, max(1.0, SHADING_END_TOLERANCE * length)):
+            continue
+        pts = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+        rgb = ax.along(pts).reshape(h, w, 3)
+        if np.isnan(rgb).any():
+            continue
+        if float(np.abs(rgb - drawn.astype(float)).mean()) <= SHADING_AGREEMENT:
+            return np.round(rgb).astype(np.uint8)
+    return None
 
 
 #: An image pdfium will not decode is sampled from the page drawn with at least
@@ -169,6 +199,7 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
         fills, colours, marks, frames, texts, images = [], [], [], [], [], []
         shaded: list[int] = []  # fills that may hide a shading pattern
         shadings: list[tuple[float, float, float, float]] = []  # shadings painted alone
+        shading_matrices: list[tuple[float, ...]] = []  # and where they are placed
         decoded: dict[bytes, np.ndarray] = {}  # an image drawn many times is decoded once
         other = 0
         fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -216,6 +247,7 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 box = (x0, page_h - y1, x1, page_h - y0)
                 if _strip_shaped(box):
                     shadings.append(box)
+                    shading_matrices.append(forms_matrix(obj))  # pdfium keeps no matrix of its own for 'sh'
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 try:
                     w, h = (int(v) for v in obj.get_px_size())
@@ -240,15 +272,23 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 images.append(PlacedImage(box, _shown(pixels, _matrix(obj))))
         w_pt, h_pt = page.get_size()
         gradients = set()
+        found: list = []
+
+        def axials():  # the page's axial shadings, read once and only if asked for
+            if not found:
+                from .pdfshading import page_axials
+                found.append(page_axials(path, index, page_h, shading_matrices=shading_matrices))
+            return found[0]
+
         for k in shaded:  # a gradient shows only when drawn; a plain white strip stays a white fill
             box = fills[k]
             if any(_overlap(f, box) > 0.5 for j, f in enumerate(fills) if j != k):
                 continue  # an axes background under cells
-            strip = _gradient_strip(page, box, images)
+            strip = _gradient_strip(page, box, images, axials)
             if strip is not None:
                 images.append(strip)
                 gradients.add(k)
-        images += [s for s in (_gradient_strip(page, box, images) for box in shadings) if s is not None]
+        images += [s for s in (_gradient_strip(page, box, images, axials) for box in shadings) if s is not None]
         fills = [f for j, f in enumerate(fills) if j not in gradients]
         colours = [c for j, c in enumerate(colours) if j not in gradients]
         return VectorPage(
