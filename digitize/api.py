@@ -42,7 +42,8 @@ from .raster.printed import read_printed
 from .sources.imageio import LoadedImage, load_image
 from .sources.pdf import is_pdf, page_count, page_pictures, render_page
 from .sources.pdfobjects import page_objects
-from .sources.svg import is_svg, render_svg, svg_objects
+from .sources.svg import is_svg, render_svg, render_svg_text, svg_objects
+from .vector.glyphs import spell_outlines
 from .vector.paint import paint_page
 from .vector.reader import PIXELS_PER_POINT, VectorReading, read_vector_page
 
@@ -84,7 +85,7 @@ def digitize(src, *, config: DigitizeConfig | None = None,
     if isinstance(src, (str, os.PathLike)) and str(src) != "-" and is_pdf(src):  # by content, not by name
         return digitize_pdf(src, config=cfg, recognizer=recognizer, progress=progress)
     if isinstance(src, (str, os.PathLike)) and str(src) != "-" and is_svg(src):
-        return digitize_svg(src, config=cfg, progress=progress)
+        return digitize_svg(src, config=cfg, recognizer=recognizer, progress=progress)
     stage = _Stages(progress)
     picture = src if isinstance(src, LoadedImage) else stage("load", load_image, src=src,
                                                              max_pixels=cfg.max_pixels, max_bytes=cfg.max_bytes)
@@ -316,26 +317,33 @@ def configure_threads(threads: int) -> None:
 
 
 def digitize_svg(path: str | os.PathLike, *, config: DigitizeConfig | None = None,
-                 progress: Progress | None = None) -> Digitization:
+                 recognizer: Recognizer | None = None, progress: Progress | None = None) -> Digitization:
     """The heatmaps of an SVG, read from its objects (``vector``): its filled cells or
-    images of cells, its colorbar and the labels in its text. When the objects
-    give none (Cairo's SVG from R's svg() draws its text as glyph outlines: no
-    labels to read), the SVG drawn to pixels goes through the raster recipe;
-    when that finds none either, NoHeatmapError says what the objects held."""
+    images of cells, its colorbar and the labels in its text. Text drawn as glyph
+    outlines (Cairo's SVG, from R's svg()) is spelled first: each outline read
+    where it is drawn alone, and named by what its readings agree on. When the
+    objects give no heatmap, the SVG drawn to pixels goes through the raster
+    recipe; when that finds none either, NoHeatmapError says what the objects held."""
     cfg = config or DigitizeConfig()
     stage = _Stages(progress)
     page = stage("load", svg_objects, path=path, max_pixels=cfg.max_pixels, max_bytes=cfg.max_bytes)
+    if page.glyphs and cfg.ocr:
+        glyphs = stage("load", render_svg_text, text=page.glyph_svg, source=str(path),
+                       pixels_per_point=GLYPH_PIXELS_PER_POINT, max_pixels=cfg.max_pixels)
+        page = stage("ocr", spell_outlines, page=page, picture=glyphs, scale=GLYPH_PIXELS_PER_POINT,
+                     recognizer=recognizer or default_recognizer())
     vector = stage("vector", read_vector_page, page=page, config=cfg, without_bar=True)
     if not vector.heatmaps:
         why = "; ".join(reason for _, reason in vector.unread) or (
             f"{vector.candidates} block(s) of cells but no colorbar with labels beside them" if vector.candidates
             else "no block of filled cells or image of cells")
-        if not page.texts:  # Cairo's SVG (R's svg()) draws every glyph as an outline: no labels to read
-            why += ", and no text at all (labels drawn as outlines, as Cairo's SVG from R's svg() draws them)"
+        if not page.texts:
+            why += ", and no text at all"
         try:
             rgb = stage("load", render_svg, path=path, pixels_per_point=PIXELS_PER_POINT, max_pixels=cfg.max_pixels)
             note = f"read from the SVG drawn to pixels: its objects hold {why}"
-            res = read_picture(LoadedImage(rgb, str(path), (note,), lossy=False), config=cfg, stage=stage)
+            res = read_picture(LoadedImage(rgb, str(path), (note,), lossy=False), config=cfg, recognizer=recognizer,
+                               stage=stage)
         except DigitizeError as exc:
             raise NoHeatmapError(f"expected a heatmap drawn with a colorbar in {path}; its objects hold {why}, "
                                  f"and drawn to pixels: {exc.one_line()}",
@@ -346,6 +354,11 @@ def digitize_svg(path: str | os.PathLike, *, config: DigitizeConfig | None = Non
     picture = paint_page(page, scale=PIXELS_PER_POINT, max_pixels=cfg.max_pixels)
     tagged = tuple(replace(h, points=p, picture=picture) for h, p in zip(vector.heatmaps, vector.points))
     return Digitization(str(path), size, tagged, (), stage.timings, picture=picture)
+
+
+#: Glyph outlines are drawn at this many pixels a point to be read (a 7-point
+#: label is then about 20 pixels high).
+GLYPH_PIXELS_PER_POINT = 4.0
 
 
 # --- PDFs: every picture of every page, read by the same recipe ----------------

@@ -491,21 +491,55 @@ def test_r_pdf_device_pheatmap_cells_with_borders():
     assert float(err.max()) <= 0.006 and float(err.mean()) <= 0.003, (err.max(), err.mean())
 
 
-def test_r_svg_device_text_as_outlines_is_read_from_the_svg_drawn():
-    """R's svg() (Cairo) draws every glyph as an outline: no strings to read from
-    the objects. The SVG is drawn to pixels (resvg) and read by the raster recipe:
-    the scale from the legend's labels as OCR reads them, values within the 8-bit
-    colour limit, column labels exact, and the result says how it was read."""
+def test_r_svg_device_text_as_outlines_is_spelled_and_read_from_the_objects():
+    """R's svg() (Cairo) draws every glyph as an outline (a <symbol> placed by
+    <use>), with no text, and the legend's raster as a pattern filling a clipped
+    page-sized rectangle. Each outline is read where it is drawn alone, named by
+    what its readings agree on, and the heatmap read from the objects: the scale
+    from the legend's labels, every label and title exact (was: read from pixels,
+    'sample' and 's1' misread)."""
     here, truth = _r_truth()
     res = digitize(here / "r_ggplot_tile.svg")
     h = res.heatmaps[0]
-    assert h.read_from == "raster" and (h.rows, h.cols) == (6, 7)
+    assert h.read_from == "vector" and (h.rows, h.cols) == (6, 7)
     assert (h.scale.vmin, h.scale.vmax) == (-2.0, 2.0)
     err = np.abs(h.table.values - np.array(truth["values"])) / 4.0
     assert float(err.max()) <= 0.005, err.max()
-    assert list(h.axes.col_labels) == truth["col_labels"]
-    assert h.axes.title == truth["title"]
-    assert any("drawn to pixels" in w and "no text at all" in w for w in res.warnings), res.warnings
+    assert list(h.axes.row_labels) == truth["row_labels"] and list(h.axes.col_labels) == truth["col_labels"]
+    assert (h.axes.title, h.axes.x_label, h.axes.y_label) == (truth["title"], truth["x_label"], truth["y_label"])
+
+
+def test_r_svg_device_turned_labels_and_short_names_spelled_from_outlines():
+    """pheatmap through R's svg() (fixture made by fixtures/vector/make_r_vector.R):
+    column labels turned upright (outlines of their own), numbers in the cells,
+    and row names 'g1'..'g8' that a reader of short labels takes for '91'..'98':
+    the 'g' outline read alone outweighs the misleading runs, so the names come
+    out right; the turned labels read upwards (was: read from pixels, rows '91'...)."""
+    path, t = _fixture("r_pheatmap_cairo.svg")
+    h = digitize(path).heatmaps[0]
+    assert h.read_from == "vector" and (h.rows, h.cols) == (8, 6) and (h.scale.vmin, h.scale.vmax) == (0.0, 50.0)
+    assert float(np.abs(h.table.values - np.array(t["values"])).max()) / 50.0 <= 0.005
+    assert list(h.axes.row_labels) == t["row_labels"] and list(h.axes.col_labels) == t["col_labels"]
+    assert h.axes.title == t["title"]
+
+
+def test_outlines_of_one_font_never_share_a_character_and_take_their_case_by_height():
+    """Two outlines of one font are two characters: the better-voted keeps a
+    character both were read as, the other takes its next reading; a letter whose
+    cases differ only in size takes the case its height says."""
+    from digitize.sources.objects import TextItem, outline_char
+    from digitize.vector.glyphs import _assigned, _cased
+
+    a, b, c, d = (outline_char(k) for k in range(4))
+    fonts = (0, 0, 0, 1)
+    votes = {a: {"9": 5.0}, b: {"9": 3.0, "g": 2.0}, c: {"v": 1.0}, d: {"9": 1.0}}
+    got = _assigned(votes, fonts)
+    assert got == {a: "9", b: "g", c: "v", d: "9"}  # d is of another font: it may be a '9' too
+    glyphs = {a: TextItem(a, (0, 0, 5, 7), False), b: TextItem(b, (0, 0, 5, 7), False),
+              c: TextItem(c, (0, 2, 4, 7), False)}
+    assert _cased({a: "9", b: "g", c: "V"}, glyphs, fonts)[c] == "v"  # 5 high against the digits' 7
+    glyphs[c] = TextItem(c, (0, 0, 5, 7), False)
+    assert _cased({a: "9", b: "g", c: "v"}, glyphs, fonts)[c] == "V"
 
 
 @pytest.mark.parametrize("name,truth,span", [("r_ggplot_tile_svglite", "r_ggplot_tile", 4.0),
@@ -667,9 +701,9 @@ def test_batch_reads_svgs_from_their_objects(tmp_path):
     ok = rows["plotly_heatmap.svg"]
     assert ok["read_from"] == "vector" and (ok["rows"], ok["cols"]) == ("5", "6") and ok["status"] == "ok"
     assert (Path(ok["output"]) / ok["thumbnail"]).exists() and (Path(ok["output"]) / "overlay.png").exists()
-    drawn = rows["r_ggplot_tile.svg"]  # glyph outlines: read from the SVG drawn to pixels
-    assert drawn["read_from"] == "raster" and (drawn["rows"], drawn["cols"]) == ("6", "7")
-    assert (Path(drawn["output"]) / drawn["thumbnail"]).exists()
+    spelled = rows["r_ggplot_tile.svg"]  # glyph outlines: spelled, and read from the objects
+    assert spelled["read_from"] == "vector" and (spelled["rows"], spelled["cols"]) == ("6", "7")
+    assert (Path(spelled["output"]) / spelled["thumbnail"]).exists()
     assert rows["shapes.svg"]["status"] == "failed" and "no block of filled cells" in rows["shapes.svg"]["error"]
 
 

@@ -68,26 +68,46 @@ class VectorPage:
     frames: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))  # stroked rectangles, on their centre line
     page: int | None = None  # 1-based, for PDFs
     other_shapes: int = 0  # filled shapes that are not rectangles (curves, wedges, polygons)
+    #: text drawn as glyph outlines (Cairo's SVG): each glyph placed, its text a
+    #: character standing for its outline (``outline_char``) until it is spelled,
+    #: and an SVG document drawing those glyphs alone, in black, in page points
+    glyphs: tuple[TextItem, ...] = ()
+    glyph_fonts: tuple[int, ...] = ()  # the font of each distinct outline (k of ``outline_char(k)``)
+    glyph_svg: str = ""
+
+
+#: The characters that stand for glyph outlines not yet spelled: the k-th
+#: distinct outline of a page is OUTLINE_BASE + k (Unicode's private use plane).
+OUTLINE_BASE = 0xF0000
+
+
+def outline_char(k: int) -> str:
+    return chr(OUTLINE_BASE + k)
+
+
+def is_outline_char(c: str) -> bool:
+    return OUTLINE_BASE <= ord(c) < OUTLINE_BASE + 0xFFFE
 
 
 def empty_boxes() -> np.ndarray:
     return np.zeros((0, 4), np.float64)
 
 
-def join_text(items: list[TextItem], *, whole: bool = False) -> list[TextItem]:
+def join_text(items: list[TextItem], *, whole: bool = False, gap: float = 0.35) -> list[TextItem]:
     """Runs of text on one line joined into words and labels: pieces that follow
     each other closely on a line become one item; a smaller piece raised after
     another is its exponent ('10' then '-3' -> '10^-3'), as mathtext draws it.
     ``whole``: the pieces are whole strings as their writer set them (an SVG's
     text elements), so two of more than one character are not joined (the labels
     of a small legend stand a fifth of an em apart; labels turned 45 degrees
-    overlap in their boxes)."""
+    overlap in their boxes). ``gap``: the widest gap within a number, as a share of
+    its height (glyphs' ink boxes, without their side bearings, need more)."""
     out: list[TextItem] = []
     for turned in (False, True):
         for line in _lines([t for t in items if t.vertical == turned], turned):
             cur: TextItem | None = None
             for t in sorted(line, key=lambda t: -t.box[3] if turned else t.box[0]):
-                if cur is not None and _follows(cur, t, turned) and not (whole and _two_strings(cur, t)):
+                if cur is not None and _follows(cur, t, turned, gap) and not (whole and _two_strings(cur, t)):
                     cur = _merge(cur, t, turned)
                     continue
                 if cur is not None:
@@ -139,7 +159,7 @@ def _exponents(items: list[TextItem]) -> list[TextItem]:
     return [joined.get(id(t), t) for t in items if id(t) not in taken]
 
 
-def _follows(a: TextItem, b: TextItem, turned: bool) -> bool:
+def _follows(a: TextItem, b: TextItem, turned: bool, number_gap: float = 0.35) -> bool:
     """Whether ``b`` continues ``a`` on its line (a small gap along the line and
     overlapping across it; a flat glyph such as a minus sign counts as tall as
     its neighbour)."""
@@ -154,7 +174,7 @@ def _follows(a: TextItem, b: TextItem, turned: bool) -> bool:
     # a word space between letters (a title set glyph by glyph) is wider than the gap
     # within a number, and narrower than the gap between two numbers
     words = a.text.rstrip()[-1:].isalpha() and b.text.lstrip()[:1].isalpha()
-    return -0.3 * tall <= gap <= (WORD_GAP if words else 0.35) * tall and across >= 0.3 * h
+    return -0.3 * tall <= gap <= (WORD_GAP if words else number_gap) * tall and across >= 0.3 * h
 
 
 def _two_strings(a: TextItem, b: TextItem) -> bool:

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..config import DEFAULT_MAX_PIXELS
 from ..errors import InputError
-from .objects import PlacedImage, TextItem, VectorPage, empty_boxes, join_text
+from .objects import PlacedImage, TextItem, VectorPage, empty_boxes, join_text, outline_char
 from .pdf import file_head
 
 _NAMED = {"white": (255, 255, 255), "black": (0, 0, 0), "red": (255, 0, 0), "green": (0, 128, 0),
@@ -243,6 +243,7 @@ class _Reader:
         self.marks: list = []
         self.frames: list = []
         self.other = 0
+        self.glyphs: list[tuple[str, np.ndarray, np.ndarray]] = []  # (symbol id, page points, matrix to points)
 
     def box(self, m: np.ndarray, pts: np.ndarray) -> tuple[float, float, float, float]:
         p = _apply(m, pts) * self.scale
@@ -293,12 +294,47 @@ class _Reader:
             return
         elif tag == "use":
             ref = self.ids.get(_href(el).lstrip("#"))
-            if ref is not None and (_tag(ref) in _SHAPES or _tag(ref) == "g") and depth < 32:
+            if ref is not None and _tag(ref) == "symbol":
+                self._glyph(ref, m @ _offset(el, self.view), st)
+            elif ref is not None and (_tag(ref) in _SHAPES or _tag(ref) == "g") and depth < 32:
                 self.walk(ref, m @ _offset(el, self.view), st, depth + 1)
             return
         for c in el:
             if isinstance(c.tag, str):
                 self.walk(c, m, st, depth + 1)
+
+    def _glyph(self, symbol, m: np.ndarray, st: dict) -> None:
+        """A ``symbol`` placed by ``use``: Cairo's SVG draws each glyph of its text
+        so (R's svg(), pdf2svg). Kept with its outline's points; a blank one (a
+        space) or one drawn in no colour is left out."""
+        if _colour(st.get("fill", "black")) is None and not st.get("stroke"):
+            return
+        pts = self.geometry(symbol, m)
+        if len(pts) and np.isfinite(pts).all():
+            to_points = np.diag([self.scale, self.scale, 1.0]) @ m
+            self.glyphs.append((symbol.attrib.get("id", ""), pts * self.scale, to_points))
+
+    def glyph_items(self) -> tuple[tuple[TextItem, ...], tuple[int, ...], str]:
+        """The glyphs as text items (each a character standing for its outline,
+        ``outline_char``), the font of each outline (Cairo names its outlines
+        'glyph<font>-<k>'), and an SVG drawing the glyphs alone in black, in points.
+        A font whose glyphs stand one above another is turned (Cairo turns the
+        outlines themselves)."""
+        if not self.glyphs:
+            return (), (), ""
+        names = {n: k for k, n in enumerate(dict.fromkeys(n for n, _, _ in self.glyphs))}
+        fonts = {f: k for k, f in enumerate(dict.fromkeys(_font(n) for n in names))}
+        boxes = [self.box(np.eye(3), pts / self.scale) for _, pts, _ in self.glyphs]
+        turned = {f: _stands_turned([b for (n, _, _), b in zip(self.glyphs, boxes) if _font(n) == f]) for f in fonts}
+        items = tuple(TextItem(outline_char(names[n]), b, vertical=turned[_font(n)] or abs(mat[1, 0]) > abs(mat[0, 0]))
+                      for (n, _, mat), b in zip(self.glyphs, boxes))
+        defs = "".join(_plain_xml(self.ids[n]) for n in names if n in self.ids)
+        uses = "".join(f'<use xlink:href="#{n}" transform="matrix({m[0, 0]:.6g} {m[1, 0]:.6g} {m[0, 1]:.6g} '
+                       f'{m[1, 1]:.6g} {m[0, 2]:.6g} {m[1, 2]:.6g})"/>' for n, _, m in self.glyphs)
+        return items, tuple(fonts[_font(n)] for n in names), (
+            f'<svg xmlns="{_SVG_NS}" xmlns:xlink="http://www.w3.org/1999/xlink" width="{{w}}pt" '
+            f'height="{{h}}pt" viewBox="0 0 {{w}} {{h}}"><defs>{defs}</defs>'
+            f'<g fill="#000000" stroke="none">{uses}</g></svg>')
 
     def _text_item(self, s: str, m: np.ndarray, pts: np.ndarray) -> TextItem:
         turned = abs(m[1, 0]) > abs(m[0, 0])
@@ -323,7 +359,11 @@ class _Reader:
         rgb = _colour(fill)
         if rgb is None:
             if fill.strip().startswith("url(") and _tag(el) in ("rect", "path"):
-                self._gradient(el, m, fill)
+                ref = self.ids.get(re.sub(r"^url\(['\"]?#|['\"]?\)$", "", fill.strip()))
+                if ref is not None and _tag(ref) == "pattern":
+                    self._pattern_image(ref, m)
+                else:
+                    self._gradient(el, m, fill)
             return
         pts, straight = _shape_points(el, self.view)
         if len(pts) < 3:
@@ -373,6 +413,26 @@ class _Reader:
         line = np.stack([np.interp(t, offs, cols[:, k]) for k in range(3)], axis=-1).round().astype(np.uint8)
         rgb = line[:, None, :] if vertical else line[None, :, :]
         self.images.append(PlacedImage(self.box(m, corners), np.repeat(rgb, 4, axis=1 if vertical else 0)))
+
+    def _pattern_image(self, pattern, m: np.ndarray) -> None:
+        """A shape filled with a pattern whose tile is one image (Cairo's SVG draws
+        a raster so, R's colourbars among them: a page-sized rectangle, clipped to
+        the bar, filled with a tile the bar's size): the tile's image, placed by the
+        pattern's transform, once."""
+        if pattern.attrib.get("patternUnits", "objectBoundingBox") != "userSpaceOnUse":
+            return
+        m = m @ _transform(pattern.attrib.get("patternTransform"))
+        kids = [c for c in pattern if isinstance(c.tag, str)]
+        if len(kids) != 1:
+            return
+        el = kids[0]
+        if _tag(el) == "use":
+            ref = self.ids.get(_href(el).lstrip("#"))
+            if ref is None or _tag(ref) != "image":
+                return
+            m, el = m @ _offset(el, self.view) @ _transform(el.attrib.get("transform")), ref
+        if _tag(el) == "image":
+            self._image(el, m @ _transform(el.attrib.get("transform")))
 
     def _image(self, el, m: np.ndarray) -> None:
         href = _href(el)
@@ -508,6 +568,7 @@ def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS
     # shapes nowhere: they are dropped, not drawn
     keep = [k for k, b in enumerate(reader.fills) if _placed(b)]
     fills = [reader.fills[k] for k in keep]
+    glyphs, glyph_fonts, glyph_svg = reader.glyph_items()
     return VectorPage(source=str(path), size=(w_pt, h_pt) if _placed((w_pt, h_pt)) else (0.0, 0.0),
                       fills=np.array(fills, np.float64).reshape(-1, 4) if fills else empty_boxes(),
                       colours=np.array([reader.colours[k] for k in keep], np.uint8).reshape(-1, 3),
@@ -515,7 +576,48 @@ def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS
                       texts=tuple(join_text([t for t in reader.texts if _placed(t.box)], whole=True)),
                       other_shapes=reader.other,
                       marks=_boxes([b for b in reader.marks if _placed(b)]),
-                      frames=_boxes([b for b in reader.frames if _placed(b)]))
+                      frames=_boxes([b for b in reader.frames if _placed(b)]),
+                      glyphs=glyphs, glyph_fonts=glyph_fonts,
+                      glyph_svg=glyph_svg.replace("{w}", f"{w_pt:.6g}").replace("{h}", f"{h_pt:.6g}"))
+
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+
+
+def _font(name: str) -> str:
+    """The font of an outline named as Cairo names them ('glyph2-5': font 'glyph2')."""
+    return name.rsplit("-", 1)[0] if "-" in name else ""
+
+
+#: At most this many glyphs of a font are looked at to tell whether it is turned.
+TURN_SAMPLE = 2000
+
+
+def _stands_turned(boxes: list) -> bool:
+    """Whether glyphs (boxes) mostly have their nearest neighbour above or below
+    them rather than beside them: text set turned a quarter."""
+    c = np.array([((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in boxes[:TURN_SAMPLE]], np.float64)
+    if len(c) < 2:
+        return False
+    d = np.hypot(c[:, None, 0] - c[None, :, 0], c[:, None, 1] - c[None, :, 1])
+    np.fill_diagonal(d, np.inf)
+    near = d.argmin(axis=1)
+    step = np.abs(c[near] - c)
+    return int((step[:, 1] > step[:, 0]).sum()) > len(c) / 2
+
+
+def _plain_xml(el) -> str:
+    """An element as SVG markup without namespace prefixes (its fill and stroke
+    left to the drawing that uses it)."""
+    tag = _tag(el)
+    attrs = "".join(f' {k.split("}")[-1]}="{_escape(v)}"' for k, v in el.attrib.items()
+                    if k.split("}")[-1] not in ("style", "fill", "stroke"))
+    inner = "".join(_plain_xml(c) for c in el if isinstance(c.tag, str))
+    return f"<{tag}{attrs}>{inner}</{tag}>"
+
+
+def _escape(v: str) -> str:
+    return v.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
 def _placed(box) -> bool:
@@ -537,9 +639,16 @@ def render_svg(path: str | os.PathLike, *, pixels_per_point: float, max_pixels: 
     heatmap, such as Cairo's SVG (R's svg()), whose text is glyph outlines. The
     root's width and height are written in pixels first (resvg refuses other
     units). Raises InputError when it cannot be drawn."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    return render_svg_text(text, source=str(path), pixels_per_point=pixels_per_point, max_pixels=max_pixels)
+
+
+def render_svg_text(text: str, *, source: str, pixels_per_point: float,
+                    max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """``render_svg`` for an SVG document held as text (``source`` names it in errors)."""
     import resvg_py
 
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    path = source
     head = re.search(r"<svg\b[^>]*>", text)
     if head is None:
         raise InputError(f"expected an <svg> document in {path}")
