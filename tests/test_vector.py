@@ -509,18 +509,33 @@ def test_r_svg_device_text_as_outlines_is_spelled_and_read_from_the_objects():
     assert (h.axes.title, h.axes.x_label, h.axes.y_label) == (truth["title"], truth["x_label"], truth["y_label"])
 
 
-def test_r_svg_device_turned_labels_and_short_names_spelled_from_outlines():
-    """pheatmap through R's svg() (fixture made by fixtures/vector/make_r_vector.R):
-    column labels turned upright (outlines of their own), numbers in the cells,
-    and row names 'g1'..'g8' that a reader of short labels takes for '91'..'98':
-    the 'g' outline read alone outweighs the misleading runs, so the names come
-    out right; the turned labels read upwards (was: read from pixels, rows '91'...)."""
+@pytest.mark.parametrize("name", ["r_pheatmap_cairo.svg", "r_pheatmap_cairo45.svg"])
+def test_r_svg_device_turned_labels_and_short_names_spelled_from_outlines(name):
+    """pheatmap through R's svg() (fixtures made by fixtures/vector/make_r_vector.R):
+    column labels turned upright or slanted 45 degrees (outlines of their own),
+    numbers in the cells, and row names 'g1'..'g8' that a reader of short labels
+    takes for '91'..'98': the 'g' outline read alone outweighs the misleading
+    runs, so the names come out right; each font's glyphs are joined along the
+    angle they follow each other at (was: read from pixels, rows '91'...)."""
     path, t = _fixture("r_pheatmap_cairo.svg")
+    path = path.with_name(name)
     h = digitize(path).heatmaps[0]
     assert h.read_from == "vector" and (h.rows, h.cols) == (8, 6) and (h.scale.vmin, h.scale.vmax) == (0.0, 50.0)
     assert float(np.abs(h.table.values - np.array(t["values"])).max()) / 50.0 <= 0.005
     assert list(h.axes.row_labels) == t["row_labels"] and list(h.axes.col_labels) == t["col_labels"]
     assert h.axes.title == t["title"]
+
+
+def test_a_legend_above_the_plot_keeps_its_labels_and_the_title_above_it():
+    """ggplot's legend set on top (R's svg(); fixture made by
+    fixtures/vector/make_r_vector.R): the bar's labels stand between it and the
+    cells, several to a column, so they are the bar's, not the columns' (was: no
+    bar, read from pixels); the plot's title stands above the legend."""
+    here, truth = _r_truth()
+    h = digitize(here / "r_ggplot_top_cairo.svg").heatmaps[0]
+    assert h.read_from == "vector" and (h.scale.vmin, h.scale.vmax) == (-2.0, 2.0)
+    assert float(np.abs(h.table.values - np.array(truth["values"])).max()) / 4.0 <= 0.005
+    assert list(h.axes.col_labels) == truth["col_labels"] and h.axes.title == truth["title"]
 
 
 def test_outlines_of_one_font_never_share_a_character_and_take_their_case_by_height():

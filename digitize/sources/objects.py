@@ -72,6 +72,7 @@ class VectorPage:
     #: character standing for its outline (``outline_char``) until it is spelled,
     #: and an SVG document drawing those glyphs alone, in black, in page points
     glyphs: tuple[TextItem, ...] = ()
+    glyph_points: tuple[np.ndarray, ...] = ()  # each glyph's outline points (page points)
     glyph_fonts: tuple[int, ...] = ()  # the font of each distinct outline (k of ``outline_char(k)``)
     glyph_svg: str = ""
 

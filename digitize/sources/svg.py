@@ -317,17 +317,13 @@ class _Reader:
     def glyph_items(self) -> tuple[tuple[TextItem, ...], tuple[int, ...], str]:
         """The glyphs as text items (each a character standing for its outline,
         ``outline_char``), the font of each outline (Cairo names its outlines
-        'glyph<font>-<k>'), and an SVG drawing the glyphs alone in black, in points.
-        A font whose glyphs stand one above another is turned (Cairo turns the
-        outlines themselves)."""
+        'glyph<font>-<k>'), and an SVG drawing the glyphs alone in black, in points."""
         if not self.glyphs:
             return (), (), ""
         names = {n: k for k, n in enumerate(dict.fromkeys(n for n, _, _ in self.glyphs))}
         fonts = {f: k for k, f in enumerate(dict.fromkeys(_font(n) for n in names))}
-        boxes = [self.box(np.eye(3), pts / self.scale) for _, pts, _ in self.glyphs]
-        turned = {f: _stands_turned([b for (n, _, _), b in zip(self.glyphs, boxes) if _font(n) == f]) for f in fonts}
-        items = tuple(TextItem(outline_char(names[n]), b, vertical=turned[_font(n)] or abs(mat[1, 0]) > abs(mat[0, 0]))
-                      for (n, _, mat), b in zip(self.glyphs, boxes))
+        items = tuple(TextItem(outline_char(names[n]), self.box(np.eye(3), pts / self.scale),
+                               vertical=abs(mat[1, 0]) > abs(mat[0, 0])) for n, pts, mat in self.glyphs)
         defs = "".join(_plain_xml(self.ids[n]) for n in names if n in self.ids)
         uses = "".join(f'<use xlink:href="#{n}" transform="matrix({m[0, 0]:.6g} {m[1, 0]:.6g} {m[0, 1]:.6g} '
                        f'{m[1, 1]:.6g} {m[0, 2]:.6g} {m[1, 2]:.6g})"/>' for n, _, m in self.glyphs)
@@ -577,7 +573,7 @@ def svg_objects(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS
                       other_shapes=reader.other,
                       marks=_boxes([b for b in reader.marks if _placed(b)]),
                       frames=_boxes([b for b in reader.frames if _placed(b)]),
-                      glyphs=glyphs, glyph_fonts=glyph_fonts,
+                      glyphs=glyphs, glyph_fonts=glyph_fonts, glyph_points=tuple(p for _, p, _ in reader.glyphs),
                       glyph_svg=glyph_svg.replace("{w}", f"{w_pt:.6g}").replace("{h}", f"{h_pt:.6g}"))
 
 
@@ -589,21 +585,6 @@ def _font(name: str) -> str:
     return name.rsplit("-", 1)[0] if "-" in name else ""
 
 
-#: At most this many glyphs of a font are looked at to tell whether it is turned.
-TURN_SAMPLE = 2000
-
-
-def _stands_turned(boxes: list) -> bool:
-    """Whether glyphs (boxes) mostly have their nearest neighbour above or below
-    them rather than beside them: text set turned a quarter."""
-    c = np.array([((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in boxes[:TURN_SAMPLE]], np.float64)
-    if len(c) < 2:
-        return False
-    d = np.hypot(c[:, None, 0] - c[None, :, 0], c[:, None, 1] - c[None, :, 1])
-    np.fill_diagonal(d, np.inf)
-    near = d.argmin(axis=1)
-    step = np.abs(c[near] - c)
-    return int((step[:, 1] > step[:, 0]).sum()) > len(c) / 2
 
 
 def _plain_xml(el) -> str:

@@ -83,9 +83,10 @@ def _assign(labels: list[TextItem], edges: np.ndarray, *, along: str) -> tuple[l
     return [got[i].text if i in got else "" for i in range(n)], anchors
 
 
-def read_axis_labels(texts: list[TextItem], t: Tiling) -> tuple[AxisLabels, set[int]]:
+def read_axis_labels(texts: list[TextItem], t: Tiling, *, legend=None) -> tuple[AxisLabels, set[int]]:
     """The row and column labels, the axis titles and the plot's title; returns them
-    and the ids of the texts used."""
+    and the ids of the texts used. ``legend``: the box of the plot's colorbar with
+    its labels and title; set above the plot, the title stands above it."""
     used: set[int] = set()
     rows_side = next((s for s in ("left", "right") if side_labels(texts, t, s)), None)
     cols_side = next((s for s in ("bottom", "top") if side_labels(texts, t, s)), None)
@@ -100,6 +101,8 @@ def read_axis_labels(texts: list[TextItem], t: Tiling) -> tuple[AxisLabels, set[
     row_far = min((s.box[0] for s in row_texts), default=x0) if rows_side != "right" else x0
     col_far = max((s.box[3] for s in col_texts), default=y1) if cols_side != "top" else y1
     top_far = min((s.box[1] for s in col_texts), default=y0) if cols_side == "top" else y0
+    if legend is not None and legend[3] <= top_far + 0.5 and legend[0] < x1 and legend[2] > x0:
+        top_far = min(top_far, legend[1])  # a legend set above the plot, under its title
 
     def nearest(cands, key):
         return min(cands, key=key) if cands else None

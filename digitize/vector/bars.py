@@ -264,18 +264,54 @@ def _runs_to_middles(pos: np.ndarray, rgb: np.ndarray) -> tuple[np.ndarray, np.n
 
 def _axis_label_ids(page: VectorPage, t: Tiling, strips: list) -> set[int]:
     """The texts that label a block's rows or columns (the band nearest each side),
-    unless a colour strip stands between them and the block."""
+    unless a colour strip stands between them and the block, or they stand nearer
+    a strip beyond them than the block and off its cells' centres (a legend set
+    above a plot: its labels between its bar and the cells)."""
     out: set[int] = set()
     x0, y0, x1, y1 = t.box
     for side in ("left", "right", "bottom", "top"):
-        for s in side_labels(list(page.texts), t, side):
-            between = any((side == "left" and s.box[2] <= b[0] and b[2] <= x0) or
-                          (side == "right" and x1 <= b[0] and b[2] <= s.box[0]) or
-                          (side == "bottom" and y1 <= b[1] and b[3] <= s.box[1]) or
-                          (side == "top" and s.box[3] <= b[1] and b[3] <= y0) for b in strips)
-            if not between:
+        band = side_labels(list(page.texts), t, side)
+        between = [any((side == "left" and s.box[2] <= b[0] and b[2] <= x0) or
+                       (side == "right" and x1 <= b[0] and b[2] <= s.box[0]) or
+                       (side == "bottom" and y1 <= b[1] and b[3] <= s.box[1]) or
+                       (side == "top" and s.box[3] <= b[1] and b[3] <= y0) for b in strips) for s in band]
+        beyond = [any(_strip_beyond(s, t, side, b) for b in strips) for s in band]
+        off = _off_centres(band, t, side)
+        for s, a, b in zip(band, between, beyond):
+            if not a and not (b and off):
                 out.add(id(s))
     return out
+
+
+def _strip_beyond(s: TextItem, t: Tiling, side: str, b) -> bool:
+    """Whether strip ``b`` stands past text ``s`` on the block's ``side``, nearer
+    the text than the block is."""
+    x0, y0, x1, y1 = t.box
+    if side == "top":
+        return b[3] <= s.box[1] and s.box[1] - b[3] < y0 - s.box[3]
+    if side == "bottom":
+        return s.box[3] <= b[1] and b[1] - s.box[3] < s.box[1] - y1
+    if side == "left":
+        return b[2] <= s.box[0] and s.box[0] - b[2] < x0 - s.box[2]
+    return s.box[2] <= b[0] and b[0] - s.box[2] < s.box[0] - x1
+
+
+#: Labels of a block's rows or columns stand within this share of a cell of its
+#: cells' centres.
+CENTRE_SHARE = 0.25
+
+
+def _off_centres(band: list[TextItem], t: Tiling, side: str) -> bool:
+    """Whether a band of texts is not one label to a cell: most stand off the
+    block's cell centres along it, or two share a cell."""
+    if not band:
+        return False
+    edges = t.x_edges if side in ("top", "bottom") else t.y_edges
+    centres, size = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
+    at = np.array([s.cx if side in ("top", "bottom") else s.cy for s in band])
+    k = np.abs(at[:, None] - centres[None, :]).argmin(axis=1)
+    crowded = len(set(k.tolist())) < len(k)
+    return crowded or int((np.abs(at - centres[k]) > CENTRE_SHARE * size[k]).sum()) * 2 > len(band)
 
 
 def _inside_ids(page: VectorPage, t: Tiling) -> set[int]:

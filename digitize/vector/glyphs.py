@@ -85,18 +85,20 @@ def _cased(spelling: dict[str, str], glyphs: dict[str, TextItem], fonts: tuple[i
     return out
 
 
-#: The angles (degrees, counter-clockwise from level) a font's text is tried at;
-#: the first that joins its glyphs into the fewest runs on one line is taken.
-#: (Slanted labels are not joined: the boxes of their turned glyphs overlap.)
-ANGLES = (0.0, 90.0)
+#: The angles (degrees, counter-clockwise from level) a font's text is tried at:
+#: level, upright, and the slants of turned tick labels; the cheapest (``_cost``)
+#: is taken, the first of equals.
+ANGLES = (0.0, 90.0, 45.0, 135.0, 30.0, 60.0, 120.0, 150.0)
 
 
-def _level(g: TextItem, angle: float) -> TextItem:
-    """A glyph's box in the frame turned so that its font reads level."""
+def _level(g: TextItem, angle: float, points: np.ndarray | None = None) -> TextItem:
+    """A glyph's box in the frame turned so that its font reads level: the extent
+    of its outline's points, or of its box's corners."""
     t = np.radians(angle)
     d, n = np.array([np.cos(t), -np.sin(t)]), np.array([np.sin(t), np.cos(t)])
-    corners = np.array([(g.box[0], g.box[1]), (g.box[2], g.box[1]), (g.box[0], g.box[3]), (g.box[2], g.box[3])])
-    u, v = corners @ d, corners @ n
+    if points is None or len(points) == 0:
+        points = np.array([(g.box[0], g.box[1]), (g.box[2], g.box[1]), (g.box[0], g.box[3]), (g.box[2], g.box[3])])
+    u, v = points @ d, points @ n
     return TextItem(g.text, (float(u.min()), float(v.min()), float(u.max()), float(v.max())), False)
 
 
@@ -117,17 +119,20 @@ def _cost(runs: list[TextItem], level: list[TextItem]) -> int:
     return cost
 
 
-def _runs(glyphs: list[TextItem], fonts: tuple[int, ...]) -> list[tuple[list[TextItem], float]]:
-    """The page's glyphs in runs (words and numbers; a legend's row of numbers may
-    be one run), each in order along its font's direction, with that angle."""
+def _runs(glyphs: list[TextItem], points: tuple, fonts: tuple[int, ...]) -> list[tuple[list[TextItem], float]]:
+    """The page's glyphs (``points``: each one's outline) in runs (words and
+    numbers; a legend's row of numbers may be one run), each in order along its
+    font's direction, with that angle."""
     out = []
-    by_font: dict[int, list[TextItem]] = defaultdict(list)
-    for g in glyphs:
-        by_font[_font_of(g.text, fonts)].append(g)
-    for group in by_font.values():
+    by_font: dict[int, list[int]] = defaultdict(list)
+    for k, g in enumerate(glyphs):
+        by_font[_font_of(g.text, fonts)].append(k)
+    for ids in by_font.values():
+        group = [glyphs[k] for k in ids]
+        outline = [points[k] if k < len(points) else None for k in ids]
         tried = []
         for angle in ANGLES:
-            level = [_level(g, angle) for g in group]
+            level = [_level(g, angle, p) for g, p in zip(group, outline)]
             tried.append((_cost(join_text(level, gap=GLYPH_GAP), level), angle, level))
         _, angle, level = min(tried, key=lambda t: t[0])  # the first of the cheapest
         for run in join_text(level, gap=GLYPH_GAP):
@@ -162,7 +167,7 @@ def spell_outlines(page: VectorPage, picture: np.ndarray, scale: float, recogniz
     glyphs = list(page.glyphs)
     if not glyphs:
         return page
-    runs = _runs(glyphs, page.glyph_fonts)
+    runs = _runs(glyphs, page.glyph_points, page.glyph_fonts)
     crops, owners = [], []  # one crop per run, two (both ways round) for a run not level
     for k, (mem, angle) in enumerate(runs):
         box = _union(mem)
@@ -212,7 +217,11 @@ def spell_outlines(page: VectorPage, picture: np.ndarray, scale: float, recogniz
             else:
                 votes[ph][c] += ALONE_WEIGHT * max(r.score, 1e-3)
     spelling = _assigned(votes, page.glyph_fonts)
-    spelling = _cased(spelling, alone, page.glyph_fonts)
+    # heights read in each font's own frame (a turned font's glyphs are wide, not tall)
+    outline = {id(g): p for g, p in zip(glyphs, page.glyph_points)}
+    angle = {g.text: a for mem, a in runs for g in mem}
+    upright = {ph: _level(g, angle.get(ph, 0.0), outline.get(id(g))) for ph, g in alone.items()}
+    spelling = _cased(spelling, upright, page.glyph_fonts)
     pieces: list[TextItem] = []
     held: list[TextItem] = []  # pieces of runs read downwards or aslant: not joined again
     for k, (mem, angle) in enumerate(runs):
