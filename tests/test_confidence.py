@@ -175,6 +175,23 @@ def test_a_log_scale_on_two_labels_is_capped():
     assert confidence(_good_checks(Check("scale_labels", False, 2.0, 3)), 0) > LOG_TWO_LABELS_CAP
 
 
+def test_a_scale_read_against_its_bar_on_few_labels_is_capped():
+    """A small Vega-Lite legend, -2..2 up to down... read '1' and '2' (their minus
+    signs lost) on a scale growing downwards: at 0.89. A vertical bar whose values
+    grow down (``scale_direction`` failed) on three labels or fewer is capped at
+    REVERSED_CAP; on many labels (a bar drawn so) it is not."""
+    from digitize.core.checks import direction_check
+    from digitize.core.confidence import REVERSED_CAP
+    from digitize.model import Scale
+
+    down = Scale("linear", 1.0 / 26.0, -2.8, -2.35, 2.15)  # values grow with the pixel row: downwards
+    check = direction_check(down, "vertical")
+    assert not check.passed and "down" in check.detail
+    assert direction_check(down, "horizontal").passed  # growing to the right
+    assert confidence(_good_checks(Check("scale_labels", False, 2.0, 3)) + (check,), 0) <= REVERSED_CAP
+    assert confidence(_good_checks(Check("scale_labels", True, 6.0, 3)) + (check,), 0) > REVERSED_CAP
+
+
 def test_a_scale_that_fits_few_of_the_numbers_read_is_capped():
     """A horizontal bar whose labels were cut at the picture's edge: '-1' and '5'
     (of '0.5') agreed on a scale -1 .. 6.8, four other numbers did not, and the

@@ -69,3 +69,22 @@ def test_labels_that_fit_either_way_take_the_usual_direction(horizontal):
     assert s.kind == "log" and s.vmin == pytest.approx(1e-4) and s.vmax == pytest.approx(1.0)
     low_end = 50 if horizontal else 350
     assert s.pixel_to_value(low_end) == pytest.approx(1e-4)
+
+
+def test_a_lighter_reading_does_not_turn_a_bar_against_its_usual_way():
+    """A small plotly bar, labels 25..0 up to down, each beside its tick mark: OCR
+    glued one mark to '5' ('-5'), so every other positive label got a lighter
+    second reading with a minus (a lost sign), and -25..-5, 0 outweighed 25..10, 0
+    (5.6 to 5.0): a bar whose values grow downwards, every value negated. A fit
+    against the usual way needs a whole label more weight than the best the
+    usual way; many labels read the other way still turn it."""
+    px = [76.0, 101.0, 126.0, 151.0, 176.0, 201.0]
+    ticks = [Tick("25", 25.0, px[0]), Tick("20", 20.0, px[1]), Tick("15", 15.0, px[2]), Tick("10", 10.0, px[3]),
+             Tick("-5", -5.0, px[4]), Tick(".0", 0.0, px[5])]
+    ticks += [Tick(t.label, -t.value, t.pixel, weight=0.9) for t in ticks[:4]]
+    s = fit_scale(ticks, 70.0, 206.0, increasing_with_pixel=False)
+    assert s.slope < 0 and s.pixel_to_value(201.0) == pytest.approx(0.0, abs=0.3)
+    assert s.pixel_to_value(76.0) == pytest.approx(25.0, abs=0.3)
+    reversed_bar = fit_scale(_ticks([0.0, 0.2, 0.4, 0.6, 0.8], [0.0, 100.0, 200.0, 300.0, 400.0]), 0.0, 400.0,
+                             increasing_with_pixel=False)
+    assert reversed_bar.slope > 0 and reversed_bar.pixel_to_value(400.0) == pytest.approx(0.8)

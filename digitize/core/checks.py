@@ -107,15 +107,19 @@ _SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")
 
 def reading_checks(*, per_cell: np.ndarray, axis_shares: list[float], scale: Scale, bar_length: float | None,
                    unused_texts: list[str], table: CellTable, residual_flag: float, box: Box, frame: Box | None,
-                   printed: Printed | None, faded_ends: list[str] | None = None) -> tuple[Check, ...]:
+                   printed: Printed | None, faded_ends: list[str] | None = None,
+                   orientation: str | None = None) -> tuple[Check, ...]:
     """Every check of a reading, from what its front-end measured: the share of each
     cell the redrawn table explains, the shares of axis marks and labels at cell
     centres (per axis), the bar's length in pixels, the multiplier-like texts left
     unused, the axes frame round the plot and the ends of the bar that fade into
-    the page unmarked (None: no bar, or its ends known)."""
+    the page unmarked (None: no bar, or its ends known), and the bar's
+    ``orientation`` (None: no bar)."""
     out = redraw_checks(per_cell)
     out.append(axes_check(axis_shares))
     out += scale_checks(scale, bar_length=bar_length, unused_texts=unused_texts)
+    if orientation is not None and scale.source == "ticks":
+        out.append(direction_check(scale, orientation))
     if faded_ends is not None:
         out.append(Check("bar_ends_seen", not faded_ends, float(len(faded_ends)), 0.0,
                          f"the bar's {' and '.join(faded_ends)} end fades into the page, unmarked: the scale's end "
@@ -125,6 +129,17 @@ def reading_checks(*, per_cell: np.ndarray, axis_shares: list[float], scale: Sca
     out.append(frame_check(box, frame))
     out += printed_check(printed)
     return tuple(out)
+
+
+def direction_check(scale: Scale, orientation: str) -> Check:
+    """``scale_direction``: the bar's values grow the usual way, up a vertical bar
+    or to the right along a horizontal one (pixel rows run down the picture). A
+    bar read the other way is seldom drawn so: more often a label misread (a
+    minus sign lost or made up)."""
+    usual = scale.slope < 0 if orientation == "vertical" else scale.slope > 0
+    return Check("scale_direction", bool(usual), 1.0 if usual else 0.0, 1.0,
+                 "" if usual else f"the values grow {'down' if orientation == 'vertical' else 'leftwards'} "
+                                  f"along the bar, against the usual way")
 
 
 def redraw_checks(per_cell: np.ndarray) -> list[Check]:

@@ -121,6 +121,14 @@ OUTER_BLANK_CAP = 0.75
 COARSE_LEVELS_CAP = 0.6
 
 
+#: A scale read against the usual way of its bar (``scale_direction`` failed) and
+#: resting on at most REVERSED_FEW_LABELS labels is at most this likely right: two
+#: or three labels read the wrong way round (a lost minus) fit as well as the
+#: right ones; many labels agreeing on it mean the bar is drawn so.
+REVERSED_FEW_LABELS = 3
+REVERSED_CAP = 0.6
+
+
 def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
     model = confidence_model()
@@ -151,4 +159,8 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
     printed = by.get("printed_agree")
     if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
         p = min(p, PRINTED_DISAGREE_CAP)
+    direction = by.get("scale_direction")
+    if direction is not None and not direction.passed and labels is not None and labels.value is not None \
+            and labels.value <= REVERSED_FEW_LABELS:
+        p = min(p, REVERSED_CAP)
     return round(p, 3)

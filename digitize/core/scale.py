@@ -40,6 +40,12 @@ def _one_per_label(inl: np.ndarray, err: np.ndarray, group: np.ndarray) -> np.nd
     return keep
 
 
+#: A fit running against the usual way of a bar (values growing down, or to the
+#: left) must be agreed with by this much more weight (whole labels) than the best
+#: running the usual way.
+UNUSUAL_WAY_MARGIN = 1.0
+
+
 def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: np.ndarray, usual: int = 0):
     ok = np.isfinite(vals) & ((vals > 0) if kind == "log" else True)
     idx = np.flatnonzero(ok)
@@ -50,7 +56,7 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: 
     w = weights[idx]
     # readings of one label (one place on the bar) count once: the best of them
     _, group = np.unique(np.round(p * 2), return_inverse=True)
-    best = None
+    best_way: dict[bool, tuple] = {}  # the best hypothesis running the usual way (True) and the other
     for i, j in itertools.combinations(range(len(idx)), 2):
         if abs(p[i] - p[j]) < 1.0 or t[i] == t[j]:
             continue
@@ -62,10 +68,17 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: 
         # as much weight either way: the bar runs the usual way (``usual``: the sign
         # of the slope of a bar whose values grow up or to the right)
         key = (float(w[inl].sum()), usual * slope > 0, -float(err[inl].sum()))
-        if best is None or key > best[0]:
-            best = (key, inl)
-    if best is None:
+        way = usual * slope > 0
+        if way not in best_way or key > best_way[way][0]:
+            best_way[way] = (key, inl)
+    if not best_way:
         return None
+    # a bar read against the usual way must be explained by a whole label more:
+    # lighter readings (a sign OCR may have lost, a tick mark read as one) tip it no more
+    best = max(best_way.values(), key=lambda b: b[0])
+    if usual and True in best_way and best is not best_way[True] and \
+            best[0][0] - best_way[True][0][0] < UNUSUAL_WAY_MARGIN:
+        best = best_way[True]
     inl = best[1]
     slope, icpt = np.polyfit(p[inl], t[inl], 1)
     rms = float(np.sqrt(np.mean(((t[inl] - icpt) / slope - p[inl]) ** 2)))

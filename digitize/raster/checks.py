@@ -84,7 +84,8 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
                           unused_texts=unused, table=table, residual_flag=residual_flag, box=grid.box,
                           frame=evidence.frame, printed=printed,
                           faded_ends=None if bar is None or legend.scale.source != "ticks" else
-                          faded_ends(planes, bar, _end_marks(legend)))
+                          faded_ends(planes, bar, _end_marks(legend)),
+                          orientation=None if bar is None else bar.orientation)
 
 
 #: A tick mark this close (pixels) to a bar's end marks where it stops.

@@ -290,4 +290,5 @@ def _checks(t: Tiling, table: CellTable, *, colormap: Colormap, scale, bar: Vect
         length = float(round(abs(hi - lo)))
         unused = unused_scale_texts(bar.scale_texts, [k.label for k in bar.ticks], bar.multiplier)
     return reading_checks(per_cell=per_cell, axis_shares=shares, scale=scale, bar_length=length, unused_texts=unused,
-                          table=table, residual_flag=residual_flag, box=grid.box, frame=None, printed=printed)
+                          table=table, residual_flag=residual_flag, box=grid.box, frame=None, printed=printed,
+                          orientation=None if bar is None else bar.orientation)
