@@ -511,8 +511,7 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
                     gap = (cur - target) * -step
                     if 0 < gap <= 0.15 * length:
                         span = range(cur + step, target + step, step)
-                        ok = all(float(np.median(delta_e(_line(lab, box, orientation, q), bg_lab))) < 6.0
-                                 for q in span)
+                        ok = all(_blank_line(delta_e(_line(lab, box, orientation, q), bg_lab)) for q in span)
                         if ok:
                             n += gap
                             guessed[end] = gap
@@ -522,6 +521,17 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
     if vertical:
         return Box(box.x0, lo2, box.x1, hi2), (guessed["lo"], guessed["hi"])
     return Box(lo2, box.y0, hi2, box.y1), (guessed["lo"], guessed["hi"])
+
+
+#: A line across a bar's guessed end is blank when its median is within 6 (delta E)
+#: of the page and under INK_SHARE of it is ink (INK_DELTA_E from the page): a
+#: title or glyph drawn there means the bar stops short of the plot's edge.
+INK_DELTA_E = 30.0
+INK_SHARE = 0.08
+
+
+def _blank_line(d: np.ndarray) -> bool:
+    return float(np.median(d)) < 6.0 and float((d > INK_DELTA_E).mean()) < INK_SHARE
 
 
 #: Lines at a bar's end nearer the background than this, outside its outline,
