@@ -88,3 +88,21 @@ def test_a_lighter_reading_does_not_turn_a_bar_against_its_usual_way():
     reversed_bar = fit_scale(_ticks([0.0, 0.2, 0.4, 0.6, 0.8], [0.0, 100.0, 200.0, 300.0, 400.0]), 0.0, 400.0,
                              increasing_with_pixel=False)
     assert reversed_bar.slope > 0 and reversed_bar.pixel_to_value(400.0) == pytest.approx(0.8)
+
+
+def test_minus_signs_on_every_label_may_be_tick_marks():
+    """A small JPEG of a plotly bar 0..1, each label glued to its tick mark: every
+    label read with a minus ('-1' .. '-0'), a bar whose values grow downwards,
+    every value negated (at 0.85). Where every label carries a minus, each gets a
+    lighter positive reading, and the fit takes the bar's usual way; a bar of
+    negative labels that reads the usual way keeps its signs."""
+    from digitize.raster.colorbar import _made_minus_readings
+
+    px = [85.0, 129.5, 174.0, 219.5, 264.0, 309.0]
+    glued = [Tick(f"-{v:g}", -v, p) for v, p in zip([1.0, 0.8, 0.6, 0.4, 0.2, 0.0], px)]
+    s = fit_scale(glued + _made_minus_readings(glued), 85.0, 309.0, increasing_with_pixel=False)
+    assert s.vmin == pytest.approx(0.0, abs=0.01) and s.vmax == pytest.approx(1.0, abs=0.01)
+    negative = [Tick(f"-{v:g}", -v, p) for v, p in zip([2.0, 4.0, 6.0, 8.0, 10.0], [0.0, 100.0, 200.0, 300.0, 400.0])]
+    s = fit_scale(negative + _made_minus_readings(negative), 0.0, 400.0, increasing_with_pixel=False)
+    assert s.vmin == pytest.approx(-10.0) and s.vmax == pytest.approx(-2.0)
+    assert _made_minus_readings([Tick("-1", -1.0, 0.0), Tick("0", 0.0, 50.0), Tick("1", 1.0, 100.0)]) == []

@@ -475,7 +475,8 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     # label beside the bar's end, a caption below it)
     tol = max(END_TOLERANCE_PX, END_TOLERANCE_SHARE * (hi - lo))
     ticks = [t for t in ticks if lo - tol <= t.pixel <= hi + tol]
-    ticks += _lost_minus_readings(ticks) + _exponent_readings(ticks) + _bare_ten_readings(ticks)
+    ticks += (_lost_minus_readings(ticks) + _made_minus_readings(ticks) + _exponent_readings(ticks)
+              + _bare_ten_readings(ticks))
     if multiplier is not None:
         kind, m = multiplier
         ticks = [replace(t, value=None if t.value is None else (t.value * m if kind == "mul" else t.value + m))
@@ -519,6 +520,18 @@ def _lost_minus_readings(ticks: list[Tick]) -> list[Tick]:
         return []
     return [replace(t, value=-t.value, weight=LOST_MINUS_WEIGHT) for t in ticks
             if t.value is not None and t.value > 0 and not t.label.strip().startswith("+")]
+
+
+def _made_minus_readings(ticks: list[Tick]) -> list[Tick]:
+    """Where every label read carries a minus sign ('-1' .. '-0'), each may be its
+    tick mark glued to it: each gets a second, positive reading that counts a
+    little less (LOST_MINUS_WEIGHT). A bar of negative values read the usual way
+    keeps its signs (``fit_scale`` turns a bar against its usual way only on a
+    whole label more)."""
+    signed = [t for t in ticks if t.value is not None]
+    if len(signed) < 2 or not all(t.label.strip()[:1] in "-\u2212" for t in signed):
+        return []
+    return [replace(t, value=-t.value, weight=LOST_MINUS_WEIGHT) for t in signed]
 
 
 #: An inside tick mark differs from the bar's colour there by at least this (delta E).
