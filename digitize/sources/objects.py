@@ -86,9 +86,6 @@ def outline_char(k: int) -> str:
     return chr(OUTLINE_BASE + k)
 
 
-def is_outline_char(c: str) -> bool:
-    return OUTLINE_BASE <= ord(c) < OUTLINE_BASE + 0xFFFE
-
 
 def empty_boxes() -> np.ndarray:
     return np.zeros((0, 4), np.float64)

@@ -197,6 +197,27 @@ def spell_outlines(page: VectorPage, picture: np.ndarray, scale: float, recogniz
         for g in members[k]:
             turns[g.text].append(turn)
     alone = {g.text: g for g in glyphs if g.text in turns}
+    _vote_alone(votes, alone, turns, picture, scale, recognizer)
+    spelling = _assigned(votes, page.glyph_fonts)
+    # heights read in each font's own frame (a turned font's glyphs are wide, not tall)
+    outline = {id(g): p for g, p in zip(glyphs, page.glyph_points)}
+    angle_of = {g.text: a for mem, a in runs for g in mem}
+    upright = {ph: _level(g, angle_of.get(ph, 0.0), outline.get(id(g))) for ph, g in alone.items()}
+    spelling = _cased(spelling, upright, page.glyph_fonts)
+    pieces: list[TextItem] = []
+    held: list[TextItem] = []  # pieces of runs read downwards or aslant: not joined again
+    for k, (mem, angle) in enumerate(runs):
+        if k in best:
+            got = _pieces(order[k], best[k][0], spelling, TextItem("", _union(mem), 45.0 <= angle <= 135.0))
+            (pieces if best[k][2] in (0.0, 90.0) else held).extend(got)
+    return replace(page, texts=tuple(page.texts) + tuple(join_text(pieces)) + tuple(held), glyphs=())
+
+
+def _vote_alone(votes: dict, alone: dict[str, TextItem], turns: dict[str, list[float]], picture: np.ndarray,
+                scale: float, recognizer: Recognizer) -> None:
+    """Add to ``votes`` each outline's reading alone (one placing of it, turned as
+    most runs holding it read best): an unsure or look-alike reading counts as a
+    reading or two of a run, a sure one outweighs the runs."""
     crops = []
     for ph, g in alone.items():
         crop = _crop(picture, [g], g.box, scale)
@@ -216,19 +237,6 @@ def spell_outlines(page: VectorPage, picture: np.ndarray, scale: float, recogniz
                 votes[ph][c] += max(sum(votes[ph].values()) + 1.0, ALONE_WEIGHT)
             else:
                 votes[ph][c] += ALONE_WEIGHT * max(r.score, 1e-3)
-    spelling = _assigned(votes, page.glyph_fonts)
-    # heights read in each font's own frame (a turned font's glyphs are wide, not tall)
-    outline = {id(g): p for g, p in zip(glyphs, page.glyph_points)}
-    angle = {g.text: a for mem, a in runs for g in mem}
-    upright = {ph: _level(g, angle.get(ph, 0.0), outline.get(id(g))) for ph, g in alone.items()}
-    spelling = _cased(spelling, upright, page.glyph_fonts)
-    pieces: list[TextItem] = []
-    held: list[TextItem] = []  # pieces of runs read downwards or aslant: not joined again
-    for k, (mem, angle) in enumerate(runs):
-        if k in best:
-            got = _pieces(order[k], best[k][0], spelling, TextItem("", _union(mem), 45.0 <= angle <= 135.0))
-            (pieces if best[k][2] in (0.0, 90.0) else held).extend(got)
-    return replace(page, texts=tuple(page.texts) + tuple(join_text(pieces)) + tuple(held), glyphs=())
 
 
 def _union(glyphs: list[TextItem]) -> tuple[float, float, float, float]:
