@@ -86,6 +86,12 @@ def outline_char(k: int) -> str:
     return chr(OUTLINE_BASE + k)
 
 
+def union_box(boxes) -> tuple[float, float, float, float]:
+    """The smallest box (x0, y0, x1, y1) holding every one of ``boxes``."""
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+
 
 def empty_boxes() -> np.ndarray:
     return np.zeros((0, 4), np.float64)

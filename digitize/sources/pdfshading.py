@@ -58,10 +58,6 @@ class Axial:
                 <= 2 * tolerance)
 
 
-def _num(v) -> float:
-    return float(v)
-
-
 def _function(fn, t: np.ndarray, resolve, depth: int = 0) -> np.ndarray | None:
     """A PDF function of one input at ``t`` (n,): its outputs (n, k), or None for
     a kind not read (PostScript calculator functions)."""
@@ -75,17 +71,17 @@ def _function(fn, t: np.ndarray, resolve, depth: int = 0) -> np.ndarray | None:
     if not isinstance(attrs, dict):
         return None
     kind = int(resolve(attrs.get("FunctionType", -1)))
-    domain = [_num(v) for v in resolve(attrs.get("Domain", [0, 1]))]
+    domain = [float(v) for v in resolve(attrs.get("Domain", [0, 1]))]
     x = np.clip(t, domain[0], domain[1])
     if kind == 2:
-        c0 = np.array([_num(v) for v in resolve(attrs.get("C0", [0.0]))])
-        c1 = np.array([_num(v) for v in resolve(attrs.get("C1", [1.0]))])
-        n = _num(resolve(attrs.get("N", 1)))
+        c0 = np.array([float(v) for v in resolve(attrs.get("C0", [0.0]))])
+        c1 = np.array([float(v) for v in resolve(attrs.get("C1", [1.0]))])
+        n = float(resolve(attrs.get("N", 1)))
         return c0[None, :] + (x ** n)[:, None] * (c1 - c0)[None, :]
     if kind == 3:
         funcs = resolve(attrs.get("Functions", []))
-        bounds = [_num(v) for v in resolve(attrs.get("Bounds", []))]
-        encode = [_num(v) for v in resolve(attrs.get("Encode", []))]
+        bounds = [float(v) for v in resolve(attrs.get("Bounds", []))]
+        encode = [float(v) for v in resolve(attrs.get("Encode", []))]
         if not funcs or len(bounds) != len(funcs) - 1 or len(encode) != 2 * len(funcs):
             return None
         edges = [domain[0], *bounds, domain[1]]
@@ -115,7 +111,7 @@ def _sampled(fn, attrs, x: np.ndarray, domain, resolve) -> np.ndarray | None:
     linearly between samples."""
     size = [int(resolve(v)) for v in resolve(attrs.get("Size", []))]
     bits = int(resolve(attrs.get("BitsPerSample", 8)))
-    rng = [_num(v) for v in resolve(attrs.get("Range", []))]
+    rng = [float(v) for v in resolve(attrs.get("Range", []))]
     if len(size) != 1 or bits not in (8, 16) or not rng or size[0] < 1 or not hasattr(fn, "get_data"):
         return None
     k = len(rng) // 2
@@ -123,8 +119,8 @@ def _sampled(fn, attrs, x: np.ndarray, domain, resolve) -> np.ndarray | None:
     if data.size < size[0] * k:
         return None
     table = data[: size[0] * k].reshape(size[0], k).astype(float) / (2 ** bits - 1)
-    encode = [_num(v) for v in resolve(attrs.get("Encode", [0, size[0] - 1]))]
-    decode = [_num(v) for v in resolve(attrs.get("Decode", rng))]
+    encode = [float(v) for v in resolve(attrs.get("Encode", [0, size[0] - 1]))]
+    decode = [float(v) for v in resolve(attrs.get("Decode", rng))]
     e = encode[0] + (x - domain[0]) * (encode[1] - encode[0]) / max(domain[1] - domain[0], 1e-12)
     e = np.clip(e, 0, size[0] - 1)
     cols = [np.interp(e, np.arange(size[0]), table[:, j]) for j in range(k)]
@@ -162,22 +158,15 @@ def _as_rgb(values: np.ndarray, n: int) -> np.ndarray | None:
     return np.stack([(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)], axis=1) * 255.0
 
 
-def _times(m, n):
-    """``m`` then ``n`` (PDF row-vector matrices)."""
-    a, b, c, d, e, f = m
-    p, q, r, s, t, u = n
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
-
-
 def _axial(shading, matrix, page_h: float, resolve, named: dict) -> Axial | None:
     attrs = getattr(resolve(shading), "attrs", resolve(shading))
     if not isinstance(attrs, dict) or int(resolve(attrs.get("ShadingType", 0))) != 2:
         return None
-    coords = [_num(v) for v in resolve(attrs.get("Coords", []))]
+    coords = [float(v) for v in resolve(attrs.get("Coords", []))]
     n = _components(attrs.get("ColorSpace"), resolve, named)
     if len(coords) != 4 or n is None or "Function" not in attrs:
         return None
-    domain = [_num(v) for v in resolve(attrs.get("Domain", [0, 1]))]
+    domain = [float(v) for v in resolve(attrs.get("Domain", [0, 1]))]
     values = _function(attrs["Function"], np.linspace(domain[0], domain[1], SAMPLES), resolve)
     rgb = None if values is None else _as_rgb(values, n)
     if rgb is None:
@@ -217,7 +206,7 @@ def page_axials(path: str | os.PathLike, index: int, page_h: float, *, shading_m
                         p = getattr(resolve1(pattern), "attrs", resolve1(pattern))
                         if not isinstance(p, dict) or int(resolve1(p.get("PatternType", 0))) != 2:
                             continue
-                        m = tuple(_num(v) for v in resolve1(p.get("Matrix", [1, 0, 0, 1, 0, 0])))
+                        m = tuple(float(v) for v in resolve1(p.get("Matrix", [1, 0, 0, 1, 0, 0])))
                         ax = _axial(p.get("Shading"), m, page_h, resolve1, named)
                         if ax is not None:
                             out.append(ax)

@@ -629,10 +629,9 @@ def render_svg_text(text: str, *, source: str, pixels_per_point: float,
     """``render_svg`` for an SVG document held as text (``source`` names it in errors)."""
     import resvg_py
 
-    path = source
     head = re.search(r"<svg\b[^>]*>", text)
     if head is None:
-        raise InputError(f"expected an <svg> document in {path}")
+        raise InputError(f"expected an <svg> document in {source}")
     tag = head.group(0)
     size = {}
     for attr in ("width", "height"):
@@ -643,13 +642,13 @@ def render_svg_text(text: str, *, source: str, pixels_per_point: float,
     zoom = pixels_per_point * 72.0 / 96.0
     w, h = (size.get("width", 0.0) * zoom, size.get("height", 0.0) * zoom)
     if w * h > max_pixels:
-        raise InputError(f"expected an SVG of at most {max_pixels} pixels when drawn; {path} would be "
+        raise InputError(f"expected an SVG of at most {max_pixels} pixels when drawn; {source} would be "
                          f"{w:.0f} x {h:.0f}", hint="raise --max-pixels")
     try:
         png = resvg_py.svg_to_bytes(svg_string=text[:head.start()] + tag + text[head.end():], zoom=zoom,
                                     background="#ffffff")
     except (ValueError, RuntimeError) as exc:
-        raise InputError(f"expected an SVG resvg can draw; {path} could not be drawn ({exc})") from exc
+        raise InputError(f"expected an SVG resvg can draw; {source} could not be drawn ({exc})") from exc
     from PIL import Image
 
     return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"))

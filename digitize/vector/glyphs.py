@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..raster.ocr import Recognizer, prepare_crop
-from ..sources.objects import OUTLINE_BASE, TextItem, VectorPage, join_text
+from ..sources.objects import OUTLINE_BASE, TextItem, VectorPage, join_text, union_box
 
 #: A run's crop reaches this share of its height past its glyphs.
 CROP_MARGIN = 0.35
@@ -107,15 +107,30 @@ def _level(g: TextItem, angle: float, points: np.ndarray | None = None) -> TextI
 STRAY_ACROSS = 0.5
 
 
-def _cost(runs: list[TextItem], level: list[TextItem]) -> int:
+#: Each glyph of a font stands for itself in the runs joined at one angle: the
+#: k-th as this character plus k, so a run's text names its glyphs.
+_INDEX_BASE = 0xF0000
+#: At most this many glyphs of one font are joined into runs (the characters
+#: left in Unicode past _INDEX_BASE); the rest are left unread.
+MAX_FONT_GLYPHS = 0x10FFFF - _INDEX_BASE
+
+
+def _joined(level: list[TextItem]) -> list[list[int]]:
+    """The glyphs (boxes in their font's level frame) joined into runs: each run
+    the indices of its glyphs, in order along it."""
+    named = [TextItem(chr(_INDEX_BASE + k), g.box, False) for k, g in enumerate(level)]
+    return [[ord(c) - _INDEX_BASE for c in run.text if ord(c) >= _INDEX_BASE]
+            for run in join_text(named, gap=GLYPH_GAP)]
+
+
+def _cost(runs: list[list[int]], level: list[TextItem]) -> int:
     """How badly glyphs read at one angle: their runs, and twice over each run
     whose glyphs do not stand on one line."""
     cost = 0
     for run in runs:
-        x0, y0, x1, y1 = run.box
-        v = [g.cy for g in level if x0 <= g.cx <= x1 and y0 <= g.cy <= y1]
-        h = float(np.median([g.size for g in level if x0 <= g.cx <= x1 and y0 <= g.cy <= y1] or [1.0]))
-        cost += 1 + (2 if v and max(v) - min(v) > STRAY_ACROSS * h else 0)
+        v = [level[k].cy for k in run]
+        h = float(np.median([level[k].size for k in run]))
+        cost += 1 + (2 if max(v) - min(v) > STRAY_ACROSS * h else 0)
     return cost
 
 
@@ -128,17 +143,14 @@ def _runs(glyphs: list[TextItem], points: tuple, fonts: tuple[int, ...]) -> list
     for k, g in enumerate(glyphs):
         by_font[_font_of(g.text, fonts)].append(k)
     for ids in by_font.values():
-        group = [glyphs[k] for k in ids]
-        outline = [points[k] if k < len(points) else None for k in ids]
+        ids = ids[:MAX_FONT_GLYPHS]
         tried = []
         for angle in ANGLES:
-            level = [_level(g, angle, p) for g, p in zip(group, outline)]
-            tried.append((_cost(join_text(level, gap=GLYPH_GAP), level), angle, level))
-        _, angle, level = min(tried, key=lambda t: t[0])  # the first of the cheapest
-        for run in join_text(level, gap=GLYPH_GAP):
-            x0, y0, x1, y1 = run.box
-            inside = [k for k, g in enumerate(level) if x0 <= g.cx <= x1 and y0 <= g.cy <= y1]
-            out.append(([group[k] for k in sorted(inside, key=lambda k: level[k].cx)], angle))
+            level = [_level(glyphs[k], angle, points[k] if k < len(points) else None) for k in ids]
+            runs = _joined(level)
+            tried.append((_cost(runs, level), angle, runs))
+        _, angle, runs = min(tried, key=lambda t: t[0])  # the first of the cheapest
+        out += [([glyphs[ids[k]] for k in run], angle) for run in runs]
     return out
 
 
@@ -170,7 +182,7 @@ def spell_outlines(page: VectorPage, picture: np.ndarray, scale: float, recogniz
     runs = _runs(glyphs, page.glyph_points, page.glyph_fonts)
     crops, owners = [], []  # one crop per run, two (both ways round) for a run not level
     for k, (mem, angle) in enumerate(runs):
-        box = _union(mem)
+        box = union_box(g.box for g in mem)
         crop = _crop(picture, mem, box, scale) if mem else None
         if crop is None:
             continue
@@ -208,7 +220,8 @@ def spell_outlines(page: VectorPage, picture: np.ndarray, scale: float, recogniz
     held: list[TextItem] = []  # pieces of runs read downwards or aslant: not joined again
     for k, (mem, angle) in enumerate(runs):
         if k in best:
-            got = _pieces(order[k], best[k][0], spelling, TextItem("", _union(mem), 45.0 <= angle <= 135.0))
+            run = TextItem("", union_box(g.box for g in mem), 45.0 <= angle <= 135.0)
+            got = _pieces(order[k], best[k][0], spelling, run)
             (pieces if best[k][2] in (0.0, 90.0) else held).extend(got)
     return replace(page, texts=tuple(page.texts) + tuple(join_text(pieces)) + tuple(held), glyphs=())
 
@@ -239,11 +252,6 @@ def _vote_alone(votes: dict, alone: dict[str, TextItem], turns: dict[str, list[f
                 votes[ph][c] += ALONE_WEIGHT * max(r.score, 1e-3)
 
 
-def _union(glyphs: list[TextItem]) -> tuple[float, float, float, float]:
-    return (min(g.box[0] for g in glyphs), min(g.box[1] for g in glyphs), max(g.box[2] for g in glyphs),
-            max(g.box[3] for g in glyphs))
-
-
 def _pieces(glyphs: list[TextItem], read: str, spelling: dict[str, str], run: TextItem) -> list[TextItem]:
     """A run's words and numbers: its glyphs spelled, cut where its reading has a
     space (a run of glyphs may hold several labels: a legend's '0 10 20'), save
@@ -261,4 +269,4 @@ def _pieces(glyphs: list[TextItem], read: str, spelling: dict[str, str], run: Te
             out[-1] = (out[-1][0] + " " + word, out[-1][1] + part)
         else:
             out.append((word, part))
-    return [TextItem(word, _union(part), run.vertical) for word, part in out]
+    return [TextItem(word, union_box(g.box for g in part), run.vertical) for word, part in out]

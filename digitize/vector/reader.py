@@ -44,7 +44,7 @@ from ..model import (
     Tick,
     frozen_array,
 )
-from ..sources.objects import TextItem, VectorPage
+from ..sources.objects import TextItem, VectorPage, union_box
 from .axes import bar_title, read_axis_labels
 from .bars import VectorBar, find_bars
 from .tilings import Tiling, image_tiling, path_tilings
@@ -216,7 +216,7 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar | None, *, config: D
                                                bar.orientation == "vertical")
     legend = None if bar is None else [bar.box] + [s.box for s in bar.texts_used] + ([title.box] if title else [])
     labels, _ = read_axis_labels([s for s in outside if title is None or s is not title], t,
-                                 legend=None if legend is None else _union_box(legend))
+                                 legend=None if legend is None else union_box(legend))
     axes = replace(labels.axes, colorbar_label=title.text if title is not None else "")
     if bar is not None and bar.discrete:
         warnings.append(discrete_warning(len(np.unique(bar.rgb, axis=0))))
@@ -238,10 +238,6 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar | None, *, config: D
 
 def _mult_text(bar: VectorBar) -> str:
     return next((s for s in bar.scale_texts), "")
-
-
-def _union_box(boxes: list) -> tuple[float, float, float, float]:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _regular(t: Tiling) -> bool:
