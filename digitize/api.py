@@ -108,22 +108,15 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     layout = stage("layout", framed_together, planes=planes, layout=layout)
     ocr = (recognizer or default_recognizer()) if config.ocr else None
     readings: dict = {}  # colorbar readings, shared by the plots one bar serves
-    heatmaps: list[Heatmap] = []
+    heatmaps, skipped = _read_plots(picture=picture, planes=planes, layout=layout, ocr=ocr, config=config,
+                                    readings=readings, stage=stage)
     warnings = list(picture.warnings)
-    for found in layout.plots:
-        # a ruled plot's outer rules are its edges; another's may reach past its colour to the ticks
-        plot = found if layout.ruling_of(found) is not None else stage("layout", extend_to_ticks, planes=planes,
-                                                                          plot=found, layout=layout)
-        try:
-            heatmaps.append(_read_plot(plot, picture=picture, planes=planes, layout=layout, ocr=ocr, config=config,
-                                       readings=readings, stage=stage))
-        except (ScaleError, NoColorbarError) as exc:
-            exc.plot_box = plot.as_list()  # where the unreadable heatmap lies
-            if not (len(layout.plots) > 1 and heatmaps):
-                raise
-            warnings.append(f"skipped the heatmap at {plot.as_list()}: " + _SKIPPED[type(exc)])
     if not heatmaps:
-        raise NoColorbarError("found heatmap(s) but no colorbar that goes with them")
+        if not skipped:
+            raise NoColorbarError("found heatmap(s) but no colorbar that goes with them")
+        skipped[0].skipped = tuple(skipped)  # every plot found but not read, for a page's report
+        raise skipped[0]
+    warnings += [f"skipped the heatmap at {exc.plot_box}: " + _SKIPPED[type(exc)] for exc in skipped]
     for i, grid in sibling_grids(heatmaps).items():  # a pale panel of small multiples, read on its siblings' grid
         again = _read_heatmap(heatmaps[i].plot_box, planes=planes, layout=layout, ocr=ocr, config=config,
                               readings=readings, stage=stage, grid=grid)
@@ -133,7 +126,45 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
                 f"{heatmaps[i].rows} x {heatmaps[i].cols}",))
     heatmaps = sibling_grid_checks(heatmaps)
     h, w = planes.shape
-    return Digitization(picture.source, (w, h), tuple(heatmaps), tuple(warnings), stage.timings)
+    return Digitization(picture.source, (w, h), tuple(heatmaps), tuple(warnings), stage.timings,
+                        skipped=tuple(skipped))
+
+
+def _read_plots(*, picture: LoadedImage, planes, layout, ocr, config: DigitizeConfig, readings: dict,
+                stage: _Stages) -> tuple[list[Heatmap], list[DigitizeError]]:
+    """Each plot of a picture read: the heatmaps, and the errors of the plots that
+    could not be read (each with its ``plot_box``). A plot that fails does not stop
+    the next (a bar chart's bar found first, beside heatmaps with their bars)."""
+    heatmaps: list[Heatmap] = []
+    skipped: list[DigitizeError] = []
+    failed: list[Box] = []  # the plots not read, as found
+    for found in layout.plots:
+        if not heatmaps and sum(_alike(found, f) for f in failed) >= ALIKE_FAILURES:
+            # with none read yet, a plot the size of several that could not be read goes
+            # the same way (a page of 144 thumbnails)
+            continue
+        # a ruled plot's outer rules are its edges; another's may reach past its colour to the ticks
+        plot = found if layout.ruling_of(found) is not None else stage("layout", extend_to_ticks, planes=planes,
+                                                                          plot=found, layout=layout)
+        try:
+            heatmaps.append(_read_plot(plot, picture=picture, planes=planes, layout=layout, ocr=ocr, config=config,
+                                       readings=readings, stage=stage))
+        except (ScaleError, NoColorbarError) as exc:
+            exc.plot_box = plot.as_list()  # where the unreadable heatmap lies
+            skipped.append(exc)
+            failed.append(found)
+    return heatmaps, skipped
+
+
+#: Plots whose sides differ by at most this share are alike in size; past this many
+#: alike ones that could not be read (and none read), the rest are not tried.
+ALIKE_SIZE_SHARE = 0.1
+ALIKE_FAILURES = 3
+
+
+def _alike(a: Box, b: Box) -> bool:
+    """Whether two plots are of a size."""
+    return all(abs(u - v) <= ALIKE_SIZE_SHARE * max(u, v, 1) for u, v in ((a.width, b.width), (a.height, b.height)))
 
 
 def _read_plot(plot: Box, *, picture: LoadedImage, planes, layout, ocr, config: DigitizeConfig, readings: dict,
@@ -306,6 +337,13 @@ def _unreadable(legend, table, checks) -> ScaleError:
     exc.shape = table.values.shape
     known = np.asarray(table.values)[np.isfinite(table.values)]  # places along the bar, 0..1
     exc.spread = float(np.quantile(known, 0.95) - np.quantile(known, 0.05)) if known.size else 0.0
+    # places along the bar the cells take, told apart to a fiftieth of it
+    exc.levels = len(np.unique(np.round(known * UNREAD_LEVEL_BINS))) if known.size else 0
+    # what was read beside the bar: words and no number say it is no colorbar (a
+    # table's shaded column beside its entries)
+    read = [t for t in legend.reading.ticks if t.label.strip()] if legend.reading is not None else []
+    exc.words_only = bool(read) and all(t.value is None for t in read) and \
+        any(sum(c.isalpha() for c in t.label) >= 2 for t in read)
     exc.checks = checks
     return exc
 
@@ -400,6 +438,10 @@ UNREAD_MIN_CELLS = 4
 #: ... in at least two rows and two columns, their colours spread over at least
 #: this share of the bar (a chart in one or two colours beside a strip is no heatmap).
 UNREAD_SPREAD = 0.25
+#: ... and at least this many places along it (told apart to 1/UNREAD_LEVEL_BINS
+#: of the bar): a diagram of two colours beside a strip of the same two is no heatmap.
+UNREAD_MIN_LEVELS = 3
+UNREAD_LEVEL_BINS = 50
 
 
 def is_evidence(h: Heatmap) -> bool:
@@ -470,15 +512,29 @@ def unresolved(h: Heatmap, rgb: np.ndarray) -> bool:
 
 def _unread_is_evidence(exc: ScaleError) -> bool:
     """Whether a plot whose bar gave no scale is a heatmap: a grid of cells in the
-    bar's colours, spread along it, that redraws the plot (a bar chart or a
-    genome track beside a colour strip is not)."""
+    bar's colours, spread along it over several levels, that redraws the plot, its
+    bar labelled by something other than words alone (a bar chart, a genome track
+    or a table beside a colour strip is not)."""
     checks = getattr(exc, "checks", None)
     shape = getattr(exc, "shape", (0, 0))
     if not checks or min(shape) < 2 or shape[0] * shape[1] < UNREAD_MIN_CELLS \
-            or getattr(exc, "spread", 0.0) < UNREAD_SPREAD:
+            or getattr(exc, "spread", 0.0) < UNREAD_SPREAD or getattr(exc, "levels", 0) < UNREAD_MIN_LEVELS \
+            or getattr(exc, "words_only", False):
         return False
     on_map = next((c.value for c in checks if c.name == "colours_on_colormap"), None)
     return on_map is not None and on_map >= UNREAD_ON_COLORMAP and _redraws(checks, has_bar=True)
+
+
+def _unread_plots(skipped, pic: LoadedImage, index: int) -> list:
+    """The plots of a page picture found but not read that are heatmaps (a block
+    of cells and a bar whose labels gave no scale: ``_unread_is_evidence``)."""
+    out = []
+    for exc in skipped:
+        if isinstance(exc, ScaleError) and _unread_is_evidence(exc):
+            box = getattr(exc, "plot_box", None)
+            where = tuple(round(v, 1) for v in pic.to_points(box)) if box else None
+            out.append(Unread(index + 1, exc.one_line(), where))
+    return out
 
 
 @dataclass(frozen=True)
@@ -517,14 +573,12 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
             continue  # the cells of a heatmap read from the objects
         try:
             res = read_picture(pic, config=cfg, recognizer=recognizer)
-        except ScaleError as exc:  # a block of cells and a bar: a heatmap, whose scale could not be read
-            box = getattr(exc, "plot_box", None)
-            if _unread_is_evidence(exc):
-                not_read.append(Unread(index + 1, exc.one_line(),
-                                       tuple(round(v, 1) for v in pic.to_points(box)) if box else None))
+        except (ScaleError, NoColorbarError) as exc:  # plots found, none read
+            not_read += _unread_plots(getattr(exc, "skipped", (exc,)), pic, index)
             continue
         except DigitizeError:
             continue  # a photo, a line chart, text: not every picture is a heatmap
+        not_read += _unread_plots(res.skipped, pic, index)
         found += [(n, pic, res, k, tuple(pic.to_points(h.plot_box.as_list())))
                   for k, h in enumerate(res.heatmaps) if on_page_evidence(h)]
         not_read += [Unread(index + 1, _UNRESOLVED.format(rows=h.rows, cols=h.cols, share=explained(h)),

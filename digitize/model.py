@@ -199,6 +199,13 @@ class Scale:
     source: str = "ticks"  # "ticks", "user", "unknown"
     discrete_levels: tuple[float, ...] = ()
     multiplier: tuple[str, float] | None = None  # ("mul", 1e-6) or ("add", 1000): the scale text applied
+    # a legend of bins ('0-0.1', '0.1-0.5'): each level's middle (pixels), its value its own label's
+    # (discrete_levels); pixels and values map through these points, not one line
+    level_pixels: tuple[float, ...] = ()
+
+    @property
+    def level_labels(self) -> bool:
+        return bool(self.level_pixels)
 
     def _t(self, v):
         v = np.asarray(v, dtype=np.float64)
@@ -212,10 +219,21 @@ class Scale:
         return 10.0 ** t if self.kind == "log" else t
 
     def pixel_to_value(self, pixel):
+        if self.level_pixels:
+            return _through(pixel, self.level_pixels, self.discrete_levels)
         return self._inv_t(self.intercept + self.slope * np.asarray(pixel, dtype=np.float64))
 
     def value_to_pixel(self, value):
+        if self.level_pixels:
+            return _through(value, self.discrete_levels, self.level_pixels)
         return (self._t(value) - self.intercept) / self.slope
+
+
+def _through(x, xs, ys) -> np.ndarray:
+    """x mapped through the points (xs, ys), piecewise linearly (xs in either order)."""
+    xs, ys = np.asarray(xs, np.float64), np.asarray(ys, np.float64)
+    order = np.argsort(xs)
+    return np.interp(np.asarray(x, np.float64), xs[order], ys[order])
 
 
 @dataclass(frozen=True)
@@ -406,6 +424,8 @@ class Digitization:
     warnings: tuple[str, ...] = ()
     timings: dict = field(default_factory=dict)
     picture: np.ndarray | None = field(default=None, repr=False, compare=False)  # the RGB pixels read (notebook view)
+    # plots found but not read (each a ScaleError or NoColorbarError, its plot_box set)
+    skipped: tuple = field(default=(), repr=False, compare=False)
 
     def __repr__(self) -> str:
         inner = "; ".join(h.summary() for h in self.heatmaps)

@@ -384,7 +384,7 @@ def test_thinned_step_and_refine():
 
     at = [41.0 + 30.5 * i for i in range(12)]
     labels = [str(24 - 2 * i) for i in range(12)]
-    assert thinned_step(labels, at, 20.5) == (2, 15.25)  # 30.5 px apart, letters 20.5 px: every other row
+    assert thinned_step(labels, at, 20.5) == (2, pytest.approx(15.25))  # 30.5 px apart, letters 20.5 px: every other row
     assert thinned_step(labels, at, 8.0)[0] == 1  # room for a label per row: these are the rows
     assert thinned_step([str(10 * i) for i in range(12)], at, 12.0)[0] == 1  # by 10, room for every 9th
     assert thinned_step(["a", "b", "c", "d"], at[:4], 20.5)[0] == 1

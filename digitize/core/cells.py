@@ -239,8 +239,12 @@ def best_table(colours: np.ndarray, colormaps: tuple[Colormap, ...], scale: Scal
     return colormaps[best], tables[best]
 
 
-def discrete_warning(levels: int) -> str:
-    """What a reader should know of a stepped bar's cells."""
+def discrete_warning(levels: int, labelled: bool = False) -> str:
+    """What a reader should know of a stepped bar's cells (``labelled``: each level
+    takes its own label's value, a legend of bins)."""
+    if labelled:
+        return (f"the colorbar is a legend of {levels} labelled levels: each cell's value is its colour's label "
+                f"(the middle of a range such as '0-0.1')")
     return f"the colorbar is discrete ({levels} colours): each cell's value is the middle of its colour's band"
 
 

@@ -198,6 +198,11 @@ def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[s
         out.append(Check("scale_labels_agree", agree >= LABELS_AGREE_LIMIT, round(agree, 3), LABELS_AGREE_LIMIT,
                          "" if agree >= LABELS_AGREE_LIMIT else
                          f"the scale fits {len(fits)} of the {len(read)} numbers read by the bar"))
+    if scale.source == "ticks" and scale.level_labels:
+        # each level of a stepped bar is its own label's value (bins): no line to fit
+        out.append(Check("level_labels", True, float(len(scale.discrete_levels)), float(len(scale.discrete_levels)),
+                         "each level of the stepped bar takes the value of its own label"))
+    elif scale.source == "ticks":
         px = np.array([t.pixel for t in used], np.float64)
         values = np.array([t.value for t in used])
         rms = float(np.sqrt(np.mean((scale.value_to_pixel(values) - px) ** 2)))

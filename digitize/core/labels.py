@@ -40,8 +40,9 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", "", t)
 
 
-#: An open end's sign before a number: '≥', '≤', '>', '<', '>=', '<='.
-_RE_BOUND = re.compile(r"^(?:[<>]=?|[≤≥])(?=[-+.\d])")
+#: An open end's sign before a number: '≥', '≤', '>', '<', '>=', '<='; or '=' (a
+#: level that holds one value: '=0' beside bins '0-0.1', '0.1-0.5').
+_RE_BOUND = re.compile(r"^(?:[<>]=?|[≤≥=])(?=[-+.\d])")
 
 
 def run_together_numbers(word: str) -> list[str] | None:
@@ -66,8 +67,8 @@ def parse_number(text: str) -> float | None:
 
     >>> parse_number("−0.5"), parse_number("2.5×10⁻³"), parse_number("1,000"), parse_number("30k")
     (-0.5, 0.0025, 1000.0, 30000.0)
-    >>> parse_number("≤-2"), parse_number(">=1.5")
-    (-2.0, 1.5)
+    >>> parse_number("≤-2"), parse_number(">=1.5"), parse_number("=0")
+    (-2.0, 1.5, 0.0)
     """
     t = _RE_BOUND.sub("", normalise_text(text))
     if not t:
@@ -107,6 +108,31 @@ def _range_middle(t: str, factor: float) -> float | None:
         return None
     a, b = (float(v) for v in (m.group(1, 2) if m.group(1) is not None else m.group(3, 4)))
     return _finite((a + b) / 2 * factor) if b > a else None
+
+
+def bin_ends(text: str) -> tuple[float, float] | None:
+    """The ends of a bin's range label ('0-0.2' -> (0.0, 0.2), '(0.2,0.4]' -> (0.2,
+    0.4)); None for any other label.
+
+    >>> bin_ends("0.5-1.0"), bin_ends("≥2")
+    ((0.5, 1.0), None)
+    """
+    m = _RE_RANGE.match(normalise_text(text))
+    if m is None:
+        return None
+    a, b = (float(v) for v in (m.group(1, 2) if m.group(1) is not None else m.group(3, 4)))
+    return (a, b) if b > a and math.isfinite(a) and math.isfinite(b) else None
+
+
+def is_bin_label(text: str) -> bool:
+    """Whether a label names a bin of a legend, not a value on a line: a range
+    ('0-0.1', '(0.2,0.4]') or a bound ('≥2', '=0').
+
+    >>> is_bin_label("0.1-0.5"), is_bin_label("≤-1.5"), is_bin_label("-0.5")
+    (True, True, False)
+    """
+    t = normalise_text(text)
+    return bool(_RE_BOUND.match(t)) or (_RE_RANGE.match(t) is not None and parse_number(t) is not None)
 
 
 def _power_of_ten(exponent: str) -> float:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import ScaleError
 from ..model import Scale, Tick
+from .labels import bin_ends
 
 #: A tick agrees with a hypothesis when its predicted pixel is within this many
 #: pixels... or this share of the bar length, whichever is larger. Tick marks are
@@ -209,3 +210,49 @@ def scale_decimals(scale: Scale) -> int:
         return 3
     step = span / 256.0
     return max(0, int(math.ceil(-math.log10(step)))) if step < 1 else 0
+
+
+#: A label names a level of a stepped bar when it stands within this share of the
+#: level's length of the level's middle.
+LEVEL_LABEL_SHARE = 0.25
+
+
+def labelled_levels(ticks, centres, *, lengths=None) -> Scale | None:
+    """A stepped bar whose every level carries one label at its middle takes each
+    level's value from its own label: a legend of bins ('=0', '0-0.1', '0.1-0.5',
+    '0.5-1.0', one beside each swatch) is not evenly spaced in value, and no line
+    through the labels gives the levels. ``centres``: the levels' middles along the
+    bar (pixels, in the bar's order), ``lengths`` their lengths (default: the
+    spacing of the middles). The labels' values must run one way along the bar.
+    None when a level has no label at its middle, or two; else the Scale
+    (``discrete_levels`` the labels' values at ``level_pixels``, the levels'
+    middles; its line, through the end levels, is nominal)."""
+    c = np.asarray(centres, np.float64)
+    if len(c) < 3:
+        return None
+    if lengths is None:
+        gaps = np.abs(np.diff(c))
+        lengths = np.concatenate([[gaps[0]], np.minimum(gaps[:-1], gaps[1:]), [gaps[-1]]]) if len(gaps) > 1 \
+            else np.array([gaps[0], gaps[0]])
+    lengths = np.asarray(lengths, np.float64)
+    read = [t for t in ticks if t.value is not None and math.isfinite(t.value)]
+    values, used = [], []
+    for centre, length in zip(c, lengths):
+        near = [t for t in read if abs(t.pixel - centre) <= LEVEL_LABEL_SHARE * length]
+        if len({round(t.pixel) for t in near}) != 1:
+            return None  # no label at this level's middle, or two
+        t = max(near, key=lambda t: t.weight)  # a label read two ways: its first reading
+        values.append(float(t.value))
+        used.append(replace(t, inlier=True))
+    steps = np.diff(values)
+    if not (np.all(steps > 0) or np.all(steps < 0)):
+        return None
+    slope = (values[-1] - values[0]) / (c[-1] - c[0])
+    intercept = values[0] - slope * c[0]
+    others = [replace(t, inlier=False) for t in ticks if all(t is not u and t.pixel != u.pixel for u in used)]
+    # the scale spans the bins: from the low end of the lowest range to the high end
+    # of the highest ('0-0.2' .. '0.8-1': 0..1); a level of one value is that value
+    ends = [bin_ends(t.label) or (t.value, t.value) for t in used]
+    return Scale("linear", float(slope), float(intercept), float(min(a for a, _ in ends)),
+                 float(max(b for _, b in ends)),
+                 tuple(used) + tuple(others), "ticks", tuple(values), level_pixels=tuple(float(v) for v in c))

@@ -17,7 +17,7 @@ from ..config import DigitizeConfig
 from ..core.catalog import barless_key, catalog_colormap, match_bar, match_cells
 from ..core.cells import discrete_warning, page_on_map, run_on_to_page
 from ..core.lookup import delta_e
-from ..core.scale import fit_scale, user_scale
+from ..core.scale import fit_scale, labelled_levels, user_scale
 from ..errors import NoColorbarError, ScaleError
 from ..model import Box, ColorbarRegion, Colormap, Grid, Layout, Scale, frozen_array
 from .colorbar import (
@@ -87,9 +87,12 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
     rising = bar.orientation == "horizontal"  # values grow to the right, or up the picture
     warnings: list[str] = []
     scale_error = ""
+    labelled = None if config.vmin is not None else _labelled_levels(reading)
     if config.vmin is not None:
         scale = user_scale(config.vmin, config.vmax, lo, hi, kind=config.scale, increasing_with_pixel=rising,
                            ticks=reading.ticks)
+    elif labelled is not None:  # a legend of bins: each level its own label's value
+        scale = replace(labelled, multiplier=reading.multiplier)
     else:
         try:
             scale = fit_scale(list(reading.ticks), lo, hi, kind=config.scale, increasing_with_pixel=rising)
@@ -120,8 +123,9 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
         colormap = run_on_to_page(colormap, planes.bg_lab, planes.background, (lo, hi))
     else:
         colormap = level_colormap(colormap, runs)
-        scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
-        warnings.append(discrete_warning(len(runs)))
+        if not scale.level_labels:
+            scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
+        warnings.append(discrete_warning(len(runs), scale.level_labels))
     candidates: tuple[Colormap, ...] = (colormap,)
     if runs is None and (match := match_bar(colormap, scale)) is not None:
         # the table as the bar renders it, and the table as it is: renderers
@@ -130,6 +134,13 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
         candidates = (catalog_colormap(match, scale, colormap), catalog_colormap(match, scale))
     page_on_bar = page_on_map(reading.colormap.lab, planes.bg_lab)
     return Legend(bar, reading, scale, candidates, tuple(warnings), page_on_bar, scale_error)
+
+
+def _labelled_levels(reading: ColorbarReading) -> Scale | None:
+    """The scale of a stepped bar whose every level is labelled at its middle
+    (``core.scale.labelled_levels``), else None."""
+    runs = find_levels(reading.colormap)
+    return None if runs is None else labelled_levels(reading.ticks, level_colormap(reading.colormap, runs).positions)
 
 
 #: A tick this close (pixels) to where the bar's colour met the page marks that end.

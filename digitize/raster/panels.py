@@ -37,18 +37,36 @@ def _plot_colours(lab: np.ndarray, bg_lab: np.ndarray, plot: Box, n: int = 48) -
     return pts[delta_e(pts, bg_lab) >= 4.0]
 
 
-def colour_cover(lab: np.ndarray, bg_lab: np.ndarray, plot: Box, bar: ColorbarRegion) -> float | None:
+def _distinct(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct colours of a sample and how many times each occurs (a plot's
+    cells repeat a few colours many times)."""
+    return np.unique(pts, axis=0, return_counts=True) if len(pts) else (pts, np.zeros(0, np.int64))
+
+
+def _bar_colours(lab: np.ndarray, bar: ColorbarRegion) -> np.ndarray:
+    """The distinct colours along a bar (to a tenth of a unit), once per picture and bar."""
+    key = (id(lab), bar)
+    if key not in _PAIRED or _PAIRED[key][0] is not lab:
+        if len(_PAIRED) >= _PAIRED_MAX:
+            _PAIRED.clear()
+        prof, _ = bar_profile(lab, bar.box, bar.orientation)
+        _PAIRED[key] = (lab, np.unique(np.round(prof, 1), axis=0))
+    return _PAIRED[key][1]
+
+
+def colour_cover(lab: np.ndarray, bg_lab: np.ndarray, plot: Box, bar: ColorbarRegion,
+                 colours: tuple[np.ndarray, np.ndarray] | None = None) -> float | None:
     """Share of the plot's (non-background) colours that lie on the bar's colours;
-    None when the plot shows no colour but the background."""
-    pts = _plot_colours(lab, bg_lab, plot)
+    None when the plot shows no colour but the background. ``colours``: the plot's
+    distinct sampled colours and their counts, when already taken."""
+    pts, counts = colours if colours is not None else _distinct(_plot_colours(lab, bg_lab, plot))
     if len(pts) == 0:
         return None
-    prof, _ = bar_profile(lab, bar.box, bar.orientation)
-    prof = np.unique(np.round(prof, 1), axis=0)
+    prof = _bar_colours(lab, bar)
     d = np.full(len(pts), np.inf, np.float32)
     for k in range(0, len(prof), 256):  # bounded memory: points x 256 bar colours at a time
         d = np.minimum(d, delta_e(pts[:, None, :], prof[None, k:k + 256]).min(axis=1))
-    return float(np.mean(d < ON_BAR_DELTA_E))
+    return float(counts[d < ON_BAR_DELTA_E].sum() / counts.sum())
 
 
 def pair_colorbar(*, planes: Planes, plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
@@ -59,7 +77,24 @@ def pair_colorbar(*, planes: Planes, plot: Box, bars: tuple[ColorbarRegion, ...]
     of colour) is never paired."""
     if not bars:
         return None
-    cover = {bar: colour_cover(planes.lab, planes.bg_lab, plot, bar) for bar in bars}
+    key = (id(planes.lab), plot, bars)
+    if key in _PAIRED and _PAIRED[key][0] is planes.lab:  # asked again for one plot (each reading of it)
+        return _PAIRED[key][1]
+    if len(_PAIRED) >= _PAIRED_MAX:
+        _PAIRED.clear()
+    _PAIRED[key] = (planes.lab, _pair_colorbar(planes, plot, bars))
+    return _PAIRED[key][1]
+
+
+#: Pairings made and bars' colours taken, by picture (its Lab pixels, held so that
+#: their id is not reused) and plot and bars, or bar; cleared when this many are held.
+_PAIRED: dict = {}
+_PAIRED_MAX = 512
+
+
+def _pair_colorbar(planes: Planes, plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
+    colours = _distinct(_plot_colours(planes.lab, planes.bg_lab, plot))  # taken once for every bar
+    cover = {bar: colour_cover(planes.lab, planes.bg_lab, plot, bar, colours) for bar in bars}
     known = [c for c in cover.values() if c is not None]
     if known:
         best = max(known)

@@ -63,6 +63,7 @@ def heatmap_dict(h: Heatmap) -> dict:
                        {"kind": h.scale.multiplier[0], "value": _num(h.scale.multiplier[1], 10)}),
         "discrete": bool(h.scale.discrete_levels),
         "levels": [_num(v, 10) for v in h.scale.discrete_levels],
+        "levels_from_labels": h.scale.level_labels,  # each level its own label's value (a legend of bins)
         "ticks": [{"label": t.label, "value": _num(t.value, 10) if t.value is not None else None,
                    "pixel": round(t.pixel, 2), "used": t.inlier} for t in h.scale.ticks],
         "colormap": h.colormap.name or None,

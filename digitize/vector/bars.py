@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.catalog import match_cells
-from ..core.labels import parse_multiplier, parse_number
+from ..core.labels import is_bin_label, parse_multiplier, parse_number
 from ..core.lookup import delta_e, project_onto_polyline, rgb_to_lab
 from ..sources.objects import PlacedImage, TextItem, VectorPage
 from .axes import side_labels
@@ -326,7 +326,7 @@ def _labels_cells(ticks: list[VectorTick], t: Tiling, vertical: bool) -> bool:
     its row labels, not a colorbar (a bar's labels mark values, not each colour)."""
     edges = t.y_edges if vertical else t.x_edges
     n = len(edges) - 1
-    if len(ticks) < n:
+    if len(ticks) < n or any(is_bin_label(k.label) for k in ticks):  # bins ('0-0.1', '=0') label a legend
         return False
     centres = (edges[:-1] + edges[1:]) / 2
     size = np.diff(edges)

@@ -29,7 +29,7 @@ from ..core.checks import (
 from ..core.confidence import confidence
 from ..core.lookup import delta_e, rgb_to_lab
 from ..core.printed import printed_table, printed_warnings, reconcile
-from ..core.scale import fit_scale, scale_decimals, user_scale
+from ..core.scale import fit_scale, labelled_levels, scale_decimals, user_scale
 from ..core.synthesis import AGREE_DELTA_E
 from ..errors import ScaleError
 from ..model import (
@@ -146,7 +146,8 @@ def _scale(bar: VectorBar, cfg: DigitizeConfig):
     if cfg.vmin is not None:
         return user_scale(cfg.vmin, cfg.vmax, lo, hi, kind=cfg.scale,
                           increasing_with_pixel=bar.orientation == "horizontal", ticks=tuple(ticks))
-    scale = fit_scale(ticks, lo, hi, kind=cfg.scale, increasing_with_pixel=bar.orientation == "horizontal")
+    labelled = labelled_levels(ticks, _px(bar.positions)) if bar.discrete else None
+    scale = labelled or fit_scale(ticks, lo, hi, kind=cfg.scale, increasing_with_pixel=bar.orientation == "horizontal")
     return replace(scale, multiplier=bar.multiplier)
 
 
@@ -179,7 +180,7 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar | None, *, config: D
         colormap = Colormap(frozen_array(_px(bar.positions)), frozen_array(bar_lab, np.float32),
                             frozen_array(bar.rgb, np.uint8))
         match = match_bar(colormap, scale) if not bar.discrete else None
-        if bar.discrete:  # a stepped bar: each cell takes the middle of its level, as the raster path reads it
+        if bar.discrete and not scale.level_labels:  # a stepped bar: each cell takes the middle of its level
             scale = replace(scale, discrete_levels=tuple(float(v) for v in scale.pixel_to_value(colormap.positions)))
         if match is not None:  # named, but read on the bar's own exact colours (a catalog's table may round)
             colormap = replace(colormap, name=match.entry.name, match_distance=match.distance)
@@ -219,7 +220,7 @@ def read_tiling(page: VectorPage, t: Tiling, bar: VectorBar | None, *, config: D
                                  legend=None if legend is None else union_box(legend))
     axes = replace(labels.axes, colorbar_label=title.text if title is not None else "")
     if bar is not None and bar.discrete:
-        warnings.append(discrete_warning(len(np.unique(bar.rgb, axis=0))))
+        warnings.append(discrete_warning(len(np.unique(bar.rgb, axis=0)), scale.level_labels))
     if bar is not None and bar.multiplier is not None:
         op, v = bar.multiplier
         warnings.append(f"the colorbar's labels are scaled by its text '{_mult_text(bar)}' "

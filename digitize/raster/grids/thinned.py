@@ -56,6 +56,9 @@ def thinned_step(labels: Sequence[str], at: Sequence[float], text_height: float)
     k = int(np.gcd.reduce(np.abs(dv).astype(np.int64)))
     if not 2 <= k <= MAX_STEP or unit < MIN_CELL_PX:
         return none
+    # the median gap is whole pixels (label places are rounded): the line through
+    # every label gives the unit to a fraction of a pixel over the whole axis
+    unit = abs(float(np.polyfit(values, where, 1)[0]))
     pitch = k * unit
     em = text_height / DIGIT_EM
     if (k - 1) * pitch / k <= em * (1 + EM_SLACK) and em <= pitch * (1 + EM_SLACK):
