@@ -45,13 +45,11 @@ def _distinct(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _bar_colours(lab: np.ndarray, bar: ColorbarRegion) -> np.ndarray:
     """The distinct colours along a bar (to a tenth of a unit), once per picture and bar."""
-    key = (id(lab), bar)
-    if key not in _PAIRED or _PAIRED[key][0] is not lab:
-        if len(_PAIRED) >= _PAIRED_MAX:
-            _PAIRED.clear()
+    memo = _memo(lab)
+    if bar not in memo:
         prof, _ = bar_profile(lab, bar.box, bar.orientation)
-        _PAIRED[key] = (lab, np.unique(np.round(prof, 1), axis=0))
-    return _PAIRED[key][1]
+        memo[bar] = np.unique(np.round(prof, 1), axis=0)
+    return memo[bar]
 
 
 def colour_cover(lab: np.ndarray, bg_lab: np.ndarray, plot: Box, bar: ColorbarRegion,
@@ -77,19 +75,21 @@ def pair_colorbar(*, planes: Planes, plot: Box, bars: tuple[ColorbarRegion, ...]
     of colour) is never paired."""
     if not bars:
         return None
-    key = (id(planes.lab), plot, bars)
-    if key in _PAIRED and _PAIRED[key][0] is planes.lab:  # asked again for one plot (each reading of it)
-        return _PAIRED[key][1]
-    if len(_PAIRED) >= _PAIRED_MAX:
-        _PAIRED.clear()
-    _PAIRED[key] = (planes.lab, _pair_colorbar(planes, plot, bars))
-    return _PAIRED[key][1]
+    memo = _memo(planes.lab)
+    if (plot, bars) not in memo:  # asked again for one plot (each reading of it)
+        memo[(plot, bars)] = _pair_colorbar(planes, plot, bars)
+    return memo[(plot, bars)]
 
 
-#: Pairings made and bars' colours taken, by picture (its Lab pixels, held so that
-#: their id is not reused) and plot and bars, or bar; cleared when this many are held.
-_PAIRED: dict = {}
-_PAIRED_MAX = 512
+#: The pairings made and the bars' colours taken for the picture read last (its Lab
+#: pixels): one picture's at a time, so that no other picture is held in memory.
+_MEMO: dict = {"lab": None, "memo": {}}
+
+
+def _memo(lab: np.ndarray) -> dict:
+    if _MEMO["lab"] is not lab:
+        _MEMO["lab"], _MEMO["memo"] = lab, {}
+    return _MEMO["memo"]
 
 
 def _pair_colorbar(planes: Planes, plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
