@@ -139,6 +139,8 @@ def _read_plots(*, picture: LoadedImage, planes, layout, ocr, config: DigitizeCo
     skipped: list[DigitizeError] = []
     failed: list[Box] = []  # the plots not read, as found
     for found in layout.plots:
+        if not heatmaps and len(failed) >= MAX_FAILURES:
+            break  # a picture whose first plots all fail holds none that this reading reads
         if not heatmaps and sum(_alike(found, f) for f in failed) >= ALIKE_FAILURES:
             # with none read yet, a plot the size of several that could not be read goes
             # the same way (a page of 144 thumbnails)
@@ -160,6 +162,9 @@ def _read_plots(*, picture: LoadedImage, planes, layout, ocr, config: DigitizeCo
 #: alike ones that could not be read (and none read), the rest are not tried.
 ALIKE_SIZE_SHARE = 0.1
 ALIKE_FAILURES = 3
+#: With none read yet, no plot is tried past this many that could not be read (the
+#: time a picture of many blocks may take stays bounded).
+MAX_FAILURES = 6
 
 
 def _alike(a: Box, b: Box) -> bool:
@@ -462,8 +467,19 @@ def _redraws(checks, *, has_bar: bool) -> bool:
 def on_page_evidence(h: Heatmap) -> bool:
     """Whether a reading of a PDF page's picture shows a heatmap (where a picture
     may be anything): ``is_evidence``, and a grid that redraws only part of its
-    plot backed by more than that part (``_backed``)."""
-    return is_evidence(h) and (h.grid.block > 0 or _backed(h.checks))
+    plot backed by more than that part (``_backed``); one on no scale at all (its
+    colours matched to a named map) must also show cells of several colours."""
+    return is_evidence(h) and (h.grid.block > 0 or _backed(h.checks)) and \
+        (h.scale.source != "unknown" or _redrawn_everywhere(h.checks))
+
+
+def _redrawn_everywhere(checks) -> bool:
+    """A table on no scale (its colours matched to a named map, no bar to vouch for
+    it) shows a heatmap only when no region of its plot is left unexplained
+    (worst_region passed): a line chart on seaborn's lavender ground, whose ground
+    lies on a named map, redraws most of its plot but not where its curves run."""
+    c = next((c for c in checks if c.name == "worst_region"), None)
+    return c is None or c.value is None or c.passed
 
 
 def _backed(checks) -> bool:

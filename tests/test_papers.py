@@ -465,3 +465,23 @@ def test_a_grid_that_redraws_part_of_its_plot_needs_backing():
     assert not _backed(checks(0.125, 1.0, fills=0.26)), "a grid laid on the marks in a corner"
     assert _backed(checks(0.7, 0.33))
     assert _backed([Check("pixels_explained", True, 0.95, 0.9), Check("worst_region", False, 0.3, 0.6)])
+
+
+def test_a_table_on_no_scale_must_redraw_every_region_of_its_plot():
+    """A reading on no scale (its colours matched to a named map, no bar) is reported
+    from a page only when no region of its plot is left unexplained: a line chart
+    on seaborn's lavender ground (the ground on a named map) redrew 94% of its plot,
+    not where its curves run, and came back as a 50 x 2 heatmap once every plot of
+    a page was tried."""
+    from dataclasses import replace
+
+    from digitize.api import on_page_evidence
+    from render import FigureSpec, render
+
+    data, _ = render(FigureSpec("barless", cmap="viridis", rows=8, cols=8, no_colorbar=True))
+    h = digitize(data).heatmaps[0]
+    assert h.scale.source == "unknown" and on_page_evidence(h)
+    worst = next(c for c in h.checks if c.name == "worst_region")
+    failed = replace(worst, passed=False, value=0.46)
+    h_bad = replace(h, checks=tuple(failed if c is worst else c for c in h.checks))
+    assert not on_page_evidence(h_bad)

@@ -66,7 +66,30 @@ def at_centres(points, edges: np.ndarray) -> float | None:
     i = np.clip(np.searchsorted(e, p) - 1, 0, len(e) - 2)
     size = e[i + 1] - e[i]
     share = float(np.mean(np.abs(p - (e[i] + e[i + 1]) / 2) <= 0.25 * size))
-    return max(share, _numeric_steps_share(p, e)) if share < ON_AXES_LIMIT else share
+    return max(share, _numeric_steps_share(p, e), _shifted_share(p, e)) if share < ON_AXES_LIMIT else share
+
+
+#: Labels one to a cell may all stand aside of their centres by one amount (turned
+#: labels drawn a third of a cell aside): up to this share of a cell, each within
+#: SHIFT_SPREAD of the common shift.
+MAX_SHIFT = 0.45
+SHIFT_SPREAD = 0.12
+
+
+def _shifted_share(p: np.ndarray, e: np.ndarray) -> float:
+    """The share of the points at their cells' centres moved by one common shift,
+    when they stand one to a cell (a step of one cell) and the shift is under
+    MAX_SHIFT of a cell (half a cell is a numeric axis's edges); else 0."""
+    p = np.sort(p)
+    cell = float(np.median(np.diff(e)))
+    if cell <= 0 or len(p) < 3 or abs(float(np.median(np.diff(p))) / cell - 1.0) > 0.1:
+        return 0.0
+    i = np.clip(np.searchsorted(e, p) - 1, 0, len(e) - 2)
+    off = (p - (e[i] + e[i + 1]) / 2) / (e[i + 1] - e[i])
+    shift = float(np.median(off))
+    if abs(shift) > MAX_SHIFT:
+        return 0.0
+    return float(np.mean(np.abs(off - shift) <= SHIFT_SPREAD))
 
 
 #: Evenly spaced marks whose step is this close to a whole number of cells and a

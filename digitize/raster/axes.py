@@ -227,6 +227,7 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
     blob against all the others is vectorised: a page of body text beside a plot
     holds thousands of words."""
     out = _lone_characters_turned(sorted(band, key=lambda b: (b.box.cy, b.box.x0)))
+    run = _tick_runs(out)  # labels in one row of ticks are not the words of one label
     changed = True
     while changed and len(out) > 1:
         changed = False
@@ -239,7 +240,7 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
                 i += 1
                 continue
             a = out[i]
-            j = _first_joining(a, boxes, angle, alive, i, lone_letters)
+            j = _first_joining(a, boxes, angle, alive & (run != run[i]) if run[i] >= 0 else alive, i, lone_letters)
             if j is None:
                 i += 1
                 continue
@@ -248,6 +249,47 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
             alive[j] = False
             changed = True
         out = [b for b, keep in zip(out, alive) if keep]
+        run = run[alive]
+    return out
+
+
+#: A row of tick labels: at least this many short labels (a few characters) on one
+#: line, their centres evenly spaced (within this share of the spacing).
+TICK_RUN = 4
+TICK_RUN_EVEN = 0.15
+
+
+def _tick_runs(band: list[Blob]) -> np.ndarray:
+    """The row of tick labels each blob stands in (-1: none): short upright-looking
+    blobs (a few characters: turned digits read as upright) on one line, TICK_RUN
+    or more in a row at an even spacing. A word space between two labels of one
+    row is the space between ticks ('0 1 2 ... 19' turned a quarter under a plot),
+    not one label's ('New York'); the two halves of a label split apart ('1' '7')
+    end one row and start the next, and still join."""
+    out = np.full(len(band), -1, np.int64)
+    runs = 0
+    short = [k for k, b in enumerate(band) if b.angle == 0.0
+             and max(b.box.width, b.box.height) <= 2.2 * max(b.char_size, 4)]
+    lines: list[list[int]] = []
+    for k in sorted(short, key=lambda k: band[k].box.cy):
+        if lines and abs(band[k].box.cy - band[lines[-1][-1]].box.cy) <= 0.5 * max(band[k].char_size, 4):
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    for line in lines:
+        line = sorted(line, key=lambda k: band[k].box.cx)
+        if len(line) < TICK_RUN:
+            continue
+        cx = np.array([band[k].box.cx for k in line], np.float64)
+        d = np.diff(cx)
+        even = np.abs(d - np.median(d)) <= TICK_RUN_EVEN * np.median(d)
+        start = 0
+        for e in range(len(d) + 1):  # runs of even steps
+            if e == len(d) or not even[e]:
+                if e - start + 1 >= TICK_RUN:
+                    out[line[start:e + 1]] = runs
+                    runs += 1
+                start = e + 1
     return out
 
 

@@ -18,7 +18,7 @@ from ...model import Box, Layout
 from ..lattice import Lattice
 from ..panels import cells_like
 from ..planes import Planes
-from .edges import _evidence, _tolerance
+from .edges import _evidence, _tolerance, clear_edges
 
 #: Largest number of cells per lattice step tried (labels on every 10th row).
 MAX_CELLS_PER_STEP = 12
@@ -48,6 +48,44 @@ def _grow_ok(planes: Planes, layout: Layout, plot: Box, strip: Box) -> bool:
         return True
     others = layout.obstacles(plot)
     return cells_like(planes, strip) and not any(strip.intersects(o) for o in others)
+
+
+#: Labels one to a cell whose places are off the cells' centres (turned labels
+#: drawn a third of a cell aside) still give the count: the box holds a whole number
+#: of their spacings (within this share of one), and nearly every cell has its label.
+PITCH_ONLY_SLACK = 0.1
+PITCH_ONLY_LABELLED = 0.8
+
+
+def _one_label_a_cell(lattice: Lattice, lo: int, hi: int, full_profile: np.ndarray) -> AxisCells | None:
+    """The cells over [lo, hi) when the lattice is of labels, one to a cell, whose
+    places stand off the cells' centres by one amount under half a cell (the box's
+    ends are off the lattice): as many cells as spacings fit, when nearly every
+    one is labelled and no clear colour edge crossing the plot stands inside one
+    of them (a numeric axis's ticks every 2.5 cells, or every 50 of a fine map,
+    stand at the box's ends or have edges between them); else None."""
+    if lattice.source != "labels":
+        return None
+    # the spacing over the whole run of labels (the fitted pitch may be a little off)
+    pitch = (lattice.last - lattice.first) / (lattice.count - 1) if lattice.count > 1 else lattice.pitch
+    n = (hi - lo) / pitch
+    k = int(round(n))
+    if k < 3 or abs(n - k) > PITCH_ONLY_SLACK or len(lattice.points) < PITCH_ONLY_LABELLED * k \
+            or lattice.count > k:
+        return None
+    cell = (hi - lo) / k
+    off = (np.asarray(lattice.points, np.float64) - lo) / cell - 0.5
+    shift = off - np.round(off)
+    if abs(float(np.median(shift))) > MAX_LABEL_SHIFT:
+        return None
+    inside = (clear_edges(full_profile, hi - lo) / cell) % 1.0
+    if np.any(np.minimum(inside, 1.0 - inside) > EDGE_SNAP_SHARE):
+        return None
+    return AxisCells(np.linspace(lo, hi, k + 1), "labels")
+
+
+#: ... and the common shift of the labels off the centres is under this share of a cell.
+MAX_LABEL_SHIFT = 0.45
 
 
 def propose(*, planes: Planes, plot: Box, layout: Layout, lattice: Lattice, vertical: bool,
@@ -104,7 +142,7 @@ def propose(*, planes: Planes, plot: Box, layout: Layout, lattice: Lattice, vert
                 continue
         best = (a, b, n)
     if best is None:
-        return None
+        return _one_label_a_cell(lattice, lo, hi, full_profile)
     a, b, n = best
     cell = (b - a) / n
     if frame is not None:
