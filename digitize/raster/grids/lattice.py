@@ -6,7 +6,10 @@ on cell edges of that lattice (else the marks are not at cell centres: a
 numeric axis), and grows over lattice positions past it when the strip it takes
 in is cells (blank or one solid colour), never text and never another plot
 (saturated or blank rows at the page colour leave no colour to find). m > 1
-only where colour edges stand at the extra boundaries.
+only where colour edges stand at the extra boundaries. Labels one to a cell
+that all stand aside of the centres by one amount (the box's ends off their
+lattice) give the count by their spacing alone, where no colour edge says
+otherwise.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...core.checks import MAX_SHIFT
 from ...model import Box, Layout
 from ..lattice import Lattice
 from ..panels import cells_like
@@ -76,16 +80,12 @@ def _one_label_a_cell(lattice: Lattice, lo: int, hi: int, full_profile: np.ndarr
     cell = (hi - lo) / k
     off = (np.asarray(lattice.points, np.float64) - lo) / cell - 0.5
     shift = off - np.round(off)
-    if abs(float(np.median(shift))) > MAX_LABEL_SHIFT:
+    if abs(float(np.median(shift))) > MAX_SHIFT:  # as grid_on_axes takes a common shift
         return None
     inside = (clear_edges(full_profile, hi - lo) / cell) % 1.0
     if np.any(np.minimum(inside, 1.0 - inside) > EDGE_SNAP_SHARE):
         return None
     return AxisCells(np.linspace(lo, hi, k + 1), "labels")
-
-
-#: ... and the common shift of the labels off the centres is under this share of a cell.
-MAX_LABEL_SHIFT = 0.45
 
 
 def propose(*, planes: Planes, plot: Box, layout: Layout, lattice: Lattice, vertical: bool,
