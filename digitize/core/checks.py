@@ -84,12 +84,19 @@ def _shifted_share(p: np.ndarray, e: np.ndarray) -> float:
     cell = float(np.median(np.diff(e)))
     if cell <= 0 or len(p) < 3 or abs(float(np.median(np.diff(p))) / cell - 1.0) > 0.1:
         return 0.0
-    i = np.clip(np.searchsorted(e, p) - 1, 0, len(e) - 2)
-    off = (p - (e[i] + e[i + 1]) / 2) / (e[i + 1] - e[i])
-    shift = float(np.median(off))
+    shift, off = label_shift(p, e)
     if abs(shift) > MAX_SHIFT:
         return 0.0
     return float(np.mean(np.abs(off - shift) <= SHIFT_SPREAD))
+
+
+def label_shift(points, edges) -> tuple[float, np.ndarray]:
+    """How far points stand from the centres of the cells they fall in, in cells:
+    (the median, each one's)."""
+    p, e = np.asarray(points, np.float64), np.asarray(edges, np.float64)
+    i = np.clip(np.searchsorted(e, p) - 1, 0, len(e) - 2)
+    off = (p - (e[i] + e[i + 1]) / 2) / (e[i + 1] - e[i])
+    return float(np.median(off)), off
 
 
 #: Evenly spaced marks whose step is this close to a whole number of cells and a

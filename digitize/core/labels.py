@@ -99,15 +99,22 @@ def parse_number(text: str) -> float | None:
 _RE_RANGE = re.compile(rf"^({_NUM})(?:-|to)({_NUM})$|^[\[(]({_NUM}),({_NUM})[\])]$")
 
 
-def _range_middle(t: str, factor: float) -> float | None:
-    """A bin's label ('0-0.2', '0.2 to 0.4', '(0.4,0.6]', '-0.4--0.2': a discrete
-    legend of ranges, each label beside its swatch) is the middle of its range;
-    the second end must be the larger (a thousands comma is no range)."""
+def _range_ends(t: str) -> tuple[float, float] | None:
+    """The ends of a range label already normalised ('0-0.2', '0.2to0.4',
+    '(0.4,0.6]', '-0.4--0.2'); None unless the second end is the larger (a
+    thousands comma is no range) and both are finite."""
     m = _RE_RANGE.match(t)
     if m is None:
         return None
     a, b = (float(v) for v in (m.group(1, 2) if m.group(1) is not None else m.group(3, 4)))
-    return _finite((a + b) / 2 * factor) if b > a else None
+    return (a, b) if b > a and math.isfinite(a) and math.isfinite(b) else None
+
+
+def _range_middle(t: str, factor: float) -> float | None:
+    """A bin's label (a discrete legend of ranges, each label beside its swatch) is
+    the middle of its range (``_range_ends``)."""
+    ends = _range_ends(t)
+    return None if ends is None else _finite((ends[0] + ends[1]) / 2 * factor)
 
 
 def bin_ends(text: str) -> tuple[float, float] | None:
@@ -117,11 +124,7 @@ def bin_ends(text: str) -> tuple[float, float] | None:
     >>> bin_ends("0.5-1.0"), bin_ends("≥2")
     ((0.5, 1.0), None)
     """
-    m = _RE_RANGE.match(normalise_text(text))
-    if m is None:
-        return None
-    a, b = (float(v) for v in (m.group(1, 2) if m.group(1) is not None else m.group(3, 4)))
-    return (a, b) if b > a and math.isfinite(a) and math.isfinite(b) else None
+    return _range_ends(normalise_text(text))
 
 
 def is_bin_label(text: str) -> bool:
@@ -132,7 +135,7 @@ def is_bin_label(text: str) -> bool:
     (True, True, False)
     """
     t = normalise_text(text)
-    return bool(_RE_BOUND.match(t)) or (_RE_RANGE.match(t) is not None and parse_number(t) is not None)
+    return bool(_RE_BOUND.match(t)) or _range_ends(t) is not None
 
 
 def _power_of_ten(exponent: str) -> float:

@@ -217,24 +217,21 @@ def scale_decimals(scale: Scale) -> int:
 LEVEL_LABEL_SHARE = 0.25
 
 
-def labelled_levels(ticks, centres, *, lengths=None) -> Scale | None:
+def labelled_levels(ticks, centres) -> Scale | None:
     """A stepped bar whose every level carries one label at its middle takes each
     level's value from its own label: a legend of bins ('=0', '0-0.1', '0.1-0.5',
     '0.5-1.0', one beside each swatch) is not evenly spaced in value, and no line
     through the labels gives the levels. ``centres``: the levels' middles along the
-    bar (pixels, in the bar's order), ``lengths`` their lengths (default: the
-    spacing of the middles). The labels' values must run one way along the bar.
+    bar (pixels, in the bar's order; a level's length is taken from their spacing).
+    The labels' values must run one way along the bar.
     None when a level has no label at its middle, or two; else the Scale
     (``discrete_levels`` the labels' values at ``level_pixels``, the levels'
     middles; its line, through the end levels, is nominal)."""
     c = np.asarray(centres, np.float64)
     if len(c) < 3:
         return None
-    if lengths is None:
-        gaps = np.abs(np.diff(c))
-        lengths = np.concatenate([[gaps[0]], np.minimum(gaps[:-1], gaps[1:]), [gaps[-1]]]) if len(gaps) > 1 \
-            else np.array([gaps[0], gaps[0]])
-    lengths = np.asarray(lengths, np.float64)
+    gaps = np.abs(np.diff(c))
+    lengths = np.concatenate([[gaps[0]], np.minimum(gaps[:-1], gaps[1:]), [gaps[-1]]])
     read = [t for t in ticks if t.value is not None and math.isfinite(t.value)]
     values, used = [], []
     for centre, length in zip(c, lengths):
@@ -249,7 +246,8 @@ def labelled_levels(ticks, centres, *, lengths=None) -> Scale | None:
         return None
     slope = (values[-1] - values[0]) / (c[-1] - c[0])
     intercept = values[0] - slope * c[0]
-    others = [replace(t, inlier=False) for t in ticks if all(t is not u and t.pixel != u.pixel for u in used)]
+    taken = {u.pixel for u in used}
+    others = [replace(t, inlier=False) for t in ticks if t.pixel not in taken]
     # the scale spans the bins: from the low end of the lowest range to the high end
     # of the highest ('0-0.2' .. '0.8-1': 0..1); a level of one value is that value
     ends = [bin_ends(t.label) or (t.value, t.value) for t in used]

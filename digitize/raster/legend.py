@@ -87,11 +87,10 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
     rising = bar.orientation == "horizontal"  # values grow to the right, or up the picture
     warnings: list[str] = []
     scale_error = ""
-    labelled = None if config.vmin is not None else _labelled_levels(reading)
     if config.vmin is not None:
         scale = user_scale(config.vmin, config.vmax, lo, hi, kind=config.scale, increasing_with_pixel=rising,
                            ticks=reading.ticks)
-    elif labelled is not None:  # a legend of bins: each level its own label's value
+    elif (labelled := _labelled_levels(reading)) is not None:  # a legend of bins: each level its own label's value
         scale = replace(labelled, multiplier=reading.multiplier)
     else:
         try:

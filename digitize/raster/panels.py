@@ -29,17 +29,14 @@ COVER_SHARE = 0.8
 MIN_COVER = 0.25
 
 
-def _plot_colours(lab: np.ndarray, bg_lab: np.ndarray, plot: Box, n: int = 48) -> np.ndarray:
-    """Up to n x n colours sampled evenly over the plot, background-coloured ones left out."""
+def _plot_colours(lab: np.ndarray, bg_lab: np.ndarray, plot: Box, n: int = 48) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct colours among up to n x n sampled evenly over the plot,
+    background-coloured ones left out, and how many samples each is (a plot's
+    cells repeat a few colours many times)."""
     ys = np.linspace(plot.y0, plot.y1 - 1, min(n, plot.height)).round().astype(int)
     xs = np.linspace(plot.x0, plot.x1 - 1, min(n, plot.width)).round().astype(int)
     pts = lab[ys[:, None], xs[None, :]].reshape(-1, 3)
-    return pts[delta_e(pts, bg_lab) >= 4.0]
-
-
-def _distinct(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct colours of a sample and how many times each occurs (a plot's
-    cells repeat a few colours many times)."""
+    pts = pts[delta_e(pts, bg_lab) >= 4.0]
     return np.unique(pts, axis=0, return_counts=True) if len(pts) else (pts, np.zeros(0, np.int64))
 
 
@@ -52,12 +49,10 @@ def _bar_colours(lab: np.ndarray, bar: ColorbarRegion) -> np.ndarray:
     return memo[bar]
 
 
-def colour_cover(lab: np.ndarray, bg_lab: np.ndarray, plot: Box, bar: ColorbarRegion,
-                 colours: tuple[np.ndarray, np.ndarray] | None = None) -> float | None:
-    """Share of the plot's (non-background) colours that lie on the bar's colours;
-    None when the plot shows no colour but the background. ``colours``: the plot's
-    distinct sampled colours and their counts, when already taken."""
-    pts, counts = colours if colours is not None else _distinct(_plot_colours(lab, bg_lab, plot))
+def colour_cover(lab: np.ndarray, colours: tuple[np.ndarray, np.ndarray], bar: ColorbarRegion) -> float | None:
+    """Share of a plot's (non-background) colours (``_plot_colours``) that lie on
+    the bar's colours; None when the plot shows no colour but the background."""
+    pts, counts = colours
     if len(pts) == 0:
         return None
     prof = _bar_colours(lab, bar)
@@ -93,8 +88,8 @@ def _memo(lab: np.ndarray) -> dict:
 
 
 def _pair_colorbar(planes: Planes, plot: Box, bars: tuple[ColorbarRegion, ...]) -> ColorbarRegion | None:
-    colours = _distinct(_plot_colours(planes.lab, planes.bg_lab, plot))  # taken once for every bar
-    cover = {bar: colour_cover(planes.lab, planes.bg_lab, plot, bar, colours) for bar in bars}
+    colours = _plot_colours(planes.lab, planes.bg_lab, plot)  # taken once for every bar
+    cover = {bar: colour_cover(planes.lab, colours, bar) for bar in bars}
     known = [c for c in cover.values() if c is not None]
     if known:
         best = max(known)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...core.checks import MAX_SHIFT
+from ...core.checks import MAX_SHIFT, label_shift
 from ...model import Box, Layout
 from ..lattice import Lattice
 from ..panels import cells_like
@@ -78,10 +78,8 @@ def _one_label_a_cell(lattice: Lattice, lo: int, hi: int, full_profile: np.ndarr
             or lattice.count > k:
         return None
     cell = (hi - lo) / k
-    off = (np.asarray(lattice.points, np.float64) - lo) / cell - 0.5
-    shift = off - np.round(off)
-    if abs(float(np.median(shift))) > MAX_SHIFT:  # as grid_on_axes takes a common shift
-        return None
+    if abs(label_shift(lattice.points, np.linspace(lo, hi, k + 1))[0]) > MAX_SHIFT:
+        return None  # as grid_on_axes takes a common shift
     inside = (clear_edges(full_profile, hi - lo) / cell) % 1.0
     if np.any(np.minimum(inside, 1.0 - inside) > EDGE_SNAP_SHARE):
         return None
