@@ -159,3 +159,16 @@ def test_page_on_a_banded_map_whose_end_band_stops_short_of_it():
     out = run_on_to_page(cm, white, (255, 255, 255), (0.0, 64.0))
     assert len(out.positions) == 33 and out.positions[-1] == 64.0 and tuple(out.rgb[-1]) == (255, 255, 255)
     assert run_on_to_page(cm, white, (255, 255, 255), (0.0, 63.0)) is cm  # no room past the last band
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.uint8])
+def test_median_equals_numpys(dtype):
+    """lookup.median (a partition, without np.median's general machinery) gives
+    numpy's numbers, dtype and shape, on odd and even counts and along any axis."""
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 4, 17, 256, 257):
+        a = (rng.normal(size=(n, 3)) * 60).astype(dtype)
+        for axis in (None, 0, 1, -1):
+            want, got = np.median(a, axis=axis), lookup.median(a, axis=axis)
+            assert np.array_equal(want, got) and np.asarray(want).dtype == np.asarray(got).dtype
+            assert np.shape(want) == np.shape(got) and type(want) is type(got)

@@ -237,6 +237,40 @@ def _project(pts: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return index, residual
 
 
+@lru_cache(maxsize=1)
+def _vertices():
+    """The forward maps' samples (K, S + 1, 3) float64, their squared norms, and
+    half the longest segment of each map (K,): a colour within d of a map's curve
+    is within d + that half of one of its samples."""
+    _, starts, segs, seg_len2, _ = _forward_curves()
+    v = np.concatenate([starts, starts[:, -1:] + segs[:, -1:]], axis=1).astype(np.float64)
+    return v, (v * v).sum(axis=2), np.sqrt(seg_len2.astype(np.float64)).max(axis=1) / 2
+
+
+def _could_match(pts: np.ndarray, keep: np.ndarray, limit: float) -> np.ndarray:
+    """The maps of ``keep`` whose mean distance to the colours may be ``limit`` or
+    less. Exact, not a guess: the distance to a curve is at least the distance to
+    its nearest sample less half the curve's longest segment, so a map whose mean
+    of those bounds is past the limit is past it in _project too; the bound takes
+    one matrix product, the projection a pass over every segment."""
+    if not len(keep):
+        return keep
+    v, vv, half = _vertices()
+    v, vv = v[keep], vv[keep]
+    flat, norms = v.reshape(-1, 3), vv.reshape(-1)
+    bound = np.zeros(len(keep))
+    for lo in range(0, len(pts), 4 * _MATCH_CHUNK):
+        p = np.asarray(pts[lo:lo + 4 * _MATCH_CHUNK], np.float64)
+        d2 = (p * p).sum(axis=1)[:, None] - 2.0 * (p @ flat.T) + norms[None]
+        near = np.sqrt(np.maximum(d2.reshape(len(p), len(keep), -1).min(axis=2), 0.0))
+        bound += np.maximum(near - half[keep][None], 0.0).sum(axis=0)
+    return keep[bound / len(pts) <= limit + _BOUND_SLACK]
+
+
+#: Rounding room for _could_match (the projection runs in float32).
+_BOUND_SLACK = 1e-3
+
+
 #: Colours compared with every catalog map first (a map that does not explain
 #: them within twice the match limit is out), and at most this many in all.
 _COARSE_COLOURS, _MATCH_COLOURS = 96, 1000
@@ -259,9 +293,13 @@ def match_cells(lab_colours: np.ndarray) -> CatalogMatch | None:
     keep = np.arange(len(entries))
     if len(pts) > 2 * _COARSE_COLOURS:
         few = pts[np.linspace(0, len(pts) - 1, _COARSE_COLOURS).astype(int)]
-        keep = np.flatnonzero(_project(few, keep)[1].mean(axis=0) <= 2 * CELL_MATCH_DELTA_E)
-        if not len(keep):
-            return None
+        keep = _could_match(few, keep, 2 * CELL_MATCH_DELTA_E)
+        if len(keep):
+            keep = keep[_project(few, keep)[1].mean(axis=0) <= 2 * CELL_MATCH_DELTA_E]
+    # a map past the limit cannot be the match, so the bound changes nothing but the time
+    keep = _could_match(pts, keep, CELL_MATCH_DELTA_E)
+    if not len(keep):
+        return None
     index, residual = _project(pts, keep)
     means = residual.mean(axis=0)
     span = np.maximum(lengths[keep] - 1, 1)

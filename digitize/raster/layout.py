@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..core.lookup import delta_e
+from ..core.lookup import delta_e, median
 from ..model import Box, ColorbarRegion, Layout, Ruling
 from .planes import Planes
 from .ruled import find_ruled_grids
@@ -90,13 +90,13 @@ def strip_frame(lab: np.ndarray, box: Box, *, max_px: int = 3) -> Box:
             step = max(1, len(outer) // FRAME_SAMPLES)
             outer, inner = outer[::step], inner[::step]
             # each test only when the ones before it pass (most sides fail the first)
-            spread = float(np.median(delta_e(outer, np.median(outer, axis=0))))
+            spread = float(median(delta_e(outer, median(outer, axis=0))))
             if spread >= 3.0:
                 continue
-            diff = float(np.median(delta_e(outer, inner)))
+            diff = float(median(delta_e(outer, inner)))
             if diff <= 12.0:
                 continue
-            if diff > 25.0 or float(np.median(delta_e(inner, np.median(inner, axis=0)))) > spread + 1.0:
+            if diff > 25.0 or float(median(delta_e(inner, median(inner, axis=0)))) > spread + 1.0:
                 if side == "top":
                     y0 += 1
                 elif side == "bottom":
@@ -121,7 +121,7 @@ def bar_profile(lab: np.ndarray, box: Box, orientation: str) -> tuple[np.ndarray
     a = int(round(short * 0.25))
     b = max(a + 1, int(round(short * 0.75)))
     core = sub[:, a:b]
-    prof = np.median(core, axis=1)
+    prof = median(core, axis=1)
     spread = delta_e(core, prof[:, None, :]).mean(axis=1)
     return prof.astype(np.float32), spread
 
@@ -155,7 +155,7 @@ def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.nda
     if len(prof) < 8 or float((delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E).mean()) > BAR_PAGE_SHARE:
         return False
     span = float(delta_e(prof, prof[0]).max())
-    return float(np.median(spread)) < 4.0 and span > 8.0 and not _comes_back(prof, bg_lab)
+    return float(median(spread)) < 4.0 and span > 8.0 and not _comes_back(prof, bg_lab)
 
 
 #: Two places on a strip this far apart (share of its length), this alike (delta E),
@@ -170,7 +170,7 @@ def running_median(prof: np.ndarray, k: int) -> np.ndarray:
         return prof
     pad = np.pad(prof, ((k, k), (0, 0)), mode="edge")
     win = np.lib.stride_tricks.sliding_window_view(pad, 2 * k + 1, axis=0)  # (n, 3, 2k+1)
-    return np.median(win, axis=-1).astype(prof.dtype)
+    return median(win, axis=-1).astype(prof.dtype)
 
 
 #: A line across a bar is darker by LINE_DARKER (L*) than the bar this many pixels
@@ -239,7 +239,7 @@ def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray, bar_colours: np.n
     k = 2 if min(box.width, box.height) > 12 else 0  # inside an anti-aliased rim
     ring = np.concatenate([lab[box.y0 + k, box.x0:box.x1], lab[box.y1 - 1 - k, box.x0:box.x1],
                            lab[box.y0:box.y1, box.x0 + k], lab[box.y0:box.y1, box.x1 - 1 - k]])
-    panel = np.median(ring, axis=0)
+    panel = median(ring, axis=0)
     if float(delta_e(panel, bg_lab)) < PANEL_DELTA_E:
         return box  # the edge is page-coloured: no panel
     if len(bar_colours) and float(delta_e(bar_colours, panel).min()) < PANEL_ON_BAR_DELTA_E:
@@ -283,7 +283,7 @@ def _smooth_gradient(prof: np.ndarray, spread: np.ndarray) -> bool:
     """A colorbar's colour changes a little at every pixel; a row of cells changes
     in a few big steps. True when the largest tenth of the steps along the long
     axis (of a ``bar_profile``) carry less than 60% of the total change."""
-    if len(prof) < 16 or float(np.median(spread)) >= 4.0:
+    if len(prof) < 16 or float(median(spread)) >= 4.0:
         return False
     steps = np.sort(delta_e(prof[1:], prof[:-1]))[::-1]
     total = float(steps.sum())
@@ -307,7 +307,7 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
     pos = np.linspace(0, sub.shape[0] - 1, 16).astype(int)
     across = np.linspace(0.2 * sub.shape[1], 0.8 * sub.shape[1] - 1, 7).astype(int)
     pts = sub[pos[:, None], across[None, :]]
-    if float(np.mean(np.median(delta_e(pts, np.median(pts, axis=1)[:, None, :]), axis=1) < 6.0)) < 0.6:
+    if float(np.mean(median(delta_e(pts, median(pts, axis=1)[:, None, :]), axis=1) < 6.0)) < 0.6:
         return False
     prof, _ = bar_profile(lab, box, orientation)
     sub = lab[box.y0:box.y1, box.x0:box.x1]
@@ -320,7 +320,7 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
     # lines drawn across the key (a histogram's bars) are a pixel or two wide: a
     # running median of five takes them out of the profile
     pad = np.pad(prof, ((2, 2), (0, 0)), mode="edge")
-    prof = np.median(np.stack([pad[k:k + len(prof)] for k in range(5)]), axis=0)
+    prof = median(np.stack([pad[k:k + len(prof)] for k in range(5)]), axis=0)
     steps = delta_e(prof[1:], prof[:-1])
     # a ramp changes colour at (nearly) every pixel; cells hold one colour over many
     if float(np.mean(steps > 0.5)) < KEY_MIN_CHANGING:
@@ -405,7 +405,7 @@ def _split_touching_bar(lab: np.ndarray, box: Box, bg_lab: np.ndarray):
             continue
         ref = lines[1]  # one line in: the edge pixel may be blended with the page
         near = lines[1:int(0.3 * n) + 2]
-        same = np.median(delta_e(near, ref[None]), axis=1) < TOUCH_SAME_DELTA_E
+        same = median(delta_e(near, ref[None]), axis=1) < TOUCH_SAME_DELTA_E
         t = 1 + (int(np.argmin(same)) if not same.all() else len(same))
         if t < MIN_BAR_THICKNESS or t > 0.3 * n:
             continue
@@ -481,7 +481,7 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
     guessed = {"lo": 0, "hi": 0}
     for end, step in (("lo", -1), ("hi", 1)):
         pos = lo if end == "lo" else hi - 1
-        prev = np.median(_line(lab, box, orientation, pos), axis=0)
+        prev = median(_line(lab, box, orientation, pos), axis=0)
         n = 0
         # 1. an outline on both long sides that runs on: just outside the box, or
         # its own edge lines when the box took the outline in (thick, high-dpi ones)
@@ -502,8 +502,8 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
             k = 0
             while 0 <= pos + step * (k + 1) < limit and k < length // 3:
                 line = _line(lab, box, orientation, pos + step * (k + 1))
-                med = np.median(line, axis=0)
-                if (float(np.median(delta_e(line, med))) > 6.0 or float(delta_e(med, prev)) > 5.0
+                med = median(line, axis=0)
+                if (float(median(delta_e(line, med))) > 6.0 or float(delta_e(med, prev)) > 5.0
                         or float(delta_e(med, bg_lab)) < 0.8):
                     break
                 prev = med
@@ -539,7 +539,7 @@ INK_SHARE = 0.08
 
 
 def _blank_line(d: np.ndarray) -> bool:
-    return float(np.median(d)) < 6.0 and float((d > INK_DELTA_E).mean()) < INK_SHARE
+    return float(median(d)) < 6.0 and float((d > INK_DELTA_E).mean()) < INK_SHARE
 
 
 #: Lines at a bar's end nearer the background than this, outside its outline,
@@ -556,7 +556,7 @@ def _cut_fringe(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray,
         return box
 
     def level(pos):
-        return float(np.median(delta_e(_line(lab, box, orientation, pos), bg_lab)))
+        return float(median(delta_e(_line(lab, box, orientation, pos), bg_lab)))
 
     for end, step in (("lo", 1), ("hi", -1)):
         start = lo if end == "lo" else hi - 1
@@ -620,7 +620,7 @@ def _framed_gap(lab: np.ndarray, bg_lab: np.ndarray, first: ColorbarRegion, seco
     k = 2 * FRAMED_GAP_REACH
     if not (sides[:k + 1].any() and sides[-k - 1:].any()):
         return False
-    inside = np.median(gap[:, s0 + k:s1 - k], axis=1)
+    inside = median(gap[:, s0 + k:s1 - k], axis=1)
     return float((delta_e(inside, bg_lab) < WHITE_GAP_DELTA_E).mean()) >= FRAMED_GAP_PAGE
 
 
@@ -754,7 +754,7 @@ def _split_panels(lab, distance, box: Box, page_delta_e: float, *, axes: tuple[i
         if len(parts) < 2:
             continue
         widths = np.array([b - a for a, b in parts], float)
-        if widths.min() < PANEL_MIN_SIDE or np.abs(widths - np.median(widths)).max() > PANEL_WIDTH_SPREAD * np.median(widths):
+        if widths.min() < PANEL_MIN_SIDE or np.abs(widths - median(widths)).max() > PANEL_WIDTH_SPREAD * median(widths):
             continue
         if not all(_has_inner_edges(lab, box, a, b, axis) for a, b in parts):
             continue
