@@ -774,3 +774,82 @@ def test_a_faded_bar_end_is_not_grown_through_its_title_to_the_plots_edge(qualit
         assert h.confidence < 0.9 and any("fades into the page" in w for w in h.warnings)
     else:
         assert float(np.abs(h.table.values - v).max()) <= 0.01
+
+
+def _strip(draw, size=(4.0, 0.5), dpi=100) -> np.ndarray:
+    """An RGB picture of a strip drawn by ``draw(ax)`` filling the whole figure."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    fig = plt.figure(figsize=size, dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    draw(ax)
+    ax.set_axis_off()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return np.asarray(Image.open(buf).convert("RGB"))
+
+
+def test_a_row_of_cells_with_their_numbers_is_no_colorbar():
+    """A row of cells cut off the foot of a heatmap whose cells print their numbers
+    (a page of 54 small multiples read every panel on a 'bar' made of one such row,
+    the x-axis labels 8k..128k taken for its scale) holds text: no bar does. The
+    lines drawn over real bars are no text: heatmap.2's density curve, tick marks
+    drawn inward, white borders between a discrete bar's levels."""
+    from digitize.core.lookup import rgb_to_lab
+    from digitize.model import Box
+    from digitize.raster.layout import holds_text
+
+    def check(rgb) -> bool:
+        h, w = rgb.shape[:2]
+        return holds_text(rgb_to_lab(rgb), Box(0, 0, w, h), "horizontal" if w > h else "vertical")
+
+    row = np.array([[0.82, 0.87, 0.86, 0.74, 0.55]])
+
+    def numbered(ax):
+        ax.imshow(row, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+        for j, v in enumerate(row[0]):
+            ax.text(j, 0, f"{v:.2f}", ha="center", va="center", fontsize=7)
+
+    assert check(_strip(numbered))
+    ramp = np.linspace(0, 1, 256)[None]
+    assert not check(_strip(lambda ax: ax.imshow(ramp, cmap="viridis", aspect="auto")))
+
+    def density(ax):
+        ax.imshow(ramp, cmap="RdYlGn", aspect="auto", extent=(0, 1, 0, 1))
+        x = np.linspace(0, 1, 200)
+        ax.plot(x, 0.1 + 0.35 * (np.sin(9 * x) + 1) * np.exp(-x), color="cyan", lw=1.5)
+
+    assert not check(_strip(density, size=(2.0, 0.8)))
+
+    def inward_ticks(ax):
+        ax.imshow(ramp, cmap="magma", aspect="auto", extent=(0, 1, 0, 1))
+        for x in np.linspace(0.1, 0.9, 9):
+            ax.plot([x, x], [0, 0.25], color="white", lw=1)
+
+    assert not check(_strip(inward_ticks))
+
+    def levels(ax):
+        ax.imshow(np.arange(7)[None], cmap="Blues", aspect="auto", extent=(0, 7, 0, 1))
+        for x in range(1, 7):
+            ax.axvline(x, color="white", lw=2)
+
+    assert not check(_strip(levels))
+
+    def column(ax):  # the same two, upright
+        ax.imshow(row.T, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+        for i, v in enumerate(row[0]):
+            ax.text(0, i, f"{v:.2f}", ha="center", va="center", fontsize=7)
+
+    def upright_levels(ax):
+        ax.imshow(np.arange(7)[:, None], cmap="Blues", aspect="auto", extent=(0, 1, 0, 7))
+        for y in range(1, 7):
+            ax.axhline(y, color="white", lw=2)
+
+    assert check(_strip(column, size=(0.6, 4.0)))
+    assert not check(_strip(upright_levels, size=(0.5, 4.0)))

@@ -485,3 +485,37 @@ def test_a_table_on_no_scale_must_redraw_every_region_of_its_plot():
     failed = replace(worst, passed=False, value=0.46)
     h_bad = replace(h, checks=tuple(failed if c is worst else c for c in h.checks))
     assert not on_page_evidence(h_bad)
+
+
+def test_a_table_on_no_scale_must_not_stand_off_its_axes():
+    """A reading on no scale has neither a bar nor printed numbers to vouch for it:
+    its cells must not stand off the axis labels it has (a seaborn bar chart on its
+    lavender ground, cut into a grid at its bars' ends, matched a named map with
+    its categories between the grid's rows). A map with no axis text at all
+    has nothing to stand off, and stays."""
+    import io
+    from dataclasses import replace
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from digitize.api import on_page_evidence
+
+    v = np.random.default_rng(4).uniform(0, 1, (9, 9))
+    fig, ax = plt.subplots(figsize=(3, 3), dpi=100)
+    ax.imshow(v, cmap="magma", interpolation="nearest")
+    ax.axis("off")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert (h.rows, h.cols) == (9, 9) and h.scale.source == "unknown"
+    at = (v - v.min()) / (v.max() - v.min())  # imshow lays the data's range over the map
+    assert np.abs(h.table.values - at).max() < 0.02, "the values are positions along the map"
+    on_axes = next(c for c in h.checks if c.name == "grid_on_axes")
+    assert on_axes.value is None and on_page_evidence(h), "no axis text: nothing to stand off"
+    off = replace(on_axes, passed=False, value=0.6667)
+    assert not on_page_evidence(replace(h, checks=tuple(off if c is on_axes else c for c in h.checks)))
+    labelled = replace(on_axes, passed=True, value=1.0)
+    assert on_page_evidence(replace(h, checks=tuple(labelled if c is on_axes else c for c in h.checks)))

@@ -150,12 +150,41 @@ def spans_colours(lab: np.ndarray, box: Box, orientation: str) -> bool:
 BAR_PAGE_SHARE = 0.5
 
 
+#: Text inside a strip: marks this far (delta E) from the strip's colour at their
+#: place, each shorter along the strip than TEXT_GLYPH_SHARE of its width, clear
+#: of both its long sides, and no line across it (at least 2 pixels along the
+#: strip, at most 3 times that across): at least TEXT_MIN_GLYPHS of them.
+TEXT_DELTA_E = 20.0
+TEXT_GLYPH_SHARE = 0.8
+TEXT_MIN_GLYPHS = 6
+
+
+def holds_text(lab: np.ndarray, box: Box, orientation: str) -> bool:
+    """Whether a strip has text set inside it: a row of cells with their numbers
+    printed, cut off a heatmap, not a colorbar (whose labels stand beside it). Lines
+    drawn over a bar are no text: a density curve runs along it in one piece, tick
+    marks drawn inward touch its side, a level's border crosses it whole, grid
+    lines drawn over it (gnuplot) are a pixel thick."""
+    sub = lab[box.y0:box.y1, box.x0:box.x1]
+    if orientation == "horizontal":
+        sub = sub.transpose(1, 0, 2)  # -> (long, short, 3)
+    if sub.shape[0] < 8 or sub.shape[1] < 4:
+        return False
+    odd = delta_e(sub, median(sub, axis=1)[:, None, :]) > TEXT_DELTA_E
+    n, _, stats, _ = cv2.connectedComponentsWithStats(odd.astype(np.uint8), connectivity=8)
+    across = sub.shape[1]
+    x, w, h, area = stats[1:, 0], stats[1:, 2], stats[1:, 3], stats[1:, 4]  # x, w: across; h: along
+    glyphs = (area >= 3) & (h >= 2) & (h <= TEXT_GLYPH_SHARE * across) & (w <= 3 * h) & (x > 0) & (x + w < across)
+    return int(glyphs.sum()) >= TEXT_MIN_GLYPHS
+
+
 def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray) -> bool:
     prof, spread = bar_profile(lab, box, orientation)
     if len(prof) < 8 or float((delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E).mean()) > BAR_PAGE_SHARE:
         return False
     span = float(delta_e(prof, prof[0]).max())
-    return float(median(spread)) < 4.0 and span > 8.0 and not _comes_back(prof, bg_lab)
+    return float(median(spread)) < 4.0 and span > 8.0 and not _comes_back(prof, bg_lab) and \
+        not holds_text(lab, box, orientation)
 
 
 #: Two places on a strip this far apart (share of its length), this alike (delta E),
@@ -379,7 +408,7 @@ def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.nd
         if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
             continue
         bar = strip_frame(lab, _trim_bar_ends(mask, bar, orientation))
-        if _runs_once(lab, bar, orientation, bg_lab):
+        if _runs_once(lab, bar, orientation, bg_lab) and not holds_text(lab, bar, orientation):
             return plot, (bar, orientation)
     return None
 
@@ -421,8 +450,8 @@ def _split_touching_bar(lab: np.ndarray, box: Box, bg_lab: np.ndarray):
         if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
             continue
         bar = strip_frame(lab, bar)
-        if _runs_once(lab, bar, orientation, bg_lab):
-            return plot, (bar, orientation)
+        if _runs_once(lab, bar, orientation, bg_lab) and not holds_text(lab, bar, orientation):
+            return plot, (bar, orientation)  # a row of cells with their numbers is no bar
     return None
 
 
