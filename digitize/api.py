@@ -468,10 +468,20 @@ def on_page_evidence(h: Heatmap) -> bool:
     """Whether a reading of a PDF page's picture shows a heatmap (where a picture
     may be anything): ``is_evidence``, and a grid that redraws only part of its
     plot backed by more than that part (``_backed``); one on no scale at all (its
-    colours matched to a named map) must also redraw every region of its plot and
-    not stand off its axes."""
+    colours matched to a named map, or labels that are no scale) must also redraw
+    every region of its plot and not stand off its axes."""
     return is_evidence(h) and (h.grid.block > 0 or _backed(h.checks)) and \
-        (h.scale.source != "unknown" or _redrawn_everywhere(h.checks) and _not_off_its_axes(h.checks))
+        (_on_a_scale(h) or _redrawn_everywhere(h.checks) and _not_off_its_axes(h.checks))
+
+
+def _on_a_scale(h: Heatmap) -> bool:
+    """Whether a reading has a scale: one from labels that neither lie on the scale
+    fitted to them (scale_residual) nor step evenly (tick_steps) is none (a line
+    chart's axis numbers beside the shaded bands of the chart next to it)."""
+    if h.scale.source == "unknown":
+        return False
+    failed = {c.name for c in h.checks if not c.passed}
+    return not {"scale_residual", "tick_steps"} <= failed
 
 
 def _not_off_its_axes(checks) -> bool:

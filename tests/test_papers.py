@@ -519,3 +519,32 @@ def test_a_table_on_no_scale_must_not_stand_off_its_axes():
     assert not on_page_evidence(replace(h, checks=tuple(off if c is on_axes else c for c in h.checks)))
     labelled = replace(on_axes, passed=True, value=1.0)
     assert on_page_evidence(replace(h, checks=tuple(labelled if c is on_axes else c for c in h.checks)))
+
+
+def test_labels_that_neither_fit_nor_step_evenly_are_no_scale_on_a_page():
+    """A reading whose scale rests on labels that neither lie on the line fitted to
+    them nor step evenly has no scale: on a page it must pass what a reading on no
+    scale passes (a line chart's axis numbers beside the shaded bands of the chart
+    next to it came back as a 6 x 2 map on 67..16526). Either test alone failing
+    leaves the scale standing (rounded labels, a skipped tick)."""
+    from dataclasses import replace
+
+    from digitize.api import on_page_evidence
+    from render import FigureSpec, render
+
+    data, _ = render(FigureSpec("scaled", cmap="viridis", rows=8, cols=8))
+    h = digitize(data).heatmaps[0]
+    assert h.scale.source == "ticks" and on_page_evidence(h)
+
+    def failing(*names, off_axes: bool = False):
+        checks = []
+        for c in h.checks:
+            if c.name in names or (off_axes and c.name == "grid_on_axes"):
+                c = replace(c, passed=False, value=0.5 if c.name == "grid_on_axes" else c.value)
+            checks.append(c)
+        return replace(h, checks=tuple(checks))
+
+    assert on_page_evidence(failing("scale_residual", off_axes=True))
+    assert on_page_evidence(failing("tick_steps", off_axes=True))
+    assert on_page_evidence(failing("scale_residual", "tick_steps")), "on its axes and redrawn: a map"
+    assert not on_page_evidence(failing("scale_residual", "tick_steps", off_axes=True))
