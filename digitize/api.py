@@ -23,18 +23,18 @@ from .core.analysis import analyse
 from .core.cells import best_table, cell_colours, smoothed, table_warnings
 from .core.checks import SIBLING_EXPLAINED_SLACK, explained, sibling_grid_checks, sibling_grids
 from .core.confidence import confidence
-from .core.lookup import project_onto_polyline, rgb_to_lab, set_threads
+from .core.lookup import lab_to_rgb, project_onto_polyline, rgb_to_lab, set_threads
 from .core.printed import printed_warnings
 from .core.scale import scale_decimals
 from .errors import DigitizeError, NoColorbarError, NoHeatmapError, ScaleError
-from .model import AxisText, Box, Digitization, Grid, Heatmap, frozen_array
+from .model import AxisText, Box, Colormap, Digitization, Grid, Heatmap, Scale, frozen_array
 from .raster.axes import read_axes
 from .raster.checks import run_checks
 from .raster.grids import find_grid, pixel_blocks
 from .raster.grids.thinned import refine, thinned_step
 from .raster.lattice import axis_evidence
-from .raster.layout import find_layout
-from .raster.legend import read_legend
+from .raster.layout import find_layout, reading_order
+from .raster.legend import SIBLING_KEY_NOTE, read_legend
 from .raster.ocr import Recognizer, configure_default_recognizer, default_recognizer
 from .raster.panels import extend_to_ticks, framed_together, pair_colorbar
 from .raster.planes import picture_planes, with_ink
@@ -110,6 +110,13 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     readings: dict = {}  # colorbar readings, shared by the plots one bar serves
     heatmaps, skipped = _read_plots(picture=picture, planes=planes, layout=layout, ocr=ocr, config=config,
                                     readings=readings, stage=stage)
+    key, on_key = None, set()  # the key of sibling panels' numbers, and the ids of the panels read on it
+    if skipped and ocr is not None and config.printed:
+        key = _siblings_key(heatmaps)
+        if key is not None:
+            heatmaps, skipped = _read_on_siblings_key(heatmaps, skipped, key, planes=planes, layout=layout,
+                                                      ocr=ocr, config=config, readings=readings, stage=stage)
+            on_key = {id(h) for h in heatmaps if any(w.startswith(SIBLING_KEY_NOTE) for w in h.warnings)}
     warnings = list(picture.warnings)
     if not heatmaps:
         if not skipped:
@@ -119,7 +126,8 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     warnings += [f"skipped the heatmap at {exc.plot_box}: " + _SKIPPED[type(exc)] for exc in skipped]
     for i, grid in sibling_grids(heatmaps).items():  # a pale panel of small multiples, read on its siblings' grid
         again = _read_heatmap(heatmaps[i].plot_box, planes=planes, layout=layout, ocr=ocr, config=config,
-                              readings=readings, stage=stage, grid=grid)
+                              readings=readings, stage=stage, grid=grid,
+                              key=key if id(heatmaps[i]) in on_key else None)
         if explained(again) >= explained(heatmaps[i]) - SIBLING_EXPLAINED_SLACK:
             heatmaps[i] = replace(again, warnings=again.warnings + (
                 f"read on the grid of its sibling panels ({grid.rows} x {grid.cols}); its own colour edges gave "
@@ -156,6 +164,73 @@ def _read_plots(*, picture: LoadedImage, planes, layout, ocr, config: DigitizeCo
             skipped.append(exc)
             failed.append(found)
     return heatmaps, skipped
+
+
+def _siblings_key(heatmaps: list[Heatmap]) -> tuple[Colormap, Scale] | None:
+    """The key the printed numbers of a picture's barless panels make together,
+    from at least SIBLING_KEYS panels read on their numbers (scale source
+    'cell_text'); else None. Panels keyed by their own numbers (``printed_key``:
+    each number at the colour it stands on) pool their numbers, each at the median
+    of its colours; panels on a named map whose scale the numbers set lend the
+    middle one's map and scale, when their scales' ends agree within
+    SIBLING_RANGE_SHARE of the range."""
+    keyed = [h for h in heatmaps if h.colorbar is None and h.scale.source == "cell_text"]
+    own = [h for h in keyed if np.isclose(np.min(h.colormap.positions), h.scale.vmin)
+           and np.isclose(np.max(h.colormap.positions), h.scale.vmax)]
+    if len(own) >= SIBLING_KEYS:
+        values = np.concatenate([np.asarray(h.colormap.positions, np.float64) for h in own])
+        lab = np.concatenate([np.asarray(h.colormap.lab, np.float32) for h in own])
+        distinct = np.unique(values)
+        mid = np.array([np.median(lab[values == v], axis=0) for v in distinct], np.float32)
+        colormap = Colormap(frozen_array(distinct), frozen_array(mid, np.float32),
+                            frozen_array(np.clip(np.round(lab_to_rgb(mid)), 0, 255), np.uint8))
+        return colormap, Scale("linear", 1.0, 0.0, float(distinct[0]), float(distinct[-1]), (), "cell_text")
+    if len(keyed) < SIBLING_KEYS:
+        return None
+    keyed.sort(key=lambda h: (h.scale.vmax, h.scale.vmin))
+    lo, hi = [h.scale.vmin for h in keyed], [h.scale.vmax for h in keyed]
+    span = max(float(np.median(hi) - np.median(lo)), 1e-12)
+    if max(max(lo) - min(lo), max(hi) - min(hi)) > SIBLING_RANGE_SHARE * span:
+        return None  # each panel on its own range: no one key
+    mid = keyed[len(keyed) // 2]
+    return mid.colormap, mid.scale
+
+
+#: Panels read on their numbers it takes for a sibling to be read on their key, and
+#: how far (share of the range) their scales' ends may differ.
+SIBLING_KEYS = 2
+SIBLING_RANGE_SHARE = 0.1
+
+
+def _read_on_siblings_key(heatmaps: list[Heatmap], skipped: list[DigitizeError], key: tuple, *, planes, layout,
+                          ocr, config: DigitizeConfig, readings: dict,
+                          stage: _Stages) -> tuple[list[Heatmap], list[DigitizeError]]:
+    """Panels of small multiples that print their numbers but were not read, their
+    cells taking too few colours to match a colormap or key themselves (a model
+    near 0.9 everywhere, one pale green), read on the key their sibling panels'
+    numbers agree on (``key``); kept only where their own numbers are then read."""
+    keyed = [h.plot_box for h in heatmaps if h.scale.source == "cell_text"]
+    kept: list[DigitizeError] = []
+    found = len(heatmaps)
+    for exc in skipped:
+        box = Box(*exc.plot_box) if isinstance(exc, NoColorbarError) else None
+        if box is None or not any(_alike(box, k) for k in keyed):
+            kept.append(exc)
+            continue
+        try:
+            h = _read_heatmap(box, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
+                              stage=stage, key=key)
+        except (ScaleError, NoColorbarError):
+            kept.append(exc)
+            continue
+        if h.printed is None:
+            kept.append(exc)
+        else:
+            heatmaps.append(h)
+    if len(heatmaps) == found:
+        return heatmaps, kept
+    at = {id(b): k for k, b in enumerate(reading_order([h.plot_box for h in heatmaps]))}
+    return sorted(heatmaps, key=lambda h: at.get(id(h.plot_box), len(at))), kept  # the new in their place
 
 
 #: Plots whose sides differ by at most this share are alike in size; past this many
@@ -223,9 +298,11 @@ _SKIPPED = {ScaleError: "its colorbar labels were unreadable",
 
 
 def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, readings: dict,
-                  stage: _Stages, grid: Grid | None = None, axes: AxisText | None = None) -> Heatmap:
+                  stage: _Stages, grid: Grid | None = None, axes: AxisText | None = None,
+                  key: tuple | None = None) -> Heatmap:
     """One plot of a picture, from its grid (found, or ``grid`` given) to its
-    analysis; its labels read, or ``axes`` given."""
+    analysis; its labels read, or ``axes`` given; ``key``: its sibling panels'
+    printed key, for a plot with no bar and no colormap or key of its own."""
     bar = pair_colorbar(planes=planes, plot=plot, bars=layout.colorbars)
     legend = None
     if bar is not None:  # a bar's labels are read first: they tell whether the plot can be measured at all
@@ -239,7 +316,7 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     colours = stage("cells", cell_colours, lab=planes.lab, grid=grid)
     if legend is None:
         legend = stage("catalog", read_legend, planes=planes, plot=plot, bar=None, layout=layout,
-                       colours=colours, ocr=ocr, config=config, readings=readings, grid=grid)
+                       colours=colours, ocr=ocr, config=config, readings=readings, grid=grid, key=key)
     colormap, table = stage("cells", best_table, colours=colours, colormaps=legend.colormaps, scale=legend.scale,
                             background=layout.background, residual_flag=config.residual_flag,
                             page_on_bar=legend.page_on_bar)

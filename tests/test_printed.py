@@ -409,3 +409,53 @@ def test_specks_down_a_large_cell_are_no_printed_number():
     colours = np.repeat(planes.lab[100:101, [10, 390]], 1, axis=0).reshape(1, 2, 3)
     text = find_cell_text(planes=planes, grid=grid, colours=colours, blank=np.zeros((1, 2), bool))
     assert not text.present[0, 0] and text.present[0, 1]
+
+
+def _small_multiples(pale: int, dpi: int = 150):
+    """Six panels of 6 x 5 cells on RdYlGn 0..1, each printing its numbers, no
+    colorbar; panel ``pale`` near 0.9 everywhere (one pale green)."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(pale)
+    fig, axes = plt.subplots(2, 3, figsize=(7.5, 4.2), dpi=dpi)
+    tables = []
+    for k, ax in enumerate(axes.flat):
+        if k == pale:
+            v = np.round(rng.uniform(0.88, 0.93, (6, 5)), 2)
+        else:
+            drop = np.linspace(0, rng.uniform(0.1, 0.8), 5)[None]
+            v = np.round(np.clip(rng.uniform(0.5, 0.95, (6, 5)) - drop, 0, 1), 2)
+        tables.append(v)
+        ax.imshow(v, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+        for i in range(6):
+            for j in range(5):
+                ax.text(j, i, f"{v[i, j]:g}", ha="center", va="center", fontsize=6)
+        ax.set_xticks(range(5))
+        ax.set_xticklabels(["8k", "16k", "32k", "64k", "128k"], fontsize=7)
+        ax.set_yticks([])
+        ax.set_title(f"Model-{k}", fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue(), tables
+
+
+@pytest.mark.parametrize("pale", [1, 4])
+def test_a_pale_panel_is_read_on_the_key_of_its_siblings_numbers(pale):
+    """Small multiples with their numbers printed and no colorbar: a panel whose
+    cells take one pale colour (a model near 0.9 everywhere) matches no colormap
+    and keys nothing by itself, and was skipped; it is read on the key its
+    siblings' numbers agree on, its own numbers the values, in reading order."""
+    data, tables = _small_multiples(pale)
+    res = digitize(data)
+    assert len(res.heatmaps) == 6 and not res.skipped
+    for h, want in zip(res.heatmaps, tables):
+        assert (h.rows, h.cols) == (6, 5)
+        assert np.abs(h.table.values - want).max() < 0.006
+    h = res.heatmaps[pale]
+    assert h.printed is not None and any("sibling panels" in w for w in h.warnings)

@@ -32,6 +32,9 @@ from .ocr import Recognizer
 from .planes import Planes
 from .printed import printed_key
 
+#: The warning of a panel read on the key its sibling panels' printed numbers make.
+SIBLING_KEY_NOTE = "no colorbar found: the numbers printed in the cells of its sibling panels are the key"
+
 #: Pixel length of the stand-in axis a colorbar-less heatmap's colormap is laid on.
 UNIT_AXIS = 1000.0
 
@@ -64,18 +67,24 @@ class Legend:
 
 def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout: Layout, colours: np.ndarray,
                 ocr: Recognizer | None, config: DigitizeConfig,
-                readings: dict[ColorbarRegion, ColorbarReading], grid: Grid | None = None) -> Legend:
+                readings: dict[ColorbarRegion, ColorbarReading], grid: Grid | None = None,
+                key: tuple[Colormap, Scale] | None = None) -> Legend:
     """The legend of one plot. ``readings`` caches colorbar readings (a bar may
     serve several plots) and is filled in. Without a bar: a known colormap the
     cells lie on, else the numbers printed in the cells (on ``grid``) as the key.
     Raises ``ScaleError`` when the bar's labels give no scale, ``NoColorbarError``
-    without a bar, a known colormap or printed numbers."""
+    without a bar, a known colormap or printed numbers. ``key``: the key the
+    printed numbers of sibling panels make, for a panel whose own numbers make none."""
     if bar is None:
         try:
             return _catalog_legend(plot=plot, planes=planes, colours=colours, config=config)
         except NoColorbarError:
             if grid is None or ocr is None or not config.printed:
                 raise
+            if key is not None:
+                note = (f"{SIBLING_KEY_NOTE} ({len(key[0].positions)} values from {key[1].vmin:g} to "
+                        f"{key[1].vmax:g}); its own take too few colours to make one")
+                return Legend(None, None, key[1], (key[0],), (note,))
             return printed_key_legend(planes=planes, plot=plot, grid=grid, colours=colours, ocr=ocr)
     if bar not in readings:
         if not spans_colours(planes.lab, bar.box, bar.orientation):  # checked before its labels are read
