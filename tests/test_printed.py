@@ -459,3 +459,24 @@ def test_a_pale_panel_is_read_on_the_key_of_its_siblings_numbers(pale):
         assert np.abs(h.table.values - want).max() < 0.006
     h = res.heatmaps[pale]
     assert h.printed is not None and any("sibling panels" in w for w in h.warnings)
+
+
+def test_a_panel_read_on_its_siblings_key_keeps_it_when_read_again_on_their_grid(monkeypatch):
+    """A panel read on its siblings' key may be read again on their grid (when its
+    own grid differs from theirs); that reading keeps the key. Without it the
+    panel's legend failed and the whole picture was lost (a page of 47 panels)."""
+    import digitize.api as api
+
+    data, tables = _small_multiples(4)
+    calls = []
+
+    def regrid(heatmaps):  # the pale panel's grid said to differ from its siblings'
+        pale = [i for i, h in enumerate(heatmaps) if any("sibling panels" in w for w in h.warnings)]
+        calls.append(pale)
+        return {i: heatmaps[i].grid for i in pale}
+
+    monkeypatch.setattr(api, "sibling_grids", regrid)
+    res = digitize(data)
+    assert calls == [[4]]
+    assert len(res.heatmaps) == 6
+    assert np.abs(res.heatmaps[4].table.values - tables[4]).max() < 0.006
