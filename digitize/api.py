@@ -34,7 +34,7 @@ from .raster.grids import find_grid, pixel_blocks
 from .raster.grids.thinned import refine, thinned_step
 from .raster.lattice import axis_evidence
 from .raster.layout import find_layout, reading_order
-from .raster.legend import SIBLING_KEY_NOTE, read_legend
+from .raster.legend import read_legend
 from .raster.ocr import Recognizer, configure_default_recognizer, default_recognizer
 from .raster.panels import extend_to_ticks, framed_together, pair_colorbar
 from .raster.planes import picture_planes, with_ink
@@ -110,13 +110,11 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     readings: dict = {}  # colorbar readings, shared by the plots one bar serves
     heatmaps, skipped = _read_plots(picture=picture, planes=planes, layout=layout, ocr=ocr, config=config,
                                     readings=readings, stage=stage)
-    key, on_key = None, set()  # the key of sibling panels' numbers, and the ids of the panels read on it
-    if skipped and ocr is not None and config.printed:
-        key = _siblings_key(heatmaps)
-        if key is not None:
-            heatmaps, skipped = _read_on_siblings_key(heatmaps, skipped, key, planes=planes, layout=layout,
-                                                      ocr=ocr, config=config, readings=readings, stage=stage)
-            on_key = {id(h) for h in heatmaps if any(w.startswith(SIBLING_KEY_NOTE) for w in h.warnings)}
+    # the key of sibling panels' printed numbers, for the panels that make none of their own
+    key = _siblings_key(heatmaps) if skipped and ocr is not None and config.printed else None
+    if key is not None:
+        heatmaps, skipped = _read_on_siblings_key(heatmaps, skipped, key, planes=planes, layout=layout, ocr=ocr,
+                                                  config=config, readings=readings, stage=stage)
     warnings = list(picture.warnings)
     if not heatmaps:
         if not skipped:
@@ -126,8 +124,7 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     warnings += [f"skipped the heatmap at {exc.plot_box}: " + _SKIPPED[type(exc)] for exc in skipped]
     for i, grid in sibling_grids(heatmaps).items():  # a pale panel of small multiples, read on its siblings' grid
         again = _read_heatmap(heatmaps[i].plot_box, planes=planes, layout=layout, ocr=ocr, config=config,
-                              readings=readings, stage=stage, grid=grid,
-                              key=key if id(heatmaps[i]) in on_key else None)
+                              readings=readings, stage=stage, grid=grid, key=key)
         if explained(again) >= explained(heatmaps[i]) - SIBLING_EXPLAINED_SLACK:
             heatmaps[i] = replace(again, warnings=again.warnings + (
                 f"read on the grid of its sibling panels ({grid.rows} x {grid.cols}); its own colour edges gave "
@@ -547,8 +544,12 @@ def on_page_evidence(h: Heatmap) -> bool:
     plot backed by more than that part (``_backed``); one on no scale at all (its
     colours matched to a named map, or labels that are no scale) must also redraw
     every region of its plot and not stand off its axes."""
+    # with no scale to vouch for it, no region of the plot left unexplained (a line chart
+    # on seaborn's lavender ground, the ground on a named map, redraws all but its curves)
+    # and the cells not standing off the axis labels (a bar chart on that ground, cut
+    # into a grid at its bars' ends); a map with no axis text has none to stand off
     return is_evidence(h) and (h.grid.block > 0 or _backed(h.checks)) and \
-        (_on_a_scale(h) or _redrawn_everywhere(h.checks) and _not_off_its_axes(h.checks))
+        (_on_a_scale(h) or _not_failed(h.checks, "worst_region") and _not_failed(h.checks, "grid_on_axes"))
 
 
 def _on_a_scale(h: Heatmap) -> bool:
@@ -561,22 +562,9 @@ def _on_a_scale(h: Heatmap) -> bool:
     return not {"scale_residual", "tick_steps"} <= failed
 
 
-def _not_off_its_axes(checks) -> bool:
-    """A table on no scale has neither a bar nor printed numbers to vouch for it: its
-    cells must not stand off the axis marks and labels it has (grid_on_axes not
-    failed; a map with no axis text passes). A bar chart on seaborn's lavender
-    ground, cut into a grid at its bars' ends, matched a named map with its
-    categories between the grid's rows."""
-    c = next((c for c in checks if c.name == "grid_on_axes"), None)
-    return c is None or c.value is None or c.passed
-
-
-def _redrawn_everywhere(checks) -> bool:
-    """A table on no scale (its colours matched to a named map, no bar to vouch for
-    it) shows a heatmap only when no region of its plot is left unexplained
-    (worst_region passed): a line chart on seaborn's lavender ground, whose ground
-    lies on a named map, redraws most of its plot but not where its curves run."""
-    c = next((c for c in checks if c.name == "worst_region"), None)
+def _not_failed(checks, name: str) -> bool:
+    """Whether check ``name`` passed, or had nothing to measure (or was not run)."""
+    c = next((c for c in checks if c.name == name), None)
     return c is None or c.value is None or c.passed
 
 

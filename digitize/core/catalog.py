@@ -256,14 +256,14 @@ def _could_match(pts: np.ndarray, keep: np.ndarray, limit: float) -> np.ndarray:
     if not len(keep):
         return keep
     v, vv, half = _vertices()
-    v, vv = v[keep], vv[keep]
+    v, vv, half = v[keep], vv[keep], half[keep]
     flat, norms = v.reshape(-1, 3), vv.reshape(-1)
     bound = np.zeros(len(keep))
     for lo in range(0, len(pts), 4 * _MATCH_CHUNK):
         p = np.asarray(pts[lo:lo + 4 * _MATCH_CHUNK], np.float64)
         d2 = (p * p).sum(axis=1)[:, None] - 2.0 * (p @ flat.T) + norms[None]
         near = np.sqrt(np.maximum(d2.reshape(len(p), len(keep), -1).min(axis=2), 0.0))
-        bound += np.maximum(near - half[keep][None], 0.0).sum(axis=0)
+        bound += np.maximum(near - half[None], 0.0).sum(axis=0)
     return keep[bound / len(pts) <= limit + _BOUND_SLACK]
 
 

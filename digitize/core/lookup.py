@@ -181,8 +181,7 @@ def median(a: np.ndarray, axis: int | None = None):
     n = a.shape[axis]
     if n % 2:
         mid = np.take(np.partition(a, n // 2, axis=axis), n // 2, axis=axis)
-        return mid if np.issubdtype(a.dtype, np.inexact) else np.float64(mid) if mid.ndim == 0 else mid.astype(
-            np.float64)
+        return mid if np.issubdtype(a.dtype, np.inexact) else mid.astype(np.float64)  # as np.median: a float
     two = np.take(np.partition(a, (n // 2 - 1, n // 2), axis=axis), (n // 2 - 1, n // 2), axis=axis)
     return two.mean(axis=axis)
 

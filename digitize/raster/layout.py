@@ -111,12 +111,16 @@ def strip_frame(lab: np.ndarray, box: Box, *, max_px: int = 3) -> Box:
     return Box(x0, y0, x1, y1)
 
 
+def _long_first(lab: np.ndarray, box: Box, orientation: str) -> np.ndarray:
+    """A strip's pixels as (along, across, 3)."""
+    sub = lab[box.y0:box.y1, box.x0:box.x1]
+    return sub.transpose(1, 0, 2) if orientation == "horizontal" else sub
+
+
 def bar_profile(lab: np.ndarray, box: Box, orientation: str) -> tuple[np.ndarray, np.ndarray]:
     """Median colour along a bar's long axis over the central half of its width,
     and the mean spread across the width (how constant the colour is across)."""
-    sub = lab[box.y0:box.y1, box.x0:box.x1]
-    if orientation == "horizontal":
-        sub = sub.transpose(1, 0, 2)  # -> (long, short, 3)
+    sub = _long_first(lab, box, orientation)
     short = sub.shape[1]
     a = int(round(short * 0.25))
     b = max(a + 1, int(round(short * 0.75)))
@@ -165,13 +169,11 @@ def holds_text(lab: np.ndarray, box: Box, orientation: str) -> bool:
     drawn over a bar are no text: a density curve runs along it in one piece, tick
     marks drawn inward touch its side, a level's border crosses it whole, grid
     lines drawn over it (gnuplot) are a pixel thick."""
-    sub = lab[box.y0:box.y1, box.x0:box.x1]
-    if orientation == "horizontal":
-        sub = sub.transpose(1, 0, 2)  # -> (long, short, 3)
+    sub = _long_first(lab, box, orientation)
     if sub.shape[0] < 8 or sub.shape[1] < 4:
         return False
     odd = delta_e(sub, median(sub, axis=1)[:, None, :]) > TEXT_DELTA_E
-    n, _, stats, _ = cv2.connectedComponentsWithStats(odd.astype(np.uint8), connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(odd.astype(np.uint8), connectivity=8)
     across = sub.shape[1]
     x, w, h, area = stats[1:, 0], stats[1:, 2], stats[1:, 3], stats[1:, 4]  # x, w: across; h: along
     glyphs = (area >= 3) & (h >= 2) & (h <= TEXT_GLYPH_SHARE * across) & (w <= 3 * h) & (x > 0) & (x + w < across)
@@ -302,10 +304,11 @@ def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray, bar_colours: np.n
 
 
 def _runs_once(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray) -> bool:
-    """A strip cut off a plot is a colorbar when its colour runs smoothly along it
-    and never comes back (a row of tick labels is smooth enough, but comes back)."""
+    """A strip cut off a plot is a colorbar when its colour runs smoothly along it,
+    never comes back (a row of tick labels is smooth enough, but comes back) and
+    holds no text (a row of cells with their numbers printed)."""
     prof, spread = bar_profile(lab, box, orientation)
-    return _smooth_gradient(prof, spread) and not _comes_back(prof, bg_lab)
+    return _smooth_gradient(prof, spread) and not _comes_back(prof, bg_lab) and not holds_text(lab, box, orientation)
 
 
 def _smooth_gradient(prof: np.ndarray, spread: np.ndarray) -> bool:
@@ -408,7 +411,7 @@ def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.nd
         if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
             continue
         bar = strip_frame(lab, _trim_bar_ends(mask, bar, orientation))
-        if _runs_once(lab, bar, orientation, bg_lab) and not holds_text(lab, bar, orientation):
+        if _runs_once(lab, bar, orientation, bg_lab):
             return plot, (bar, orientation)
     return None
 
@@ -450,8 +453,8 @@ def _split_touching_bar(lab: np.ndarray, box: Box, bg_lab: np.ndarray):
         if max(bar.width, bar.height) < BAR_MIN_ASPECT * min(bar.width, bar.height):
             continue
         bar = strip_frame(lab, bar)
-        if _runs_once(lab, bar, orientation, bg_lab) and not holds_text(lab, bar, orientation):
-            return plot, (bar, orientation)  # a row of cells with their numbers is no bar
+        if _runs_once(lab, bar, orientation, bg_lab):
+            return plot, (bar, orientation)
     return None
 
 

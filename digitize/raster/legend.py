@@ -32,9 +32,6 @@ from .ocr import Recognizer
 from .planes import Planes
 from .printed import printed_key
 
-#: The warning of a panel read on the key its sibling panels' printed numbers make.
-SIBLING_KEY_NOTE = "no colorbar found: the numbers printed in the cells of its sibling panels are the key"
-
 #: Pixel length of the stand-in axis a colorbar-less heatmap's colormap is laid on.
 UNIT_AXIS = 1000.0
 
@@ -81,11 +78,15 @@ def read_legend(*, planes: Planes, plot: Box, bar: ColorbarRegion | None, layout
         except NoColorbarError:
             if grid is None or ocr is None or not config.printed:
                 raise
-            if key is not None:
-                note = (f"{SIBLING_KEY_NOTE} ({len(key[0].positions)} values from {key[1].vmin:g} to "
-                        f"{key[1].vmax:g}); its own take too few colours to make one")
-                return Legend(None, None, key[1], (key[0],), (note,))
+        try:
             return printed_key_legend(planes=planes, plot=plot, grid=grid, colours=colours, ocr=ocr)
+        except NoColorbarError:
+            if key is None:
+                raise
+        note = (f"no colorbar found: the numbers printed in the cells of its sibling panels are the key "
+                f"({len(key[0].positions)} values from {key[1].vmin:g} to {key[1].vmax:g}); its own take "
+                f"too few colours to make one")
+        return Legend(None, None, key[1], (key[0],), (note,))
     if bar not in readings:
         if not spans_colours(planes.lab, bar.box, bar.orientation):  # checked before its labels are read
             raise ScaleError(f"expected a colorbar's colours to run from one colour to another; the strip at "
