@@ -548,3 +548,68 @@ def test_labels_that_neither_fit_nor_step_evenly_are_no_scale_on_a_page():
     assert on_page_evidence(failing("tick_steps", off_axes=True))
     assert on_page_evidence(failing("scale_residual", "tick_steps")), "on its axes and redrawn: a map"
     assert not on_page_evidence(failing("scale_residual", "tick_steps", off_axes=True))
+
+
+def _column_page(path, *, rotate: int = 0) -> tuple[np.ndarray, list[str], tuple]:
+    """A letter page: a column of body text on the left, a heatmap with long row
+    labels and its colorbar in the right half (vector cells, a raster bar)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    v = np.round(_field(5, 4, 21, 0, 1), 2)
+    names = ["Llama-3-70B-Instruct", "Mistral-7B-v0.3", "Qwen2-72B-Chat", "GPT-4o-mini", "Phi-3-medium"]
+    fig = plt.figure(figsize=(8.5, 11))
+    for k in range(40):
+        fig.text(0.08, 0.92 - 0.02 * k, "Lorem ipsum dolor sit amet, consectetur elit sed.", fontsize=8)
+    ax = fig.add_axes([0.7, 0.55, 0.18, 0.2])
+    mesh = ax.pcolormesh(v[::-1], cmap="viridis", vmin=0, vmax=1)
+    ax.set_yticks(np.arange(5) + 0.5, names[::-1], fontsize=7)
+    ax.set_xticks(np.arange(4) + 0.5, [f"{k}k" for k in (4, 8, 16, 32)], fontsize=7)
+    fig.colorbar(mesh, ax=ax, fraction=0.08).solids.set_rasterized(True)
+    fig.savefig(path)
+    box = ax.get_position()  # the axes as the bar left them, in fractions of the page from the bottom-left
+    plt.close(fig)
+    if rotate:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(path))
+        doc[0].set_rotation(rotate)
+        doc.save(str(path) + ".turned")
+        doc.close()
+        path.write_bytes(path.with_name(path.name + ".turned").read_bytes())
+    return v, names, (box.x0 * 612, (1 - box.y1) * 792, box.x1 * 612, (1 - box.y0) * 792)
+
+
+def test_a_drawn_page_is_rendered_where_its_figure_lies(tmp_path):
+    """The render of a page with a figure in one column leaves out the other, keeps
+    the figure's long row labels, and places what it reads on the page in points."""
+    from digitize.api import read_picture
+    from digitize.config import DigitizeConfig
+    from digitize.sources.pdf import page_pictures
+
+    path = tmp_path / "column.pdf"
+    v, names, where = _column_page(path)
+    page = [p for p in page_pictures(path, 0) if p.kind == "page"]
+    assert len(page) == 1
+    pic = page[0]
+    x0, y0, x1, y1 = pic.placement
+    assert x0 > 0.3 * 612, "the column of text on the left is left out"
+    assert (x1 - x0) * (y1 - y0) < 0.35 * 612 * 792
+    assert pic.rgb.shape[0] == pytest.approx((y1 - y0) * 200 / 72, abs=2)
+    res = read_picture(pic, config=DigitizeConfig())
+    assert len(res.heatmaps) == 1
+    h = res.heatmaps[0]
+    _check(h, {"values": v, "vmin": 0.0, "vmax": 1.0}, "cropped render")
+    assert list(h.axes.row_labels) == names, "the long labels left of the cells are inside the render"
+    assert pic.to_points(h.plot_box.as_list()) == pytest.approx(where, abs=1.5), "where the axes are on the page"
+
+
+def test_a_turned_page_is_rendered_whole(tmp_path):
+    from digitize.sources.pdf import page_pictures
+
+    path = tmp_path / "turned.pdf"
+    _column_page(path, rotate=90)
+    page = [p for p in page_pictures(path, 0) if p.kind == "page"]
+    assert len(page) == 1 and page[0].placement == (0.0, 0.0, pytest.approx(792, abs=1), pytest.approx(612, abs=1))

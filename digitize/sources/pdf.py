@@ -168,14 +168,72 @@ def _page_bounds(obj) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _render(page, dpi: float, limit: int) -> tuple[np.ndarray, float]:
-    """A page rendered at ``dpi``, or at the resolution that keeps it under ``limit``
-    pixels: (RGB pixels, the dpi used)."""
+#: A drawn page is rendered only where its figures lie: around its graphics
+#: (paths, images, shadings), the text within FIGURE_TEXT_PT of them (axis and
+#: colorbar labels, however long) and FIGURE_MARGIN_PT more (a title set apart).
+#: Columns of body text beside a figure are left out (a figure in one column of
+#: a paper is a quarter of its page, and reading a picture costs by its pixels).
+FIGURE_TEXT_PT = 12.0
+FIGURE_MARGIN_PT = 24.0
+#: A path filled this light (each of R, G, B, of 255) and not stroked draws nothing
+#: on the page: a figure's white background, often as large as the page.
+PAPER_LEVEL = 250
+#: An area covering more than this share of the page: the page is rendered whole.
+FIGURE_MAX_SHARE = 0.85
+
+
+def figure_area(page, pdfium_c) -> tuple[float, float, float, float] | None:
+    """Where a page's figures lie (left, top, right, bottom; points from its
+    top-left), None for the whole page: nothing drawn, an area of most of it, or
+    a page whose drawing space is not its view (turned, or a crop box apart from
+    the media box), where object bounds do not map simply onto the render."""
+    if page.get_rotation() % 360 or tuple(page.get_cropbox()) != tuple(page.get_mediabox()) or \
+            tuple(page.get_mediabox())[:2] != (0.0, 0.0):
+        return None
+    import ctypes
+
     w, h = page.get_size()
-    pixels = (w * dpi / 72.0) * (h * dpi / 72.0)
+    drawn, text = [], []
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    for obj in page.get_objects(max_depth=3):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+            continue  # its objects come next
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+            if fill.value and not stroke.value and pdfium_c.FPDFPageObj_GetFillColor(obj, *map(ctypes.byref, rgba)) \
+                    and (min(c.value for c in rgba[:3]) >= PAPER_LEVEL or rgba[3].value == 0):
+                continue  # paper on paper (a figure's white background, as large as the page)
+        (text if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT else drawn).append(_page_bounds(obj))
+    if not drawn:
+        return None
+    x0, y0 = min(b[0] for b in drawn), min(b[1] for b in drawn)
+    x1, y1 = max(b[2] for b in drawn), max(b[3] for b in drawn)
+    r = FIGURE_TEXT_PT
+    # text near the graphics themselves (not near text taken in: a column of lines is not taken line by line)
+    near = [b for b in text if b[0] <= x1 + r and b[2] >= x0 - r and b[1] <= y1 + r and b[3] >= y0 - r]
+    x0, y0 = min([x0] + [b[0] for b in near]), min([y0] + [b[1] for b in near])
+    x1, y1 = max([x1] + [b[2] for b in near]), max([y1] + [b[3] for b in near])
+    m = FIGURE_MARGIN_PT
+    left, right = max(0.0, x0 - m), min(w, x1 + m)
+    top, bottom = max(0.0, h - y1 - m), min(h, h - y0 + m)
+    if right <= left or bottom <= top or (right - left) * (bottom - top) > FIGURE_MAX_SHARE * w * h:
+        return None
+    return left, top, right, bottom
+
+
+def _render(page, dpi: float, limit: int,
+            area: tuple[float, float, float, float] | None = None) -> tuple[np.ndarray, float]:
+    """A page rendered at ``dpi``, or at the resolution that keeps it under ``limit``
+    pixels: (RGB pixels, the dpi used); only ``area`` of it (points from the
+    top-left) when given."""
+    w, h = page.get_size()
+    crop = (0.0, 0.0, 0.0, 0.0) if area is None else (area[0], h - area[3], w - area[2], area[1])
+    pixels = ((w - crop[0] - crop[2]) * dpi / 72.0) * ((h - crop[1] - crop[3]) * dpi / 72.0)
     if pixels > limit:
         dpi = max(1.0, dpi * math.sqrt(limit / pixels))
-    return np.asarray(page.render(scale=dpi / 72.0, draw_annots=False).to_pil().convert("RGB"), np.uint8), dpi
+    bitmap = page.render(scale=dpi / 72.0, draw_annots=False, crop=crop)
+    return np.asarray(bitmap.to_pil().convert("RGB"), np.uint8), dpi
 
 
 def render_page(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI) -> np.ndarray:
@@ -257,7 +315,8 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
         if not render or (out and figures == "pasted") or oversized:
             return [replace(p, warnings=tuple(p.warnings) + tuple(notes)) for p in out] if notes else out
         limit = min(max_pixels, RENDER_MAX_PIXELS)
-        rgb, fit = _render(page, dpi, limit)
+        area = figure_area(page, pdfium_c)
+        rgb, fit = _render(page, dpi, limit, area)
         if fit != dpi:
             notes.append(f"page {index + 1} is {page_w / 72:.0f} x {page_h / 72:.0f} inches: rendered at "
                          f"{fit:.1f} dpi instead of {dpi} to stay under {limit} pixels")
@@ -265,8 +324,9 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
         pic = from_array(rgb, source=source)
         h, w = rgb.shape[:2]
         to_pt = 72.0 / dpi
+        left, top = area[:2] if area is not None else (0.0, 0.0)
         out.append(LoadedImage(pic.rgb, source, page=index + 1, kind="page",
-                               placement=(0.0, 0.0, w * to_pt, h * to_pt), lossy=False))
+                               placement=(left, top, left + w * to_pt, top + h * to_pt), lossy=False))
         return [replace(p, warnings=tuple(p.warnings) + tuple(notes)) for p in out] if notes else out
     except pdfium.PdfiumError as exc:
         raise InputError(f"expected a readable page {index + 1} in {path}; pdfium failed ({exc})") from exc
