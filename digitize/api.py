@@ -414,10 +414,7 @@ def _unreadable(legend, table, checks) -> ScaleError:
     shape, how far the cells spread along the bar, and the checks a reading gets."""
     exc = ScaleError(legend.scale_error)
     exc.shape = table.values.shape
-    known = np.asarray(table.values)[np.isfinite(table.values)]  # places along the bar, 0..1
-    exc.spread = float(np.quantile(known, 0.95) - np.quantile(known, 0.05)) if known.size else 0.0
-    # places along the bar the cells take, told apart to a fiftieth of it
-    exc.levels = len(np.unique(np.round(known * UNREAD_LEVEL_BINS))) if known.size else 0
+    exc.spread, exc.levels = _along_bar(np.asarray(table.values))  # the values: places along the bar, 0..1
     # what was read beside the bar: words and no number say it is no colorbar (a
     # table's shaded column beside its entries)
     read = [t for t in legend.reading.ticks if t.label.strip()] if legend.reading is not None else []
@@ -425,6 +422,16 @@ def _unreadable(legend, table, checks) -> ScaleError:
         any(sum(c.isalpha() for c in t.label) >= 2 for t in read)
     exc.checks = checks
     return exc
+
+
+def _along_bar(places: np.ndarray) -> tuple[float, int]:
+    """How far cells at ``places`` along their bar (0..1) spread over it (the middle
+    90% of them), and at how many places, told apart to 1/UNREAD_LEVEL_BINS of it."""
+    known = places[np.isfinite(places)]
+    if not known.size:
+        return 0.0, 0
+    spread = float(np.quantile(known, 0.95) - np.quantile(known, 0.05))
+    return spread, len(np.unique(np.round(known * UNREAD_LEVEL_BINS)))
 
 
 def configure_threads(threads: int) -> None:
@@ -548,8 +555,23 @@ def on_page_evidence(h: Heatmap) -> bool:
     # on seaborn's lavender ground, the ground on a named map, redraws all but its curves)
     # and the cells not standing off the axis labels (a bar chart on that ground, cut
     # into a grid at its bars' ends); a map with no axis text has none to stand off
-    return is_evidence(h) and (h.grid.block > 0 or _backed(h.checks)) and \
-        (_on_a_scale(h) or _not_failed(h.checks, "worst_region") and _not_failed(h.checks, "grid_on_axes"))
+    return h.rows * h.cols >= 2 and is_evidence(h) and (_varied_blocks(h) if h.grid.block > 0 else _backed(h.checks)) \
+        and (_on_a_scale(h) or _not_failed(h.checks, "worst_region") and _not_failed(h.checks, "grid_on_axes"))
+
+
+def _varied_blocks(h: Heatmap) -> bool:
+    """A reading on blocks of pixels (its plot's pixels on its bar's colours, but no
+    cells resolved) shows a heatmap when its blocks spread along the bar over
+    several levels, as a found-but-unread map's cells must: one bar of a bar chart
+    beside another, taken for a colorbar, is one colour."""
+    s = h.scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo, hi, v = (np.log10(np.asarray(x, np.float64)) if s.kind == "log" else np.asarray(x, np.float64)
+                     for x in (s.vmin, s.vmax, h.table.values))
+        if not np.isfinite(hi - lo) or hi == lo:
+            return False
+        spread, levels = _along_bar((v - lo) / (hi - lo))
+    return spread >= UNREAD_SPREAD and levels >= UNREAD_MIN_LEVELS
 
 
 def _on_a_scale(h: Heatmap) -> bool:

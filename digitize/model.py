@@ -216,7 +216,10 @@ class Scale:
 
     def _inv_t(self, t):
         t = np.asarray(t, dtype=np.float64)
-        return 10.0 ** t if self.kind == "log" else t
+        if self.kind != "log":
+            return t
+        with np.errstate(over="ignore"):  # past 1e308: inf, as the value is
+            return 10.0 ** t
 
     def pixel_to_value(self, pixel):
         if self.level_pixels:

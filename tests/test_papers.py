@@ -443,6 +443,37 @@ def test_a_heatmap_too_fine_to_resolve_is_read_on_blocks_of_pixels(tmp_path):
     assert doc["block_pixels"] == h.grid.block
 
 
+def test_blocks_of_one_colour_or_a_single_cell_are_no_heatmap_on_a_page(tmp_path):
+    """The blocks read on a smoothed map spread over its bar: evidence. The same
+    blocks all of one value (one bar of a bar chart taken for a map, another bar
+    beside it for its colorbar) are not; nor is a grid of one cell, whatever it
+    redraws."""
+    from dataclasses import replace
+
+    from pdfgen import image_pdf
+    from PIL import Image
+
+    from digitize.api import on_page_evidence
+    from digitize.model import Grid
+
+    fig_png = _heatmap_png(_field(6, 8, 3, 0, 10))
+
+    rgb = np.asarray(Image.open(io.BytesIO(fig_png)).convert("RGB"))
+    path = tmp_path / "ramp.pdf"
+    path.write_bytes(image_pdf(rgb.shape[1], rgb.shape[0], rgb.tobytes(), draws=[(72, 400, 288, 230)]))
+    hs = [h for r in digitize_pdf_page(path, 0) for h in r.result.heatmaps]
+    assert len(hs) == 1
+    h = hs[0]
+    assert on_page_evidence(h)
+    flat = replace(h, table=replace(h.table, values=np.full(h.table.values.shape, 0.4)))
+    blocks = replace(h, grid=replace(h.grid, block=4))
+    assert on_page_evidence(blocks), "blocks spread along the bar"
+    assert not on_page_evidence(replace(flat, grid=blocks.grid)), "blocks of one colour"
+    one = replace(h, grid=Grid(h.grid.row_edges[[0, -1]], h.grid.col_edges[[0, -1]]),
+                  table=replace(h.table, values=h.table.values[:1, :1]))
+    assert not on_page_evidence(one), "a single cell"
+
+
 def test_a_grid_that_redraws_part_of_its_plot_needs_backing():
     """Curves coloured along a colorbar, cut into a grid, redraw part of their plot
     (62% here, as read from a real page of them) with no row or column redrawn
