@@ -63,7 +63,8 @@ def test_two_line_labels_are_read_whole():
 @pytest.mark.parametrize("name, side", [("mpl_needle_35_saturated", "rows"), ("mpl_needle_35_saturated", "cols"),
                                         ("octave_saturated_inward_ticks", "rows"),
                                         ("plotly_log_masked_glued_ticks", "rows"),
-                                        ("rbase_image_key", "cols")])
+                                        ("rbase_image_key", "cols"),
+                                        ("corrplot_lower_diagonal_labels", "cols")])
 def test_labels_on_every_cell_are_read(name, side):
     """A label on every row or column (small fonts, tick marks glued to the labels,
     labels rotated) reads exactly."""
@@ -72,3 +73,40 @@ def test_labels_on_every_cell_are_read(name, side):
     got = h.axes.row_labels if side == "rows" else h.axes.col_labels
     want = truth["row_labels"] if side == "rows" else truth["col_labels"]
     assert sum(_norm(a) == _norm(b) for a, b in zip(got, want)) >= 0.9 * len(want)
+
+
+def test_labels_beside_the_diagonal_of_a_triangle_are_read():
+    """An upper-triangular correlation map labels its rows beside the diagonal, in
+    the empty cells left of each row's first cell (R's corrplot), and its columns
+    above it with text turned 45 degrees starting at each column: every label is
+    read, on its own row and column."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = ["clicks", "errors", "height", "churn", "glucose", "tenure", "visits", "age"]
+    n = len(names)
+    rng = np.random.default_rng(5)
+    v = np.round(np.corrcoef(rng.normal(size=(n, 30))), 2)
+    v[np.tril_indices(n, -1)] = np.nan
+    fig, ax = plt.subplots(figsize=(5.5, 5), dpi=100)
+    im = ax.imshow(v, cmap="RdBu", vmin=-1, vmax=1)
+    ax.set_xlim(-3, n - 0.5)
+    ax.set_ylim(n - 0.5, -3)
+    ax.axis("off")
+    for i, name in enumerate(names):
+        ax.text(i - 0.6, i, name, ha="right", va="center", fontsize=10)
+        ax.text(i - 0.2, -0.6, name, rotation=45, ha="left", va="bottom", fontsize=10)
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert (h.rows, h.cols) == (n, n)
+    assert list(h.axes.row_labels) == names
+    assert list(h.axes.col_labels) == names
+    known = np.isfinite(v)
+    assert float(np.abs(np.asarray(h.table.values, float)[known] - v[known]).mean()) <= 0.02

@@ -429,13 +429,17 @@ def _pooled_angle(band: list[Blob]) -> float | None:
 
 
 def _anchor(bl: Blob, side: str) -> float:
-    """Where along the axis a label points: its centre, or for diagonal text
-    (right-aligned at its upper end, as matplotlib draws rotated x labels) its end."""
+    """Where along the axis a label points: its centre, or for diagonal text its
+    end next to the plot (below it, the upper end, as matplotlib draws turned x
+    labels; above it, the lower end, as R's corrplot and matplotlib's top labels
+    start there)."""
     b = bl.box
     if side in ("left", "right"):
         return b.cy
     if bl.angle not in (0.0, 90.0, -90.0):
-        return b.x1 - 0.5 * bl.char_size if bl.angle > 0 else b.x0 + 0.5 * bl.char_size
+        rising = bl.angle > 0  # read bottom-left to top-right
+        right_end = rising if side == "bottom" else not rising
+        return b.x1 - 0.5 * bl.char_size if right_end else b.x0 + 0.5 * bl.char_size
     return b.cx
 
 
@@ -528,6 +532,79 @@ def _short_of(box: Box, side: str, limit: float | None) -> bool:
     return {"right": box.x0 < limit, "left": box.x1 > limit, "bottom": box.y0 < limit, "top": box.y1 > limit}[side]
 
 
+#: A cell is at the page colour (empty) when its inner half's median pixel is
+#: within this many times the picture's foreground distance of the page.
+EMPTY_CELL_SHARE = 2.0
+#: Labels beside a diagonal are taken when at least this many rows (columns) have one.
+MIN_STAIR_LABELS = 3
+#: Row (column) bands are narrowed by this many pixels, or this share of their
+#: width, at each edge before their text is looked for (the border of the drawn
+#: cell before, a pixel or two off the edge found).
+STAIR_INSET = 2
+STAIR_INSET_SHARE = 0.12
+
+
+def _staircase(planes: Planes, grid: Grid, axis: str) -> dict[int, Blob]:
+    """Labels set inside a triangular map beside its diagonal (R's corrplot): the
+    label of a row in the empty cells left of its first drawn cell, of a column
+    in those above it. Per row (column): the text there, if it is the only text
+    in those cells and ends within a cell of the first drawn one. Empty: no row
+    (column) has empty cells before a drawn one, or none holds such text."""
+    rows, cols = np.asarray(grid.row_edges), np.asarray(grid.col_edges)
+    d = planes.distance
+    empty = np.zeros((grid.rows, grid.cols), bool)
+    for i in range(grid.rows):
+        for j in range(grid.cols):
+            y0, y1, x0, x1 = (int(round(v)) for v in (rows[i], rows[i + 1], cols[j], cols[j + 1]))
+            qy, qx = max(1, (y1 - y0) // 4), max(1, (x1 - x0) // 4)
+            inner = d[y0 + qy:y1 - qy, x0 + qx:x1 - qx]
+            empty[i, j] = inner.size > 0 and float(np.median(inner)) <= EMPTY_CELL_SHARE * planes.cell_delta_e
+    out: dict[int, Blob] = {}
+    along_rows = axis == "rows"
+    n = grid.rows if along_rows else grid.cols
+    for k in range(n):
+        line = empty[k] if along_rows else empty[:, k]
+        first = int(np.argmin(line)) if not line.all() else -1
+        if first <= 0:
+            continue
+        edges, across = (rows, cols) if along_rows else (cols, rows)
+        inset = max(STAIR_INSET, STAIR_INSET_SHARE * (edges[k + 1] - edges[k]))
+        a0, a1 = int(round(edges[k] + inset)), int(round(edges[k + 1] - inset))
+        # from the first drawn cell back over the empty ones, and as far again past the
+        # map's edge (a long label of an early row starts outside it)
+        b1 = int(round(across[first] - inset))  # short of the drawn cell's border
+        b0 = max(0, int(round(2 * across[0] - across[first])))
+        if a1 - a0 < 3 or b1 - b0 < 3:
+            continue
+        box = Box(b0, a0, b1, a1) if along_rows else Box(a0, b0, a1, b1)
+        ink = np.asarray(planes.ink[box.y0:box.y1, box.x0:box.x1], bool)
+        if not ink.any():
+            continue
+        across_ink = np.flatnonzero(ink.any(axis=1 if along_rows else 0))
+        short_side = int(across_ink[-1] - across_ink[0]) + 1
+        filled = np.flatnonzero(ink.any(axis=0 if along_rows else 1))  # text along the label's length
+        # the last piece of text before the cell: a gap as wide as two letters ends it
+        cut = np.flatnonzero(np.diff(filled) > 1.5 * short_side)
+        start = filled[cut[-1] + 1] if cut.size else filled[0]
+        stop = filled[-1] + 1
+        piece = ink[:, start:stop] if along_rows else ink[start:stop]
+        ys, xs = np.nonzero(piece)
+        off = (box.x0 + start, box.y0) if along_rows else (box.x0, box.y0 + start)
+        tight = Box(off[0] + int(xs.min()), off[1] + int(ys.min()), off[0] + int(xs.max()) + 1,
+                    off[1] + int(ys.max()) + 1)
+        long_side = tight.width if along_rows else tight.height
+        short_side = tight.height if along_rows else tight.width
+        end = tight.x1 if along_rows else tight.y1  # the end next to the first drawn cell
+        pitch = float(across[first + 1] - across[first]) if first + 1 < len(across) else float(
+            across[first] - across[first - 1])
+        if short_side < 4 or long_side < short_side or across[first] - end > pitch:
+            continue  # specks, or text far from the cells
+        angle = 0.0 if along_rows else (90.0 if tight.height > tight.width else 0.0)
+        mask = ink[tight.y0 - box.y0:tight.y1 - box.y0, tight.x0 - box.x0:tight.x1 - box.x0]
+        out[k] = Blob(tight, angle, int(mask.sum()), float(short_side), mask)
+    return out
+
+
 def label_anchor(bl: Blob, side: str) -> float:
     """Where along its axis a tick label points (see ``_anchor``)."""
     return _anchor(bl, side)
@@ -565,6 +642,13 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     col_side = best_side("bottom", "top", grid.col_centers, grid.col_edges)
     rows = _assign(found[row_side][0], grid.row_centers, grid.row_edges, row_side)
     cols = _assign(found[col_side][0], grid.col_centers, grid.col_edges, col_side)
+    # most labels missing beside a triangular map: they may stand beside its diagonal
+    stair = _staircase(planes, grid, "rows") if len(rows) < grid.rows / 2 else {}
+    if len(stair) >= MIN_STAIR_LABELS:
+        rows, row_side = {**rows, **stair}, "left"
+    stair = _staircase(planes, grid, "cols") if len(cols) < grid.cols / 2 else {}
+    if len(stair) >= MIN_STAIR_LABELS:
+        cols, col_side = {**cols, **stair}, "top"
     # labels of two lines ('Conn Log' over 'DNSCat2'): the other line of each
     more = _axis_lines("row+", rows, found[row_side][0], grid.row_edges, vertical=True)
     more += _axis_lines("col+", cols, found[col_side][0] + found[col_side][1], grid.col_edges, vertical=False)
