@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from digitize.core.labels import mend_number_text, mend_to_pattern, parse_multiplier, parse_number, steps_evenly
-from digitize.raster.axes import _mend_axis_labels
+from digitize.raster.axes import _drop_tick_dashes, _mend_axis_labels
 from digitize.raster.ocr import Recognition
 
 
@@ -234,3 +234,18 @@ def test_a_raised_minus_read_on_the_base_line_is_the_exponents(text, value):
     from digitize.core.labels import parse_number
 
     assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("texts, kept", [
+    # ggplot's short grey ticks, a gap too narrow to clear, read as a dash after every label
+    (["EGFR-", "IDH1-", "", "ASXL1-", "FGFR1 -"], ["EGFR", "IDH1", "", "ASXL1", "FGFR1"]),
+    (["1e-5-", "3e-5-", "1e-4-", "3e-4-", "1e-3"], ["1e-5", "3e-5", "1e-4", "3e-4", "1e-3"]),
+    (["-S1", "-S2", "-S3"], ["S1", "S2", "S3"]),  # a tick before labels set right of the plot
+    (["-1", "-2", "-3", "-4"], ["-1", "-2", "-3", "-4"]),  # minus signs stay
+    (["a-", "b", "c", "d"], ["a-", "b", "c", "d"]),  # one dash: the label's own
+    (["x-", "y-"], ["x-", "y-"]),  # too few labels to tell
+])
+def test_a_dash_at_the_end_of_every_label_is_a_tick_mark(texts, kept):
+    reads = [Recognition(t, 0.9) for t in texts]
+    _drop_tick_dashes(list(range(len(reads))), reads)
+    assert [r.text for r in reads] == kept

@@ -10,6 +10,7 @@ list is empty.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -681,6 +682,7 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
         if idx and np.mean([reads[k].score for k in idx[:3]]) < SURE_READING:
             _read_turned_if_surer(idx, (90,), **turn)
     for idx in by_kind.values():
+        _drop_tick_dashes(idx, reads)
         _mend_axis_labels(idx, reads, crops, accurate)
     row_labels = [""] * grid.rows if rows else []
     col_labels = [""] * grid.cols if cols else []
@@ -811,6 +813,39 @@ def _settled(todo: list, by_kind: dict[str, list[int]], reads: list) -> list[boo
             for k in ks:
                 out[k] = True
     return out
+
+
+#: Dashes a recogniser reads for a short tick mark beside a label.
+_DASHES = "-\u2212\u2013\u2014_"
+#: A dash at the same end of at least this share of an axis's labels (at least
+#: three) is its tick marks, read with them.
+TICK_DASH_SHARE = 0.8
+
+
+def _drop_tick_dashes(idx: list[int], reads: list) -> None:
+    """Tick marks read as part of their labels ('EGFR-', '1e-5-': ggplot's short
+    grey ticks, a gap too narrow to clear them from the text): a dash that ends
+    (begins) nearly every label of an axis is dropped from each. A leading dash
+    stays where the labels left are numbers: a minus sign. Changes ``reads``."""
+    texts = [reads[k].text.strip() for k in idx]
+    for at_end in (True, False):
+        named = [t for t in texts if t]
+        if len(named) < 3:
+            return
+
+        def has(t: str) -> bool:
+            return len(t) > 1 and (t[-1] if at_end else t[0]) in _DASHES
+
+        if sum(has(t) for t in named) < TICK_DASH_SHARE * len(named):
+            continue
+        cut = [(t[:-1] if at_end else t[1:]).strip() if has(t) else t for t in texts]
+        plain = sum(re.fullmatch(r"[\d.,]+(e[+-]?\d+)?%?", t, re.IGNORECASE) is not None for t in cut if t)
+        if not at_end and plain >= TICK_DASH_SHARE * len(named):
+            continue  # negative numbers
+        for k, t in zip(idx, cut):
+            if t != reads[k].text.strip():
+                reads[k] = Recognition(t, reads[k].score)
+        texts = cut
 
 
 def _mend_axis_labels(idx: list[int], reads: list, crops: list, accurate: Recognizer | None) -> None:
