@@ -217,11 +217,12 @@ def _shared_angle(band: list[Blob]) -> list[Blob]:
             for b in band]
 
 
-def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
+def _join_words(band: list[Blob], *, lone_letters: bool = False, plot_side: str | None = None) -> list[Blob]:
     """Upright labels are single lines: words of one label ("New York") are
     separate blobs on the same line, a word space apart; join them. A lone letter
     or digit ("abl 1") joins only with ``lone_letters`` (labels under or over a
-    plot): beside one, it is the axis title ("y").
+    plot): beside one, it is the axis title ("y"), unless it stands on the plot's
+    side of a word (``plot_side``): then it ends the label ("glucose 1").
 
     Each blob (in reading order) takes in the first later blob it joins, and tries
     again as the larger blob; passes repeat until nothing joins. The test of one
@@ -241,7 +242,8 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False) -> list[Blob]:
                 i += 1
                 continue
             a = out[i]
-            j = _first_joining(a, boxes, angle, alive & (run != run[i]) if run[i] >= 0 else alive, i, lone_letters)
+            j = _first_joining(a, boxes, angle, alive & (run != run[i]) if run[i] >= 0 else alive, i, lone_letters,
+                               plot_side)
             if j is None:
                 i += 1
                 continue
@@ -316,22 +318,32 @@ def _lone_characters_turned(band: list[Blob]) -> list[Blob]:
 
 
 def _first_joining(a: Blob, boxes: np.ndarray, angle: np.ndarray, alive: np.ndarray, i: int,
-                   lone_letters: bool) -> int | None:
-    """The first blob after ``i`` that ``a`` (blob i) joins as a word of one label."""
+                   lone_letters: bool, plot_side: str | None = None) -> int | None:
+    """The first blob after ``i`` that ``a`` (blob i) joins as a word of one label;
+    ``plot_side``: where the plot lies ("left", "right") of labels beside it."""
     x0, y0, x1, y1 = boxes[i + 1:].T
     ax0, ay0, ax1, ay1 = a.box.x0, a.box.y0, a.box.x1, a.box.y1
     if a.angle == 0.0:
         overlap = np.minimum(ay1, y1) - np.maximum(ay0, y0)
         gap = np.maximum(ax0, x0) - np.minimum(ax1, x1)
-        thick, long_ = np.minimum(ay1 - ay0, y1 - y0), np.minimum(ax1 - ax0, x1 - x0)
+        thick = np.minimum(ay1 - ay0, y1 - y0)
+        own, other = float(ax1 - ax0), x1 - x0
     else:  # turned text: its words follow each other up (or down) the page
         overlap = np.minimum(ax1, x1) - np.maximum(ax0, x0)
         gap = np.maximum(ay0, y0) - np.minimum(ay1, y1)
-        thick, long_ = np.minimum(ax1 - ax0, x1 - x0), np.minimum(ay1 - ay0, y1 - y0)
+        thick = np.minimum(ax1 - ax0, x1 - x0)
+        own, other = float(ay1 - ay0), y1 - y0
     # a word is two letters or more: a lone letter beside a label is an axis
-    # title ("y"), a word space is narrower than a letter
+    # title ("y"), a word space is narrower than a letter; but a lone letter or
+    # digit on the plot's side of a word ends that label ("glucose 1")
     cs = max(a.char_size, 4)
-    words = np.ones_like(long_, bool) if lone_letters else long_ >= 1.2 * cs
+    if lone_letters:
+        words = np.ones_like(other, bool)
+    else:
+        words = np.minimum(own, other) >= 1.2 * cs
+        if a.angle == 0.0 and plot_side in ("left", "right"):
+            far = np.where(x0 >= ax0, own, other) if plot_side == "right" else np.where(x0 >= ax0, other, own)
+            words |= far >= 1.2 * cs
     ok = (alive[i + 1:] & (angle[i + 1:] == a.angle) & words & (overlap > 0.6 * thick)
           & (gap >= 0) & (gap <= 0.8 * cs))
     hit = np.flatnonzero(ok)
@@ -492,7 +504,9 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
         blobs = [b for b in find_blobs(text, region)
                  if not any(o.grow(4).intersects(b.box) for o in layout.other_plots(plot))
                  and not _stray_mark(b, plot, side) and _short_of(b.box, side, limit)]
-        blobs = _join_words(blobs, lone_letters=side in ("bottom", "top"))  # "New York", "abl 1"
+        # "New York", "abl 1"; beside the plot, "glucose 1" (the plot lies right of labels on its left)
+        blobs = _join_words(blobs, lone_letters=side in ("bottom", "top"),
+                            plot_side={"left": "right", "right": "left"}.get(side))
         band, beyond = _split_band(blobs, plot, side)
         found[side] = (_shared_angle(band), beyond)
     return found
