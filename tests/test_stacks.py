@@ -139,3 +139,28 @@ def test_labels_ending_in_a_lone_digit_are_read_whole():
     h = digitize(buf.getvalue()).heatmaps[0]
     assert list(h.axes.row_labels) == names
     assert h.axes.y_label == "y"
+
+
+def test_long_row_labels_of_several_words_are_read_whole():
+    """Row labels of several words in matplotlib's own font at 300 dpi, where a
+    word space is 0.8 of a letter's height or a little more, are read whole."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = ["Head Truncation", "Head Contamination", "Tail Contamination", "Head Trunc + Tail Trunc",
+             "Head Contam + Tail Contam"]
+    v = np.random.default_rng(4).random((len(names), 4))
+    fig, ax = plt.subplots(figsize=(5, 3), dpi=300)
+    im = ax.imshow(v, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+    ax.set_yticks(range(len(names)), names)
+    ax.set_xticks(range(4), ["10%", "20%", "30%", "40%"])
+    fig.colorbar(im)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert list(h.axes.row_labels) == names

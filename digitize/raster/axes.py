@@ -317,6 +317,12 @@ def _lone_characters_turned(band: list[Blob]) -> list[Blob]:
             and beside_turned(b) else b for b in band]
 
 
+#: Words of one label are at most this many letter heights apart; beside a plot
+#: (one label to a line), ROW_WORD_SPACE.
+WORD_SPACE = 0.8
+ROW_WORD_SPACE = 1.1
+
+
 def _first_joining(a: Blob, boxes: np.ndarray, angle: np.ndarray, alive: np.ndarray, i: int,
                    lone_letters: bool, plot_side: str | None = None) -> int | None:
     """The first blob after ``i`` that ``a`` (blob i) joins as a word of one label;
@@ -344,8 +350,11 @@ def _first_joining(a: Blob, boxes: np.ndarray, angle: np.ndarray, alive: np.ndar
         if a.angle == 0.0 and plot_side in ("left", "right"):
             far = np.where(x0 >= ax0, own, other) if plot_side == "right" else np.where(x0 >= ax0, other, own)
             words |= far >= 1.2 * cs
+    # beside a plot a line holds one label: a word space may be wider there (DejaVu
+    # Sans, matplotlib's font, sets one 0.8 of a letter's height apart)
+    space = (ROW_WORD_SPACE if plot_side in ("left", "right") and a.angle == 0.0 else WORD_SPACE) * cs
     ok = (alive[i + 1:] & (angle[i + 1:] == a.angle) & words & (overlap > 0.6 * thick)
-          & (gap >= 0) & (gap <= 0.8 * cs))
+          & (gap >= 0) & (gap <= space))
     hit = np.flatnonzero(ok)
     return int(i + 1 + hit[0]) if len(hit) else None
 
