@@ -164,3 +164,30 @@ def test_long_row_labels_of_several_words_are_read_whole():
     plt.close(fig)
     h = digitize(buf.getvalue()).heatmaps[0]
     assert list(h.axes.row_labels) == names
+
+
+def test_diagonal_labels_of_two_words_are_read_whole():
+    """Column labels of two words turned 45 degrees under the plot ('KO 24h',
+    'serum free'; the short words too small to show their slant), set with a
+    wide word space (an en space here; gnuplot's font sets one so), are read
+    whole, each under its column."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = ["heat shock", "KO 24h", "KO 48h", "vehicle", "ctrl 2", "serum free", "drug low", "ctrl 1"]
+    v = np.random.default_rng(6).random((5, len(names)))
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+    im = ax.imshow(v, cmap="jet", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(names)), [n.replace(" ", "\u2002") for n in names], rotation=45, ha="right",
+                  rotation_mode="anchor", fontsize=9)
+    ax.set_yticks(range(5), ["BRAF", "HIF1A", "KEAP1", "KIT", "MAPK1"])
+    fig.colorbar(im)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert list(h.axes.col_labels) == names

@@ -253,6 +253,69 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False, plot_side: str 
             changed = True
         out = [b for b, keep in zip(out, alive) if keep]
         run = run[alive]
+    return _join_diagonal_words(out)
+
+
+#: Words of one diagonal label lie on one line: their centres at most this many
+#: letter heights off it, and a word space apart along it (ROW_WORD_SPACE: the
+#: labels of the next columns lie on lines beside it, never on it).
+DIAGONAL_LINE_OFF = 0.4
+
+
+def _along_line(b: Blob, angle: float) -> tuple[float, float, float]:
+    """A blob's ink along a line rising at ``angle`` degrees: (start, end) along
+    it and the mean offset across it (image pixels)."""
+    t = np.radians(angle)
+    ys, xs = np.nonzero(b.mask)
+    xs, ys = xs + b.box.x0, ys + b.box.y0
+    along = xs * np.cos(t) - ys * np.sin(t)
+    across = xs * np.sin(t) + ys * np.cos(t)
+    return float(along.min()), float(along.max()), float(across.mean())
+
+
+def _join_diagonal_words(blobs: list[Blob]) -> list[Blob]:
+    """Diagonal labels of several words ('KO 24h', 'serum free', turned 45 degrees
+    under a plot): where the longer blobs share a slant, words on one slanted
+    line a word space apart are joined, short ones ('KO', '24h': too small to show
+    their slant) too, when the line holds a slanted blob or two short ones."""
+    slants = [b.angle for b in blobs if b.angle not in (0.0, 90.0, -90.0)
+              and max(b.box.width, b.box.height) >= 1.6 * b.char_size]
+    if len(slants) < 2:
+        return blobs
+    theta = float(np.median(slants))
+    short = [max(b.box.width, b.box.height) < 1.6 * b.char_size * 2 for b in blobs]
+    cand = [k for k, b in enumerate(blobs) if abs(b.angle - theta) <= 10.0 or (short[k] and b.angle == 0.0)]
+    if len(cand) < 2:
+        return blobs
+    ext = np.array([_along_line(blobs[k], theta) for k in cand])  # (start, end, offset)
+    cs = np.array([max(blobs[k].char_size, 4) for k in cand], np.float64)
+    c = np.maximum(cs[:, None], cs[None, :])
+    gap = np.maximum(ext[None, :, 0] - ext[:, None, 1], ext[:, None, 0] - ext[None, :, 1])
+    near = (np.abs(ext[:, None, 2] - ext[None, :, 2]) <= DIAGONAL_LINE_OFF * c) & (gap >= -0.2 * c) & \
+        (gap <= ROW_WORD_SPACE * c)
+    np.fill_diagonal(near, False)
+    group = list(range(len(cand)))  # union-find over the pairs that join
+
+    def root(u: int) -> int:
+        while group[u] != u:
+            group[u] = group[group[u]]
+            u = group[u]
+        return u
+    for u, v in zip(*np.nonzero(np.triu(near))):
+        group[root(int(u))] = root(int(v))
+    members: dict[int, list[int]] = {}
+    for u in range(len(cand)):
+        members.setdefault(root(u), []).append(u)
+    out = [b for k, b in enumerate(blobs) if k not in set(cand)]
+    for part in members.values():
+        ks = sorted((cand[u] for u in part), key=lambda k: (blobs[k].box.x0, blobs[k].box.y0))
+        if len(ks) == 1:
+            out.append(blobs[ks[0]])
+            continue
+        joined = blobs[ks[0]]
+        for k in ks[1:]:
+            joined = _union(joined, blobs[k])
+        out.append(replace(joined, angle=theta))
     return out
 
 
