@@ -191,3 +191,29 @@ def test_diagonal_labels_of_two_words_are_read_whole():
     plt.close(fig)
     h = digitize(buf.getvalue()).heatmaps[0]
     assert list(h.axes.col_labels) == names
+
+
+@pytest.mark.parametrize("size", [6, 7])
+def test_short_labels_slanted_too_small_to_show_it_are_read_slanted(size):
+    """Column numbers 1..13 turned 45 degrees in a small font (ggplot's angle = 45):
+    each a square blob whose strokes show no slant, read upright as '2' for a '1'
+    or '6' for a '10'; read slanted, every one is right."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [str(k) for k in range(1, 14)]
+    v = np.random.default_rng(7).random((6, 13))
+    fig, ax = plt.subplots(figsize=(6, 3.5), dpi=90)
+    im = ax.imshow(v, cmap="Greens", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(13), names, rotation=45, ha="right", rotation_mode="anchor", fontsize=size)
+    ax.set_yticks(range(6), ["WiC", "MNLI", "WSC", "QNLI", "MRPC", "QQP"])
+    fig.colorbar(im)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert list(h.axes.col_labels) == names

@@ -493,6 +493,17 @@ def _maybe_turned(blobs: list[Blob]) -> bool:
     return float(np.mean([b.box.height > 1.2 * b.box.width for b in blobs])) >= 0.6
 
 
+def _maybe_slanted(blobs: list[Blob]) -> bool:
+    """Column labels all read as upright yet each a few characters in a square box:
+    one or two digits turned 45 degrees (ggplot's angle = 45), too small for their
+    strokes to show the slant (``_pooled_angle``)."""
+    if len(blobs) < 3 or any(b.angle != 0.0 for b in blobs):
+        return False
+    square = [max(b.box.width, b.box.height) < 2.0 * b.char_size and
+              0.75 * b.box.width <= b.box.height <= 1.33 * b.box.width for b in blobs]
+    return float(np.mean(square)) >= 0.6
+
+
 def _pooled_angle(band: list[Blob]) -> float | None:
     """The diagonal that short labels' strokes share (each blob's pixel spread
     about its own centre, summed), or None when they stand upright."""
@@ -763,6 +774,9 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
                 accurate=accurate)
     if _maybe_turned([todo[k][2] for k in by_kind["col"]]):
         _read_turned_if_surer(by_kind["col"], (-90, 90), **turn)
+    elif _maybe_slanted([todo[k][2] for k in by_kind["col"]]):
+        # every label tells: read upright, a few slanted digits may each look sure ('2' for a '1')
+        _read_turned_if_surer(by_kind["col"], (-45, 45), probes=len(by_kind["col"]), **turn)
     for kind in ("row", "col"):
         idx = [k for k in by_kind[kind] if todo[k][2].angle == 90.0]
         if idx and np.mean([reads[k].score for k in idx[:3]]) < SURE_READING:
@@ -808,9 +822,10 @@ SURE_READING = 0.9
 
 
 def _read_turned_if_surer(idx: list[int], ways: tuple[int, ...], *, todo: list, reads: list, crops: list,
-                          rgb: np.ndarray, background, ocr: Recognizer, accurate: Recognizer | None) -> None:
-    """Labels ``idx`` read turned each of ``ways`` (degrees) in turn: the first three
-    tell, all by one model (the confidences of two models do not compare), the
+                          rgb: np.ndarray, background, ocr: Recognizer, accurate: Recognizer | None,
+                          probes: int = 3) -> None:
+    """Labels ``idx`` read turned each of ``ways`` (degrees) in turn: the first
+    ``probes`` tell, all by one model (the confidences of two models do not compare), the
     next way tried only while the best is not sure. When the best way is surer
     than the reading as it stands by TURN_MARGIN, every label is read that way
     ('9S' read for R's top-to-bottom 'S6'). ``reads`` and ``crops`` are updated
@@ -821,7 +836,7 @@ def _read_turned_if_surer(idx: list[int], ways: tuple[int, ...], *, todo: list, 
     def mean(rs) -> float:
         return float(np.mean([t.score for t in rs]))
 
-    probe, rec = idx[:3], accurate or ocr
+    probe, rec = idx[:probes], accurate or ocr
     as_read = accurate.recognize([crops[k] for k in probe]) if accurate else [reads[k] for k in probe]
     best_way, best = None, None
     for way in ways:
