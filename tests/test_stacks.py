@@ -217,3 +217,30 @@ def test_short_labels_slanted_too_small_to_show_it_are_read_slanted(size):
     plt.close(fig)
     h = digitize(buf.getvalue()).heatmaps[0]
     assert list(h.axes.col_labels) == names
+
+
+def test_sparse_labels_wider_than_their_cells_are_read_whole():
+    """Dates on every tenth of 50 narrow columns (plotly's automatic ticks), each
+    wider than its cell: read whole under their columns, not cut into pieces as
+    labels drawn touching each other are."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dates = ["2024-04-01", "2024-06-10", "2024-08-19", "2024-10-28", "2025-01-06"]
+    v = np.random.default_rng(8).random((12, 50))
+    fig, ax = plt.subplots(figsize=(7, 3), dpi=100)
+    im = ax.imshow(v, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(5, 50, 10), dates, fontsize=7)
+    ax.set_yticks(range(0, 12, 5), ["1", "6", "11"])
+    fig.colorbar(im)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert h.cols == 50
+    assert [h.axes.col_labels[k] for k in range(5, 50, 10)] == dates
+    assert all(lab == "" for k, lab in enumerate(h.axes.col_labels) if k % 10 != 5)

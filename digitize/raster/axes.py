@@ -430,6 +430,17 @@ def _union(a: Blob, b: Blob) -> Blob:
     return replace(a, box=box, pixels=a.pixels + b.pixels, mask=mask)
 
 
+def _spaced_out(band: list[Blob], edges: np.ndarray, axis: str) -> bool:
+    """Whether a side's labels stand apart, each at least a cell from the next
+    (a date every tenth column, wider than its cell): labels drawn touching each
+    other are not, and a label wider than its cell is then one label."""
+    if len(band) < 2:
+        return False
+    pitch = float(np.median(np.diff(edges)))
+    spans = sorted((b.box.x0, b.box.x1) if axis == "x" else (b.box.y0, b.box.y1) for b in band)
+    return all(c0 - a1 >= pitch for (_, a1), (c0, _) in zip(spans[:-1], spans[1:]))
+
+
 def _split_merged(bl: Blob, edges: np.ndarray, axis: str) -> list[Blob]:
     """Labels drawn touching each other come out as one blob spanning several cells.
     Cut it between the cell centres it covers, at the emptiest line near each
@@ -726,9 +737,12 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
         found["top"] = ([], whole_top + found["top"][1])
     for side, (band, beyond) in found.items():
         if side in ("bottom", "top"):
-            band = [piece for b in band for piece in _split_merged(b, grid.col_edges, "x")]
-        else:
+            if not _spaced_out(band, grid.col_edges, "x"):
+                band = [piece for b in band for piece in _split_merged(b, grid.col_edges, "x")]
+        elif not _spaced_out(band, grid.row_edges, "y"):
             band = _upright_rows([piece for b in band for piece in _split_merged(b, grid.row_edges, "y")])
+        else:
+            band = _upright_rows(band)
         found[side] = (band, beyond)
 
     def best_side(a: str, b: str, centres, edges) -> str:
