@@ -562,8 +562,9 @@ def on_page_evidence(h: Heatmap) -> bool:
 def _varied_blocks(h: Heatmap) -> bool:
     """A reading on blocks of pixels (its plot's pixels on its bar's colours, but no
     cells resolved) shows a heatmap when its blocks spread along the bar over
-    several levels, as a found-but-unread map's cells must: one bar of a bar chart
-    beside another, taken for a colorbar, is one colour."""
+    several levels, as a found-but-unread map's cells must (one bar of a bar chart
+    beside another, taken for a colorbar, is one colour), and its bar's scale
+    rests on enough labels (scale_labels)."""
     s = h.scale
     with np.errstate(divide="ignore", invalid="ignore"):
         lo, hi, v = (np.log10(np.asarray(x, np.float64)) if s.kind == "log" else np.asarray(x, np.float64)
@@ -571,7 +572,9 @@ def _varied_blocks(h: Heatmap) -> bool:
         if not np.isfinite(hi - lo) or hi == lo:
             return False
         spread, levels = _along_bar((v - lo) / (hi - lo))
-    return spread >= UNREAD_SPREAD and levels >= UNREAD_MIN_LEVELS
+    # and its bar read on three labels or more: blocks are the weakest reading, and
+    # two numbers beside a strip (a bar chart's axis by the next bar) are no bar
+    return spread >= UNREAD_SPREAD and levels >= UNREAD_MIN_LEVELS and _not_failed(h.checks, "scale_labels")
 
 
 def _on_a_scale(h: Heatmap) -> bool:

@@ -446,8 +446,8 @@ def test_a_heatmap_too_fine_to_resolve_is_read_on_blocks_of_pixels(tmp_path):
 def test_blocks_of_one_colour_or_a_single_cell_are_no_heatmap_on_a_page(tmp_path):
     """The blocks read on a smoothed map spread over its bar: evidence. The same
     blocks all of one value (one bar of a bar chart taken for a map, another bar
-    beside it for its colorbar) are not; nor is a grid of one cell, whatever it
-    redraws."""
+    beside it for its colorbar) are not, nor blocks on a bar of two labels; nor
+    is a grid of one cell, whatever it redraws."""
     from dataclasses import replace
 
     from pdfgen import image_pdf
@@ -469,6 +469,10 @@ def test_blocks_of_one_colour_or_a_single_cell_are_no_heatmap_on_a_page(tmp_path
     blocks = replace(h, grid=replace(h.grid, block=4))
     assert on_page_evidence(blocks), "blocks spread along the bar"
     assert not on_page_evidence(replace(flat, grid=blocks.grid)), "blocks of one colour"
+    two = tuple(replace(c, passed=False, value=2.0) if c.name == "scale_labels" else c for c in h.checks)
+    assert any(c.name == "scale_labels" for c in two)
+    assert not on_page_evidence(replace(blocks, checks=two)), "blocks on a bar of two labels"
+    assert on_page_evidence(replace(h, checks=two)), "cells resolved: the rule is the blocks' own"
     one = replace(h, grid=Grid(h.grid.row_edges[[0, -1]], h.grid.col_edges[[0, -1]]),
                   table=replace(h.table, values=h.table.values[:1, :1]))
     assert not on_page_evidence(one), "a single cell"
