@@ -242,8 +242,8 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False, plot_side: str 
                 i += 1
                 continue
             a = out[i]
-            j = _first_joining(a, boxes, angle, alive & (run != run[i]) if run[i] >= 0 else alive, i, lone_letters,
-                               plot_side)
+            j = _first_joining(a, boxes, angle, alive & (run != run[i]) if run[i] >= 0 else alive, i,
+                               lone_letters=lone_letters, plot_side=plot_side)
             if j is None:
                 i += 1
                 continue
@@ -386,7 +386,7 @@ WORD_SPACE = 0.8
 ROW_WORD_SPACE = 1.1
 
 
-def _first_joining(a: Blob, boxes: np.ndarray, angle: np.ndarray, alive: np.ndarray, i: int,
+def _first_joining(a: Blob, boxes: np.ndarray, angle: np.ndarray, alive: np.ndarray, i: int, *,
                    lone_letters: bool, plot_side: str | None = None) -> int | None:
     """The first blob after ``i`` that ``a`` (blob i) joins as a word of one label;
     ``plot_side``: where the plot lies ("left", "right") of labels beside it."""
