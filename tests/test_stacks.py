@@ -75,11 +75,10 @@ def test_labels_on_every_cell_are_read(name, side):
     assert sum(_norm(a) == _norm(b) for a, b in zip(got, want)) >= 0.9 * len(want)
 
 
-def test_labels_beside_the_diagonal_of_a_triangle_are_read():
-    """An upper-triangular correlation map labels its rows beside the diagonal, in
-    the empty cells left of each row's first cell (R's corrplot), and its columns
-    above it with text turned 45 degrees starting at each column: every label is
-    read, on its own row and column."""
+def _read_back(v, draw, *, cmap: str = "viridis", vmin: float = 0.0, vmax: float = 1.0, aspect: str = "auto",
+               figsize=(5, 4), dpi: int = 100, tight: bool = True):
+    """The first heatmap read from a matplotlib figure of ``v`` (imshow, a colorbar),
+    its axes and labels set by ``draw(ax)``."""
     import io
 
     import matplotlib
@@ -87,24 +86,35 @@ def test_labels_beside_the_diagonal_of_a_triangle_are_read():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
+    im = ax.imshow(v, cmap=cmap, vmin=vmin, vmax=vmax, aspect=aspect)
+    draw(ax)
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight" if tight else None)
+    plt.close(fig)
+    return digitize(buf.getvalue()).heatmaps[0]
+
+
+def test_labels_beside_the_diagonal_of_a_triangle_are_read():
+    """An upper-triangular correlation map labels its rows beside the diagonal, in
+    the empty cells left of each row's first cell (R's corrplot), and its columns
+    above it with text turned 45 degrees starting at each column: every label is
+    read, on its own row and column."""
     names = ["clicks", "errors", "height", "churn", "glucose", "tenure", "visits", "age"]
     n = len(names)
     rng = np.random.default_rng(5)
     v = np.round(np.corrcoef(rng.normal(size=(n, 30))), 2)
     v[np.tril_indices(n, -1)] = np.nan
-    fig, ax = plt.subplots(figsize=(5.5, 5), dpi=100)
-    im = ax.imshow(v, cmap="RdBu", vmin=-1, vmax=1)
-    ax.set_xlim(-3, n - 0.5)
-    ax.set_ylim(n - 0.5, -3)
-    ax.axis("off")
-    for i, name in enumerate(names):
-        ax.text(i - 0.6, i, name, ha="right", va="center", fontsize=10)
-        ax.text(i - 0.2, -0.6, name, rotation=45, ha="left", va="bottom", fontsize=10)
-    fig.colorbar(im, ax=ax, fraction=0.04)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    h = digitize(buf.getvalue()).heatmaps[0]
+
+    def draw(ax):
+        ax.set_xlim(-3, n - 0.5)
+        ax.set_ylim(n - 0.5, -3)
+        ax.axis("off")
+        for i, name in enumerate(names):
+            ax.text(i - 0.6, i, name, ha="right", va="center", fontsize=10)
+            ax.text(i - 0.2, -0.6, name, rotation=45, ha="left", va="bottom", fontsize=10)
+    h = _read_back(v, draw, cmap="RdBu", vmin=-1, aspect="equal", figsize=(5.5, 5), tight=False)
     assert (h.rows, h.cols) == (n, n)
     assert list(h.axes.row_labels) == names
     assert list(h.axes.col_labels) == names
@@ -118,25 +128,13 @@ def test_labels_ending_in_a_lone_digit_are_read_whole():
     on the plot's side of its word; a lone-letter axis title ("y"), on the far
     side, stays the title. (Right of the plot the digit is on the far side, where
     the title would be: not handled, and not asserted here.)"""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     names = ["glucose 1", "calcium 1", "insulin 1", "weight 2", "height 1", "tenure 2", "glucose 2"]
-    v = np.random.default_rng(3).random((len(names), 6))
-    fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
-    im = ax.imshow(v, cmap="viridis", vmin=0, vmax=1, aspect="auto")
-    ax.set_yticks(range(len(names)), names)
-    ax.set_xticks(range(6), [str(k) for k in range(6)])
-    ax.set_ylabel("y", rotation=0, labelpad=12)
-    fig.colorbar(im)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
-    h = digitize(buf.getvalue()).heatmaps[0]
+
+    def draw(ax):
+        ax.set_yticks(range(len(names)), names)
+        ax.set_xticks(range(6), [str(k) for k in range(6)])
+        ax.set_ylabel("y", rotation=0, labelpad=12)
+    h = _read_back(np.random.default_rng(3).random((len(names), 6)), draw)
     assert list(h.axes.row_labels) == names
     assert h.axes.y_label == "y"
 
@@ -144,25 +142,13 @@ def test_labels_ending_in_a_lone_digit_are_read_whole():
 def test_long_row_labels_of_several_words_are_read_whole():
     """Row labels of several words in matplotlib's own font at 300 dpi, where a
     word space is 0.8 of a letter's height or a little more, are read whole."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     names = ["Head Truncation", "Head Contamination", "Tail Contamination", "Head Trunc + Tail Trunc",
              "Head Contam + Tail Contam"]
-    v = np.random.default_rng(4).random((len(names), 4))
-    fig, ax = plt.subplots(figsize=(5, 3), dpi=300)
-    im = ax.imshow(v, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
-    ax.set_yticks(range(len(names)), names)
-    ax.set_xticks(range(4), ["10%", "20%", "30%", "40%"])
-    fig.colorbar(im)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
-    h = digitize(buf.getvalue()).heatmaps[0]
+
+    def draw(ax):
+        ax.set_yticks(range(len(names)), names)
+        ax.set_xticks(range(4), ["10%", "20%", "30%", "40%"])
+    h = _read_back(np.random.default_rng(4).random((len(names), 4)), draw, cmap="RdYlGn", figsize=(5, 3), dpi=300)
     assert list(h.axes.row_labels) == names
 
 
@@ -171,25 +157,13 @@ def test_diagonal_labels_of_two_words_are_read_whole():
     'serum free'; the short words too small to show their slant), set with a
     wide word space (an en space here; gnuplot's font sets one so), are read
     whole, each under its column."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     names = ["heat shock", "KO 24h", "KO 48h", "vehicle", "ctrl 2", "serum free", "drug low", "ctrl 1"]
-    v = np.random.default_rng(6).random((5, len(names)))
-    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
-    im = ax.imshow(v, cmap="jet", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(names)), [n.replace(" ", "\u2002") for n in names], rotation=45, ha="right",
-                  rotation_mode="anchor", fontsize=9)
-    ax.set_yticks(range(5), ["BRAF", "HIF1A", "KEAP1", "KIT", "MAPK1"])
-    fig.colorbar(im)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
-    h = digitize(buf.getvalue()).heatmaps[0]
+
+    def draw(ax):
+        ax.set_xticks(range(len(names)), [n.replace(" ", "\u2002") for n in names], rotation=45, ha="right",
+                      rotation_mode="anchor", fontsize=9)
+        ax.set_yticks(range(5), ["BRAF", "HIF1A", "KEAP1", "KIT", "MAPK1"])
+    h = _read_back(np.random.default_rng(6).random((5, len(names))), draw, cmap="jet", figsize=(6, 4))
     assert list(h.axes.col_labels) == names
 
 
@@ -198,24 +172,12 @@ def test_short_labels_slanted_too_small_to_show_it_are_read_slanted(size):
     """Column numbers 1..13 turned 45 degrees in a small font (ggplot's angle = 45):
     each a square blob whose strokes show no slant, read upright as '2' for a '1'
     or '6' for a '10'; read slanted, every one is right."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     names = [str(k) for k in range(1, 14)]
-    v = np.random.default_rng(7).random((6, 13))
-    fig, ax = plt.subplots(figsize=(6, 3.5), dpi=90)
-    im = ax.imshow(v, cmap="Greens", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(13), names, rotation=45, ha="right", rotation_mode="anchor", fontsize=size)
-    ax.set_yticks(range(6), ["WiC", "MNLI", "WSC", "QNLI", "MRPC", "QQP"])
-    fig.colorbar(im)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
-    h = digitize(buf.getvalue()).heatmaps[0]
+
+    def draw(ax):
+        ax.set_xticks(range(13), names, rotation=45, ha="right", rotation_mode="anchor", fontsize=size)
+        ax.set_yticks(range(6), ["WiC", "MNLI", "WSC", "QNLI", "MRPC", "QQP"])
+    h = _read_back(np.random.default_rng(7).random((6, 13)), draw, cmap="Greens", figsize=(6, 3.5), dpi=90)
     assert list(h.axes.col_labels) == names
 
 
@@ -223,24 +185,12 @@ def test_sparse_labels_wider_than_their_cells_are_read_whole():
     """Dates on every tenth of 50 narrow columns (plotly's automatic ticks), each
     wider than its cell: read whole under their columns, not cut into pieces as
     labels drawn touching each other are."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     dates = ["2024-04-01", "2024-06-10", "2024-08-19", "2024-10-28", "2025-01-06"]
-    v = np.random.default_rng(8).random((12, 50))
-    fig, ax = plt.subplots(figsize=(7, 3), dpi=100)
-    im = ax.imshow(v, cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(5, 50, 10), dates, fontsize=7)
-    ax.set_yticks(range(0, 12, 5), ["1", "6", "11"])
-    fig.colorbar(im)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
-    h = digitize(buf.getvalue()).heatmaps[0]
+
+    def draw(ax):
+        ax.set_xticks(range(5, 50, 10), dates, fontsize=7)
+        ax.set_yticks(range(0, 12, 5), ["1", "6", "11"])
+    h = _read_back(np.random.default_rng(8).random((12, 50)), draw, cmap="Blues", figsize=(7, 3))
     assert h.cols == 50
     assert [h.axes.col_labels[k] for k in range(5, 50, 10)] == dates
     assert all(lab == "" for k, lab in enumerate(h.axes.col_labels) if k % 10 != 5)
