@@ -547,10 +547,11 @@ def _redraws(checks, *, has_bar: bool) -> bool:
 
 def on_page_evidence(h: Heatmap) -> bool:
     """Whether a reading of a PDF page's picture shows a heatmap (where a picture
-    may be anything): ``is_evidence``, and a grid that redraws only part of its
-    plot backed by more than that part (``_backed``); one on no scale at all (its
-    colours matched to a named map, or labels that are no scale) must also redraw
-    every region of its plot and not stand off its axes."""
+    may be anything): two cells at least, ``is_evidence``, and a grid that redraws
+    only part of its plot backed by more than that part (``_backed``), or blocks
+    of pixels that spread along a well-read bar (``_varied_blocks``); one on no
+    scale at all (its colours matched to a named map, or labels that are no
+    scale) must also redraw every region of its plot and not stand off its axes."""
     # with no scale to vouch for it, no region of the plot left unexplained (a line chart
     # on seaborn's lavender ground, the ground on a named map, redraws all but its curves)
     # and the cells not standing off the axis labels (a bar chart on that ground, cut

@@ -273,8 +273,8 @@ OVERSIZED_FACTOR = 25
 def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
                   max_pixels: int = DEFAULT_MAX_PIXELS, render: bool = True) -> list[LoadedImage]:
     """The embedded raster images of page ``index`` (0-based), then the rendered page
-    (unless ``render`` is False); each knows its page (1-based) and where it lies on
-    the page in points. A page of text and rules only (``_page_figures``) gives none."""
+    (unless ``render`` is False; only around its figures, ``figure_area``); each
+    knows its page (1-based) and where it lies on the page in points. A page of text and rules only (``_page_figures``) gives none."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
