@@ -306,7 +306,8 @@ def _join_diagonal_words(blobs: list[Blob]) -> list[Blob]:
     members: dict[int, list[int]] = {}
     for u in range(len(cand)):
         members.setdefault(root(u), []).append(u)
-    out = [b for k, b in enumerate(blobs) if k not in set(cand)]
+    taken = set(cand)
+    out = [b for k, b in enumerate(blobs) if k not in taken]
     for part in members.values():
         ks = sorted((cand[u] for u in part), key=lambda k: (blobs[k].box.x0, blobs[k].box.y0))
         if len(ks) == 1:
