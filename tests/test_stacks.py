@@ -76,9 +76,9 @@ def test_labels_on_every_cell_are_read(name, side):
 
 
 def _read_back(v, draw, *, cmap: str = "viridis", vmin: float = 0.0, vmax: float = 1.0, aspect: str = "auto",
-               figsize=(5, 4), dpi: int = 100, tight: bool = True):
-    """The first heatmap read from a matplotlib figure of ``v`` (imshow, a colorbar),
-    its axes and labels set by ``draw(ax)``."""
+               figsize=(5, 4), dpi: int = 100, tight: bool = True, bar: str = "right"):
+    """The first heatmap read from a matplotlib figure of ``v`` (imshow, a colorbar
+    on side ``bar``), its axes and labels set by ``draw(ax)``."""
     import io
 
     import matplotlib
@@ -89,7 +89,7 @@ def _read_back(v, draw, *, cmap: str = "viridis", vmin: float = 0.0, vmax: float
     fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
     im = ax.imshow(v, cmap=cmap, vmin=vmin, vmax=vmax, aspect=aspect)
     draw(ax)
-    fig.colorbar(im, ax=ax, fraction=0.04)
+    fig.colorbar(im, ax=ax, fraction=0.04, location=bar, pad=0.05 if bar == "right" else 0.1)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight" if tight else None)
     plt.close(fig)
@@ -122,19 +122,24 @@ def test_labels_beside_the_diagonal_of_a_triangle_are_read():
     assert float(np.abs(np.asarray(h.table.values, float)[known] - v[known]).mean()) <= 0.02
 
 
-def test_labels_ending_in_a_lone_digit_are_read_whole():
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_labels_ending_in_a_lone_digit_are_read_whole(side):
     """Row labels whose last word is one digit ('glucose 1', 'glucose 2': a
-    variable and its replicate) left of the plot are read whole: the digit stands
-    on the plot's side of its word; a lone-letter axis title ("y"), on the far
-    side, stays the title. (Right of the plot the digit is on the far side, where
-    the title would be: not handled, and not asserted here.)"""
+    variable and its replicate) are read whole on either side of the plot, and a
+    lone-letter axis title ("y") beyond them stays the title. Left of the plot the
+    digit stands on the plot's side of its word; right of it, on the far side
+    where the title stands, it is taken as a label's end where several lines end
+    so."""
     names = ["glucose 1", "calcium 1", "insulin 1", "weight 2", "height 1", "tenure 2", "glucose 2"]
 
     def draw(ax):
         ax.set_yticks(range(len(names)), names)
         ax.set_xticks(range(6), [str(k) for k in range(6)])
+        if side == "right":
+            ax.yaxis.tick_right()
+            ax.yaxis.set_label_position("right")
         ax.set_ylabel("y", rotation=0, labelpad=12)
-    h = _read_back(np.random.default_rng(3).random((len(names), 6)), draw)
+    h = _read_back(np.random.default_rng(3).random((len(names), 6)), draw, bar="left" if side == "right" else "right")
     assert list(h.axes.row_labels) == names
     assert h.axes.y_label == "y"
 

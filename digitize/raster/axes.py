@@ -229,6 +229,8 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False, plot_side: str 
     blob against all the others is vectorised: a page of body text beside a plot
     holds thousands of words."""
     out = _lone_characters_turned(sorted(band, key=lambda b: (b.box.cy, b.box.x0)))
+    if plot_side == "left" and not lone_letters:
+        out = _trailing_lone_characters(out)
     run = _tick_runs(out)  # labels in one row of ticks are not the words of one label
     changed = True
     while changed and len(out) > 1:
@@ -254,6 +256,44 @@ def _join_words(band: list[Blob], *, lone_letters: bool = False, plot_side: str 
         out = [b for b, keep in zip(out, alive) if keep]
         run = run[alive]
     return _join_diagonal_words(out)
+
+
+#: Lone characters ending labels right of a plot ('glucose 1') are taken as such
+#: when at least this many lines end so (a lone axis title there is one).
+MIN_TRAILING_LONE = 3
+
+
+def _trailing_lone_characters(blobs: list[Blob]) -> list[Blob]:
+    """Labels right of a plot whose last word is one character ('glucose 1', 'BMI 2'):
+    the character stands on the far side of its word, where an axis title ('y')
+    would, so the word joining leaves it alone. Where at least MIN_TRAILING_LONE
+    lines end in a lone upright character a word space (ROW_WORD_SPACE) after a
+    word, each joins its word."""
+    if len(blobs) < 2 * MIN_TRAILING_LONE:
+        return blobs
+    boxes = np.array([[b.box.x0, b.box.y0, b.box.x1, b.box.y1] for b in blobs], np.float64)
+    upright = np.array([b.angle == 0.0 for b in blobs])
+    size = np.array([max(b.char_size, 4) for b in blobs], np.float64)
+    lone = upright & (boxes[:, 2] - boxes[:, 0] < 1.2 * size)
+    word = upright & ~lone
+    pairs = []
+    for k in np.flatnonzero(lone):
+        x0, y0, _, y1 = boxes[k]
+        overlap = np.minimum(y1, boxes[:, 3]) - np.maximum(y0, boxes[:, 1])
+        gap = x0 - boxes[:, 2]
+        ok = word & (overlap > 0.6 * np.minimum(y1 - y0, boxes[:, 3] - boxes[:, 1])) & (gap >= 0) & \
+            (gap <= ROW_WORD_SPACE * size[k])
+        if ok.any():
+            pairs.append((int(np.flatnonzero(ok)[np.argmin(gap[ok])]), int(k)))
+    if len(pairs) < MIN_TRAILING_LONE:
+        return blobs
+    out = list(blobs)
+    gone = set()
+    for w, k in pairs:
+        if w not in gone and k not in gone:
+            out[w] = _union(out[w], out[k])
+            gone.add(k)
+    return [b for i, b in enumerate(out) if i not in gone]
 
 
 #: Words of one diagonal label lie on one line: their centres at most this many
