@@ -175,9 +175,11 @@ def _page_bounds(obj) -> tuple[float, float, float, float]:
 #: a paper is a quarter of its page, and reading a picture costs by its pixels).
 FIGURE_TEXT_PT = 12.0
 FIGURE_MARGIN_PT = 24.0
-#: A path filled this light (each of R, G, B, of 255) and not stroked draws nothing
-#: on the page: a figure's white background, often as large as the page.
+#: A path filled this light (each of R, G, B, of 255), not stroked, and covering
+#: more than PAPER_SHARE of the page draws nothing on it: a figure's white
+#: background as large as the page (a white cell of a map still counts).
 PAPER_LEVEL = 250
+PAPER_SHARE = 0.25
 #: An area covering more than this share of the page: the page is rendered whole.
 FIGURE_MAX_SHARE = 0.85
 
@@ -199,12 +201,13 @@ def figure_area(page, pdfium_c) -> tuple[float, float, float, float] | None:
     for obj in page.get_objects(max_depth=3):
         if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
             continue  # its objects come next
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+        box = _page_bounds(obj)
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH and (box[2] - box[0]) * (box[3] - box[1]) > PAPER_SHARE * w * h:
             pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
             if fill.value and not stroke.value and pdfium_c.FPDFPageObj_GetFillColor(obj, *map(ctypes.byref, rgba)) \
                     and (min(c.value for c in rgba[:3]) >= PAPER_LEVEL or rgba[3].value == 0):
                 continue  # paper on paper (a figure's white background, as large as the page)
-        (text if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT else drawn).append(_page_bounds(obj))
+        (text if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT else drawn).append(box)
     if not drawn:
         return None
     x0, y0 = min(b[0] for b in drawn), min(b[1] for b in drawn)
@@ -274,7 +277,8 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
                   max_pixels: int = DEFAULT_MAX_PIXELS, render: bool = True) -> list[LoadedImage]:
     """The embedded raster images of page ``index`` (0-based), then the rendered page
     (unless ``render`` is False; only around its figures, ``figure_area``); each
-    knows its page (1-based) and where it lies on the page in points. A page of text and rules only (``_page_figures``) gives none."""
+    knows its page (1-based) and where it lies on the page in points. A page of
+    text and rules only (``_page_figures``) gives none."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
