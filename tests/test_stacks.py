@@ -199,3 +199,22 @@ def test_sparse_labels_wider_than_their_cells_are_read_whole():
     assert h.cols == 50
     assert [h.axes.col_labels[k] for k in range(5, 50, 10)] == dates
     assert all(lab == "" for k, lab in enumerate(h.axes.col_labels) if k % 10 != 5)
+
+
+def test_numbers_in_blank_cells_of_a_square_map_are_no_labels():
+    """A square map with blank cells at the start of its rows, in no staircase, and
+    numbers printed in every cell, blank ones too, has no row labels beside it:
+    the numbers in its blank cells are not taken for labels set beside a diagonal."""
+    v = np.full((6, 6), 0.6)
+    for i, first in enumerate([2, 1, 3, 1, 2, 3]):
+        v[i, :first] = np.nan
+
+    def draw(ax):
+        ax.set_yticks([])
+        ax.set_xticks(range(6), list("ABCDEF"))
+        for i in range(6):
+            for j in range(6):
+                ax.text(j, i, f"{0 if np.isnan(v[i, j]) else v[i, j]:.2f}", ha="center", va="center", fontsize=8)
+    h = _read_back(v, draw, cmap="Greens", figsize=(4, 4))
+    assert (h.rows, h.cols) == (6, 6)
+    assert not any(h.axes.row_labels)

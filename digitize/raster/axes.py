@@ -699,9 +699,11 @@ STAIR_INSET_SHARE = 0.12
 def _staircase(planes: Planes, grid: Grid, axis: str) -> dict[int, Blob]:
     """Labels set inside a triangular map beside its diagonal (R's corrplot): the
     label of a row in the empty cells left of its first drawn cell, of a column
-    in those above it. Per row (column): the text there, if it is the only text
-    in those cells and ends within a cell of the first drawn one. Empty: no row
-    (column) has empty cells before a drawn one, or none holds such text."""
+    in those above it. Per row (column): the last piece of text there, ending
+    within a cell of the first drawn one. Empty: no row (column) has empty cells
+    before a drawn one, none holds such text, or the rows (columns) that do
+    have no staircase of first cells (numbers printed in pale cells of a square
+    map are no labels)."""
     rows, cols = np.asarray(grid.row_edges, np.float64), np.asarray(grid.col_edges, np.float64)
     if grid.block or min(np.diff(rows).min(), np.diff(cols).min()) < STAIR_MIN_CELL_PX:
         return {}  # blocks of pixels, or cells too small to hold a label beside them
@@ -714,6 +716,7 @@ def _staircase(planes: Planes, grid: Grid, axis: str) -> dict[int, Blob]:
     empty = np.median(inner.transpose(0, 2, 1, 3).reshape(grid.rows, grid.cols, -1), axis=2) <= \
         EMPTY_CELL_SHARE * planes.cell_delta_e
     out: dict[int, Blob] = {}
+    firsts: list[int] = []  # the first drawn cell of each row (column) given a label
     along_rows = axis == "rows"
     n = grid.rows if along_rows else grid.cols
     for k in range(n):
@@ -756,7 +759,9 @@ def _staircase(planes: Planes, grid: Grid, axis: str) -> dict[int, Blob]:
         angle = 0.0 if along_rows else (90.0 if tight.height > tight.width else 0.0)
         mask = ink[tight.y0 - box.y0:tight.y1 - box.y0, tight.x0 - box.x0:tight.x1 - box.x0]
         out[k] = Blob(tight, angle, int(mask.sum()), float(short_side), mask)
-    return out
+        firsts.append(first)
+    # a triangle's first cells step on from row to row (column to column)
+    return out if all(b > a for a, b in zip(firsts[:-1], firsts[1:])) else {}
 
 
 def label_anchor(bl: Blob, side: str) -> float:
