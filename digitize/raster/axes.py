@@ -607,6 +607,11 @@ def _rotation(bl: Blob) -> int:
     return int(-bl.angle)
 
 
+#: Labels under or over a plot are looked for this share of its width past its
+#: ends (kept only where they point within the region searched).
+LABEL_OVERHANG_SHARE = 0.25
+
+
 def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[ColorbarReading],
                 along: tuple[int, int]) -> dict[str, tuple[list[Blob], list[Blob]]]:
     """The text beside each side of a plot, the plot's tick marks cleared: per side,
@@ -635,9 +640,17 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
             region = Box(plot.x0 - ax, plot.y0 - reach_y, plot.x1 + ax, plot.y0 - depth)
         region = region.clip(fg.shape)
         limit = _obstacle_limit(plot, side, layout)
+        # text is found in a region wider along a row of labels, and kept where it
+        # points into the region: the first and last labels, centred on their
+        # cells and wider than them, are not cut at its ends ('024-04-01')
+        if side in ("bottom", "top"):
+            extra = max(ax, int(LABEL_OVERHANG_SHARE * plot.width))
+            wide = Box(region.x0 - extra, region.y0, region.x1 + extra, region.y1).clip(fg.shape)
+            blobs = [b for b in find_blobs(text, wide) if region.x0 <= _anchor(b, side) <= region.x1]
+        else:
+            blobs = find_blobs(text, region)
         # keep out of other plots' territory, and short of the next bar or plot
-        blobs = [b for b in find_blobs(text, region)
-                 if not any(o.grow(4).intersects(b.box) for o in layout.other_plots(plot))
+        blobs = [b for b in blobs if not any(o.grow(4).intersects(b.box) for o in layout.other_plots(plot))
                  and not _stray_mark(b, plot, side) and _short_of(b.box, side, limit)]
         # "New York", "abl 1"; beside the plot, "glucose 1" (the plot lies right of labels on its left)
         blobs = _join_words(blobs, lone_letters=side in ("bottom", "top"),
