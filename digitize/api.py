@@ -626,8 +626,9 @@ _UNRESOLVED = ("a heatmap whose cells could not be resolved: the grid found ({ro
 def unresolved(h: Heatmap, rgb: np.ndarray) -> bool:
     """Whether a reading that fails to redraw its plot (``is_evidence``) is a heatmap
     whose cells were not resolved (see UNRESOLVED_ON_COLORMAP); ``rgb``: the
-    picture it was read from."""
-    if h.colorbar is None or h.scale.source != "ticks":
+    picture it was read from. Its bar must rest on enough labels (scale_labels):
+    a bar chart's bar beside the next, with two of its axis numbers, is no bar."""
+    if h.colorbar is None or h.scale.source != "ticks" or not _not_failed(h.checks, "scale_labels"):
         return False
     b = h.plot_box
     sub = rgb[b.y0:b.y1, b.x0:b.x1].reshape(-1, 3)

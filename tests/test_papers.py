@@ -453,7 +453,7 @@ def test_blocks_of_one_colour_or_a_single_cell_are_no_heatmap_on_a_page(tmp_path
     from pdfgen import image_pdf
     from PIL import Image
 
-    from digitize.api import on_page_evidence
+    from digitize.api import on_page_evidence, unresolved
     from digitize.model import Grid
 
     fig_png = _heatmap_png(_field(6, 8, 3, 0, 10))
@@ -461,7 +461,8 @@ def test_blocks_of_one_colour_or_a_single_cell_are_no_heatmap_on_a_page(tmp_path
     rgb = np.asarray(Image.open(io.BytesIO(fig_png)).convert("RGB"))
     path = tmp_path / "ramp.pdf"
     path.write_bytes(image_pdf(rgb.shape[1], rgb.shape[0], rgb.tobytes(), draws=[(72, 400, 288, 230)]))
-    hs = [h for r in digitize_pdf_page(path, 0) for h in r.result.heatmaps]
+    found = digitize_pdf_page(path, 0)
+    hs = [h for r in found for h in r.result.heatmaps]
     assert len(hs) == 1
     h = hs[0]
     assert on_page_evidence(h)
@@ -473,6 +474,11 @@ def test_blocks_of_one_colour_or_a_single_cell_are_no_heatmap_on_a_page(tmp_path
     assert any(c.name == "scale_labels" for c in two)
     assert not on_page_evidence(replace(blocks, checks=two)), "blocks on a bar of two labels"
     assert on_page_evidence(replace(h, checks=two)), "cells resolved: the rule is the blocks' own"
+    # a plot whose pixels lie on its bar's colours may be a map too fine to resolve,
+    # but not on a bar of two labels
+    rgb = found[0].pixels()
+    assert unresolved(h, rgb)
+    assert not unresolved(replace(h, checks=two), rgb)
     one = replace(h, grid=Grid(h.grid.row_edges[[0, -1]], h.grid.col_edges[[0, -1]]),
                   table=replace(h.table, values=h.table.values[:1, :1]))
     assert not on_page_evidence(one), "a single cell"
