@@ -296,6 +296,9 @@ def _trailing_lone_characters(blobs: list[Blob]) -> list[Blob]:
     return [b for i, b in enumerate(out) if i not in gone]
 
 
+#: More candidate words than this beside a plot are no row of labels: not joined
+#: (the pairwise test is quadratic in them).
+MAX_DIAGONAL_WORDS = 1500
 #: Words of one diagonal label lie on one line: their centres at most this many
 #: letter heights off it, and a word space apart along it (ROW_WORD_SPACE: the
 #: labels of the next columns lie on lines beside it, never on it).
@@ -323,9 +326,16 @@ def _join_diagonal_words(blobs: list[Blob]) -> list[Blob]:
     if len(slants) < 2:
         return blobs
     theta = float(np.median(slants))
-    short = [max(b.box.width, b.box.height) < 1.6 * b.char_size * 2 for b in blobs]
-    cand = [k for k, b in enumerate(blobs) if abs(b.angle - theta) <= 10.0 or (short[k] and b.angle == 0.0)]
-    if len(cand) < 2:
+    slanted = [b.box for b in blobs if abs(b.angle - theta) <= 10.0]
+    if not slanted:  # slants that share no angle
+        return blobs
+    reach = 3 * max(b.char_size for b in blobs)
+    lo, hi = min(b.y0 for b in slanted) - reach, max(b.y1 for b in slanted) + reach
+    # the slanted words, and short upright-looking ones in their row (not the lines of
+    # body text above or below them)
+    cand = [k for k, b in enumerate(blobs) if abs(b.angle - theta) <= 10.0 or (
+        b.angle == 0.0 and max(b.box.width, b.box.height) < 3.2 * b.char_size and b.box.y1 > lo and b.box.y0 < hi)]
+    if len(cand) < 2 or len(cand) > MAX_DIAGONAL_WORDS:
         return blobs
     ext = np.array([_along_line(blobs[k], theta) for k in cand])  # (start, end, offset)
     cs = np.array([max(blobs[k].char_size, 4) for k in cand], np.float64)
