@@ -546,24 +546,27 @@ def _upright_rows(band: list[Blob]) -> list[Blob]:
             for b in band]
 
 
+def _upright_yet_mostly(blobs: list[Blob], shaped) -> bool:
+    """Whether labels (three or more) all read as upright are yet mostly (60%)
+    ``shaped`` as turned text too short to show its turn is."""
+    if len(blobs) < 3 or any(b.angle != 0.0 for b in blobs):
+        return False
+    return float(np.mean([shaped(b) for b in blobs])) >= 0.6
+
+
 def _maybe_turned(blobs: list[Blob]) -> bool:
     """Column labels all read as upright yet mostly taller than wide: too short to
     show their direction (two or three characters turned by 90 degrees look like
     one upright character)."""
-    if len(blobs) < 3 or any(b.angle != 0.0 for b in blobs):
-        return False
-    return float(np.mean([b.box.height > 1.2 * b.box.width for b in blobs])) >= 0.6
+    return _upright_yet_mostly(blobs, lambda b: b.box.height > 1.2 * b.box.width)
 
 
 def _maybe_slanted(blobs: list[Blob]) -> bool:
     """Column labels all read as upright yet each a few characters in a square box:
     one or two digits turned 45 degrees (ggplot's angle = 45), too small for their
     strokes to show the slant (``_pooled_angle``)."""
-    if len(blobs) < 3 or any(b.angle != 0.0 for b in blobs):
-        return False
-    square = [max(b.box.width, b.box.height) < 2.0 * b.char_size and
-              0.75 * b.box.width <= b.box.height <= 1.33 * b.box.width for b in blobs]
-    return float(np.mean(square)) >= 0.6
+    return _upright_yet_mostly(blobs, lambda b: max(b.box.width, b.box.height) < 2.0 * b.char_size and
+                               0.75 * b.box.width <= b.box.height <= 1.33 * b.box.width)
 
 
 def _pooled_angle(band: list[Blob]) -> float | None:
