@@ -722,25 +722,32 @@ STAIR_INSET = 2
 STAIR_INSET_SHARE = 0.12
 
 
-def _staircase(planes: Planes, grid: Grid, axis: str) -> dict[int, Blob]:
+def _empty_cells(planes: Planes, grid: Grid) -> np.ndarray | None:
+    """(rows, cols) bool: the cells at the page colour (their inner half sampled on
+    a 5 x 5 lattice, one gather for the whole grid); None for blocks of pixels or
+    cells too small to hold a label beside them (``_staircase``)."""
+    rows, cols = np.asarray(grid.row_edges, np.float64), np.asarray(grid.col_edges, np.float64)
+    if grid.block or min(np.diff(rows).min(), np.diff(cols).min()) < STAIR_MIN_CELL_PX:
+        return None
+    d = planes.distance
+    share = np.linspace(0.25, 0.75, 5)
+    ys = np.clip(np.round(rows[:-1, None] + np.diff(rows)[:, None] * share), 0, d.shape[0] - 1).astype(int)
+    xs = np.clip(np.round(cols[:-1, None] + np.diff(cols)[:, None] * share), 0, d.shape[1] - 1).astype(int)
+    inner = d[ys[:, :, None, None], xs[None, None, :, :]]  # (rows, 5, cols, 5)
+    return np.median(inner.transpose(0, 2, 1, 3).reshape(grid.rows, grid.cols, -1), axis=2) <= \
+        EMPTY_CELL_SHARE * planes.cell_delta_e
+
+
+def _staircase(planes: Planes, grid: Grid, axis: str, empty: np.ndarray) -> dict[int, Blob]:
     """Labels set inside a triangular map beside its diagonal (R's corrplot): the
     label of a row in the empty cells left of its first drawn cell, of a column
     in those above it. Per row (column): the last piece of text there, ending
     within a cell of the first drawn one. Empty: no row (column) has empty cells
     before a drawn one, none holds such text, or the rows (columns) that do
     have no staircase of first cells (numbers printed in pale cells of a square
-    map are no labels)."""
+    map are no labels). ``empty``: the grid's cells at the page colour
+    (``_empty_cells``)."""
     rows, cols = np.asarray(grid.row_edges, np.float64), np.asarray(grid.col_edges, np.float64)
-    if grid.block or min(np.diff(rows).min(), np.diff(cols).min()) < STAIR_MIN_CELL_PX:
-        return {}  # blocks of pixels, or cells too small to hold a label beside them
-    d = planes.distance
-    # each cell's inner half, sampled on a 5 x 5 lattice (one gather for the whole grid)
-    share = np.linspace(0.25, 0.75, 5)
-    ys = np.clip(np.round(rows[:-1, None] + np.diff(rows)[:, None] * share), 0, d.shape[0] - 1).astype(int)
-    xs = np.clip(np.round(cols[:-1, None] + np.diff(cols)[:, None] * share), 0, d.shape[1] - 1).astype(int)
-    inner = d[ys[:, :, None, None], xs[None, None, :, :]]  # (rows, 5, cols, 5)
-    empty = np.median(inner.transpose(0, 2, 1, 3).reshape(grid.rows, grid.cols, -1), axis=2) <= \
-        EMPTY_CELL_SHARE * planes.cell_delta_e
     out: dict[int, Blob] = {}
     firsts: list[int] = []  # the first drawn cell of each row (column) given a label
     along_rows = axis == "rows"
@@ -831,10 +838,12 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     rows = _assign(found[row_side][0], grid.row_centers, grid.row_edges, row_side)
     cols = _assign(found[col_side][0], grid.col_centers, grid.col_edges, col_side)
     # most labels missing beside a triangular map: they may stand beside its diagonal
-    stair = _staircase(planes, grid, "rows") if len(rows) < grid.rows / 2 else {}
+    few_rows, few_cols = len(rows) < grid.rows / 2, len(cols) < grid.cols / 2
+    empty = _empty_cells(planes, grid) if few_rows or few_cols else None  # once for both axes
+    stair = _staircase(planes, grid, "rows", empty) if few_rows and empty is not None else {}
     if len(stair) >= MIN_STAIR_LABELS:
         rows, row_side = {**rows, **stair}, "left"
-    stair = _staircase(planes, grid, "cols") if len(cols) < grid.cols / 2 else {}
+    stair = _staircase(planes, grid, "cols", empty) if few_cols and empty is not None else {}
     if len(stair) >= MIN_STAIR_LABELS:
         cols, col_side = {**cols, **stair}, "top"
     # labels of two lines ('Conn Log' over 'DNSCat2'): the other line of each
