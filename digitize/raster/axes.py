@@ -638,6 +638,7 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
     reach_y = int(0.4 * h)
     ay, ax = along
     found: dict[str, tuple[list[Blob], list[Blob]]] = {}
+    others = np.array([o.grow(4).as_list() for o in layout.other_plots(plot)], np.int64).reshape(-1, 4)
     for side in ("left", "right", "bottom", "top"):  # every side's lines first: they meet at the corners
         _erase_axis_lines(text, plot, side, reach_x if side in ("left", "right") else reach_y,
                           bars=[c.box for c in layout.colorbars], lab=planes.lab)
@@ -663,7 +664,7 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
         else:
             blobs = find_blobs(text, region)
         # keep out of other plots' territory, and short of the next bar or plot
-        blobs = [b for b in blobs if not any(o.grow(4).intersects(b.box) for o in layout.other_plots(plot))
+        blobs = [b for b in blobs if not _in_any(b.box, others)
                  and not _stray_mark(b, plot, side) and _short_of(b.box, side, limit)]
         # "New York", "abl 1"; beside the plot, "glucose 1" (the plot lies right of labels on its left)
         blobs = _join_words(blobs, lone_letters=side in ("bottom", "top"),
@@ -671,6 +672,12 @@ def label_bands(*, planes: Planes, plot: Box, layout: Layout, readings: list[Col
         band, beyond = _split_band(blobs, plot, side)
         found[side] = (_shared_angle(band), beyond)
     return found
+
+
+def _in_any(box: Box, boxes: np.ndarray) -> bool:
+    """Whether ``box`` intersects any of ``boxes`` (K, 4) x0, y0, x1, y1 (``Box.intersects``)."""
+    return bool(((boxes[:, 0] < box.x1) & (box.x0 < boxes[:, 2]) &
+                 (boxes[:, 1] < box.y1) & (box.y0 < boxes[:, 3])).any())
 
 
 #: A colorbar or another plot beside a plot, overlapping this share of the shorter
@@ -871,14 +878,17 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     # bottom to top, may run top to bottom: read them so as well
     turn = dict(todo=todo, reads=reads, crops=crops, rgb=rgb, background=layout.background, ocr=ocr,
                 accurate=accurate)
-    if _maybe_turned([todo[k][2] for k in by_kind["col"]]):
+    # (numbers stepping evenly from cell to cell are read the right way already)
+    if _steps_along(by_kind["col"], todo, reads):
+        pass
+    elif _maybe_turned([todo[k][2] for k in by_kind["col"]]):
         _read_turned_if_surer(by_kind["col"], (-90, 90), **turn)
     elif _maybe_slanted([todo[k][2] for k in by_kind["col"]]):
         # every label tells: read upright, a few slanted digits may each look sure ('2' for a '1')
         _read_turned_if_surer(by_kind["col"], (-45, 45), probes=len(by_kind["col"]), **turn)
     for kind in ("row", "col"):
         idx = [k for k in by_kind[kind] if todo[k][2].angle == 90.0]
-        if idx and np.mean([reads[k].score for k in idx[:3]]) < SURE_READING:
+        if idx and np.mean([reads[k].score for k in idx[:3]]) < SURE_READING and not _steps_along(idx, todo, reads):
             _read_turned_if_surer(idx, (90,), **turn)
     for idx in by_kind.values():
         _drop_tick_dashes(idx, reads)
@@ -1004,12 +1014,17 @@ def _line_order(b: Blob) -> float:
     return b.box.cy
 
 
+def _steps_along(ks: list[int], todo: list, reads: list) -> bool:
+    """Whether the labels ``ks`` of one axis read as numbers stepping evenly from cell to cell."""
+    return steps_evenly([parse_number(reads[k].text) for k in ks], [todo[k][1] for k in ks])
+
+
 def _settled(todo: list, by_kind: dict[str, list[int]], reads: list) -> list[bool | None]:
     """Readings their axis confirms (True): the row (or column) labels when they
-    are numbers stepping evenly from cell to cell. None for the rest."""
+    are numbers stepping evenly from cell to cell (``_steps_along``). None for the rest."""
     out: list[bool | None] = [None] * len(todo)
     for ks in by_kind.values():
-        if steps_evenly([parse_number(reads[k].text) for k in ks], [todo[k][1] for k in ks]):
+        if _steps_along(ks, todo, reads):
             for k in ks:
                 out[k] = True
     return out

@@ -14,6 +14,7 @@ read with OCR here.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,11 +118,33 @@ def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | Non
     p = np.unique(np.round(np.asarray(positions, np.float64), 1))
     if len(p) < MIN_LATTICE_POINTS:
         return None
-    d = np.diff(p)
     best = None
+    for key, slope, pts in _lattice_candidates(p):
+        # most points on it, less a little for every position it leaves empty
+        # (a stray blob half a step off must not halve the pitch of labels on
+        # every other cell), then the coarsest pitch
+        if best is None or key > best[0]:
+            best = (key, slope, pts)
+            if key[0] == len(p):
+                break  # every point on a lattice without gaps: none does better
+    if best is None:
+        return None
+    (n_on, _), pitch, pts = best
+    if n_on < MIN_LATTICE_POINTS or n_on < MIN_ON_LATTICE * len(p) or pitch < MIN_PITCH:
+        return None
+    return Lattice(pitch, float(pts.min()), float(pts.max()), tuple(float(v) for v in pts), source, side)
+
+
+def _lattice_candidates(p: np.ndarray) -> Iterator[tuple[tuple[float, float], float, np.ndarray]]:
+    """Lattices through sorted distinct points ``p``: (key, pitch, the points on it),
+    key = (points on it less GAP_COST per empty place between them, -places)."""
     pitches: set[float] = set()
+    # anchors that put the same points on the same steps (up to a shift) at the same
+    # tolerance fit the same line, whatever the pitch that proposed them: each such
+    # set is fitted once
+    tried: set[tuple] = set()
     # the pitch is one of the gaps between neighbours, or a divisor of one (gaps)
-    for base in np.unique(np.round(d, 0)):
+    for base in np.unique(np.round(np.diff(p), 0)):
         for k in (1, 2, 3):
             pitch = float(base) / k
             if pitch < MIN_PITCH or pitch in pitches:
@@ -130,13 +153,10 @@ def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | Non
             tol = max(LATTICE_TOL_PX, LATTICE_TOL_SHARE * pitch)
             every = (p[None, :] - p[:, None]) / pitch  # row a: the steps from anchor p[a]
             near = np.abs(every - np.round(every)) * pitch <= tol
-            tried = set()
             for a in np.flatnonzero(near.sum(axis=1) >= MIN_LATTICE_POINTS):
                 steps, on = every[a], near[a]
-                # anchors that put the same points on the same steps (up to a shift)
-                # fit the same line: each such set is fitted once
                 rounded = np.round(steps[on])
-                same = (on.tobytes(), (rounded - rounded[0]).tobytes())
+                same = (tol, on.tobytes(), (rounded - rounded[0]).tobytes())
                 if same in tried:
                     continue
                 tried.add(same)
@@ -144,28 +164,16 @@ def fit_lattice(positions, *, source: str = "", side: str = "") -> Lattice | Non
                 # the worst dropped while it stands more than half the tolerance off (an
                 # outlier within the tolerance, a title above the labels, would pull the
                 # line far enough for every point to pass)
-                fit = _fit_dropping_worst(np.round(steps[on]), p[on], 0.5 * tol)
+                fit = _fit_dropping_worst(rounded, p[on], 0.5 * tol)
                 if fit is None:
                     continue
                 slope, icpt = fit
                 steps2 = (p - icpt) / slope
                 on2 = np.abs(steps2 - np.round(steps2)) * slope <= tol
                 n_on = int(on2.sum())
-                span = (np.round(steps2[on2]).max() - np.round(steps2[on2]).min()) + 1
-                # most points on it, less a little for every position it leaves empty
-                # (a stray blob half a step off must not halve the pitch of labels on
-                # every other cell), then the coarsest pitch
-                key = (n_on - GAP_COST * (span - n_on), -span)
-                if best is None or key > best[0]:
-                    best = (key, float(slope), p[on2])
-        if best is not None and best[0][0] == len(p):
-            break  # every point on a lattice without gaps
-    if best is None:
-        return None
-    (n_on, _), pitch, pts = best
-    if n_on < MIN_LATTICE_POINTS or n_on < MIN_ON_LATTICE * len(p) or pitch < MIN_PITCH:
-        return None
-    return Lattice(pitch, float(pts.min()), float(pts.max()), tuple(float(v) for v in pts), source, side)
+                at = np.round(steps2[on2])
+                span = (at.max() - at.min()) + 1
+                yield (n_on - GAP_COST * (span - n_on), -span), float(slope), p[on2]
 
 
 @dataclass(frozen=True)

@@ -246,11 +246,13 @@ def _comes_back(prof: np.ndarray, bg_lab: np.ndarray) -> bool:
     d = delta_e(p[:, None, :], p[None, :, :])
     m = len(p)
     gap = max(2, int(REVISIT_GAP * m))
-    for i in range(m):
-        for j in range(i + gap, m):
-            if d[i, j] < REVISIT_DELTA_E and float(d[i, i + 1:j].max()) > REVISIT_AWAY_DELTA_E:
-                return True
-    return False
+    # a colour at i seen again at j >= i + gap, something far from it in between:
+    # away[i, j] is the farthest colour from p[i] among p[i + 1 .. j - 1]
+    i, j = np.indices((m, m))
+    after = np.where(j > i, d, -np.inf)
+    away = np.full((m, m), -np.inf)
+    away[:, 1:] = np.maximum.accumulate(after, axis=1)[:, :-1]
+    return bool(((j >= i + gap) & (d < REVISIT_DELTA_E) & (away > REVISIT_AWAY_DELTA_E)).any())
 
 
 #: A panel margin line: this share of its pixels within PANEL_DELTA_E of the panel

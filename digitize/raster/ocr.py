@@ -12,10 +12,12 @@ fetched at run time: the tiny model is bundled in ``data/ocr`` (see its README).
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import math
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
@@ -144,6 +146,16 @@ def _open_session(ort, model: Path, threads: int):
     return ort.InferenceSession(str(model), sess_options=options(), providers=providers)
 
 
+#: Readings a recogniser keeps, by their crops' pixels (the oldest dropped first).
+READ_CACHE = 4096
+
+
+def _crop_key(image: np.ndarray) -> bytes:
+    """A key of a crop's pixels: equal keys, equal images."""
+    a = np.ascontiguousarray(image)
+    return hashlib.blake2b(a.data, digest_size=16).digest() + repr((a.shape, a.dtype.str)).encode()
+
+
 class OnnxRecognizer:
     """PP-OCR recognition with onnxruntime; the session is created on first use.
 
@@ -161,6 +173,7 @@ class OnnxRecognizer:
         self._session = None
         self._chars: list[str] = []
         self._lock = threading.Lock()
+        self._read: OrderedDict[bytes, Recognition] = OrderedDict()  # crop key -> reading (see READ_CACHE)
 
     def _load(self):
         with self._lock:
@@ -185,8 +198,26 @@ class OnnxRecognizer:
         return self._session
 
     def recognize(self, images: Sequence[np.ndarray]) -> list[Recognition]:
+        """One reading per image; an image read before (the same pixels) is not run
+        again: small multiples print the same labels beside every panel."""
         if not images:
             return []
+        keys = [_crop_key(im) for im in images]
+        with self._lock:
+            out: list[Recognition | None] = [self._read.get(k) for k in keys]
+        todo = [i for i, r in enumerate(out) if r is None]
+        if todo:
+            for i, r in zip(todo, self._run([images[i] for i in todo])):
+                out[i] = r
+            with self._lock:
+                for i in todo:
+                    self._read[keys[i]] = out[i]
+                while len(self._read) > READ_CACHE:
+                    self._read.popitem(last=False)
+        return [r for r in out if r is not None]
+
+    def _run(self, images: Sequence[np.ndarray]) -> list[Recognition]:
+        """The model run on every image, in batches of like widths."""
         sess = self._load()
         out: list[Recognition | None] = [None] * len(images)
         ratios = [max(im.shape[1] / im.shape[0], _MIN_RATIO) for im in images]

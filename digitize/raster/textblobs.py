@@ -42,37 +42,48 @@ def find_blobs(mask: np.ndarray, region: Box, *, char_size: float | None = None,
     if r.width < 2 or r.height < 2:
         return []
     sub = mask[r.y0:r.y1, r.x0:r.x1].astype(np.uint8)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    if n <= 1:
-        return []
-    sizes = [max(int(s[2]), int(s[3])) for s in stats[1:] if s[4] >= 4]
-    s = char_size or (float(np.median(sizes)) if sizes else 6.0)
+    if char_size:
+        if not sub.any():
+            return []
+        s = char_size
+    else:  # the letters' median size
+        n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+        if n <= 1:
+            return []
+        big = stats[1:][stats[1:, 4] >= 4]
+        s = float(np.median(np.maximum(big[:, 2], big[:, 3]))) if len(big) else 6.0
     k = max(2, int(round(0.45 * s)))
     kx, ky = (max(2, int(round(0.9 * s))), max(1, int(round(0.25 * s)))) if lines else (k, k)
     if columns:  # turned labels side by side (under a horizontal bar): join along each column
         kx, ky = ky, kx
     joined = cv2.dilate(sub, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
-    n2, lab2, stats2, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n2, lab2 = cv2.connectedComponents(joined, connectivity=8)
+    # each blob's own pixels (the text pixels of its joined group), grouped by blob
+    # in one pass, in raster order within each: a stable sort of their labels
+    ys_all, xs_all = np.nonzero(sub)
+    which = lab2[ys_all, xs_all]
+    order = np.argsort(which.astype(np.uint16) if n2 <= 1 << 16 else which, kind="stable")
+    ys_all, xs_all, which = ys_all[order], xs_all[order], which[order]
+    starts = np.searchsorted(which, np.arange(1, n2 + 1))
     blobs = []
     for i in range(1, n2):
-        bx, by, bw, bh, _area = (int(v) for v in stats2[i])
-        own_box = (lab2[by:by + bh, bx:bx + bw] == i) & (sub[by:by + bh, bx:bx + bw] > 0)
-        ys, xs = np.nonzero(own_box)
-        if len(xs) < 3:
+        a, z = starts[i - 1], starts[i]
+        if z - a < 3:
             continue
-        ys, xs = ys + by, xs + bx
-        y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+        ys, xs = ys_all[a:z], xs_all[a:z]
+        y0, y1, x0, x1 = int(ys[0]), int(ys[-1]) + 1, int(xs.min()), int(xs.max()) + 1
         box = Box(r.x0 + x0, r.y0 + y0, r.x0 + x1, r.y0 + y1)
-        own = own_box[y0 - by:y1 - by, x0 - bx:x1 - bx]
-        blob = Blob(box, _text_angle(xs, ys, s), len(xs), s, own)
+        own = (lab2[y0:y1, x0:x1] == i) & (sub[y0:y1, x0:x1] > 0)
+        blob = Blob(box, _text_angle(xs, ys, s, (x1 - x0, y1 - y0)), int(z - a), s, own)
         blobs.append(replace(blob, angle=0.0) if exponents and raised_tail(blob) else blob)
     return blobs
 
 
-def _text_angle(xs: np.ndarray, ys: np.ndarray, char_size: float) -> float:
-    """0 for horizontal text, 90 for vertical, else the diagonal (degrees, y up)."""
-    w = xs.max() - xs.min() + 1
-    h = ys.max() - ys.min() + 1
+def _text_angle(xs: np.ndarray, ys: np.ndarray, char_size: float,
+                size: tuple[int, int] | None = None) -> float:
+    """0 for horizontal text, 90 for vertical, else the diagonal (degrees, y up).
+    ``size``: the pixels' (width, height), when known."""
+    w, h = size if size is not None else (xs.max() - xs.min() + 1, ys.max() - ys.min() + 1)
     if max(w, h) < 1.6 * char_size:  # one or two characters: assume upright
         return 0.0
     if h > 1.8 * w and w < 1.6 * char_size:
@@ -80,17 +91,16 @@ def _text_angle(xs: np.ndarray, ys: np.ndarray, char_size: float) -> float:
     if w > 1.8 * h and h < 1.6 * char_size:
         return 0.0
     # diagonal: principal axis of the pixels, trusted only when clearly elongated
+    # (the 2 x 2 covariance's eigenvalues and major axis in closed form; y up)
     x = xs - xs.mean()
-    y = -(ys - ys.mean())
-    cov = np.cov(np.stack([x, y]))
-    evals, evecs = np.linalg.eigh(cov)
-    vx, vy = evecs[:, -1]
-    ang = float(np.degrees(np.arctan2(vy, vx)))
-    if ang > 90:
-        ang -= 180
+    y = ys.mean() - ys
+    n = max(len(xs) - 1, 1)
+    a, b, c = float(x @ x) / n, float(x @ y) / n, float(y @ y) / n
+    mid, half = (a + c) / 2, float(np.hypot((a - c) / 2, b))
+    ang = float(np.degrees(0.5 * np.arctan2(2 * b, a - c)))  # in (-90, 90]
     if ang <= -90:
         ang += 180
-    elongated = evals[-1] > 6.0 * max(evals[0], 1e-9)
+    elongated = mid + half > 6.0 * max(mid - half, 1e-9)
     if elongated and 20 <= abs(ang) <= 70:
         return float(round(ang))
     if h > 1.5 * w:
