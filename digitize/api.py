@@ -46,6 +46,7 @@ from .sources.svg import is_svg, render_svg, render_svg_text, svg_objects
 from .vector.glyphs import spell_outlines
 from .vector.paint import paint_page
 from .vector.reader import PIXELS_PER_POINT, VectorReading, read_vector_page
+from .vector.tilings import MIN_CELLS
 
 Progress = Callable[[str], None]
 
@@ -692,12 +693,14 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
     are not reported. Heatmaps found but not read (a bar whose labels give no
     scale) are added to ``unread`` when it is given."""
     cfg = config or DigitizeConfig()
-    vector = _vector_reading(path, index, cfg) if cfg.vector else VectorReading((), ())
+    decoded: dict = {}  # the page's images, decoded once for both readings
+    vector = _vector_reading(path, index, cfg, decoded) if cfg.vector else VectorReading((), ())
     whole = bool(vector.heatmaps) and len(vector.heatmaps) == vector.candidates and not vector.unread and \
         min(h.confidence for h in vector.heatmaps) >= VECTOR_TRUSTED
     found: list[tuple[int, LoadedImage, Digitization, int, tuple]] = []  # (picture, pic, result, heatmap, points)
     not_read: list[Unread] = [Unread(index + 1, reason, tuple(round(v, 1) for v in box)) for box, reason in vector.unread]
-    for n, pic in enumerate(page_pictures(path, index, max_pixels=cfg.max_pixels, render=not whole)):
+    pictures = page_pictures(path, index, max_pixels=cfg.max_pixels, render=not whole, decoded=decoded)
+    for n, pic in enumerate(pictures):
         if pic.kind == "embedded" and any(_same_place(tuple(pic.placement), p) for p in vector.points):
             continue  # the cells of a heatmap read from the objects
         try:
@@ -764,11 +767,11 @@ def _same_place(a: tuple, b: tuple) -> bool:
     return inside(a, b) or inside(b, a)
 
 
-def _vector_reading(path, index: int, cfg: DigitizeConfig) -> VectorReading:
+def _vector_reading(path, index: int, cfg: DigitizeConfig, decoded: dict | None = None) -> VectorReading:
     """The heatmaps drawn as objects on a page; none when its objects cannot be read
-    (the raster path still reads the page)."""
+    (the raster path still reads the page). ``decoded``: see ``page_objects``."""
     try:
-        return read_vector_page(page_objects(path, index), config=cfg)
+        return read_vector_page(page_objects(path, index, min_cells=MIN_CELLS, decoded=decoded), config=cfg)
     except DigitizeError:
         return VectorReading((), ())
 

@@ -150,12 +150,27 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     Figures are mostly runs of equal pixels along a row, so a large image is
     converted one run at a time.
     """
+    return lab_and_distance(rgb)[0]
+
+
+def lab_and_distance(rgb: np.ndarray, ref: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """``rgb_to_lab(rgb)`` and each pixel's delta E from the Lab colour ``ref``
+    (shape (...)), computed once per run of equal pixels as the Lab is (None
+    without ``ref``)."""
     a = np.asarray(rgb, np.uint8)
     shape = a.shape
     flat = a.reshape(-1, 3)
     n = len(flat)
+
+    def both(lab: np.ndarray, spread) -> tuple[np.ndarray, np.ndarray | None]:
+        d = None if ref is None else spread(delta_e(lab, ref)).reshape(shape[:-1])
+        return spread(lab).reshape(shape), d
+
+    def each(v):
+        return v
+
     if n <= _RUNS_FROM:
-        return _lab_of_pixels(flat).reshape(shape)
+        return both(_lab_of_pixels(flat), each)
     packed = pack_rgb(a)
     change = np.empty(n, bool)
     change[0] = True
@@ -163,12 +178,12 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     starts = np.flatnonzero(change)
     if len(starts) > n // 2:  # photographs, heavy JPEG: runs do not pay
         if n < _DISTINCT_FROM:
-            return _lab_of_pixels(flat).reshape(shape)
+            return both(_lab_of_pixels(flat), each)
         # a large image of many colours still holds far fewer colours than pixels
         colours, slot = distinct_colours(packed)
-        return _take_rows(_lab_of_pixels(colours), slot).reshape(shape)
+        return both(_lab_of_pixels(colours), lambda v: _take_rows(v, slot) if v.ndim == 2 else np.take(v, slot))
     lengths = np.diff(np.append(starts, n))
-    return np.repeat(_lab_of_pixels(flat[starts]), lengths, axis=0).reshape(shape)
+    return both(_lab_of_pixels(flat[starts]), lambda v: np.repeat(v, lengths, axis=0))
 
 
 def median(a: np.ndarray, axis: int | None = None):

@@ -78,7 +78,7 @@ def _fit_dropping_worst(kk: np.ndarray, pp: np.ndarray, keep_within: float) -> t
     (this runs for every candidate anchor: a fit from scratch each time cost more
     than the rest of the search)."""
     m = len(kk)
-    sk, sp, skk, skp = float(kk.sum()), float(pp.sum()), float((kk * kk).sum()), float((kk * pp).sum())
+    sk, sp, skk, skp = float(kk.sum()), float(pp.sum()), float(kk @ kk), float(kk @ pp)
 
     def line():
         den = m * skk - sk * sk
@@ -89,17 +89,18 @@ def _fit_dropping_worst(kk: np.ndarray, pp: np.ndarray, keep_within: float) -> t
     fit = line()
     if fit is None:
         return None
-    alive = np.ones(m, bool)
+    alive = np.ones(m)  # 0 for a point dropped: its residual counts as 0, never the worst
     while m > MIN_LATTICE_POINTS:
         slope, icpt = fit
         r = np.abs(pp - (icpt + slope * kk))
-        r[~alive] = -1.0
+        r *= alive
         j = int(r.argmax())
         if r[j] <= keep_within:
             break
-        alive[j] = False
+        alive[j] = 0.0
         m -= 1
-        sk, sp, skk, skp = sk - kk[j], sp - pp[j], skk - kk[j] * kk[j], skp - kk[j] * pp[j]
+        k, q = float(kk[j]), float(pp[j])
+        sk, sp, skk, skp = sk - k, sp - q, skk - k * k, skp - k * q
         fit = line()
         if fit is None:
             return None

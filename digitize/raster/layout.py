@@ -871,6 +871,36 @@ def _header_of(box: Box, ruling: Ruling) -> bool:
     return over and box.height <= 1.5 * row and box.x0 >= r.x0 - col and box.x1 <= r.x1 + col
 
 
+def _block_kind(mask: np.ndarray, whole: Box, area: int, min_area: float, lab: np.ndarray,
+                bg_lab: np.ndarray) -> tuple | None:
+    """What one block of colour (``mask``: its pixels, inside ``whole``; ``area``
+    of them) is: ("bar", box, orientation), ("plot", box), or None (neither)."""
+    box = _trim_box(mask, whole, 0.5)
+    # thin once the text bridged to its sides is trimmed off (a bar's labels and title)
+    thin = max(box.width, box.height) >= BAR_MIN_ASPECT * min(box.width, box.height) and \
+        max(box.width, box.height) >= BAR_MIN_LENGTH
+    if area < min_area and not thin:
+        return None
+    if box.width < 4 or box.height < 4 or mask[box.y0:box.y1, box.x0:box.x1].mean() < 0.6:
+        return None
+    long_, short_ = max(box.width, box.height), min(box.width, box.height)
+    orientation = "vertical" if box.height >= box.width else "horizontal"
+    if long_ >= BAR_MIN_ASPECT * short_:
+        cbox = strip_frame(lab, _trim_bar_ends(mask, box, orientation))
+        if _is_gradient_bar(lab, cbox, orientation, bg_lab):
+            # thinner: a rule or a line of bold text, neither bar nor plot
+            return ("bar", cbox, orientation) if min(cbox.width, cbox.height) >= MIN_BAR_THICKNESS else None
+    else:
+        kbox = strip_frame(lab, box)
+        key = next((o for o in (orientation, "horizontal" if orientation == "vertical" else "vertical")
+                    if _is_colour_key(lab, kbox, o)), None)
+        if key is not None:
+            return "bar", kbox, key
+    if area < min_area:
+        return None  # a small block that is no bar: too small to be a plot
+    return "plot", strip_frame(lab, box)
+
+
 def find_layout(*, planes: Planes) -> Layout:
     """Locate plot areas and colorbars in a picture's planes."""
     rgb, lab = planes.rgb, planes.lab
@@ -885,43 +915,23 @@ def find_layout(*, planes: Planes) -> Layout:
     bar_boxes: list[tuple[Box, str]] = []
     plots: list[Box] = []
     raw: list[Box] = []  # each plot's whole component, before trimming
+    mask = np.zeros((h, w), bool)  # one component at a time, cleared after it (read only inside its box)
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
         # a colorbar is small beside a plot: on a whole page it is under the plots' share
         # of the picture, so a long thin block is held to its own size, not the plots'
         if bw < 4 or bh < 4 or area < min(min_area, BAR_MIN_AREA):
             continue
-        comp = labels[y:y + bh, x:x + bw] == i
-        mask = np.zeros((h, w), bool)
-        mask[y:y + bh, x:x + bw] = comp
-        box = _trim_box(mask, Box(x, y, x + bw, y + bh), 0.5)
-        # thin once the text bridged to its sides is trimmed off (a bar's labels and title)
-        thin = max(box.width, box.height) >= BAR_MIN_ASPECT * min(box.width, box.height) and \
-            max(box.width, box.height) >= BAR_MIN_LENGTH
-        if area < min_area and not thin:
+        mask[y:y + bh, x:x + bw] = labels[y:y + bh, x:x + bw] == i
+        found = _block_kind(mask, Box(x, y, x + bw, y + bh), area, min_area, lab, bg_lab)
+        mask[y:y + bh, x:x + bw] = False
+        if found is None:
             continue
-        if box.width < 4 or box.height < 4 or mask[box.y0:box.y1, box.x0:box.x1].mean() < 0.6:
-            continue
-        long_, short_ = max(box.width, box.height), min(box.width, box.height)
-        orientation = "vertical" if box.height >= box.width else "horizontal"
-        if long_ >= BAR_MIN_ASPECT * short_:
-            cbox = _trim_bar_ends(mask, box, orientation)
-            cbox = strip_frame(lab, cbox)
-            if _is_gradient_bar(lab, cbox, orientation, bg_lab):
-                if min(cbox.width, cbox.height) >= MIN_BAR_THICKNESS:
-                    bar_boxes.append((cbox, orientation))
-                continue  # thinner: a rule or a line of bold text, neither bar nor plot
+        if found[0] == "bar":
+            bar_boxes.append(found[1:])
         else:
-            kbox = strip_frame(lab, box)
-            key = next((o for o in (orientation, "horizontal" if orientation == "vertical" else "vertical")
-                        if _is_colour_key(lab, kbox, o)), None)
-            if key is not None:
-                bar_boxes.append((kbox, key))
-                continue
-        if area < min_area:
-            continue  # a small block that is no bar: too small to be a plot
-        plots.append(strip_frame(lab, box))
-        raw.append(Box(x, y, x + bw, y + bh))
+            plots.append(found[1])
+            raw.append(Box(x, y, x + bw, y + bh))
     if not bar_boxes:  # no bar on its own: one may be bridged to a plot (all along its side)
         for i, box in enumerate(plots):
             split = (_split_attached_bar(lab, fg, raw[i], bg_lab) or _split_attached_bar(lab, fg, box, bg_lab)

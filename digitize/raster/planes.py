@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ..core.lookup import delta_e, rgb_to_lab
+from ..core.lookup import lab_and_distance, rgb_to_lab
 from ..model import Box
 
 #: A pixel is foreground when it is this far (delta E) from the background. Text
@@ -42,7 +42,7 @@ INK_WEAK_SHARE = 0.2
 
 def ink_mask(d: np.ndarray, boxes: tuple[Box, ...] = ()) -> np.ndarray:
     """(H, W) bool: text and tick-mark pixels (see INK_SHARE), from every pixel's
-    distance to the page colour (``page_distance``); ``boxes`` (plots, bars) are
+    distance to the page colour (``Planes.distance``); ``boxes`` (plots, bars) are
     left out of the contrast estimate."""
     outside = np.ones(d.shape, bool)
     for b in boxes:
@@ -57,13 +57,6 @@ def ink_mask(d: np.ndarray, boxes: tuple[Box, ...] = ()) -> np.ndarray:
     keep[labels[d > hi]] = True
     keep[0] = False
     return keep[labels]
-
-
-def page_distance(rgb: np.ndarray, lab: np.ndarray) -> tuple[tuple[int, int, int], np.ndarray]:
-    """The page (background) colour and every pixel's delta E from it, (H, W):
-    the layout's foreground and the ink mask are both thresholds of it."""
-    bg = background_colour(rgb)
-    return bg, delta_e(lab, rgb_to_lab(np.array(bg, np.uint8)))
 
 
 @dataclass(frozen=True)
@@ -113,10 +106,10 @@ def foreground_delta_e(distance: np.ndarray, rgb: np.ndarray, lossy: bool | None
 def picture_planes(*, rgb: np.ndarray, lossy: bool | None = None) -> Planes:
     """The Lab image, the page colour and each pixel's distance from it; ``lossy``
     says whether the picture's encoding moved its colours (None: unknown)."""
-    lab = rgb_to_lab(rgb)
-    background, distance = page_distance(rgb, lab)
-    return Planes(rgb, lab, background, rgb_to_lab(np.array(background, np.uint8)), distance,
-                  cell_delta_e=foreground_delta_e(distance, rgb, lossy))
+    background = background_colour(rgb)
+    bg_lab = rgb_to_lab(np.array(background, np.uint8))
+    lab, distance = lab_and_distance(rgb, bg_lab)
+    return Planes(rgb, lab, background, bg_lab, distance, cell_delta_e=foreground_delta_e(distance, rgb, lossy))
 
 
 def with_ink(*, planes: Planes, boxes: tuple[Box, ...]) -> Planes:

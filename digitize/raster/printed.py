@@ -46,6 +46,10 @@ ANNOTATED_SHARE = 0.5
 #: cells spread over the plot, when it has many),
 NUMBER_SHARE = 0.7
 PROBE_CELLS = 12
+#: Crops fewer than this share of whose fast readings are numbers are not read
+#: again by the accurate model: the cells print no numbers (marks, a map's
+#: specks), and a second model does not make most of them numbers.
+FAST_NUMBER_SHARE = 0.5 * NUMBER_SHARE
 #: ... and at least this share of the numbers agree with the colours (on the
 #: colorbar's scale, or on one fitted to them): otherwise the text in the cells
 #: is something else (a label, a mark), and the cells are read by colour alone.
@@ -266,6 +270,12 @@ def read_printed(*, planes: Planes, grid: Grid, colours: np.ndarray, table: Cell
     unc = colour_uncertainty(table, colormap, scale)
 
     def judge(owners: dict, reads: list[Recognition]) -> list[bool | None]:
+        lines: dict[tuple[int, int], list[str]] = {}
+        for n, own in owners.items():
+            for i, j, _ in own:
+                lines.setdefault((i, j), []).append(reads[n].text)
+        if sum(parse_printed(tuple(v))[0] is not None for v in lines.values()) < FAST_NUMBER_SHARE * len(lines):
+            return [True] * len(reads)  # kept as read: too few cells read as numbers to print values
         first = [[(i, j) for i, j, k in owners[n] if k == 0] for n in range(len(reads))]
         verdicts = judge_readings([r.text for r in reads], first, colour, unc, known)
         return [v if own else None for v, own in zip(verdicts, first)]

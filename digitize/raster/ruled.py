@@ -50,13 +50,18 @@ FLAT_PIXELS = 0.65
 FLAT_SHARE = 0.8
 
 
-def _ridges(lab: np.ndarray, ink: np.ndarray, axis: int) -> np.ndarray:
+def _lightness(lab: np.ndarray) -> np.ndarray:
+    """(H, W) uint8: L* scaled to 0..255."""
+    return np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
+
+
+def _ridges(lab: np.ndarray, ink: np.ndarray, axis: int, L: np.ndarray | None = None) -> np.ndarray:
     """Ink pixels of a line across ``axis`` (0: a horizontal line; 1: a vertical
     one): darker (or lighter) than a pixel on each side of it, RULE_REACH - 1 or
     RULE_REACH away, by RULE_LIGHTNESS, and RULE_DELTA_E from it (the nearer one
     counts where the page beside an outer rule is only a few pixels wide). The
     blend between two cells is no line: it lies between their colours. Only the
-    ink pixels are measured (a page is mostly paper)."""
+    ink pixels are measured (a page is mostly paper). ``L``: ``_lightness(lab)``, when at hand."""
     out = np.zeros(lab.shape[:2], bool)
     d = RULE_REACH
     n = lab.shape[axis]
@@ -64,7 +69,7 @@ def _ridges(lab: np.ndarray, ink: np.ndarray, axis: int) -> np.ndarray:
         return out
     # lightness first, over the whole picture with cv2 (cheap): darker or lighter
     # than a pixel RULE_REACH - 1 or RULE_REACH away on both sides
-    L = np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
+    L = _lightness(lab) if L is None else L
     def reach(offsets, op):  # max (dilate) or min (erode) of L at the offsets along ``axis``
         k = np.zeros((2 * d + 1, 1) if axis == 0 else (1, 2 * d + 1), np.uint8)
         for o in offsets:
@@ -241,11 +246,12 @@ def find_ruled_grids(lab: np.ndarray, distance: np.ndarray, bg_lab: np.ndarray) 
     # else small cells (20 pixels) leave segments shorter than a rule; the paper
     # between two glyphs is no gap to bridge (a row of printed numbers is no rule)
     ink8 = ink.astype(np.uint8)
+    light = _lightness(lab)  # once for both ways
 
     def lines(axis: int) -> np.ndarray:  # 0: horizontal rules, 1: vertical
         def along(n: int):  # a kernel n pixels along the rules
             return cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1) if axis == 0 else (1, n))
-        r = _ridges(lab, ink, axis).astype(np.uint8)
+        r = _ridges(lab, ink, axis, light).astype(np.uint8)
         r |= cv2.morphologyEx(r, cv2.MORPH_CLOSE, along(2 * RULE_REACH - 1)) & ink8
         return cv2.morphologyEx(r, cv2.MORPH_OPEN, along(k))
     horiz, vert = lines(0), lines(1)

@@ -274,11 +274,13 @@ OVERSIZED_FACTOR = 25
 
 
 def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
-                  max_pixels: int = DEFAULT_MAX_PIXELS, render: bool = True) -> list[LoadedImage]:
+                  max_pixels: int = DEFAULT_MAX_PIXELS, render: bool = True,
+                  decoded: dict[bytes, np.ndarray] | None = None) -> list[LoadedImage]:
     """The embedded raster images of page ``index`` (0-based), then the rendered page
     (unless ``render`` is False; only around its figures, ``figure_area``); each
     knows its page (1-based) and where it lies on the page in points. A page of
-    text and rules only (``_page_figures``) gives none."""
+    text and rules only (``_page_figures``) gives none. ``decoded``: images'
+    pixels already decoded, by key (``_image_key``)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -308,7 +310,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
                 continue  # one analysis per distinct image, however often the page draws it
             seen.add(key)
             try:
-                rgb = _image_pixels(obj)
+                rgb = decoded[key] if decoded and key is not None and key in decoded else _image_pixels(obj)
             except Exception:  # noqa: BLE001 - an image pdfium cannot decode is skipped
                 continue
             left, bottom, right, top = _page_bounds(obj)

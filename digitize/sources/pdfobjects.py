@@ -187,20 +187,37 @@ def _sampled_from_page(page, box, shape: tuple[int, int]) -> np.ndarray | None:
     return rgb[iy][:, ix]
 
 
-def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
-    """The ``VectorPage`` of page ``index`` (0-based) of a PDF."""
+def _text_items(objs, textpage, page_h: float, pdfium_c) -> list[TextItem]:
+    """The text objects' strings and boxes (points from the page's top-left)."""
+    out = []
+    for obj in objs:
+        s = _text_of(obj, textpage, pdfium_c).strip()
+        if not s:
+            continue
+        x0, y0, x1, y1 = _page_bounds(obj)
+        m = _matrix(obj)
+        out.append(TextItem(s, (x0, page_h - y1, x1, page_h - y0), vertical=abs(m[1]) > abs(m[0])))
+    return out
+
+
+def page_objects(path: str | os.PathLike, index: int, *, min_cells: int = 0,
+                 decoded: dict[bytes, np.ndarray] | None = None) -> VectorPage:
+    """The ``VectorPage`` of page ``index`` (0-based) of a PDF. Its text is read
+    only when the page holds an image or at least ``min_cells`` fills, the fewest
+    a block of cells takes (a page of text holds no heatmap drawn as objects).
+    ``decoded``: images' pixels by key (``_image_key``), read and filled in (the
+    page's pictures need them too)."""
     import pypdfium2.raw as pdfium_c
 
     doc = _open(path)
     try:
         page = doc[index]
         _, page_h = page.get_size()
-        textpage = page.get_textpage()
         fills, colours, marks, frames, texts, images = [], [], [], [], [], []
         shaded: list[int] = []  # fills that may hide a shading pattern
         shadings: list[tuple[float, float, float, float]] = []  # shadings painted alone
         shading_matrices: list[tuple[float, ...]] = []  # and where they are placed
-        decoded: dict[bytes, np.ndarray] = {}  # an image drawn many times is decoded once
+        decoded = {} if decoded is None else decoded  # an image drawn many times is decoded once
         other = 0
         fill, stroke = ctypes.c_int(), ctypes.c_int()
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
@@ -234,12 +251,7 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
                 fills.append(box)
                 colours.append(np.round(rgb))
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                s = _text_of(obj, textpage, pdfium_c).strip()
-                if not s:
-                    continue
-                x0, y0, x1, y1 = _page_bounds(obj)
-                m = _matrix(obj)
-                texts.append(TextItem(s, (x0, page_h - y1, x1, page_h - y0), vertical=abs(m[1]) > abs(m[0])))
+                texts.append(obj)  # read below, if any block of cells may need it
             elif kind == pdfium_c.FPDF_PAGEOBJ_SHADING:
                 # a shading painted on its own ('sh': pgfplots' and TikZ's colorbars),
                 # clipped to its strip: drawn alone like a shaded fill, if strip-shaped
@@ -291,6 +303,7 @@ def page_objects(path: str | os.PathLike, index: int) -> VectorPage:
         images += [s for s in (_gradient_strip(page, box, images, axials) for box in shadings) if s is not None]
         fills = [f for j, f in enumerate(fills) if j not in gradients]
         colours = [c for j, c in enumerate(colours) if j not in gradients]
+        texts = _text_items(texts, page.get_textpage(), page_h, pdfium_c) if images or len(fills) >= min_cells else []
         return VectorPage(
             source=f"{path}#page={index + 1}", size=(float(w_pt), float(h_pt)),
             fills=np.array(fills, np.float64).reshape(-1, 4) if fills else empty_boxes(),
