@@ -97,8 +97,10 @@ def digitize(src, *, config: DigitizeConfig | None = None,
 
 
 def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Recognizer | None = None,
-                 stage: _Stages | None = None) -> Digitization:
-    """Every heatmap of one picture (see the module docstring for the recipe)."""
+                 stage: _Stages | None = None, read_elsewhere: Callable[[Box], bool] | None = None) -> Digitization:
+    """Every heatmap of one picture (see the module docstring for the recipe);
+    ``read_elsewhere(plot)``: whether a plot found is a heatmap already read in
+    another picture, better than this one can (it is not read again)."""
     stage = stage or _Stages()
     planes = stage("lab", picture_planes, rgb=picture.rgb, lossy=picture.lossy)
     layout = stage("layout", find_layout, planes=planes)
@@ -110,7 +112,7 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     ocr = (recognizer or default_recognizer()) if config.ocr else None
     readings: dict = {}  # colorbar readings, shared by the plots one bar serves
     heatmaps, skipped = _read_plots(picture=picture, planes=planes, layout=layout, ocr=ocr, config=config,
-                                    readings=readings, stage=stage)
+                                    readings=readings, stage=stage, read_elsewhere=read_elsewhere)
     # the key of sibling panels' printed numbers, for the panels that make none of their own
     key = _siblings_key(heatmaps) if skipped and ocr is not None and config.printed else None
     if key is not None:
@@ -118,6 +120,9 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
                                                   config=config, readings=readings, stage=stage)
     warnings = list(picture.warnings)
     if not heatmaps:
+        if not skipped and read_elsewhere is not None and any(read_elsewhere(p) for p in layout.plots):
+            raise NoHeatmapError(f"expected a heatmap not read elsewhere; every one found in {picture.source} "
+                                 f"was read in another picture")
         if not skipped:
             raise NoColorbarError("found heatmap(s) but no colorbar that goes with them")
         skipped[0].skipped = tuple(skipped)  # every plot found but not read, for a page's report
@@ -137,19 +142,25 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
 
 
 def _read_plots(*, picture: LoadedImage, planes, layout, ocr, config: DigitizeConfig, readings: dict,
-                stage: _Stages) -> tuple[list[Heatmap], list[DigitizeError]]:
+                stage: _Stages, read_elsewhere: Callable[[Box], bool] | None = None
+                ) -> tuple[list[Heatmap], list[DigitizeError]]:
     """Each plot of a picture read: the heatmaps, and the errors of the plots that
     could not be read (each with its ``plot_box``). A plot that fails does not stop
-    the next (a bar chart's bar found first, beside heatmaps with their bars)."""
+    the next (a bar chart's bar found first, beside heatmaps with their bars); one
+    ``read_elsewhere`` is passed over, as a heatmap found."""
     heatmaps: list[Heatmap] = []
     skipped: list[DigitizeError] = []
     failed: list[Box] = []  # the plots not read, as found
+    elsewhere = 0
     for found in layout.plots:
-        if not heatmaps and len(failed) >= MAX_FAILURES:
+        if not heatmaps and not elsewhere and len(failed) >= MAX_FAILURES:
             break  # a picture whose first plots all fail holds none that this reading reads
-        if not heatmaps and sum(_alike(found, f) for f in failed) >= ALIKE_FAILURES:
+        if not heatmaps and not elsewhere and sum(_alike(found, f) for f in failed) >= ALIKE_FAILURES:
             # with none read yet, a plot the size of several that could not be read goes
             # the same way (a page of 144 thumbnails)
+            continue
+        if read_elsewhere is not None and read_elsewhere(found):
+            elsewhere += 1
             continue
         # a ruled plot's outer rules are its edges; another's may reach past its colour to the ticks
         plot = found if layout.ruling_of(found) is not None else stage("layout", extend_to_ticks, planes=planes,
@@ -703,8 +714,13 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
     for n, pic in enumerate(pictures):
         if pic.kind == "embedded" and any(_same_place(tuple(pic.placement), p) for p in vector.points):
             continue  # the cells of a heatmap read from the objects
+        # the render does not read again what an embedded image read on a scale (that
+        # reading is the one kept: ``rank``), where no object reading competes with it
+        sure = [a[4] for a in found if a[1].kind == "embedded" and a[2].heatmaps[a[3]].scale.source != "unknown"
+                and not any(_same_place(a[4], v) for v in vector.points)]
         try:
-            res = read_picture(pic, config=cfg, recognizer=recognizer)
+            res = read_picture(pic, config=cfg, recognizer=recognizer,
+                               read_elsewhere=_at_places(pic, sure) if pic.kind == "page" and sure else None)
         except (ScaleError, NoColorbarError) as exc:  # plots found, none read
             not_read += _unread_plots(getattr(exc, "skipped", (exc,)), pic, index)
             continue
@@ -759,6 +775,11 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
 #: A heatmap read from a page's objects with at least this confidence is taken
 #: as it is; below it, a reading of the rendered page that is more confident wins.
 VECTOR_TRUSTED = 0.5
+
+
+def _at_places(pic: LoadedImage, places: list[tuple]) -> Callable[[Box], bool]:
+    """Whether a plot of ``pic`` stands at one of ``places`` (page points)."""
+    return lambda box: any(_same_place(tuple(pic.to_points(box.as_list())), p) for p in places)
 
 
 def _same_place(a: tuple, b: tuple) -> bool:

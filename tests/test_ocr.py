@@ -141,3 +141,22 @@ def test_quantile_equals_numpys():
         v = rng.integers(0, 256, n).astype(np.uint8)
         for q in (0.5, 0.9):
             assert ocr._quantile(v, q) == float(np.quantile(v, q))
+
+
+def test_a_crop_read_before_is_not_run_through_the_model_again(monkeypatch):
+    """Small multiples print the same labels beside every panel: a crop of the same
+    pixels is read once, and its reading given again."""
+    rec = OnnxRecognizer(threads=1)
+    runs: list[list[int]] = []
+
+    def run(images):
+        runs.append([int(im[0, 0, 0]) for im in images])
+        return [Recognition(str(int(im[0, 0, 0])), 0.9) for im in images]
+
+    monkeypatch.setattr(rec, "_run", run)
+    a, b, c = (np.full((8, 20, 3), v, np.uint8) for v in (10, 20, 30))
+    assert [r.text for r in rec.recognize([a, b, a.copy()])] == ["10", "20", "10"]
+    assert [r.text for r in rec.recognize([b, c])] == ["20", "30"]
+    assert runs == [[10, 20], [30]], "each distinct crop run once"
+    taller = np.full((20, 8, 3), 10, np.uint8)  # the same bytes in another shape is another crop
+    assert rec.recognize([taller])[0].text == "10" and runs[-1] == [10]

@@ -654,3 +654,32 @@ def test_a_turned_page_is_rendered_whole(tmp_path):
     _column_page(path, rotate=90)
     page = [p for p in page_pictures(path, 0) if p.kind == "page"]
     assert len(page) == 1 and page[0].placement == (0.0, 0.0, pytest.approx(792, abs=1), pytest.approx(612, abs=1))
+
+
+def test_the_render_does_not_read_again_a_heatmap_its_embedded_image_read(tmp_path, monkeypatch):
+    """A page drawing a rule over an embedded figure is rendered as well; the
+    heatmap the embedded image gave on its scale is the one kept, so the render
+    does not read its plot again (the time went twice), and the page reports it
+    once, from the image."""
+    import digitize.api as api
+    from PIL import Image
+    from pdfgen import image_pdf
+
+    v = _field(5, 6, 4, 0, 10)
+    rgb = np.ascontiguousarray(np.asarray(Image.open(io.BytesIO(_heatmap_png(v))).convert("RGB")))
+    path = tmp_path / "ruled.pdf"
+    path.write_bytes(image_pdf(rgb.shape[1], rgb.shape[0], rgb.tobytes(), draws=[(100, 300, 400, 288)], rule=True))
+    reads: list[str] = []
+    real = api._read_plot
+
+    def counted(plot, **kw):
+        reads.append(kw["picture"].kind)
+        return real(plot, **kw)
+
+    monkeypatch.setattr(api, "_read_plot", counted)
+    found = digitize_pdf_page(path, 0)
+    assert any(p.kind == "page" for p in api.page_pictures(path, 0)), "the page is rendered too"
+    assert "embedded" in reads and "page" not in reads
+    heatmaps = [h for r in found for h in r.result.heatmaps]
+    assert len(heatmaps) == 1
+    _check(heatmaps[0], {"values": v, "vmin": 0.0, "vmax": 10.0}, "embedded, with a rule over it")

@@ -480,3 +480,42 @@ def test_a_panel_read_on_its_siblings_key_keeps_it_when_read_again_on_their_grid
     assert calls == [[4]]
     assert len(res.heatmaps) == 6
     assert np.abs(res.heatmaps[4].table.values - tables[4]).max() < 0.006
+
+
+class _Counting:
+    """A recogniser giving one reading to every crop, and counting the crops it read."""
+
+    def __init__(self, text: str, score: float):
+        from digitize.raster.ocr import Recognition
+
+        self.reading, self.read = Recognition(text, score), 0
+
+    def recognize(self, images):
+        self.read += len(images)
+        return [self.reading] * len(images)
+
+
+@pytest.mark.parametrize("fast_text, rereads", [("xy", False), ("0.5", True)])
+def test_cells_whose_fast_readings_are_few_numbers_are_not_read_twice(fast_text, rereads):
+    """Text in the cells that the fast model reads as no number in most cells
+    (specks, marks) is not read again by the accurate model, and gives no printed
+    numbers; numbers the colours do not confirm are read again."""
+    from digitize.core.cells import cell_colours
+    from digitize.raster.ocr import TwoPassRecognizer
+    from digitize.raster.planes import picture_planes
+    from digitize.raster.printed import read_printed
+    from digitize.sources.imageio import load_image
+
+    values = np.round(_field(4, 4, 3, 0.0, 1.0), 2)
+    data = _render(values, fmt=".2f")
+    h = digitize(data).heatmaps[0]
+    assert h.printed is not None, "the real reading finds the printed numbers"
+    planes = picture_planes(rgb=load_image(data, max_pixels=10**8).rgb, lossy=False)
+    fast, accurate = _Counting(fast_text, 0.5), _Counting("0.5", 0.99)
+    printed, _, _ = read_printed(planes=planes, grid=h.grid, colours=cell_colours(lab=planes.lab, grid=h.grid),
+                                 table=h.table, colormap=h.colormap, scale=h.scale,
+                                 ocr=TwoPassRecognizer(fast, accurate))
+    assert fast.read >= 16, "every cell's text read by the fast model"
+    assert (accurate.read > 0) == rereads
+    if not rereads:
+        assert printed is None, "no printed numbers where the cells read as no numbers"

@@ -973,3 +973,27 @@ def test_an_axial_shading_spans_a_strip_only_along_its_length():
     assert not ax.spans((0.0, 95.0, 200.0, 105.0), 1.0)  # across it
     got = ax.along(np.array([[10.0, 200.0], [3.0, 100.0], [10.0, 0.0], [10.0, -50.0]]))
     assert np.allclose(got[:, 0], [0.0, 127.5, 255.0, 255.0], atol=0.2)  # extended past its end
+
+
+def test_a_page_of_text_has_its_text_read_only_when_it_could_hold_cells(tmp_path):
+    """A page with no image and fewer fills than a block of cells takes holds no
+    heatmap drawn as objects: the reader leaves its text unread (most pages of a
+    paper), and reads nothing there either way."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from digitize.api import digitize_pdf_page
+    from digitize.sources.pdfobjects import page_objects
+    from digitize.vector.tilings import MIN_CELLS
+
+    fig = plt.figure(figsize=(4, 3))
+    fig.text(0.1, 0.5, "Results 2024 and a second line of words")
+    path = tmp_path / "text.pdf"
+    fig.savefig(path, format="pdf")
+    plt.close(fig)
+    every = page_objects(path, 0)
+    assert any("Results" in t.text for t in every.texts) and len(every.fills) < MIN_CELLS and not every.images
+    assert page_objects(path, 0, min_cells=MIN_CELLS).texts == ()
+    assert digitize_pdf_page(path, 0) == []

@@ -257,19 +257,20 @@ def printed_centres(planes: Planes, plot: Box) -> tuple[np.ndarray, ...]:
     for op in (cv2.MORPH_CLOSE, cv2.MORPH_OPEN):
         mask |= delta_e(lab, rgb_to_lab(cv2.morphologyEx(rgb, op, kernel))) > TEXT_DELTA_E
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    small = [k for k in range(1, n) if stats[k, 3] <= TEXT_MAX_SHARE * plot.height
-             and stats[k, 2] <= TEXT_MAX_SHARE * plot.width and stats[k, 3] >= 3]
-    if len(small) < MIN_LATTICE_POINTS:
+    wide, tall = stats[:, 2], stats[:, 3]
+    is_small = (tall <= TEXT_MAX_SHARE * plot.height) & (wide <= TEXT_MAX_SHARE * plot.width) & (tall >= 3)
+    is_small[0] = False  # the background
+    if int(is_small.sum()) < MIN_LATTICE_POINTS:
         return none
-    hc = float(np.median(stats[small, 3]))  # a glyph's height
+    hc = float(np.median(tall[is_small]))  # a glyph's height
     if hc < TEXT_MIN_HEIGHT:
         return none  # dots and specks (a dense map's cells), not text
-    glyphs = np.isin(labels, small)
+    glyphs = is_small[labels]
     # glyphs of a word, and the lines of a two-line label, into one piece
     join = np.ones((max(1, int(0.6 * hc)) | 1, max(1, int(0.5 * hc)) | 1), np.uint8)
     n, _, stats, cent = cv2.connectedComponentsWithStats(cv2.dilate(glyphs.astype(np.uint8), join), connectivity=8)
-    keep = [k for k in range(1, n) if stats[k, 3] <= TEXT_MAX_SHARE * plot.height + join.shape[0]
-            and stats[k, 2] <= TEXT_MAX_SHARE * plot.width + join.shape[1]]
+    keep = 1 + np.flatnonzero((stats[1:, 3] <= TEXT_MAX_SHARE * plot.height + join.shape[0])
+                              & (stats[1:, 2] <= TEXT_MAX_SHARE * plot.width + join.shape[1]))
     return cent[keep, 0] + plot.x0, cent[keep, 1] + plot.y0, stats[keep, 2], stats[keep, 3]
 
 

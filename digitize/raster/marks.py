@@ -14,15 +14,15 @@ def _strip_profile(text: np.ndarray, region: ColorbarRegion, side: str, depth: i
     b = region.box
     h, w = text.shape
     out = np.zeros((depth, region.long_range[1] - region.long_range[0]), bool)
-    for d in range(depth):
-        if side == "right" and b.x1 + d < w:
-            out[d] = text[b.y0:b.y1, b.x1 + d]
-        elif side == "left" and b.x0 - 1 - d >= 0:
-            out[d] = text[b.y0:b.y1, b.x0 - 1 - d]
-        elif side == "bottom" and b.y1 + d < h:
-            out[d] = text[b.y1 + d, b.x0:b.x1]
-        elif side == "top" and b.y0 - 1 - d >= 0:
-            out[d] = text[b.y0 - 1 - d, b.x0:b.x1]
+    if side == "right":
+        got = text[b.y0:b.y1, b.x1:min(w, b.x1 + depth)].T
+    elif side == "left":
+        got = text[b.y0:b.y1, max(0, b.x0 - depth):max(0, b.x0)][:, ::-1].T
+    elif side == "bottom":
+        got = text[b.y1:min(h, b.y1 + depth), b.x0:b.x1]
+    else:
+        got = text[max(0, b.y0 - depth):max(0, b.y0), b.x0:b.x1][::-1]
+    out[:len(got)] = got
     return out
 
 

@@ -205,13 +205,13 @@ class OnnxRecognizer:
         keys = [_crop_key(im) for im in images]
         with self._lock:
             out: list[Recognition | None] = [self._read.get(k) for k in keys]
-        todo = [i for i, r in enumerate(out) if r is None]
-        if todo:
-            for i, r in zip(todo, self._run([images[i] for i in todo])):
-                out[i] = r
+        first = {keys[i]: i for i in reversed(range(len(out))) if out[i] is None}  # one of each crop
+        if first:
+            todo = sorted(first.values())
+            got = dict(zip((keys[i] for i in todo), self._run([images[i] for i in todo])))
+            out = [r if r is not None else got[k] for r, k in zip(out, keys)]
             with self._lock:
-                for i in todo:
-                    self._read[keys[i]] = out[i]
+                self._read.update(got)
                 while len(self._read) > READ_CACHE:
                     self._read.popitem(last=False)
         return [r for r in out if r is not None]
