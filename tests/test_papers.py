@@ -661,9 +661,10 @@ def test_the_render_does_not_read_again_a_heatmap_its_embedded_image_read(tmp_pa
     heatmap the embedded image gave on its scale is the one kept, so the render
     does not read its plot again (the time went twice), and the page reports it
     once, from the image."""
-    import digitize.api as api
-    from PIL import Image
     from pdfgen import image_pdf
+    from PIL import Image
+
+    import digitize.api as api
 
     v = _field(5, 6, 4, 0, 10)
     rgb = np.ascontiguousarray(np.asarray(Image.open(io.BytesIO(_heatmap_png(v))).convert("RGB")))

@@ -89,20 +89,31 @@ def _ridges(lab: np.ndarray, ink: np.ndarray, axis: int, L: np.ndarray | None = 
     flat = lab.reshape(-1, 3)
     along = lab.shape[1] if axis == 0 else 1
     mid = np.take(flat, at, axis=0)
-    ridge = {}
-    for sign in (-1, 1):
-        dark = np.zeros(len(at), bool)
-        light = np.zeros(len(at), bool)
-        for r in (d - 1, d):
-            other = np.take(flat, at + sign * r * along, axis=0)
-            step = mid[:, 0] - other[:, 0]
-            apart = delta_e(mid, other) > RULE_DELTA_E
-            dark |= apart & (step < -RULE_LIGHTNESS)
-            light |= apart & (step > RULE_LIGHTNESS)
-        ridge[sign] = (dark, light)
-    hit = (ridge[-1][0] & ridge[1][0]) | (ridge[-1][1] & ridge[1][1])
-    out.reshape(-1)[at[hit]] = True
+    # one side first, the other only where the first passed (a line is a ridge on both)
+    dark, light = _beside(flat, mid, at, -along)
+    both = np.flatnonzero(dark | light)
+    dark2, light2 = _beside(flat, mid[both], at[both], along)
+    hit = (dark[both] & dark2) | (light[both] & light2)
+    out.reshape(-1)[at[both][hit]] = True
     return out
+
+
+def _beside(flat: np.ndarray, mid: np.ndarray, at: np.ndarray, step_px: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each pixel (Lab ``mid``, flat index ``at`` into ``flat``) is darker
+    (lighter) by RULE_LIGHTNESS, and RULE_DELTA_E apart, than the pixel
+    RULE_REACH - 1 or RULE_REACH flat steps of ``step_px`` from it: the lightness
+    first, the colour only where the lightness differs enough."""
+    dark = np.zeros(len(mid), bool)
+    light = np.zeros(len(mid), bool)
+    for r in (RULE_REACH - 1, RULE_REACH):
+        idx = at + r * step_px
+        step = mid[:, 0] - flat[idx, 0]
+        big = np.flatnonzero(np.abs(step) > RULE_LIGHTNESS)
+        apart = np.zeros(len(mid), bool)
+        apart[big] = delta_e(mid[big], np.take(flat, idx[big], axis=0)) > RULE_DELTA_E
+        dark |= apart & (step < -RULE_LIGHTNESS)
+        light |= apart & (step > RULE_LIGHTNESS)
+    return dark, light
 
 
 def _line_positions(cover: np.ndarray, need: float) -> list[float]:
