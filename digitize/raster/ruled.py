@@ -105,9 +105,10 @@ def _beside(flat: np.ndarray, mid: np.ndarray, at: np.ndarray, step_px: int) -> 
     first, the colour only where the lightness differs enough."""
     dark = np.zeros(len(mid), bool)
     light = np.zeros(len(mid), bool)
+    values = flat.reshape(-1)  # L*, a*, b* of each pixel in turn (a view)
     for r in (RULE_REACH - 1, RULE_REACH):
         idx = at + r * step_px
-        step = mid[:, 0] - flat[idx, 0]
+        step = mid[:, 0] - np.take(values, 3 * idx)
         big = np.flatnonzero(np.abs(step) > RULE_LIGHTNESS)
         apart = np.zeros(len(mid), bool)
         apart[big] = delta_e(mid[big], np.take(flat, idx[big], axis=0)) > RULE_DELTA_E
