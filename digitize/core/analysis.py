@@ -135,7 +135,9 @@ def _phases(v: np.ndarray, rmean: np.ndarray, rnames: list[str], cnames: list[st
         rows = ph.pop("rows")
         with np.errstate(all="ignore"):
             band = np.nanmean(v[rows], axis=0) if np.isfinite(v[rows]).any() else np.zeros(v.shape[1])
-        top = [j for j in range(len(band)) if np.isfinite(band[j]) and band[j] >= np.nanmax(band) - 0.2 * np.ptp(band[np.isfinite(band)])]
+        finite = np.isfinite(band)
+        top = [int(j) for j in np.flatnonzero(finite & (band >= np.nanmax(band) - 0.2 * np.ptp(band[finite])))] \
+            if finite.any() else []
         ph.update({"from": rnames[rows[0]], "to": rnames[rows[-1]], "mean": float(np.nanmean(v[rows])),
                    "top_cols": _band_text(_band(cnames, top))})
     return out

@@ -46,8 +46,8 @@ ANNOTATED_SHARE = 0.5
 #: cells spread over the plot, when it has many),
 NUMBER_SHARE = 0.7
 PROBE_CELLS = 12
-#: Crops fewer than this share of whose fast readings are numbers are not read
-#: again by the accurate model: the cells print no numbers (marks, a map's
+#: When fewer than this share of the cells read as numbers by the fast model, the
+#: accurate model does not read them again: they print no numbers (marks, a map's
 #: specks), and a second model does not make most of them numbers.
 FAST_NUMBER_SHARE = 0.5 * NUMBER_SHARE
 #: ... and at least this share of the numbers agree with the colours (on the
