@@ -172,3 +172,13 @@ def test_median_equals_numpys(dtype):
             want, got = np.median(a, axis=axis), lookup.median(a, axis=axis)
             assert np.array_equal(want, got) and np.asarray(want).dtype == np.asarray(got).dtype
             assert np.shape(want) == np.shape(got) and type(want) is type(got)
+
+
+def test_pair_distances_are_the_squares_summed_over_the_channels():
+    """The cells' colour vote compares every pair of a cell's samples: summed channel
+    by channel in place, the distances are the very numbers of the plain sum."""
+    from digitize.core.lookup import _pair_distances2
+
+    pts = (np.random.default_rng(3).random((40, 49, 3)) * 100).astype(np.float32)
+    plain = ((pts[:, :, None, :] - pts[:, None, :, :]) ** 2).sum(axis=-1)
+    assert np.array_equal(_pair_distances2(pts), plain)

@@ -322,6 +322,20 @@ def image_to_index(rgb: np.ndarray, curve_lab: np.ndarray) -> tuple[np.ndarray, 
     return both[..., 0], both[..., 1]
 
 
+def _pair_distances2(pts: np.ndarray) -> np.ndarray:
+    """(n, k, k) squared distances between the k points of each of n sets (n, k, 3),
+    summed channel by channel in place: the same numbers as summing the (n, k, k, 3)
+    squares, without that array (a dense map's noisy cells made it 50 MB a chunk)."""
+    d2 = np.subtract(pts[:, :, None, 0], pts[:, None, :, 0])
+    np.square(d2, out=d2)
+    part = np.empty_like(d2)
+    for ch in (1, 2):
+        np.subtract(pts[:, :, None, ch], pts[:, None, :, ch], out=part)
+        np.square(part, out=part)
+        d2 += part
+    return d2
+
+
 def robust_cell_colours(lab: np.ndarray, row_edges: np.ndarray, col_edges: np.ndarray,
                         *, samples: int = 7, inset: float = 0.2, tol: float = 6.0) -> np.ndarray:
     """The dominant colour of each cell's centre, for every cell at once.
@@ -360,8 +374,7 @@ def robust_cell_colours(lab: np.ndarray, row_edges: np.ndarray, col_edges: np.nd
     for lo in range(0, len(busy), step):
         cells = busy[lo:lo + step]
         pts = pts_all[cells]  # (n, k, 3)
-        d2 = ((pts[:, :, None, :] - pts[:, None, :, :]) ** 2).sum(axis=-1)  # (n, k, k)
-        close = d2 <= tol * tol
+        close = _pair_distances2(pts) <= tol * tol
         best = close.sum(axis=2).argmax(axis=1)  # (n,)
         weight = close[np.arange(len(cells)), best].astype(np.float32)  # (n, k)
         out[cells] = (pts * weight[..., None]).sum(axis=1) / weight.sum(axis=1)[:, None]
