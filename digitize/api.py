@@ -111,8 +111,9 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
     layout = stage("layout", framed_together, planes=planes, layout=layout)
     ocr = (recognizer or default_recognizer()) if config.ocr else None
     readings: dict = {}  # colorbar readings, shared by the plots one bar serves
-    heatmaps, skipped = _read_plots(picture=picture, planes=planes, layout=layout, ocr=ocr, config=config,
-                                    readings=readings, stage=stage, read_elsewhere=read_elsewhere)
+    heatmaps, skipped, elsewhere = _read_plots(picture=picture, planes=planes, layout=layout, ocr=ocr,
+                                               config=config, readings=readings, stage=stage,
+                                               read_elsewhere=read_elsewhere)
     # the key of sibling panels' printed numbers, for the panels that make none of their own
     key = _siblings_key(heatmaps) if skipped and ocr is not None and config.printed else None
     if key is not None:
@@ -120,7 +121,7 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
                                                   config=config, readings=readings, stage=stage)
     warnings = list(picture.warnings)
     if not heatmaps:
-        if not skipped and read_elsewhere is not None and any(read_elsewhere(p) for p in layout.plots):
+        if not skipped and elsewhere:
             raise NoHeatmapError(f"expected a heatmap not read elsewhere; every one found in {picture.source} "
                                  f"was read in another picture")
         if not skipped:
@@ -143,11 +144,12 @@ def read_picture(picture: LoadedImage, *, config: DigitizeConfig, recognizer: Re
 
 def _read_plots(*, picture: LoadedImage, planes, layout, ocr, config: DigitizeConfig, readings: dict,
                 stage: _Stages, read_elsewhere: Callable[[Box], bool] | None = None
-                ) -> tuple[list[Heatmap], list[DigitizeError]]:
-    """Each plot of a picture read: the heatmaps, and the errors of the plots that
-    could not be read (each with its ``plot_box``). A plot that fails does not stop
-    the next (a bar chart's bar found first, beside heatmaps with their bars); one
-    ``read_elsewhere`` is passed over, as a heatmap found."""
+                ) -> tuple[list[Heatmap], list[DigitizeError], int]:
+    """Each plot of a picture read: the heatmaps, the errors of the plots that
+    could not be read (each with its ``plot_box``), and how many plots were passed
+    over as ``read_elsewhere`` (each counts as a heatmap found). A plot that fails
+    does not stop the next (a bar chart's bar found first, beside heatmaps with
+    their bars)."""
     heatmaps: list[Heatmap] = []
     skipped: list[DigitizeError] = []
     failed: list[Box] = []  # the plots not read, as found
@@ -172,7 +174,7 @@ def _read_plots(*, picture: LoadedImage, planes, layout, ocr, config: DigitizeCo
             exc.plot_box = plot.as_list()  # where the unreadable heatmap lies
             skipped.append(exc)
             failed.append(found)
-    return heatmaps, skipped
+    return heatmaps, skipped, elsewhere
 
 
 def _siblings_key(heatmaps: list[Heatmap]) -> tuple[Colormap, Scale] | None:
@@ -717,10 +719,10 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
         # the render does not read again what an embedded image read on a scale (that
         # reading is the one kept: ``rank``), where no object reading competes with it
         sure = [a[4] for a in found if a[1].kind == "embedded" and a[2].heatmaps[a[3]].scale.source != "unknown"
-                and not any(_same_place(a[4], v) for v in vector.points)]
+                and not any(_same_place(a[4], v) for v in vector.points)] if pic.kind == "page" else []
         try:
             res = read_picture(pic, config=cfg, recognizer=recognizer,
-                               read_elsewhere=_at_places(pic, sure) if pic.kind == "page" and sure else None)
+                               read_elsewhere=_at_places(pic, sure) if sure else None)
         except (ScaleError, NoColorbarError) as exc:  # plots found, none read
             not_read += _unread_plots(getattr(exc, "skipped", (exc,)), pic, index)
             continue

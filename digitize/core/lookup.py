@@ -162,15 +162,13 @@ def lab_and_distance(rgb: np.ndarray, ref: np.ndarray | None = None) -> tuple[np
     flat = a.reshape(-1, 3)
     n = len(flat)
 
-    def both(lab: np.ndarray, spread) -> tuple[np.ndarray, np.ndarray | None]:
+    def both(lab: np.ndarray, spread=lambda v: v) -> tuple[np.ndarray, np.ndarray | None]:
+        """The Lab (and distances) of ``lab``'s colours, spread back over the pixels."""
         d = None if ref is None else spread(delta_e(lab, ref)).reshape(shape[:-1])
         return spread(lab).reshape(shape), d
 
-    def each(v):
-        return v
-
     if n <= _RUNS_FROM:
-        return both(_lab_of_pixels(flat), each)
+        return both(_lab_of_pixels(flat))
     packed = pack_rgb(a)
     change = np.empty(n, bool)
     change[0] = True
@@ -178,7 +176,7 @@ def lab_and_distance(rgb: np.ndarray, ref: np.ndarray | None = None) -> tuple[np
     starts = np.flatnonzero(change)
     if len(starts) > n // 2:  # photographs, heavy JPEG: runs do not pay
         if n < _DISTINCT_FROM:
-            return both(_lab_of_pixels(flat), each)
+            return both(_lab_of_pixels(flat))
         # a large image of many colours still holds far fewer colours than pixels
         colours, slot = distinct_colours(packed)
         return both(_lab_of_pixels(colours), lambda v: _take_rows(v, slot) if v.ndim == 2 else np.take(v, slot))

@@ -879,11 +879,10 @@ def read_axes(*, planes: Planes, plot: Box, grid: Grid, layout: Layout, ocr: Rec
     turn = dict(todo=todo, reads=reads, crops=crops, rgb=rgb, background=layout.background, ocr=ocr,
                 accurate=accurate)
     # (numbers stepping evenly from cell to cell are read the right way already)
-    if _steps_along(by_kind["col"], todo, reads):
-        pass
-    elif _maybe_turned([todo[k][2] for k in by_kind["col"]]):
+    cols_settled = _steps_along(by_kind["col"], todo, reads)
+    if not cols_settled and _maybe_turned([todo[k][2] for k in by_kind["col"]]):
         _read_turned_if_surer(by_kind["col"], (-90, 90), **turn)
-    elif _maybe_slanted([todo[k][2] for k in by_kind["col"]]):
+    elif not cols_settled and _maybe_slanted([todo[k][2] for k in by_kind["col"]]):
         # every label tells: read upright, a few slanted digits may each look sure ('2' for a '1')
         _read_turned_if_surer(by_kind["col"], (-45, 45), probes=len(by_kind["col"]), **turn)
     for kind in ("row", "col"):

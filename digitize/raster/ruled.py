@@ -55,13 +55,13 @@ def _lightness(lab: np.ndarray) -> np.ndarray:
     return np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
 
 
-def _ridges(lab: np.ndarray, ink: np.ndarray, axis: int, L: np.ndarray | None = None) -> np.ndarray:
+def _ridges(lab: np.ndarray, L: np.ndarray, ink: np.ndarray, axis: int) -> np.ndarray:
     """Ink pixels of a line across ``axis`` (0: a horizontal line; 1: a vertical
     one): darker (or lighter) than a pixel on each side of it, RULE_REACH - 1 or
     RULE_REACH away, by RULE_LIGHTNESS, and RULE_DELTA_E from it (the nearer one
     counts where the page beside an outer rule is only a few pixels wide). The
     blend between two cells is no line: it lies between their colours. Only the
-    ink pixels are measured (a page is mostly paper). ``L``: ``_lightness(lab)``, when at hand."""
+    ink pixels are measured (a page is mostly paper). ``L``: ``_lightness(lab)``."""
     out = np.zeros(lab.shape[:2], bool)
     d = RULE_REACH
     n = lab.shape[axis]
@@ -69,7 +69,6 @@ def _ridges(lab: np.ndarray, ink: np.ndarray, axis: int, L: np.ndarray | None = 
         return out
     # lightness first, over the whole picture with cv2 (cheap): darker or lighter
     # than a pixel RULE_REACH - 1 or RULE_REACH away on both sides
-    L = _lightness(lab) if L is None else L
     def reach(offsets, op):  # max (dilate) or min (erode) of L at the offsets along ``axis``
         k = np.zeros((2 * d + 1, 1) if axis == 0 else (1, 2 * d + 1), np.uint8)
         for o in offsets:
@@ -263,7 +262,7 @@ def find_ruled_grids(lab: np.ndarray, distance: np.ndarray, bg_lab: np.ndarray) 
     def lines(axis: int) -> np.ndarray:  # 0: horizontal rules, 1: vertical
         def along(n: int):  # a kernel n pixels along the rules
             return cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1) if axis == 0 else (1, n))
-        r = _ridges(lab, ink, axis, light).astype(np.uint8)
+        r = _ridges(lab, light, ink, axis).astype(np.uint8)
         r |= cv2.morphologyEx(r, cv2.MORPH_CLOSE, along(2 * RULE_REACH - 1)) & ink8
         return cv2.morphologyEx(r, cv2.MORPH_OPEN, along(k))
     horiz, vert = lines(0), lines(1)

@@ -310,7 +310,7 @@ def page_pictures(path: str | os.PathLike, index: int, *, dpi: int = RENDER_DPI,
                 continue  # one analysis per distinct image, however often the page draws it
             seen.add(key)
             try:
-                rgb = decoded[key] if decoded and key is not None and key in decoded else _image_pixels(obj)
+                rgb = decoded[key] if decoded is not None and key in decoded else _image_pixels(obj)
             except Exception:  # noqa: BLE001 - an image pdfium cannot decode is skipped
                 continue
             left, bottom, right, top = _page_bounds(obj)

@@ -363,7 +363,6 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
             stepped = len(pos) < MAX_LEVELS and samples >= MIN_LEVEL_PIXELS * len(pos)
         if len(np.unique(rgb, axis=0)) < MIN_COLOURS:
             continue
-        winds = _winding(rgb) > _max_winding(len(rgb))
         # labels another block of cells claims as its axis labels are not this bar's
         # (the image strip itself, taken as a one-cell-wide tiling, is no other block)
         own = [k] if k is not None else [j for j, t in enumerate(tilings) if _same_box(t.box, box)]
@@ -371,7 +370,7 @@ def find_bars(page: VectorPage, tilings: list[Tiling]) -> list[VectorBar]:
         ticks, used = _labels(page, box, vertical, page.marks, taken)
         if len(ticks) < 2 or any(_labels_cells(ticks, tilings[j], vertical) for j in own):
             continue  # one label per cell: a strip of cells with its row labels, not a bar
-        if winds and not _along_a_named_map(rgb):  # (the catalog asked last: it takes the longest)
+        if _winding(rgb) > _max_winding(len(rgb)) and not _along_a_named_map(rgb):  # asked last: the longest
             continue
         extra = [t for t in _scale_texts(page, box, vertical) if t not in used]
         mult = next((m for m in (parse_multiplier(t.text) for t in extra) if m is not None), None)
