@@ -525,6 +525,12 @@ PAGE_EXPLAINED_MIN = 0.5
 PAGE_WORST_REGION_MIN = 0.01
 
 
+#: ... and it holds at least this many cells: two cells are too little of a
+#: grid to show a heatmap (two blurred words of a shaded text box beside a
+#: third, two squares of a chart's legend).
+PAGE_MIN_CELLS = 3
+
+
 #: Without a colorbar the grid is the only evidence: its cells must redraw nearly
 #: all of the plot (a pie chart or a diagram cut into a grid leaves its curves).
 PAGE_EXPLAINED_MIN_NO_BAR = 0.9
@@ -561,8 +567,9 @@ def _redraws(checks, *, has_bar: bool) -> bool:
 
 def on_page_evidence(h: Heatmap) -> bool:
     """Whether a reading of a PDF page's picture shows a heatmap (where a picture
-    may be anything): two cells at least, ``is_evidence``, and a grid that redraws
-    only part of its plot backed by more than that part (``_backed``), or blocks
+    may be anything): PAGE_MIN_CELLS cells at least, not all of one value on a
+    bar of two labels, ``is_evidence``, and a grid that redraws only part of its plot backed by
+    more than that part (``_backed``), or blocks
     of pixels that spread along a well-read bar (``_varied_blocks``); one on no
     scale at all (its colours matched to a named map, or labels that are no
     scale) must also redraw every region of its plot and not stand off its axes."""
@@ -570,8 +577,28 @@ def on_page_evidence(h: Heatmap) -> bool:
     # on seaborn's lavender ground, the ground on a named map, redraws all but its curves)
     # and the cells not standing off the axis labels (a bar chart on that ground, cut
     # into a grid at its bars' ends); a map with no axis text has none to stand off
-    return h.rows * h.cols >= 2 and is_evidence(h) and (_varied_blocks(h) if h.grid.block > 0 else _backed(h.checks)) \
-        and (_on_a_scale(h) or _not_failed(h.checks, "worst_region") and _not_failed(h.checks, "grid_on_axes"))
+    if h.rows * h.cols < PAGE_MIN_CELLS or not is_evidence(h):
+        return False
+    if h.grid.block > 0:
+        backed = _varied_blocks(h)
+    else:  # cells all of one colour, on a bar of two labels, are a block of one colour
+        # (a bar of a bar chart cut up, two value labels beside the next bar taken for
+        # a bar's); a map of one value (a perfect needle-in-a-haystack score) has a bar
+        backed = _backed(h.checks) and (_along_scale(h)[1] >= 2 or _not_failed(h.checks, "scale_labels"))
+    return backed and (_on_a_scale(h) or _not_failed(h.checks, "worst_region")
+                       and _not_failed(h.checks, "grid_on_axes"))
+
+
+def _along_scale(h: Heatmap) -> tuple[float, int]:
+    """``_along_bar`` for a reading's values, placed on its scale (0 at vmin, 1 at
+    vmax; log scales in decades); (0, 0) for a scale of no extent."""
+    s = h.scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo, hi, v = (np.log10(np.asarray(x, np.float64)) if s.kind == "log" else np.asarray(x, np.float64)
+                     for x in (s.vmin, s.vmax, h.table.values))
+        if not np.isfinite(hi - lo) or hi == lo:
+            return 0.0, 0
+        return _along_bar((v - lo) / (hi - lo))
 
 
 def _varied_blocks(h: Heatmap) -> bool:
@@ -580,13 +607,7 @@ def _varied_blocks(h: Heatmap) -> bool:
     several levels, as a found-but-unread map's cells must (one bar of a bar chart
     beside another, taken for a colorbar, is one colour), and its bar's scale
     rests on enough labels (scale_labels)."""
-    s = h.scale
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lo, hi, v = (np.log10(np.asarray(x, np.float64)) if s.kind == "log" else np.asarray(x, np.float64)
-                     for x in (s.vmin, s.vmax, h.table.values))
-        if not np.isfinite(hi - lo) or hi == lo:
-            return False
-        spread, levels = _along_bar((v - lo) / (hi - lo))
+    spread, levels = _along_scale(h)
     # and its bar read on three labels or more: blocks are the weakest reading, and
     # two numbers beside a strip (a bar chart's axis by the next bar) are no bar
     return spread >= UNREAD_SPREAD and levels >= UNREAD_MIN_LEVELS and _not_failed(h.checks, "scale_labels")

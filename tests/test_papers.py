@@ -453,7 +453,7 @@ def test_blocks_of_one_colour_or_a_single_cell_are_no_heatmap_on_a_page(tmp_path
     from pdfgen import image_pdf
     from PIL import Image
 
-    from digitize.api import on_page_evidence, unresolved
+    from digitize.api import is_evidence, on_page_evidence, unresolved
     from digitize.model import Grid
 
     fig_png = _heatmap_png(_field(6, 8, 3, 0, 10))
@@ -474,6 +474,8 @@ def test_blocks_of_one_colour_or_a_single_cell_are_no_heatmap_on_a_page(tmp_path
     assert any(c.name == "scale_labels" for c in two)
     assert not on_page_evidence(replace(blocks, checks=two)), "blocks on a bar of two labels"
     assert on_page_evidence(replace(h, checks=two)), "cells resolved: the rule is the blocks' own"
+    assert on_page_evidence(flat), "cells of one value on a well-labelled bar (a perfect needle score)"
+    assert not on_page_evidence(replace(flat, checks=two)), "cells of one value on a bar of two labels"
     # a plot whose pixels lie on its bar's colours may be a map too fine to resolve,
     # but not on a bar of two labels
     rgb = found[0].pixels()
@@ -482,6 +484,52 @@ def test_blocks_of_one_colour_or_a_single_cell_are_no_heatmap_on_a_page(tmp_path
     one = replace(h, grid=Grid(h.grid.row_edges[[0, -1]], h.grid.col_edges[[0, -1]]),
                   table=replace(h.table, values=h.table.values[:1, :1]))
     assert not on_page_evidence(one), "a single cell"
+    two_cells = replace(h, grid=Grid(h.grid.row_edges[[0, -1]], h.grid.col_edges[[0, 4, -1]]),
+                        table=replace(h.table, values=h.table.values[:1, :2]))
+    assert two_cells.rows * two_cells.cols == 2 and is_evidence(two_cells)
+    assert not on_page_evidence(two_cells), "two cells: two blurred words beside a third are no map"
+
+
+def _barh_png(*, seed: int) -> bytes:
+    """A horizontal bar chart of two series, each bar of one colour with its value
+    printed inside it in white (as L-Eval's and many papers' charts are)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(25, 75, 8), rng.uniform(25, 75, 8)
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=150)
+    y = np.arange(8)
+    for off, vals, colour in ((-0.2, a, "#3a9fd8"), (0.2, b, "#ffd65c")):
+        bars = ax.barh(y + off, vals, height=0.3, color=colour)  # a gap between the two
+        ax.bar_label(bars, labels=[f"{v:.2f}" for v in vals], label_type="center", color="white", fontsize=6)
+    ax.set_yticks(y, [f"model-{k}" for k in range(8)], fontsize=7)
+    ax.set_xlim(0, 80)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_bars_of_one_colour_with_their_values_inside_are_no_colorbars(seed, tmp_path):
+    """A bar of a bar chart is one colour along it; the few white glyphs of the
+    value printed inside it (too few to count as text set in a strip) are no
+    colours of a bar: no colorbar is found among the bars, and the page, the
+    chart embedded as an image, holds no heatmap."""
+    from pdfgen import image_pdf
+    from PIL import Image
+
+    from digitize.raster.layout import find_layout
+    from digitize.raster.planes import picture_planes
+
+    rgb = np.asarray(Image.open(io.BytesIO(_barh_png(seed=seed))).convert("RGB"))
+    assert find_layout(planes=picture_planes(rgb=rgb)).colorbars == ()
+    path = tmp_path / "bars.pdf"
+    path.write_bytes(image_pdf(rgb.shape[1], rgb.shape[0], rgb.tobytes(), draws=[(72, 400, 460, 260)]))
+    assert [h for r in digitize_pdf_page(path, 0) for h in r.result.heatmaps] == []
 
 
 def test_a_grid_that_redraws_part_of_its_plot_needs_backing():

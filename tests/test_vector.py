@@ -997,3 +997,88 @@ def test_a_page_of_text_has_its_text_read_only_when_it_could_hold_cells(tmp_path
     assert any("Results" in t.text for t in every.texts) and len(every.fills) < MIN_CELLS and not every.images
     assert page_objects(path, 0, min_cells=MIN_CELLS).texts == ()
     assert digitize_pdf_page(path, 0) == []
+
+
+def _small_multiple_pdf(path, *, drawn_minus: bool) -> list[tuple[np.ndarray, float, float]]:
+    """Two 5 x 6 panels side by side, each with its own bar close beside it,
+    short tick marks, and the first bar's labels just short of the second panel,
+    its five labels at the second panel's five row centres (ticks at 10, 30, ...
+    90% of the bar). With ``drawn_minus`` the ranges are negative and every minus
+    sign is a thin filled bar drawn before the digits (the text layer holds
+    '20' where the page shows '−20'), as TeX-set labels are."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+    from matplotlib.ticker import FuncFormatter
+
+    rng = np.random.default_rng(5)
+    fig = plt.figure(figsize=(7, 3))
+    out = []
+    labels = []
+    for k in range(2):
+        lo, hi = (-100.0, 0.0) if drawn_minus else (0.0, 100.0 + 50 * k)
+        v = lo + (hi - lo) * rng.random((5, 6))
+        ax = fig.add_axes([0.06 + 0.37 * k, 0.15, 0.3, 0.7])
+        cax = fig.add_axes([0.37 + 0.37 * k, 0.15, 0.012, 0.7])
+        im = ax.pcolormesh(v[::-1], cmap="Greens", vmin=lo, vmax=hi)
+        ax.set_xticks([])
+        ax.set_yticks([] if k else np.arange(5) + 0.5, [] if k else [f"m{i}" for i in range(5)], fontsize=6)
+        cb = fig.colorbar(im, cax=cax, ticks=np.linspace(lo + 0.1 * (hi - lo), lo + 0.9 * (hi - lo), 5))
+        cax.tick_params(length=1.5, labelsize=6, pad=1.5 + (3 if drawn_minus else 0))
+        if drawn_minus:
+            cb.formatter = FuncFormatter(lambda x, _: f"{abs(x):g}")
+            cb.update_ticks()
+        labels.append(cax)
+        out.append((v, lo, hi))
+    if drawn_minus:
+        fig.canvas.draw()
+        to_fig = fig.transFigure.inverted()
+        for cax in labels:
+            for t, val in zip(cax.get_yticklabels(), cax.get_yticks()):
+                if val >= 0:
+                    continue
+                bb = t.get_window_extent()
+                h = 0.7 * bb.height  # the digits' height, about
+                (x0, y0), (x1, y1) = to_fig.transform([(bb.x0 - 0.75 * h, bb.y0 + bb.height / 2 - 0.05 * h),
+                                                      (bb.x0 - 0.15 * h, bb.y0 + bb.height / 2 + 0.05 * h)])
+                fig.patches.append(Rectangle((x0, y0), x1 - x0, y1 - y0, transform=fig.transFigure,
+                                             color="black", lw=0))
+    fig.savefig(path)
+    plt.close(fig)
+    return out
+
+
+@pytest.mark.parametrize("drawn_minus", [False, True])
+def test_a_bars_labels_beside_the_next_panel_stay_the_bars(drawn_minus, tmp_path):
+    """The first panel's bar labels stand just short of the second panel, at its
+    row centres: they are the bar's (three times nearer it than the panel), not
+    the second panel's row labels, and each panel is read on its own bar. Minus
+    signs drawn as bars give the labels their sign back."""
+    path = tmp_path / "two.pdf"
+    truths = _small_multiple_pdf(path, drawn_minus=drawn_minus)
+    res = digitize(path)
+    hs = sorted(res.heatmaps, key=lambda h: h.plot_box.x0)
+    assert [(h.rows, h.cols, h.read_from) for h in hs] == [(5, 6, "vector")] * 2
+    for h, (v, lo, hi) in zip(hs, truths):
+        span = hi - lo
+        assert abs(h.scale.vmin - lo) <= 0.01 * span and abs(h.scale.vmax - hi) <= 0.01 * span, (h.scale, lo, hi)
+        assert float(np.abs(h.table.values - v).max()) <= 0.01 * span
+
+
+def test_a_minus_drawn_as_a_bar_before_a_number_is_its_sign():
+    """A thin filled bar just before a number, across its middle, is its minus;
+    one under it, one far before it, a thick block, or one before a word is not."""
+    from digitize.sources.objects import TextItem, with_drawn_minus
+
+    num = TextItem("20", (100.0, 50.0, 104.0, 53.0))
+    word = TextItem("ab", (100.0, 60.0, 104.0, 63.0))
+    fills = np.array([[97.5, 51.4, 99.6, 51.65],    # the minus of '20'
+                      [97.5, 61.4, 99.6, 61.65],    # before a word
+                      [90.0, 51.4, 92.0, 51.65]])   # far before '20' as well
+    got = with_drawn_minus([num, word], fills)
+    assert [t.text for t in got] == ["\u221220", "ab"] and got[0].box[0] == 97.5
+    assert [t.text for t in with_drawn_minus([num], fills[2:])] == ["20"], "too far"
+    assert [t.text for t in with_drawn_minus([num], np.array([[97.5, 53.5, 99.6, 53.75]]))] == ["20"], "under it"
+    assert [t.text for t in with_drawn_minus([num], np.array([[97.5, 50.5, 99.6, 52.5]]))] == ["20"], "a block"

@@ -180,13 +180,36 @@ def holds_text(lab: np.ndarray, box: Box, orientation: str) -> bool:
     return int(glyphs.sum()) >= TEXT_MIN_GLYPHS
 
 
+#: A strip of one colour along this share of it or more (within
+#: ONE_COLOUR_DELTA_E of its median colour) is no colorbar, whatever else it holds:
+#: a bar of a bar chart, its value printed inside it in a few glyphs (too few for
+#: ``holds_text``). A colorbar's colours change along it; a discrete one's levels
+#: share it out.
+ONE_COLOUR_SHARE = 0.7
+ONE_COLOUR_DELTA_E = 3.0
+
+
 def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray) -> bool:
+    """Whether a long thin block is a colorbar: off the page colour along most of
+    it, of one colour across, its colours spanning more than a few delta E along
+    it, not one colour along most of it (ONE_COLOUR_SHARE), never coming back,
+    and no text set in it."""
     prof, spread = bar_profile(lab, box, orientation)
-    if len(prof) < 8 or float((delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E).mean()) > BAR_PAGE_SHARE:
+    if len(prof) < 8 or _mostly_page(prof, bg_lab) or _one_colour(prof):
         return False
     span = float(delta_e(prof, prof[0]).max())
     return float(median(spread)) < 4.0 and span > 8.0 and not _comes_back(prof, bg_lab) and \
         not holds_text(lab, box, orientation)
+
+
+def _mostly_page(prof: np.ndarray, bg_lab: np.ndarray) -> bool:
+    """Whether a strip shows the page colour along more than BAR_PAGE_SHARE of it."""
+    return float((delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E).mean()) > BAR_PAGE_SHARE
+
+
+def _one_colour(prof: np.ndarray) -> bool:
+    """Whether a strip is one colour along ONE_COLOUR_SHARE of it or more."""
+    return float((delta_e(prof, median(prof, axis=0)) < ONE_COLOUR_DELTA_E).mean()) >= ONE_COLOUR_SHARE
 
 
 #: Two places on a strip this far apart (share of its length), this alike (delta E),
@@ -307,10 +330,13 @@ def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray, bar_colours: np.n
 
 def _runs_once(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray) -> bool:
     """A strip cut off a plot is a colorbar when its colour runs smoothly along it,
-    never comes back (a row of tick labels is smooth enough, but comes back) and
-    holds no text (a row of cells with their numbers printed)."""
+    off the page colour along most of it and not one colour along most of it (the
+    top of a bar standing above the next, with the next bar's value printed
+    beside it), never comes back (a row of tick labels is smooth enough, but
+    comes back) and holds no text (a row of cells with their numbers printed)."""
     prof, spread = bar_profile(lab, box, orientation)
-    return _smooth_gradient(prof, spread) and not _comes_back(prof, bg_lab) and not holds_text(lab, box, orientation)
+    return _smooth_gradient(prof, spread) and not _mostly_page(prof, bg_lab) and not _one_colour(prof) and \
+        not _comes_back(prof, bg_lab) and not holds_text(lab, box, orientation)
 
 
 def _smooth_gradient(prof: np.ndarray, spread: np.ndarray) -> bool:

@@ -97,6 +97,44 @@ def empty_boxes() -> np.ndarray:
     return np.zeros((0, 4), np.float64)
 
 
+#: A minus sign drawn as a filled bar (TeX's and mathtext's rule): at most this
+#: share of the number's height thick, MINUS_LENGTH of it long, its middle within
+#: MINUS_MIDDLE of the number's middle, and at most MINUS_GAP of it before it.
+MINUS_THICKNESS = 0.25
+MINUS_LENGTH = (0.3, 1.3)
+MINUS_MIDDLE = 0.3
+MINUS_GAP = 0.6
+
+
+def with_drawn_minus(items: list[TextItem], fills: np.ndarray) -> list[TextItem]:
+    """Numbers whose minus sign is drawn as a thin filled bar before them, not
+    set as a glyph (the text layer holds '20' where the page shows '−20'), get
+    their sign back. ``fills``: (n, 4) boxes of filled rectangles in points."""
+    if not len(fills) or not items:
+        return items
+    f = np.asarray(fills, np.float64)
+    fw, fh = f[:, 2] - f[:, 0], f[:, 3] - f[:, 1]
+    thin = (fh > 0) & (fw >= 3 * fh)
+    if not thin.any():
+        return items
+    f, fw, fh = f[thin], fw[thin], fh[thin]
+    fmid = (f[:, 1] + f[:, 3]) / 2
+    out = []
+    for t in items:
+        if t.vertical or not t.text[:1].isdigit() and not t.text.startswith("."):
+            out.append(t)
+            continue
+        h = t.box[3] - t.box[1]
+        gap = t.box[0] - f[:, 2]
+        hit = np.flatnonzero((fh <= MINUS_THICKNESS * h) & (fw >= MINUS_LENGTH[0] * h) & (fw <= MINUS_LENGTH[1] * h)
+                             & (np.abs(fmid - t.cy) <= MINUS_MIDDLE * h) & (gap >= -0.1 * h) & (gap <= MINUS_GAP * h))
+        if len(hit):
+            x0 = float(f[hit[np.argmin(gap[hit])], 0])
+            t = TextItem("\u2212" + t.text, (min(x0, t.box[0]), t.box[1], t.box[2], t.box[3]), t.vertical)
+        out.append(t)
+    return out
+
+
 def join_text(items: list[TextItem], *, whole: bool = False, gap: float = 0.35) -> list[TextItem]:
     """Runs of text on one line joined into words and labels: pieces that follow
     each other closely on a line become one item; a smaller piece raised after

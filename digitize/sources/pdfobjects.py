@@ -15,7 +15,7 @@ import os
 
 import numpy as np
 
-from .objects import PlacedImage, TextItem, VectorPage, empty_boxes, join_text
+from .objects import PlacedImage, TextItem, VectorPage, empty_boxes, join_text, with_drawn_minus
 from .pdf import _image_key, _image_pixels, _open, _page_bounds, forms_matrix
 
 #: Images decoded for the vector reader (a colorbar strip, or cells at the data's
@@ -308,7 +308,7 @@ def page_objects(path: str | os.PathLike, index: int, *, min_cells: int = 0,
             source=f"{path}#page={index + 1}", size=(float(w_pt), float(h_pt)),
             fills=np.array(fills, np.float64).reshape(-1, 4) if fills else empty_boxes(),
             colours=np.array(colours, np.uint8).reshape(-1, 3),
-            images=tuple(images), texts=tuple(join_text(texts)),
+            images=tuple(images), texts=tuple(with_drawn_minus(join_text(texts), np.array(fills).reshape(-1, 4))),
             marks=np.array(marks, np.float64).reshape(-1, 4) if marks else empty_boxes(),
             frames=np.array(frames, np.float64).reshape(-1, 4) if frames else empty_boxes(),
             page=index + 1, other_shapes=other)

@@ -276,24 +276,31 @@ def _axis_label_ids(page: VectorPage, t: Tiling, strips: list) -> set[int]:
                        (side == "bottom" and y1 <= b[1] and b[3] <= s.box[1]) or
                        (side == "top" and s.box[3] <= b[1] and b[3] <= y0) for b in strips) for s in band]
         beyond = [any(_strip_beyond(s, t, side, b) for b in strips) for s in band]
+        hugging = [any(_strip_beyond(s, t, side, b, STRIP_NEARER) for b in strips) for s in band]
         off = _off_centres(band, t, side)
-        for s, a, b in zip(band, between, beyond):
-            if not a and not (b and off):
+        for s, a, b, c in zip(band, between, beyond, hugging):
+            if not a and not (b and off) and not c:
                 out.add(id(s))
     return out
 
 
-def _strip_beyond(s: TextItem, t: Tiling, side: str, b) -> bool:
+#: A text this many times nearer a strip past it than the block is that strip's
+#: label, even where it happens to stand at the block's cell centres (the bar of
+#: one panel of a small multiple, its labels just short of the next panel).
+STRIP_NEARER = 3.0
+
+
+def _strip_beyond(s: TextItem, t: Tiling, side: str, b, ratio: float = 1.0) -> bool:
     """Whether strip ``b`` stands past text ``s`` on the block's ``side``, nearer
-    the text than the block is."""
+    the text (``ratio`` times) than the block is."""
     x0, y0, x1, y1 = t.box
     if side == "top":
-        return b[3] <= s.box[1] and s.box[1] - b[3] < y0 - s.box[3]
+        return b[3] <= s.box[1] and ratio * (s.box[1] - b[3]) < y0 - s.box[3]
     if side == "bottom":
-        return s.box[3] <= b[1] and b[1] - s.box[3] < s.box[1] - y1
+        return s.box[3] <= b[1] and ratio * (b[1] - s.box[3]) < s.box[1] - y1
     if side == "left":
-        return b[2] <= s.box[0] and s.box[0] - b[2] < x0 - s.box[2]
-    return s.box[2] <= b[0] and b[0] - s.box[2] < s.box[0] - x1
+        return b[2] <= s.box[0] and ratio * (s.box[0] - b[2]) < x0 - s.box[2]
+    return s.box[2] <= b[0] and ratio * (b[0] - s.box[2]) < s.box[0] - x1
 
 
 #: Labels of a block's rows or columns stand within this share of a cell of its

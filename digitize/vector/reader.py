@@ -120,6 +120,8 @@ def read_vector_page(page: VectorPage, *, config: DigitizeConfig | None = None,
     cells = [t for k, t in enumerate(tilings) if all(b.tiling != k and not _overlaps(b.box, t.box) for b in bars)]
     heatmaps, points, unread = [], [], []
     for t in sorted(cells, key=lambda t: (round(t.box[1]), t.box[0])):
+        if t.shape[0] * t.shape[1] < MIN_MAP_CELLS:
+            continue  # two squares side by side (a chart's markers) are no map
         bar = _pair(t, bars)
         if bar is None and len(bars) == 1:
             # the page's one bar stands apart (seaborn's clustermap sets it in the
@@ -158,6 +160,11 @@ def _catalog_key(t: Tiling, cfg: DigitizeConfig) -> tuple[Colormap, Scale, str] 
     lab = rgb_to_lab(t.rgb[t.drawn])
     match = match_cells(lab[delta_e(lab, rgb_to_lab(np.array(PAGE_WHITE, np.uint8))) >= BLANK_KEY_DELTA_E])
     return None if match is None else barless_key(match, vmin=cfg.vmin, vmax=cfg.vmax, kind=cfg.scale)
+
+
+#: A block of cells read as a heatmap holds at least this many (a tiling of two
+#: serves as a bar's levels, never as a map).
+MIN_MAP_CELLS = 3
 
 
 #: How far from the page a cell must be to say anything about the colormap.
