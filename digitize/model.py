@@ -121,6 +121,9 @@ class Layout:
     plots: tuple[Box, ...]
     colorbars: tuple[ColorbarRegion, ...]
     rulings: tuple[Ruling, ...] = ()  # the drawn cell borders of ruled plots
+    # blocks of colour too small beside the biggest to be plots of their own: the
+    # scattered cells of a map whose other cells are at the page colour
+    fragments: tuple[Box, ...] = ()
 
     def ruling_of(self, plot: Box) -> Ruling | None:
         """The ruling drawn over ``plot``, when it is a ruled plot."""

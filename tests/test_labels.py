@@ -249,3 +249,21 @@ def test_a_dash_at_the_end_of_every_label_is_a_tick_mark(texts, kept):
     reads = [Recognition(t, 0.9) for t in texts]
     _drop_tick_dashes(list(range(len(reads))), reads)
     assert [r.text for r in reads] == kept
+
+
+def test_strokes_within_one_label_beside_a_bar_are_its_glyphs_not_tick_marks():
+    """A label set two pixels off a gradient's end ('30' at the top of a Vega-Lite
+    legend) shows two strokes reaching the bar: not tick marks (a tick mark is one
+    stroke). Marks spread along the bar, some under a wide title, are marks."""
+    from digitize.model import Box
+    from digitize.raster.colorbar import _marks_are_glyphs
+    from digitize.raster.textblobs import Blob
+
+    def blob(x0, y0, x1, y1):
+        return Blob(Box(x0, y0, x1, y1), 0.0, 10, 9.0, np.ones((y1 - y0, x1 - x0), bool))
+
+    thirty, fifteen = blob(24, 20, 36, 29), blob(26, 210, 36, 219)
+    assert _marks_are_glyphs([24.5, 27.5], [thirty, fifteen], vertical=True)
+    assert not _marks_are_glyphs([24.5], [thirty, fifteen], vertical=True), "one stroke: a mark"
+    labels = [blob(86, 60, 103, 70), blob(134, 60, 151, 70), blob(188, 60, 193, 70), blob(118, 80, 163, 92)]
+    assert not _marks_are_glyphs([94.0, 118.0, 142.0, 166.5], labels, vertical=False)

@@ -519,3 +519,33 @@ def test_cells_whose_fast_readings_are_few_numbers_are_not_read_twice(fast_text,
     assert (accurate.read > 0) == rereads
     if not rereads:
         assert printed is None, "no printed numbers where the cells read as no numbers"
+
+
+def test_on_a_log_scale_a_print_that_rounds_to_zero_keeps_the_colour():
+    """P-values on a log colour scale printed with two decimals: most print
+    '0.00', which agrees with the colour within its rounding but is no value of a
+    log scale. Those cells keep their colour's value; the cells whose print is a
+    number of the scale keep the print."""
+    import matplotlib
+    from matplotlib.colors import LogNorm
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    rng = np.random.default_rng(11)
+    values = 10 ** rng.uniform(-5, 0, (6, 7))
+    fig, ax = plt.subplots(figsize=(7, 5), dpi=100)
+    sns.heatmap(values, annot=True, fmt=".2f", cmap="viridis", norm=LogNorm(vmin=1e-5, vmax=1), ax=ax)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert h.scale.kind == "log" and (h.rows, h.cols) == (6, 7)
+    got = np.asarray(h.table.values, float)
+    assert np.all(got > 0), "no zero on a log scale"
+    err = np.abs(np.log10(got) - np.log10(values))
+    assert float(np.median(err)) <= 0.05, "within 1% of the 5 decades"
+    big = values >= 0.1
+    assert np.allclose(got[big], np.round(values[big], 2)), "prints of the scale are kept"

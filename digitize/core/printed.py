@@ -283,6 +283,11 @@ def reconcile(*, texts: dict[tuple[int, int], tuple[str, ...]], table: CellTable
     source[has_num & agree] = "both"
     source[disagree & ~off_map] = "colour"
     source[has_num & ~agree & (off_map | ~np.isfinite(colour))] = "text"
+    if scale.kind == "log":
+        # on a log scale a print that rounds to zero ('0.00' for 2e-5) says less
+        # than the colour: no value of the scale is zero, the colour's is kept
+        with np.errstate(invalid="ignore"):
+            source[has_num & (numbers - np.nan_to_num(rounding) <= 0) & ~blank & np.isfinite(colour)] = "colour"
     if mended.any():
         note = (note + "; " if note else "") + (f"{int(mended.sum())} printed number(s) read without their "
                                                  f"decimal point were mended where the colour agrees")

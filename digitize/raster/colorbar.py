@@ -486,10 +486,12 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
 
 
 #: A label whose outer edge is this close to a bar's end (pixels, or this share of
-#: its text height: glyph boxes sit inside the font's) is aligned with it, when its
-#: centre stands further inside than that.
+#: its text height: glyph boxes sit inside the font's) is aligned with it ...
 END_ALIGN_PX = 1.5
 END_ALIGN_SHARE = 0.35
+#: ... and whose centre stands at least this share of its text height inside the
+#: bar (a label centred on the end stands within a pixel of it).
+END_INSIDE_SHARE = 0.2
 
 
 def _end_aligned(box: Box, region: ColorbarRegion, pos: float, height: float = 0.0) -> float:
@@ -500,9 +502,10 @@ def _end_aligned(box: Box, region: ColorbarRegion, pos: float, height: float = 0
     lo, hi = region.long_range
     a, b = (box.y0, box.y1) if region.orientation == "vertical" else (box.x0, box.x1)
     tol = max(END_ALIGN_PX, END_ALIGN_SHARE * height)
-    if abs(a - lo) <= tol and lo + tol < pos < hi:
+    inside = max(1.0, END_INSIDE_SHARE * height)
+    if abs(a - lo) <= tol and lo + inside < pos < hi:
         return float(lo)
-    if abs(b - hi) <= tol and lo < pos < hi - tol:
+    if abs(b - hi) <= tol and lo < pos < hi - inside:
         return float(hi)
     return pos
 
@@ -740,7 +743,8 @@ def _marks_are_glyphs(marks, cands: list[Blob], vertical: bool) -> bool:
     """Tick marks stand at every labelled value; strokes found beside some labels
     only (two or more labels without one, as many as with), a gap away from the
     bar, are parts of those labels: the minus signs of '−2' and '−4' printed close
-    to a bar."""
+    to a bar. So are two strokes or more that all lie within one label's extent
+    (a tick mark is one stroke)."""
     if not cands:
         return False
     with_mark = 0
@@ -748,7 +752,12 @@ def _marks_are_glyphs(marks, cands: list[Blob], vertical: bool) -> bool:
         pos, half = (bl.box.cy, bl.box.height / 2) if vertical else (bl.box.cx, bl.box.width / 2)
         with_mark += any(abs(m - pos) <= max(2.0, half) for m in marks)
     without = len(cands) - with_mark
-    return without >= 2 and without >= with_mark
+    if without >= 2 and without >= with_mark:
+        return True
+    # two strokes or more, all within one label's extent along the bar: the strokes
+    # of that label, set close to the bar ('30' two pixels off a gradient's end)
+    spans = [(bl.box.y0, bl.box.y1) if vertical else (bl.box.x0, bl.box.x1) for bl in cands]
+    return len(marks) >= 2 and any(all(a <= m <= b for m in marks) for a, b in spans)
 
 
 def _marks_inside_labels(cands: list[Blob], region: ColorbarRegion, side: str, reach: int) -> bool:

@@ -61,6 +61,37 @@ def _trim_box(mask: np.ndarray, box: Box, frac: float) -> Box:
     return Box(int(x0), int(y0), int(x1), int(y1))
 
 
+#: A bar's block runs on along its length while the line across it is this full,
+#: by RUN_ON_MIN_PX and RUN_ON_MIN_SHARE of its length at least.
+BAR_RUN_ON_FILL = 0.9
+RUN_ON_MIN_PX = 4
+RUN_ON_MIN_SHARE = 0.05
+
+
+def _run_on(mask: np.ndarray, box: Box, whole: Box, orientation: str) -> Box:
+    """A bar trimmed short (a title set over part of it diluted the lines across
+    it there: a legend's title above its gradient's left end) runs on along its
+    length, within its block, while the lines across it are full."""
+    if orientation == "horizontal":
+        full = mask[box.y0:box.y1, whole.x0:whole.x1].mean(axis=0) >= BAR_RUN_ON_FILL
+        a, b = box.x0 - whole.x0, box.x1 - whole.x0
+    else:
+        full = mask[whole.y0:whole.y1, box.x0:box.x1].mean(axis=1) >= BAR_RUN_ON_FILL
+        a, b = box.y0 - whole.y0, box.y1 - whole.y0
+    a0, b0 = a, b
+    while a > 0 and full[a - 1]:
+        a -= 1
+    while b < len(full) and full[b]:
+        b += 1
+    # a pixel or two is the blur at the bar's end, not a part cut off
+    least = max(RUN_ON_MIN_PX, RUN_ON_MIN_SHARE * (b0 - a0))
+    a = a if a0 - a >= least else a0
+    b = b if b - b0 >= least else b0
+    if orientation == "horizontal":
+        return Box(whole.x0 + a, box.y0, whole.x0 + b, box.y1)
+    return Box(box.x0, whole.y0 + a, box.x1, whole.y0 + b)
+
+
 #: Pixels of a block's side that tell whether it is a frame line.
 FRAME_SAMPLES = 256
 
@@ -507,6 +538,35 @@ def _trim_bar_ends(mask: np.ndarray, box: Box, orientation: str) -> Box:
     return Box(box.x0 + lo, box.y0, box.x0 + hi, box.y1)
 
 
+#: A line across a bar whose pixels stray this far (mean delta E from their median)
+#: is text, not the bar: a title set against the bar's end, bridged into its block.
+TEXT_LINE_SPREAD = 8.0
+#: ... cut off either end, up to this share of the bar's length.
+TEXT_END_SHARE = 0.3
+
+
+def _trim_text_ends(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray) -> Box:
+    """A bar whose block took in a title set against its end (Vega-Lite's legend
+    title just above its gradient): the lines across it at either end that are
+    not one colour (text on the page), and the page lines between them and the
+    bar, are cut off. A bar's own lines are one colour across, a line drawn
+    across it too."""
+    prof, spread = bar_profile(lab, box, orientation)
+    n = len(spread)
+    mixed = spread > TEXT_LINE_SPREAD
+    if n < 8 or not (mixed[0] or mixed[-1]):
+        return box
+    # the text, then the page between it and the bar (bridged to it): neither is the bar
+    off = mixed | (delta_e(prof, bg_lab) < WHITE_GAP_DELTA_E)
+    lo = int(np.argmin(off)) if mixed[0] else 0
+    hi = n - int(np.argmin(off[::-1])) if mixed[-1] else n
+    if mixed.all() or lo > TEXT_END_SHARE * n or n - hi > TEXT_END_SHARE * n or hi - lo < 8:
+        return box
+    if orientation == "vertical":
+        return Box(box.x0, box.y0 + lo, box.x1, box.y0 + hi)
+    return Box(box.x0 + lo, box.y0, box.x0 + hi, box.y1)
+
+
 def _line(lab: np.ndarray, box: Box, orientation: str, pos: int) -> np.ndarray:
     """The pixels across the bar at long-axis coordinate ``pos`` ((short, 3))."""
     if orientation == "vertical":
@@ -902,9 +962,17 @@ def _block_kind(mask: np.ndarray, whole: Box, area: int, min_area: float, lab: n
     """What one block of colour (``mask``: its pixels, inside ``whole``; ``area``
     of them) is: ("bar", box, orientation), ("plot", box), or None (neither)."""
     box = _trim_box(mask, whole, 0.5)
-    # thin once the text bridged to its sides is trimmed off (a bar's labels and title)
-    thin = max(box.width, box.height) >= BAR_MIN_ASPECT * min(box.width, box.height) and \
-        max(box.width, box.height) >= BAR_MIN_LENGTH
+
+    def is_thin(b: Box) -> bool:
+        return max(b.width, b.height) >= BAR_MIN_ASPECT * min(b.width, b.height) and \
+            max(b.width, b.height) >= BAR_MIN_LENGTH
+
+    # thin once the text bridged to its sides is trimmed off (a bar's labels and title);
+    # a bar cut short where a title and labels diluted its lines across runs on first
+    ran = _run_on(mask, box, whole, "vertical" if box.height >= box.width else "horizontal")
+    if ran != box and is_thin(ran):
+        box = ran
+    thin = is_thin(box)
     if area < min_area and not thin:
         return None
     if box.width < 4 or box.height < 4 or mask[box.y0:box.y1, box.x0:box.x1].mean() < 0.6:
@@ -912,7 +980,8 @@ def _block_kind(mask: np.ndarray, whole: Box, area: int, min_area: float, lab: n
     long_, short_ = max(box.width, box.height), min(box.width, box.height)
     orientation = "vertical" if box.height >= box.width else "horizontal"
     if long_ >= BAR_MIN_ASPECT * short_:
-        cbox = strip_frame(lab, _trim_bar_ends(mask, box, orientation))
+        cbox = _trim_text_ends(lab, strip_frame(lab, _trim_bar_ends(mask, _run_on(mask, box, whole, orientation),
+                                                                     orientation)), orientation, bg_lab)
         if _is_gradient_bar(lab, cbox, orientation, bg_lab):
             # thinner: a rule or a line of bold text, neither bar nor plot
             return ("bar", cbox, orientation) if min(cbox.width, cbox.height) >= MIN_BAR_THICKNESS else None
@@ -987,8 +1056,10 @@ def find_layout(*, planes: Planes) -> Layout:
         for p in plots:
             text[p.y0:p.y1, p.x0:p.x1] = False
         bars = _merge_collinear(bars, lab, bg_lab, text)
+    fragments: list[Box] = []
     if plots:
         biggest = max(b.area for b in plots)
+        fragments = [b for b in plots if b.area < MIN_PANEL_SHARE * biggest]
         plots = [b for b in plots if b.area >= MIN_PANEL_SHARE * biggest]
     return Layout(bg, tuple(reading_order(plots)),
-                  tuple(sorted(bars, key=lambda r: (r.box.y0, r.box.x0))), tuple(rulings))
+                  tuple(sorted(bars, key=lambda r: (r.box.y0, r.box.x0))), tuple(rulings), tuple(fragments))

@@ -308,7 +308,12 @@ def framed_together(*, planes: Planes, layout: Layout) -> Layout:
                 break
         else:
             groups.append((f, [p]))
-    shared = [(f, members) for f, members in groups if len(members) >= 2 and _fills_to_frame(f, members)]
+    # every block inside a frame is its cells, plots whose frame search met the
+    # frame's line (drawn over their outer edge) and blocks too small to be plots: the
+    # scattered dark cells of a map whose others are at the page colour reach its sides
+    held = [(f, members, [b for b in layout.plots + layout.fragments if f.grow(2).contains(b)])
+            for f, members in groups]
+    shared = [(f, members) for f, members, cells in held if len(members) >= 2 and _fills_to_frame(f, cells)]
     if not shared:
         return layout
     # every plot inside a shared frame is more of its cells, its own frame found or not

@@ -63,6 +63,11 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
     full_rows = edges.edge_profile(sub, 0, edges.FULL_EDGE_QUANTILE)
     rows = [lattice.AxisCells(np.asarray(base.row_edges, np.float64), "edges")]
     cols = [lattice.AxisCells(np.asarray(base.col_edges, np.float64), "edges")]
+    if base.regular:  # edges that cross only some lines (two colours, a pass/fail map) count too
+        for axis, out, origin in ((0, rows, plot.y0), (1, cols, plot.x0)):
+            e = edges.sparse_edges(sub, axis, origin, len(out[0].edges) - 1, planes)
+            if e is not None:
+                out.append(lattice.AxisCells(e, "edges"))
     for lat in evidence.rows:
         c = lattice.propose(planes=planes, plot=plot, layout=layout, lattice=lat, vertical=True,
                             full_profile=full_rows, frame=evidence.frame)

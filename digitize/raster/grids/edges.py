@@ -307,6 +307,36 @@ def edges_deny(pos: np.ndarray, length: float, n: int, n_colour: int) -> bool:
     return share < colour - EDGES_ON_COMB_SLACK
 
 
+#: Marks every k-th cell (k >= 2) fix a count only where colour edges stand at
+#: this share of its boundaries at least: round numbers on a numeric axis (1000,
+#: 2000 ... over cells 512 apart) can sit at the centres of some fine comb by
+#: chance, with no edge inside the true cells to back it.
+MIN_SPARSE_MARKS_SUPPORT = 0.3
+#: ... where cells are this many pixels wide or more.
+MIN_TESTED_CELL = 5.0
+
+
+#: The edges a count of sparse marks needs may cross only a few lines (a sparse
+#: 2-D histogram, most of its cells blank): this quantile of the lines crossed.
+ANY_EDGE_QUANTILE = 0.95
+
+
+def _sparse_marks_backed(marks, n: int, profile: np.ndarray, length: float, min_edge: float) -> bool:
+    """Whether a count ``n`` the tick marks allow is backed: marks on every cell
+    need nothing more; marks every k-th cell need colour edges (``profile``, the
+    edges in a few lines at least: ANY_EDGE_QUANTILE) at MIN_SPARSE_MARKS_SUPPORT
+    of the boundaries: inside the true cells of a numeric axis there are none."""
+    m = np.sort(np.asarray(marks, np.float64))
+    cell = length / n
+    if len(m) < 2 or float(np.diff(m).mean()) < 1.5 * cell or not len(profile) or cell < MIN_TESTED_CELL:
+        return True  # cells of a few pixels, blurred together, show no edges to test
+    noise = float(np.quantile(profile, 0.2))
+    thr = max(min_edge, 3.0 * noise)
+    at = cell * np.arange(1, n)
+    ev, _ = _evidence(profile, at, _tolerance(cell))
+    return float(np.mean(ev > thr)) >= MIN_SPARSE_MARKS_SUPPORT
+
+
 def _choose_tick_count(fits: list[int], full_profile: np.ndarray, length: int) -> int:
     """The fewest cells the marks allow, unless colour edges crossing the whole plot
     stand at the extra boundaries of a finer count (marks on every k-th cell)."""
@@ -360,14 +390,45 @@ def propose(*, planes: Planes, plot: Box) -> Grid:
     return grid_from_edges(planes.lab, plot, planes.rgb, **axis_marks(planes.ink, plot), min_edge=min_edge)
 
 
+#: Over the lines crossing a boundary, the edge strength this quantile takes: a
+#: boundary that shows in a fifth of them (two columns of a pass/fail map differ
+#: in about half their rows, seldom in most).
+SPARSE_EDGE_QUANTILE = 0.8
+
+
+def sparse_edges(sub: np.ndarray, axis: int, origin: int, n_base: int, planes: Planes) -> np.ndarray | None:
+    """The cell edges along ``axis`` of a plot's Lab pixels ``sub`` (absolute
+    coordinates from ``origin``) from edges that cross only some of its lines
+    (SPARSE_EDGE_QUANTILE), as a further proposal when they count other than
+    ``n_base`` (else None); the pixels decide between them (``grids.find_grid``)."""
+    min_edge = LOSSLESS_MIN_EDGE if planes.cell_delta_e < FG_DELTA_E else 1.0
+    length = sub.shape[1] if axis == 1 else sub.shape[0]
+    profile = edge_profile(sub, axis, SPARSE_EDGE_QUANTILE)
+    n, e = count_cells(profile, length, min_edge=min_edge)
+    if n in (1, n_base) or length / n < MIN_TESTED_CELL:
+        return None
+    # the boundaries must stand out of the profile (a dense map blurred at this
+    # resolution has edges everywhere, and some comb lands on them by chance)
+    at = e[1:-1]
+    ev, _ = _evidence(profile, at, _tolerance(length / n))
+    if float(np.median(ev)) < SPARSE_STAND_OUT * max(float(np.median(profile)), min_edge):
+        return None
+    return e + origin
+
+
+#: A comb of sparse edges stands out when its boundaries' edges are this many
+#: times the profile's median.
+SPARSE_STAND_OUT = 4.0
+
+
 def grid_from_edges(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
                     col_marks=(), row_marks=(), min_edge: float = 1.0) -> Grid:
     """Rows and columns of the plot area ``box`` from colour edges;
     ``col_marks``/``row_marks`` are the axis tick marks (image pixel coordinates):
     when they sit at cell centres they fix the count."""
     sub = lab[box.y0:box.y1, box.x0:box.x1]
-    both = (EDGE_QUANTILE, FULL_EDGE_QUANTILE)
-    (pc, pc_full), (pr, pr_full) = edge_profile(sub, 1, both), edge_profile(sub, 0, both)
+    both = (EDGE_QUANTILE, FULL_EDGE_QUANTILE, ANY_EDGE_QUANTILE)
+    (pc, pc_full, pc_any), (pr, pr_full, pr_any) = edge_profile(sub, 1, both), edge_profile(sub, 0, both)
     n_cols, cx = count_cells(pc, box.width, min_edge=min_edge)
     n_rows, ry = count_cells(pr, box.height, min_edge=min_edge)
     # tick marks at cell centres fix the count: colour alone counts too few where
@@ -380,7 +441,8 @@ def grid_from_edges(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
         full = pc_full if axis == "cols" else pr_full
         n_colour = n_cols if axis == "cols" else n_rows
         at = clear_edges(full, length)
-        fits = [n for n in fits or () if not edges_deny(at, length, n, n_colour)] or None
+        fits = [n for n in fits or () if not edges_deny(at, length, n, n_colour)
+                and _sparse_marks_backed(marks, n, pc_any if axis == "cols" else pr_any, length, min_edge)] or None
         fixed[axis] = fits is not None
         if fits is not None:
             nt = _choose_tick_count(fits, full, length)

@@ -22,6 +22,8 @@ SOLID_DELTA_E = 8.0
 PALETTE_DELTA_E = 10.0
 #: The grid grows by at most this many lines of cells on each side.
 MAX_GROWTH = 64
+#: A line of cells may reach past the axes frame by this share of a cell.
+FRAME_SLACK_SHARE = 0.25
 
 
 def _cell_medians(planes: Planes, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -61,13 +63,16 @@ def grow_over_cells(*, planes: Planes, grid: Grid, layout: Layout, plot: Box, li
             step = float(np.diff(edges).mean())
             nxt = edges[0] - step if side in ("top", "left") else edges[-1] + step
             line = np.array([nxt, edges[0]]) if side in ("top", "left") else np.array([edges[-1], nxt])
+            # a frame found a few pixels inside the axes (its line drawn over the
+            # cells' outer edge) still lets the last line of cells in
+            slack = max(0.5, FRAME_SLACK_SHARE * step)
             if side in ("top", "bottom"):
                 strip = Box(int(cols[0]), int(line[0]), int(cols[-1]), int(np.ceil(line[1])))
-                inside = line[0] >= lim.y0 - 0.5 and line[1] <= lim.y1 + 0.5
+                inside = line[0] >= lim.y0 - slack and line[1] <= lim.y1 + slack
                 n = _solid_cells(planes, line, cols, palette) if inside else 0
             else:
                 strip = Box(int(line[0]), int(rows[0]), int(np.ceil(line[1])), int(rows[-1]))
-                inside = line[0] >= lim.x0 - 0.5 and line[1] <= lim.x1 + 0.5
+                inside = line[0] >= lim.x0 - slack and line[1] <= lim.x1 + slack
                 n = _solid_cells(planes, rows, line, palette) if inside else 0
             if n == 0 or any(strip.intersects(o) for o in others):
                 break
@@ -80,6 +85,50 @@ def grow_over_cells(*, planes: Planes, grid: Grid, layout: Layout, plot: Box, li
                 cols = np.concatenate([[nxt], cols])
             else:
                 cols = np.concatenate([cols, [nxt]])
+    if limit is not None:
+        rows, cols, filled = _fill_frame(planes, rows, cols, limit, others)
+        grew = grew or filled
     if not grew:
         return grid
     return Grid(frozen_array(rows), frozen_array(cols), grid.regular)
+
+
+#: The gap between a grid and its axes frame is whole cells when within this
+#: share of a cell of a whole number of them.
+FRAME_WHOLE_SHARE = 0.2
+
+
+def _fill_frame(planes: Planes, rows: np.ndarray, cols: np.ndarray, frame: Box, others) -> tuple:
+    """A grid short of its axes frame by whole cells of its pitch, the gap between
+    blank or cells (no text: ``panels.cells_like``), reaches the frame: cells at
+    the page colour (a saturated score on a map that ends in white) show no edge
+    and hold no solid colour, but the axes frame the map."""
+    from ..panels import cells_like
+
+    filled = False
+    for side in ("top", "bottom", "left", "right"):
+        edges = rows if side in ("top", "bottom") else cols
+        if len(edges) < 3:
+            continue
+        step = float(np.diff(edges).mean())
+        lo, hi = (frame.y0, frame.y1) if side in ("top", "bottom") else (frame.x0, frame.x1)
+        gap = (edges[0] - lo) / step if side in ("top", "left") else (hi - edges[-1]) / step
+        k = int(round(gap))
+        if k < 1 or abs(gap - k) > FRAME_WHOLE_SHARE:
+            continue
+        a, b = (edges[0] - k * step, edges[0]) if side in ("top", "left") else (edges[-1], edges[-1] + k * step)
+        strip = (Box(int(cols[0]), int(a), int(cols[-1]), int(np.ceil(b))) if side in ("top", "bottom")
+                 else Box(int(a), int(rows[0]), int(np.ceil(b)), int(rows[-1])))
+        inner = Box(strip.x0 + 2, strip.y0 + 2, strip.x1 - 2, strip.y1 - 2)  # off the frame's line
+        if inner.width <= 0 or inner.height <= 0 or not cells_like(planes, inner) \
+                or any(strip.intersects(o) for o in others):
+            continue
+        new = (edges[0] - step * np.arange(k, 0, -1) if side in ("top", "left")
+               else edges[-1] + step * np.arange(1, k + 1))
+        joined = np.concatenate([new, edges]) if side in ("top", "left") else np.concatenate([edges, new])
+        if side in ("top", "bottom"):
+            rows = joined
+        else:
+            cols = joined
+        filled = True
+    return rows, cols, filled
