@@ -22,8 +22,10 @@ from ..planes import Planes
 from . import edges, grow, lattice
 
 #: What backs each axis's proposal: axis marks or labels (2, any lattice source)
-#: over colour edges over the square-cell guess.
-EVIDENCE = {"edges": 1, "square": 0}
+#: over colour edges over the square-cell guess and the edges that cross only a few
+#: lines (these win only by fitting the pixels clearly better: a panel's last column
+#: of another colour behind a dashed line must not lose a boundary to them).
+EVIDENCE = {"edges": 1, "square": 0, "sparse": 0}
 
 #: Combinations whose fit is within this of the best compete on evidence.
 FIT_SLACK = 0.03
@@ -67,7 +69,7 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
         for axis, out, origin in ((0, rows, plot.y0), (1, cols, plot.x0)):
             e = edges.sparse_edges(sub, axis, origin, len(out[0].edges) - 1, planes)
             if e is not None:
-                out.append(lattice.AxisCells(e, "edges"))
+                out.append(lattice.AxisCells(e, "sparse"))
     for lat in evidence.rows:
         c = lattice.propose(planes=planes, plot=plot, layout=layout, lattice=lat, vertical=True,
                             full_profile=full_rows, frame=evidence.frame)
