@@ -985,6 +985,8 @@ def _block_kind(mask: np.ndarray, whole: Box, area: int, min_area: float, lab: n
         if _is_gradient_bar(lab, cbox, orientation, bg_lab):
             # thinner: a rule or a line of bold text, neither bar nor plot
             return ("bar", cbox, orientation) if min(cbox.width, cbox.height) >= MIN_BAR_THICKNESS else None
+        if min(cbox.width, cbox.height) >= 2 and _one_colour(bar_profile(lab, cbox, orientation)[0]):
+            return None  # a strip of one colour (a bar of a bar chart, a line across a map): no plot either
     else:
         kbox = strip_frame(lab, box)
         key = next((o for o in (orientation, "horizontal" if orientation == "vertical" else "vertical")

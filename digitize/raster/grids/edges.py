@@ -396,14 +396,14 @@ def propose(*, planes: Planes, plot: Box) -> Grid:
 SPARSE_EDGE_QUANTILE = 0.8
 
 
-def sparse_edges(sub: np.ndarray, axis: int, origin: int, n_base: int, planes: Planes) -> np.ndarray | None:
-    """The cell edges along ``axis`` of a plot's Lab pixels ``sub`` (absolute
-    coordinates from ``origin``) from edges that cross only some of its lines
-    (SPARSE_EDGE_QUANTILE), as a further proposal when they count other than
-    ``n_base`` (else None); the pixels decide between them (``grids.find_grid``)."""
+def sparse_edges(profile: np.ndarray, origin: int, n_base: int, planes: Planes) -> np.ndarray | None:
+    """The cell edges along one axis of a plot (absolute coordinates from
+    ``origin``) from edges that cross only some of its lines (``profile``: the
+    plot's ``edge_profile`` at SPARSE_EDGE_QUANTILE), as a further proposal when
+    they count other than ``n_base`` (else None); the pixels decide between them
+    (``grids.find_grid``)."""
     min_edge = LOSSLESS_MIN_EDGE if planes.cell_delta_e < FG_DELTA_E else 1.0
-    length = sub.shape[1] if axis == 1 else sub.shape[0]
-    profile = edge_profile(sub, axis, SPARSE_EDGE_QUANTILE)
+    length = len(profile) + 1
     n, e = count_cells(profile, length, min_edge=min_edge)
     if n in (1, n_base) or length / n < MIN_TESTED_CELL:
         return None
