@@ -13,7 +13,7 @@ from bokeh.plotting import figure
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from data import KINDS, make
+from data import case
 
 PALS = {"Viridis256": P.Viridis256, "Inferno256": P.Inferno256, "Greens9": P.Greens9, "PiYG11": P.PiYG11,
         "Spectral11": P.Spectral11, "Magma256": P.Magma256, "Blues9": P.Blues9, "RdYlBu11": P.RdYlBu11,
@@ -29,13 +29,8 @@ def driver():
 
 
 def one(seed, out, d_):
-    rng = np.random.default_rng(seed)
-    kind = KINDS[rng.integers(len(KINDS))]
-    d = make(kind, rng)
-    v = d["v"].astype(float)
+    rng, kind, d, v = case(seed)
     r, c = v.shape
-    if rng.random() < 0.3:
-        v[rng.random(v.shape) < 0.08] = np.nan
     log = d["scale"] == "log"
     pname = list(PALS)[rng.integers(len(PALS))]
     pal = list(PALS[pname])

@@ -66,3 +66,15 @@ def make(kind, rng):
     v = np.clip(v, 1e-3, 10)
     return dict(v=v, rows=[f"lr{i}" for i in range(r)], cols=[f"wd{j}" for j in range(c)], x="Weight decay",
                 y="Learning rate", scale="log", lo=1e-3, hi=10.0, title="Loss", cb="loss")
+
+
+def case(seed: int):
+    """One case's random draws: (rng, kind, data of ``make``, values with about 8%
+    of the cells blank in 30% of the cases); the rng goes on to draw the options."""
+    rng = np.random.default_rng(seed)
+    kind = KINDS[rng.integers(len(KINDS))]
+    d = make(kind, rng)
+    v = d["v"].astype(float)
+    if rng.random() < 0.3:
+        v[rng.random(v.shape) < 0.08] = np.nan
+    return rng, kind, d, v

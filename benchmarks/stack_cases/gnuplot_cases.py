@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from data import KINDS, make
+from data import case
 
 PALETTES = {"jet": "set palette defined (0 '#000090', 1 '#000fff', 2 '#0090ff', 3 '#0fffee', 4 '#90ff70', "
                    "5 '#ffee00', 6 '#ff7000', 7 '#ee0000', 8 '#7f0000')",
@@ -19,13 +19,8 @@ PALETTES = {"jet": "set palette defined (0 '#000090', 1 '#000fff', 2 '#0090ff', 
 
 
 def one(seed, out):
-    rng = np.random.default_rng(seed)
-    kind = KINDS[rng.integers(len(KINDS))]
-    d = make(kind, rng)
-    v = d["v"].astype(float)
+    rng, kind, d, v = case(seed)
     r, c = v.shape
-    if rng.random() < 0.3:
-        v[rng.random(v.shape) < 0.08] = np.nan
     log = d["scale"] == "log"
     pal = list(PALETTES)[rng.integers(len(PALETTES))]
     style = ["image", "image pixels"][rng.integers(2)]

@@ -9,20 +9,15 @@ import numpy as np
 from bokeh.io import export_png
 
 from bokeh_cases import driver
-from data import KINDS, make
+from data import case
 
 hv.extension("bokeh")
 CMAPS = ["Blues", "Greens", "OrRd", "RdYlBu_r", "magma", "viridis", "YlGnBu", "fire", "kbc", "coolwarm", "Reds"]
 
 
 def one(seed, out, d_):
-    rng = np.random.default_rng(seed)
-    kind = KINDS[rng.integers(len(KINDS))]
-    d = make(kind, rng)
-    v = d["v"].astype(float)
+    rng, kind, d, v = case(seed)
     r, c = v.shape
-    if rng.random() < 0.3:
-        v[rng.random(v.shape) < 0.08] = np.nan
     log = d["scale"] == "log"
     cmap = CMAPS[rng.integers(len(CMAPS))]
     set_range = rng.random() < 0.5

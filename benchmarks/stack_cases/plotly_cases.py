@@ -8,7 +8,7 @@ import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
 
-from data import KINDS, make
+from data import case
 
 SCALES = ["Viridis", "Magma", "Blues", "YlOrRd", "RdBu", "PiYG", "deep", "Plasma", "Greens", "Cividis", "Inferno",
           "YlGnBu", "Hot", "Jet", "Turbo", "Reds", "Purples", "thermal", "haline", "ice"]
@@ -16,13 +16,8 @@ TEMPLATES = ["plotly", "plotly_white", "simple_white", "ggplot2", "seaborn", "pr
 
 
 def one(seed, out):
-    rng = np.random.default_rng(seed)
-    kind = KINDS[rng.integers(len(KINDS))]
-    d = make(kind, rng)
-    v = d["v"].astype(float)
+    rng, kind, d, v = case(seed)
     r, c = v.shape
-    if rng.random() < 0.3:
-        v[rng.random(v.shape) < 0.08] = np.nan
     log = d["scale"] == "log"
     z = np.log10(v) if log else v
     api = "px" if rng.random() < 0.5 else "go"

@@ -7,20 +7,15 @@ import sys
 import numpy as np
 import vl_convert as vlc
 
-from data import KINDS, make
+from data import case
 
 SCHEMES = ["viridis", "bluepurple", "greens", "plasma", "purples", "redyellowblue", "blues", "inferno", "magma",
            "orangered", "yellowgreenblue", "redblue", "turbo", "greys", "goldred", "tealblues"]
 
 
 def one(seed, out):
-    rng = np.random.default_rng(seed)
-    kind = KINDS[rng.integers(len(KINDS))]
-    d = make(kind, rng)
-    v = d["v"].astype(float)
+    rng, kind, d, v = case(seed)
     r, c = v.shape
-    if rng.random() < 0.3:
-        v[rng.random(v.shape) < 0.08] = np.nan
     log = d["scale"] == "log"
     scheme = SCHEMES[rng.integers(len(SCHEMES))]
     reverse = bool(rng.random() < 0.3)
