@@ -78,6 +78,17 @@ def test_columns_at_the_page_colour_are_cells_inside_the_axes_frame(cmap):
     assert float(np.abs(h.table.values - v).mean()) <= 0.01
 
 
+def _vega_spec(v: np.ndarray, rows: list, cols: list, scale: dict, legend: dict, *, step: tuple) -> dict:
+    """A Vega-Lite rect heatmap of ``v`` (rows top to bottom) with its colour scale and legend."""
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "data": {"values": [{"r": rows[i], "c": cols[j], "v": float(v[i, j])}
+                                for i in range(len(rows)) for j in range(len(cols))]},
+            "mark": "rect", "width": {"step": step[0]}, "height": {"step": step[1]},
+            "encoding": {"x": {"field": "c", "type": "ordinal", "sort": cols},
+                         "y": {"field": "r", "type": "ordinal", "sort": rows},
+                         "color": {"field": "v", "type": "quantitative", "scale": scale, "legend": legend}}}
+
+
 @pytest.mark.parametrize("orient", ["top", "right"])
 def test_a_legend_title_set_against_its_gradient_is_not_part_of_it(orient):
     """Vega-Lite sets the legend's title just over its gradient (above a vertical
@@ -92,14 +103,7 @@ def test_a_legend_title_set_against_its_gradient_is_not_part_of_it(orient):
     legend = {"orient": orient, "title": "pass"}
     if orient in ("top", "bottom"):
         legend["direction"] = "horizontal"
-    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "data": {"values": [{"r": rows[i], "c": cols[j], "v": float(v[i, j])}
-                                for i in range(12) for j in range(9)]},
-            "mark": "rect", "width": {"step": 22}, "height": {"step": 20},
-            "encoding": {"x": {"field": "c", "type": "ordinal", "sort": cols},
-                         "y": {"field": "r", "type": "ordinal", "sort": rows},
-                         "color": {"field": "v", "type": "quantitative",
-                                   "scale": {"scheme": "purples", "domain": [0, 1]}, "legend": legend}}}
+    spec = _vega_spec(v, rows, cols, {"scheme": "purples", "domain": [0, 1]}, legend, step=(22, 20))
     h = digitize(vlc.vegalite_to_png(json.dumps(spec))).heatmaps[0]
     assert (h.rows, h.cols) == (12, 9)
     assert abs(h.scale.vmin) <= 0.01 and abs(h.scale.vmax - 1) <= 0.01, (h.scale.vmin, h.scale.vmax)
@@ -137,15 +141,8 @@ def test_a_short_horizontal_legend_under_a_long_title_and_long_labels_is_a_bar()
     rng = np.random.default_rng(5)
     v = 10 ** rng.uniform(-6, 0, (13, 11))
     rows, cols = [f"gene{i}" for i in range(13)], [f"C{j}" for j in range(11)]
-    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "data": {"values": [{"r": rows[i], "c": cols[j], "v": float(v[i, j])}
-                                for i in range(13) for j in range(11)]},
-            "mark": "rect", "width": {"step": 14}, "height": {"step": 23},
-            "encoding": {"x": {"field": "c", "type": "ordinal", "sort": cols},
-                         "y": {"field": "r", "type": "ordinal", "sort": rows},
-                         "color": {"field": "v", "type": "quantitative",
-                                   "scale": {"scheme": "tealblues", "type": "log", "domain": [1e-6, 1]},
-                                   "legend": {"orient": "bottom", "direction": "horizontal", "title": "p-value"}}}}
+    spec = _vega_spec(v, rows, cols, {"scheme": "tealblues", "type": "log", "domain": [1e-6, 1]},
+                      {"orient": "bottom", "direction": "horizontal", "title": "p-value"}, step=(14, 23))
     h = digitize(vlc.vegalite_to_png(json.dumps(spec))).heatmaps[0]
     assert (h.rows, h.cols) == (13, 11) and h.scale.kind == "log"
     assert abs(np.log10(h.scale.vmin) + 6) <= 0.06 and abs(np.log10(h.scale.vmax)) <= 0.06, (h.scale.vmin, h.scale.vmax)

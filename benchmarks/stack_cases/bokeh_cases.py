@@ -3,7 +3,6 @@ interpolated to 128 or 256 colours as the benchmark does, linear and log mappers
 import json
 import math
 import os
-import sys
 
 import numpy as np
 from bokeh import palettes as P
@@ -75,10 +74,3 @@ def one(seed, out, d_):
                  (["line"] if line else []) + (["x-above"] if x_above else []) + [f"sf{sf}", f"o{orient}"])
     json.dump(truth, open(os.path.join(out, "truth.json"), "w"))
 
-
-if __name__ == "__main__":
-    base, n0, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    d_ = driver()
-    for s in range(n0, n0 + n):
-        one(s, os.path.join(base, f"bokeh_{s:03d}"), d_)
-    d_.quit()

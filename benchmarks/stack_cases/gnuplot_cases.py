@@ -3,7 +3,6 @@
 import json
 import os
 import subprocess
-import sys
 
 import numpy as np
 
@@ -56,8 +55,3 @@ def one(seed, out):
                  tags=["gnuplot", kind, pal, style, term, "set" if set_range else "auto"] + (["cb-h"] if horiz else []))
     json.dump(truth, open(os.path.join(out, "truth.json"), "w"))
 
-
-if __name__ == "__main__":
-    base, n0, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    for s in range(n0, n0 + n):
-        one(s, os.path.join(base, f"gnuplot_{s:03d}"))

@@ -2,13 +2,11 @@
 turned x labels, the y axis inverted or not."""
 import json
 import os
-import sys
 
 import holoviews as hv
 import numpy as np
 from bokeh.io import export_png
 
-from bokeh_cases import driver
 from data import case
 
 hv.extension("bokeh")
@@ -48,10 +46,3 @@ def one(seed, out, d_):
                  + (["inv"] if invert else []))
     json.dump(truth, open(os.path.join(out, "truth.json"), "w"))
 
-
-if __name__ == "__main__":
-    base, n0, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    d_ = driver()
-    for s in range(n0, n0 + n):
-        one(s, os.path.join(base, f"hv_{s:03d}"), d_)
-    d_.quit()

@@ -2,7 +2,6 @@
 or centred, printed numbers, gaps, horizontal bars, y up or down, log data on 10^k ticks."""
 import json
 import os
-import sys
 
 import numpy as np
 import plotly.express as px
@@ -82,8 +81,3 @@ def one(seed, out):
                  (["cb-h"] if horiz else []) + ([f"gap{gap}"] if gap else []) + (["y-up"] if not reversed_y else []))
     json.dump(truth, open(os.path.join(out, "truth.json"), "w"))
 
-
-if __name__ == "__main__":
-    base, n0, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    for s in range(n0, n0 + n):
-        one(s, os.path.join(base, f"plotly_{s:03d}"))

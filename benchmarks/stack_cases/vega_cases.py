@@ -2,7 +2,6 @@
 on any side, cell strokes, a text layer, x axis on top, turned labels, log scales."""
 import json
 import os
-import sys
 
 import numpy as np
 import vl_convert as vlc
@@ -66,8 +65,3 @@ def one(seed, out):
                  + (["rev"] if reverse else []) + (["xtop"] if x_top else []) + (["stroke"] if stroke else []))
     json.dump(truth, open(os.path.join(out, "truth.json"), "w"))
 
-
-if __name__ == "__main__":
-    base, n0, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    for s in range(n0, n0 + n):
-        one(s, os.path.join(base, f"vega_{s:03d}"))
