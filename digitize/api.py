@@ -45,7 +45,7 @@ from .sources.pdfobjects import page_objects
 from .sources.svg import is_svg, render_svg, render_svg_text, svg_objects
 from .vector.glyphs import spell_outlines
 from .vector.paint import paint_page
-from .vector.reader import PIXELS_PER_POINT, VectorReading, read_vector_page
+from .vector.reader import MIN_MAP_CELLS, PIXELS_PER_POINT, VectorReading, read_vector_page
 from .vector.tilings import MIN_CELLS
 
 Progress = Callable[[str], None]
@@ -525,12 +525,6 @@ PAGE_EXPLAINED_MIN = 0.5
 PAGE_WORST_REGION_MIN = 0.01
 
 
-#: ... and it holds at least this many cells: two cells are too little of a
-#: grid to show a heatmap (two blurred words of a shaded text box beside a
-#: third, two squares of a chart's legend).
-PAGE_MIN_CELLS = 3
-
-
 #: Without a colorbar the grid is the only evidence: its cells must redraw nearly
 #: all of the plot (a pie chart or a diagram cut into a grid leaves its curves).
 PAGE_EXPLAINED_MIN_NO_BAR = 0.9
@@ -567,24 +561,25 @@ def _redraws(checks, *, has_bar: bool) -> bool:
 
 def on_page_evidence(h: Heatmap) -> bool:
     """Whether a reading of a PDF page's picture shows a heatmap (where a picture
-    may be anything): PAGE_MIN_CELLS cells at least, not all of one value on a
-    bar of two labels, ``is_evidence``, and a grid that redraws only part of its plot backed by
-    more than that part (``_backed``), or blocks
-    of pixels that spread along a well-read bar (``_varied_blocks``); one on no
-    scale at all (its colours matched to a named map, or labels that are no
+    may be anything): MIN_MAP_CELLS cells at least (two are too little of a grid:
+    two blurred words of a shaded text box beside a third), ``is_evidence``, and a
+    grid that redraws only part of its plot backed by more than that part
+    (``_backed``), its cells not all of one value on a bar of two labels, or
+    blocks of pixels that spread along a well-read bar (``_varied_blocks``); one
+    on no scale at all (its colours matched to a named map, or labels that are no
     scale) must also redraw every region of its plot and not stand off its axes."""
-    # with no scale to vouch for it, no region of the plot left unexplained (a line chart
-    # on seaborn's lavender ground, the ground on a named map, redraws all but its curves)
-    # and the cells not standing off the axis labels (a bar chart on that ground, cut
-    # into a grid at its bars' ends); a map with no axis text has none to stand off
-    if h.rows * h.cols < PAGE_MIN_CELLS or not is_evidence(h):
+    if h.rows * h.cols < MIN_MAP_CELLS or not is_evidence(h):
         return False
     if h.grid.block > 0:
         backed = _varied_blocks(h)
     else:  # cells all of one colour, on a bar of two labels, are a block of one colour
         # (a bar of a bar chart cut up, two value labels beside the next bar taken for
         # a bar's); a map of one value (a perfect needle-in-a-haystack score) has a bar
-        backed = _backed(h.checks) and (_along_scale(h)[1] >= 2 or _not_failed(h.checks, "scale_labels"))
+        backed = _backed(h.checks) and (_not_failed(h.checks, "scale_labels") or _along_scale(h)[1] >= 2)
+    # with no scale to vouch for it, no region of the plot left unexplained (a line chart
+    # on seaborn's lavender ground, the ground on a named map, redraws all but its curves)
+    # and the cells not standing off the axis labels (a bar chart on that ground, cut
+    # into a grid at its bars' ends); a map with no axis text has none to stand off
     return backed and (_on_a_scale(h) or _not_failed(h.checks, "worst_region")
                        and _not_failed(h.checks, "grid_on_axes"))
 

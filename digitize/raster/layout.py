@@ -220,12 +220,12 @@ ONE_COLOUR_SHARE = 0.7
 ONE_COLOUR_DELTA_E = 3.0
 
 
-def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray) -> bool:
-    """Whether a long thin block is a colorbar: off the page colour along most of
-    it, of one colour across, its colours spanning more than a few delta E along
-    it, not one colour along most of it (ONE_COLOUR_SHARE), never coming back,
-    and no text set in it."""
-    prof, spread = bar_profile(lab, box, orientation)
+def _is_gradient_bar(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray,
+                     prof: np.ndarray, spread: np.ndarray) -> bool:
+    """Whether a long thin block is a colorbar (``prof``, ``spread``: its
+    ``bar_profile``): off the page colour along most of it, of one colour across,
+    its colours spanning more than a few delta E along it, not one colour along
+    most of it (ONE_COLOUR_SHARE), never coming back, and no text set in it."""
     if len(prof) < 8 or _mostly_page(prof, bg_lab) or _one_colour(prof):
         return False
     span = float(delta_e(prof, prof[0]).max())
@@ -980,12 +980,13 @@ def _block_kind(mask: np.ndarray, whole: Box, area: int, min_area: float, lab: n
     long_, short_ = max(box.width, box.height), min(box.width, box.height)
     orientation = "vertical" if box.height >= box.width else "horizontal"
     if long_ >= BAR_MIN_ASPECT * short_:
-        cbox = _trim_text_ends(lab, strip_frame(lab, _trim_bar_ends(mask, _run_on(mask, box, whole, orientation),
-                                                                     orientation)), orientation, bg_lab)
-        if _is_gradient_bar(lab, cbox, orientation, bg_lab):
+        # ``ran`` is ``box`` run on (both the same where ``box`` took it)
+        cbox = _trim_text_ends(lab, strip_frame(lab, _trim_bar_ends(mask, ran, orientation)), orientation, bg_lab)
+        prof, spread = bar_profile(lab, cbox, orientation)
+        if _is_gradient_bar(lab, cbox, orientation, bg_lab, prof, spread):
             # thinner: a rule or a line of bold text, neither bar nor plot
             return ("bar", cbox, orientation) if min(cbox.width, cbox.height) >= MIN_BAR_THICKNESS else None
-        if min(cbox.width, cbox.height) >= 2 and _one_colour(bar_profile(lab, cbox, orientation)[0]):
+        if min(cbox.width, cbox.height) >= 2 and _one_colour(prof):
             return None  # a strip of one colour (a bar of a bar chart, a line across a map): no plot either
     else:
         kbox = strip_frame(lab, box)

@@ -304,11 +304,11 @@ def page_objects(path: str | os.PathLike, index: int, *, min_cells: int = 0,
         fills = [f for j, f in enumerate(fills) if j not in gradients]
         colours = [c for j, c in enumerate(colours) if j not in gradients]
         texts = _text_items(texts, page.get_textpage(), page_h, pdfium_c) if images or len(fills) >= min_cells else []
+        fill_boxes = np.array(fills, np.float64).reshape(-1, 4) if fills else empty_boxes()
         return VectorPage(
             source=f"{path}#page={index + 1}", size=(float(w_pt), float(h_pt)),
-            fills=np.array(fills, np.float64).reshape(-1, 4) if fills else empty_boxes(),
-            colours=np.array(colours, np.uint8).reshape(-1, 3),
-            images=tuple(images), texts=tuple(with_drawn_minus(join_text(texts), np.array(fills).reshape(-1, 4))),
+            fills=fill_boxes, colours=np.array(colours, np.uint8).reshape(-1, 3),
+            images=tuple(images), texts=tuple(with_drawn_minus(join_text(texts), fill_boxes)),
             marks=np.array(marks, np.float64).reshape(-1, 4) if marks else empty_boxes(),
             frames=np.array(frames, np.float64).reshape(-1, 4) if frames else empty_boxes(),
             page=index + 1, other_shapes=other)

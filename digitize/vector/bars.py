@@ -276,10 +276,10 @@ def _axis_label_ids(page: VectorPage, t: Tiling, strips: list) -> set[int]:
                        (side == "bottom" and y1 <= b[1] and b[3] <= s.box[1]) or
                        (side == "top" and s.box[3] <= b[1] and b[3] <= y0) for b in strips) for s in band]
         beyond = [any(_strip_beyond(s, t, side, b) for b in strips) for s in band]
-        hugging = [any(_strip_beyond(s, t, side, b, STRIP_NEARER) for b in strips) for s in band]
         off = _off_centres(band, t, side)
-        for s, a, b, c in zip(band, between, beyond, hugging):
-            if not a and not (b and off) and not c:
+        for s, a, b in zip(band, between, beyond):
+            # beyond: the strip's when off the cells' centres, or far nearer the strip
+            if not a and not (b and (off or any(_strip_beyond(s, t, side, st, STRIP_NEARER) for st in strips))):
                 out.add(id(s))
     return out
 

@@ -163,7 +163,8 @@ def _catalog_key(t: Tiling, cfg: DigitizeConfig) -> tuple[Colormap, Scale, str] 
 
 
 #: A block of cells read as a heatmap holds at least this many (a tiling of two
-#: serves as a bar's levels, never as a map).
+#: serves as a bar's levels, never as a map; two squares side by side are a
+#: chart's markers). A page picture's reading too (``api.on_page_evidence``).
 MIN_MAP_CELLS = 3
 
 

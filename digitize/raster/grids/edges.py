@@ -106,6 +106,19 @@ def _pitch_counts(profile: np.ndarray, length: int) -> np.ndarray:
     return np.array([c for c in counts if EXHAUSTIVE_COUNTS < c <= length // 2], np.int64)
 
 
+def edge_threshold(profile: np.ndarray, min_edge: float = 1.0) -> float:
+    """The weakest edge of ``profile`` counted between cells: ``min_edge``, or three
+    times the profile's noise (its 20% quantile) where that is more."""
+    return max(min_edge, 3.0 * float(np.quantile(profile, 0.2))) if len(profile) else min_edge
+
+
+def min_edge_of(planes: Planes) -> float:
+    """The weakest edge a picture shows between cells: an exact picture shows the
+    faint edges between neighbours of a slowly changing field (0.5 delta E);
+    compression noise hides them."""
+    return LOSSLESS_MIN_EDGE if planes.cell_delta_e < FG_DELTA_E else 1.0
+
+
 def count_cells(profile: np.ndarray, length: int, *, min_edge: float = 1.0) -> tuple[int, np.ndarray]:
     """Number of cells along one axis and their edges (relative to the box start).
 
@@ -114,8 +127,7 @@ def count_cells(profile: np.ndarray, length: int, *, min_edge: float = 1.0) -> t
     tolerance, and the support of each comb summed with bincount."""
     if length < 2:
         return 1, np.array([0.0, float(length)])
-    noise = float(np.quantile(profile, 0.2)) if len(profile) else 0.0
-    thr = max(min_edge, 3.0 * noise)
+    thr = edge_threshold(profile, min_edge)
     best_n = 1
     ns = np.arange(2, length // 2 + 1)
     if len(ns) > EXHAUSTIVE_COUNTS:
@@ -252,7 +264,7 @@ def clear_edges(full_profile: np.ndarray, length: float) -> np.ndarray:
     p = np.asarray(full_profile, np.float64)
     if len(p) < 5:
         return np.zeros(0)
-    thr = max(1.0, 3.0 * float(np.quantile(p, 0.2)))
+    thr = edge_threshold(p)
     inner = p[1:-1]
     peak = (inner > thr) & (inner >= p[:-2]) & (inner >= p[2:])
     pos = np.flatnonzero(peak) + 2.0  # profile index j sits at coordinate j + 1
@@ -330,11 +342,8 @@ def _sparse_marks_backed(marks, n: int, profile: np.ndarray, length: float, min_
     cell = length / n
     if len(m) < 2 or float(np.diff(m).mean()) < 1.5 * cell or not len(profile) or cell < MIN_TESTED_CELL:
         return True  # cells of a few pixels, blurred together, show no edges to test
-    noise = float(np.quantile(profile, 0.2))
-    thr = max(min_edge, 3.0 * noise)
-    at = cell * np.arange(1, n)
-    ev, _ = _evidence(profile, at, _tolerance(cell))
-    return float(np.mean(ev > thr)) >= MIN_SPARSE_MARKS_SUPPORT
+    ev, _ = _evidence(profile, cell * np.arange(1, n), _tolerance(cell))
+    return float(np.mean(ev > edge_threshold(profile, min_edge))) >= MIN_SPARSE_MARKS_SUPPORT
 
 
 def _choose_tick_count(fits: list[int], full_profile: np.ndarray, length: int) -> int:
@@ -368,8 +377,7 @@ def comb_edges(profile: np.ndarray, length: int, n: int) -> np.ndarray:
     cell = length / n
     at = cell * np.arange(1, n)
     ev, pos = _evidence(profile, at, _tolerance(cell))
-    noise = float(np.quantile(profile, 0.2)) if len(profile) else 0.0
-    good = ev > max(1.0, 3.0 * noise)
+    good = ev > edge_threshold(profile)
     k = np.arange(1, n)
     slope, icpt = cell, 0.0
     if good.sum() >= 2:
@@ -384,16 +392,16 @@ def comb_edges(profile: np.ndarray, length: int, n: int) -> np.ndarray:
 def propose(*, planes: Planes, plot: Box) -> Grid:
     """The grid colour edges give (the axis tick marks, when they sit at cell
     centres, fix the count)."""
-    # an exact picture shows the faint edges between neighbours of a slowly changing
-    # field (0.5 delta E); compression noise hides them
-    min_edge = LOSSLESS_MIN_EDGE if planes.cell_delta_e < FG_DELTA_E else 1.0
-    return grid_from_edges(planes.lab, plot, planes.rgb, **axis_marks(planes.ink, plot), min_edge=min_edge)
+    return grid_from_edges(planes.lab, plot, planes.rgb, **axis_marks(planes.ink, plot), min_edge=min_edge_of(planes))
 
 
 #: Over the lines crossing a boundary, the edge strength this quantile takes: a
 #: boundary that shows in a fifth of them (two columns of a pass/fail map differ
 #: in about half their rows, seldom in most).
 SPARSE_EDGE_QUANTILE = 0.8
+#: A comb of sparse edges stands out when its boundaries' edges are this many
+#: times the profile's median.
+SPARSE_STAND_OUT = 4.0
 
 
 def sparse_edges(profile: np.ndarray, origin: int, n_base: int, planes: Planes) -> np.ndarray | None:
@@ -402,7 +410,7 @@ def sparse_edges(profile: np.ndarray, origin: int, n_base: int, planes: Planes) 
     plot's ``edge_profile`` at SPARSE_EDGE_QUANTILE), as a further proposal when
     they count other than ``n_base`` (else None); the pixels decide between them
     (``grids.find_grid``)."""
-    min_edge = LOSSLESS_MIN_EDGE if planes.cell_delta_e < FG_DELTA_E else 1.0
+    min_edge = min_edge_of(planes)
     length = len(profile) + 1
     n, e = count_cells(profile, length, min_edge=min_edge)
     if n in (1, n_base) or length / n < MIN_TESTED_CELL:
@@ -414,11 +422,6 @@ def sparse_edges(profile: np.ndarray, origin: int, n_base: int, planes: Planes) 
     if float(np.median(ev)) < SPARSE_STAND_OUT * max(float(np.median(profile)), min_edge):
         return None
     return e + origin
-
-
-#: A comb of sparse edges stands out when its boundaries' edges are this many
-#: times the profile's median.
-SPARSE_STAND_OUT = 4.0
 
 
 def grid_from_edges(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,

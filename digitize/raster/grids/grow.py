@@ -14,6 +14,7 @@ import numpy as np
 from ...core.lookup import delta_e
 from ...core.synthesis import CONSISTENT_SHARE, cell_consistency, cell_samples
 from ...model import Box, Grid, Layout, frozen_array
+from ..panels import cells_like
 from ..planes import Planes
 
 #: A solid cell's colour is at least this far (delta E) from the page colour.
@@ -103,8 +104,6 @@ def _fill_frame(planes: Planes, rows: np.ndarray, cols: np.ndarray, frame: Box, 
     blank or cells (no text: ``panels.cells_like``), reaches the frame: cells at
     the page colour (a saturated score on a map that ends in white) show no edge
     and hold no solid colour, but the axes frame the map."""
-    from ..panels import cells_like
-
     filled = False
     for side in ("top", "bottom", "left", "right"):
         edges = rows if side in ("top", "bottom") else cols
