@@ -542,6 +542,11 @@ UNREAD_SPREAD = 0.25
 #: of the bar): a diagram of two colours beside a strip of the same two is no heatmap.
 UNREAD_MIN_LEVELS = 3
 UNREAD_LEVEL_BINS = 50
+#: A reading on no scale whose cells lie, this share of them or more, within
+#: ONE_COLOUR_PLACE of their median place on the colormap is one colour with a few
+#: others (boxes of a diagram on a grey panel), no evidence of a map.
+ONE_COLOUR_CELLS = 0.75
+ONE_COLOUR_PLACE = 0.05
 
 
 def is_evidence(h: Heatmap) -> bool:
@@ -567,7 +572,8 @@ def on_page_evidence(h: Heatmap) -> bool:
     (``_backed``), its cells not all of one value on a bar of two labels, or
     blocks of pixels that spread along a well-read bar (``_varied_blocks``); one
     on no scale at all (its colours matched to a named map, or labels that are no
-    scale) must also redraw every region of its plot and not stand off its axes."""
+    scale) must also redraw every region of its plot, not stand off its axes, and
+    not be one colour with a few others (``_mostly_one_place``)."""
     if h.rows * h.cols < MIN_MAP_CELLS or not is_evidence(h):
         return False
     if h.grid.block > 0:
@@ -581,19 +587,35 @@ def on_page_evidence(h: Heatmap) -> bool:
     # and the cells not standing off the axis labels (a bar chart on that ground, cut
     # into a grid at its bars' ends); a map with no axis text has none to stand off
     return backed and (_on_a_scale(h) or _not_failed(h.checks, "worst_region")
-                       and _not_failed(h.checks, "grid_on_axes"))
+                       and _not_failed(h.checks, "grid_on_axes") and not _mostly_one_place(h))
+
+
+def _mostly_one_place(h: Heatmap) -> bool:
+    """Whether ONE_COLOUR_CELLS of a reading's cells lie within ONE_COLOUR_PLACE of
+    their median place along its scale (its colormap, for a reading on none)."""
+    places = _places(h)
+    places = places[np.isfinite(places)] if places is not None else np.empty(0)
+    if not places.size:
+        return False
+    return float((np.abs(places - np.median(places)) <= ONE_COLOUR_PLACE).mean()) >= ONE_COLOUR_CELLS
 
 
 def _along_scale(h: Heatmap) -> tuple[float, int]:
-    """``_along_bar`` for a reading's values, placed on its scale (0 at vmin, 1 at
-    vmax; log scales in decades); (0, 0) for a scale of no extent."""
+    """``_along_bar`` for a reading's values, placed on its scale (``_places``)."""
+    places = _places(h)
+    return _along_bar(places) if places is not None else (0.0, 0)
+
+
+def _places(h: Heatmap) -> np.ndarray | None:
+    """A reading's values placed on its scale: 0 at vmin, 1 at vmax (log scales in
+    decades); None for a scale of no extent."""
     s = h.scale
     with np.errstate(divide="ignore", invalid="ignore"):
         lo, hi, v = (np.log10(np.asarray(x, np.float64)) if s.kind == "log" else np.asarray(x, np.float64)
                      for x in (s.vmin, s.vmax, h.table.values))
         if not np.isfinite(hi - lo) or hi == lo:
-            return 0.0, 0
-        return _along_bar((v - lo) / (hi - lo))
+            return None
+        return (v - lo) / (hi - lo)
 
 
 def _varied_blocks(h: Heatmap) -> bool:

@@ -653,6 +653,21 @@ def test_padding_past_a_bars_faint_end_is_no_part_of_it(cmap_name, shrink, level
     assert float(np.abs(np.asarray(h.table.values, float) - v).max()) <= tol
 
 
+@pytest.mark.parametrize("cmap,cbar", [("Greys", "right"), ("Greys_r", "bottom"), ("gray", "bottom")])
+def test_a_short_bar_fading_into_the_page_runs_on_to_where_it_is_the_page_colour(cmap, cbar):
+    """A short bar with no outline whose gradient fades to white (ggplot2's grey
+    legend, matplotlib's shrink): its last pixels differ from the page by one or
+    two levels. The bar stopped 2 levels short of the page colour, some pixels
+    early, and its scale lost 2% of its span at that end (0.02..1 or 0..0.98);
+    it runs on until it is the page colour, within 1%."""
+    from render import FigureSpec, render
+
+    spec = FigureSpec("fade", cmap=cmap, rows=8, cols=8, cbar=cbar, cbar_outline=False, cbar_shrink=0.6, dpi=200)
+    data, _ = render(spec)
+    h = digitize(data).heatmaps[0]
+    assert (h.scale.vmin, h.scale.vmax) == pytest.approx((0.0, 1.0), abs=0.011)
+
+
 @pytest.mark.parametrize("dpi", [100, 200])
 def test_short_horizontal_bar_with_labels_printed_into_each_other(dpi, tmp_path):
     """A short horizontal bar under the plot whose two-decimal labels are wider

@@ -577,6 +577,10 @@ def _line(lab: np.ndarray, box: Box, orientation: str, pos: int) -> np.ndarray:
 #: An outline pixel differs from the background by more than this (JPEG ringing
 #: beside a dark line stays below it).
 OUTLINE_DELTA_E = 15.0
+#: A bar's faint end runs on while its colour differs from the page by this much:
+#: one level of an 8-bit channel near white (a gradient that fades to the page
+#: ends where it is the page colour, not a few levels short of it).
+FAINT_END_DELTA_E = 0.25
 
 
 def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: str,
@@ -624,7 +628,7 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
                 line = _line(lab, box, orientation, pos + step * (k + 1))
                 med = median(line, axis=0)
                 if (float(median(delta_e(line, med))) > 6.0 or float(delta_e(med, prev)) > 5.0
-                        or float(delta_e(med, bg_lab)) < 0.8):
+                        or float(delta_e(med, bg_lab)) < FAINT_END_DELTA_E):
                     break
                 prev = med
                 k += 1
