@@ -323,7 +323,7 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     if grid is None:
         grid = stage("grid", find_grid, planes=planes, plot=plot, layout=layout, evidence=evidence)
     ruling = next((r for r in layout.rulings if r.grid is grid), None)  # the drawn rules the grid is
-    plot = grid.box
+    plot = grid.box.clip(planes.lab.shape[:2])  # a grid grown past the picture: the part on it
     colours = stage("cells", cell_colours, lab=planes.lab, grid=grid)
     if legend is None:
         legend = stage("catalog", read_legend, planes=planes, plot=plot, bar=None, layout=layout,
@@ -542,10 +542,10 @@ UNREAD_SPREAD = 0.25
 #: of the bar): a diagram of two colours beside a strip of the same two is no heatmap.
 UNREAD_MIN_LEVELS = 3
 UNREAD_LEVEL_BINS = 50
-#: A reading on no scale whose cells lie, this share of them or more, within
-#: ONE_COLOUR_PLACE of their median place on the colormap is one colour with a few
-#: others (boxes of a diagram on a grey panel), no evidence of a map.
-ONE_COLOUR_CELLS = 0.75
+#: A reading on no scale whose cells lie, all but fewer than MIN_MAP_CELLS of them,
+#: within ONE_COLOUR_PLACE of their median place on the colormap is one colour with
+#: a cell or two of others (a diagram's grey panel and a box on it), no evidence of
+#: a map; a map of one colour with a diagonal of others (attention) stays.
 ONE_COLOUR_PLACE = 0.05
 
 
@@ -573,7 +573,7 @@ def on_page_evidence(h: Heatmap) -> bool:
     blocks of pixels that spread along a well-read bar (``_varied_blocks``); one
     on no scale at all (its colours matched to a named map, or labels that are no
     scale) must also redraw every region of its plot, not stand off its axes, and
-    not be one colour with a few others (``_mostly_one_place``)."""
+    not be one colour with a cell or two of others (``_one_place_but_two``)."""
     if h.rows * h.cols < MIN_MAP_CELLS or not is_evidence(h):
         return False
     if h.grid.block > 0:
@@ -587,17 +587,18 @@ def on_page_evidence(h: Heatmap) -> bool:
     # and the cells not standing off the axis labels (a bar chart on that ground, cut
     # into a grid at its bars' ends); a map with no axis text has none to stand off
     return backed and (_on_a_scale(h) or _not_failed(h.checks, "worst_region")
-                       and _not_failed(h.checks, "grid_on_axes") and not _mostly_one_place(h))
+                       and _not_failed(h.checks, "grid_on_axes") and not _one_place_but_two(h))
 
 
-def _mostly_one_place(h: Heatmap) -> bool:
-    """Whether ONE_COLOUR_CELLS of a reading's cells lie within ONE_COLOUR_PLACE of
-    their median place along its scale (its colormap, for a reading on none)."""
+def _one_place_but_two(h: Heatmap) -> bool:
+    """Whether all but fewer than MIN_MAP_CELLS of a reading's cells lie within
+    ONE_COLOUR_PLACE of their median place along its scale (its colormap, for a
+    reading on none)."""
     places = _places(h)
     places = places[np.isfinite(places)] if places is not None else np.empty(0)
     if not places.size:
         return False
-    return float((np.abs(places - np.median(places)) <= ONE_COLOUR_PLACE).mean()) >= ONE_COLOUR_CELLS
+    return int((np.abs(places - np.median(places)) > ONE_COLOUR_PLACE).sum()) < MIN_MAP_CELLS
 
 
 def _along_scale(h: Heatmap) -> tuple[float, int]:

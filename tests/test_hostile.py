@@ -469,3 +469,23 @@ def test_pool_workers_run_one_thread_each_unless_told(monkeypatch):
         omp, mkl, cv_threads = pool.submit(_worker_threads).result(timeout=120)
     assert (omp, mkl, cv_threads) == ("1", "3", 1)
     assert "OMP_NUM_THREADS" not in os.environ and os.environ["MKL_NUM_THREADS"] == "3"
+
+
+def test_tick_marks_beside_a_box_running_off_the_picture_are_sought_on_its_part_on_it():
+    """A grid grown a pixel past its picture (a figure's panel touching the image's
+    top and right edges, in a real paper) gave a plot box off the picture, and the
+    search for its axis tick marks failed the whole page with an internal error.
+    The marks are sought along the part of the box that is on the picture, and
+    found where they stand."""
+    from digitize.model import Box, ColorbarRegion
+    from digitize.raster.marks import find_tick_marks
+
+    fg = np.zeros((480, 620), bool)
+    fg[100:102, 400:410] = True  # two tick marks left of the box
+    fg[300:302, 400:410] = True
+    for box in (Box(410, -1, 621, 480), Box(410, 0, 620, 481), Box(410, 0, 620, 480)):
+        marks, _, length = find_tick_marks(fg, ColorbarRegion(box, "vertical"), "left")
+        assert [round(float(m)) for m in marks] == [101, 301] and length == 10, box
+        turned, _, _ = find_tick_marks(fg.T.copy(), ColorbarRegion(Box(box.y0, box.x0, box.y1, box.x1),
+                                                                  "horizontal"), "top")
+        assert [round(float(m)) for m in turned] == [101, 301], box

@@ -610,28 +610,34 @@ def test_a_table_on_no_scale_must_not_stand_off_its_axes():
     assert on_page_evidence(replace(h, checks=tuple(labelled if c is on_axes else c for c in h.checks)))
 
 
-def test_a_table_on_no_scale_of_one_colour_with_a_few_others_is_no_map():
+def test_a_table_on_no_scale_of_one_colour_but_a_cell_or_two_is_no_map():
     """Boxes of a diagram on a grey panel, read on a named map (a flowchart's grey
-    panel matched 'cmc.fes'), are one colour with a few others: with no scale to
-    vouch for them, no heatmap. The same cells on a labelled bar (a needle map
-    scoring 100 nearly everywhere) stay, and so do cells spread over the map."""
+    panel matched 'cmc.fes', one box on it light blue), are one colour but a cell or
+    two: with no scale to vouch for them, no heatmap. The same cells on a labelled
+    bar (a needle map scoring 100 nearly everywhere) stay, and so do an attention
+    map of one colour with a diagonal of others and cells spread over the map."""
     from dataclasses import replace
 
     from digitize.api import on_page_evidence
     from render import FigureSpec, render
 
     rng = np.random.default_rng(3)
-    mostly = np.full((8, 8), 0.47) + rng.uniform(-0.02, 0.02, (8, 8))
-    mostly.flat[rng.choice(64, 12, replace=False)] = np.linspace(0.0, 1.0, 12)
+    grey = np.full((8, 8), 0.47) + rng.uniform(-0.02, 0.02, (8, 8))
+    panel = grey.copy()
+    panel[2, 5], panel[6, 1] = 0.99, 0.2
+    diagonal = grey.copy()
+    diagonal[np.arange(8), np.arange(8)] = 1.0
     for spec, stays in ((FigureSpec("barless", cmap="viridis", rows=8, cols=8, no_colorbar=True), False),
                         (FigureSpec("scaled", cmap="viridis", rows=8, cols=8), True)):
         h = digitize(render(spec)[0]).heatmaps[0]
         assert on_page_evidence(h), spec.name
-        lo, hi = h.scale.vmin, h.scale.vmax
-        one = replace(h, table=replace(h.table, values=lo + mostly * (hi - lo)))
-        assert on_page_evidence(one) is stays, spec.name
-        spread = replace(h, table=replace(h.table, values=lo + rng.uniform(0, 1, (8, 8)) * (hi - lo)))
-        assert on_page_evidence(spread), spec.name
+
+        def valued(places):
+            return replace(h, table=replace(h.table, values=h.scale.vmin + places * (h.scale.vmax - h.scale.vmin)))
+
+        assert on_page_evidence(valued(panel)) is stays, spec.name
+        assert on_page_evidence(valued(diagonal)), spec.name
+        assert on_page_evidence(valued(rng.uniform(0, 1, (8, 8)))), spec.name
 
 
 def test_labels_that_neither_fit_nor_step_evenly_are_no_scale_on_a_page():

@@ -334,7 +334,11 @@ def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
     bands = label_bands(planes=planes, plot=area, layout=layout, readings=readings, along=along)
     for side, (band, _) in bands.items():
         axis = "rows" if side in ("left", "right") else "cols"
-        lat = fit_lattice([label_anchor(bl, side) for bl in band], source="labels", side=side)
+        at = [label_anchor(bl, side) for bl in band]
+        lat = fit_lattice(at, source="labels", side=side)
+        if lat is None:  # lines of body text past the plot's ends in the band: the labels beside it
+            lo, hi = (area.y0, area.y1) if axis == "rows" else (area.x0, area.x1)
+            lat = fit_lattice([a for a in at if lo <= a <= hi], source="labels", side=side)
         if lat is not None:
             out[axis].append(lat)
     if not out["cols"] or not out["rows"]:  # nothing beside the plot: the text inside it, if any

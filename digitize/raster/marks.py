@@ -10,19 +10,21 @@ from ..model import Box, ColorbarRegion
 
 
 def _strip_profile(text: np.ndarray, region: ColorbarRegion, side: str, depth: int) -> np.ndarray:
-    """(depth, long) bool: foreground at distance d from the bar's edge on ``side``."""
+    """(depth, long) bool: foreground at distance d from the bar's edge on ``side``
+    (none where the box runs off the picture)."""
     b = region.box
     h, w = text.shape
     out = np.zeros((depth, region.long_range[1] - region.long_range[0]), bool)
+    y0, y1, x0, x1 = max(0, b.y0), min(h, b.y1), max(0, b.x0), min(w, b.x1)
     if side == "right":
-        got = text[b.y0:b.y1, b.x1:min(w, b.x1 + depth)].T
+        got, at = text[y0:y1, b.x1:min(w, b.x1 + depth)].T, y0 - b.y0
     elif side == "left":
-        got = text[b.y0:b.y1, max(0, b.x0 - depth):max(0, b.x0)][:, ::-1].T
+        got, at = text[y0:y1, max(0, b.x0 - depth):max(0, b.x0)][:, ::-1].T, y0 - b.y0
     elif side == "bottom":
-        got = text[b.y1:min(h, b.y1 + depth), b.x0:b.x1]
+        got, at = text[b.y1:min(h, b.y1 + depth), x0:x1], x0 - b.x0
     else:
-        got = text[max(0, b.y0 - depth):max(0, b.y0), b.x0:b.x1][::-1]
-    out[:len(got)] = got
+        got, at = text[max(0, b.y0 - depth):max(0, b.y0), x0:x1][::-1], x0 - b.x0
+    out[:got.shape[0], at:at + got.shape[1]] = got
     return out
 
 
