@@ -147,3 +147,36 @@ def test_a_short_horizontal_legend_under_a_long_title_and_long_labels_is_a_bar()
     assert (h.rows, h.cols) == (13, 11) and h.scale.kind == "log"
     assert abs(np.log10(h.scale.vmin) + 6) <= 0.06 and abs(np.log10(h.scale.vmax)) <= 0.06, (h.scale.vmin, h.scale.vmax)
     assert float(np.median(np.abs(np.log10(h.table.values) - np.log10(v)))) <= 0.06
+
+
+@pytest.mark.parametrize("spacing,lines", [(0.05, 6), (0.045, 9)])
+def test_body_text_above_a_figure_labels_none_of_its_rows(spacing, lines):
+    """A needle map of one colour (every score 10) on a page, with lines of body
+    text above it in the band of its row labels: no colour edge tells its 15 rows,
+    its labels and tick marks do. The text lines, past the plot's top, were fitted
+    as a lattice of labels (30 pixels apart: 10 rows) or spoiled the labels' own
+    lattice (27 pixels apart among labels 20 apart), and the map came back with 10
+    or 11 rows (one, on a real page). Lines past a plot's ends label none of its
+    cells; the labels beside it are fitted alone when the others spoil the fit."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    v = np.full((15, 15), 10.0)
+    fig = plt.figure(figsize=(8, 6), dpi=100)
+    ax = fig.add_axes([0.12, 0.08, 0.7, 0.5])
+    im = ax.imshow(v, cmap="viridis", vmin=1, vmax=10, aspect="auto", interpolation="nearest")
+    ax.set_yticks(range(15), [str(int(d)) for d in np.linspace(0, 100, 15)])
+    ax.set_xticks(range(15), [f"{k}K" for k in np.linspace(2, 128, 15).astype(int)])
+    fig.colorbar(im, ax=ax)
+    for k in range(lines):
+        fig.text(0.02, 0.95 - k * spacing, "A line of body text above the figure runs across the page " * 2,
+                 fontsize=11)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    h = digitize(buf.getvalue()).heatmaps[0]
+    assert (h.rows, h.cols) == (15, 15)
+    assert float(np.abs(h.table.values - 10.0).max()) <= 0.1

@@ -55,7 +55,6 @@ def one(seed, out):
     rot = int([0, 45, 90][rng.integers(3)])
     annot = r * c <= 100 and rng.random() < 0.35 and not log
     tags = ["r", style, kind, pal_name, "set" if set_range else "data", f"dpi{dpi}", f"rot{rot}"]
-    ks = np.arange(np.ceil(zlo), np.floor(zhi) + 1) if log else None
     rows_top = list(d["rows"])  # rows as displayed, top to bottom
     disp = v.copy()
     lines = [
@@ -140,9 +139,15 @@ def one(seed, out):
             f" breaks=seq(zl[1], zl[2], length.out=101), key=TRUE, density.info='{dens}', srtCol={rot or 90},"
             f" margins=c(7, 7), main={json.dumps(d['title'])}"
             + (", cellnote=ifelse(is.na(z), '', sprintf('%.2f', z)), notecol='black'" if annot else "") + ")",
-            rng_out.replace("RLO", "zl[1]").replace("RHI", "zl[2]"),
+            # heatmap.2's key is symmetric about 0 when any value is negative (symkey)
+            "br <- seq(zl[1], zl[2], length.out=101)",
+            "kr <- if (any(z < 0, na.rm=TRUE)) c(-max(abs(br)), max(abs(br))) else range(br)",
+            rng_out.replace("RLO", "kr[1]").replace("RHI", "kr[2]"),
         ]
-        # (with Rowv=FALSE heatmap.2 draws the first row at the top)
+        # (with Rowv=FALSE heatmap.2 draws the first row at the top); its key shows the
+        # drawn numbers, log10 of log data, on a linear scale
+        if log:
+            log, disp, tags = False, z.copy(), tags + ["log10-drawn"]
     else:  # corrplot
         typ = ["full", "upper", "lower"][rng.integers(3)] if r == c else "full"
         corr = kind == "corr"
@@ -171,7 +176,7 @@ def one(seed, out):
     lo, hi = float(np.ravel(got["lo"])[0]), float(np.ravel(got["hi"])[0])
     if log:
         lo, hi = 10 ** lo, 10 ** hi
-    truth = dict(rows=r, cols=c, vmin=lo, vmax=hi, scale=d["scale"],
+    truth = dict(rows=r, cols=c, vmin=lo, vmax=hi, scale="log" if log else "linear",
                  values=[[None if not np.isfinite(x) else float(x) for x in row] for row in disp],
                  row_labels=rows_top, col_labels=list(d["cols"]), x_label=d["x"], y_label=d["y"],
                  title=d["title"], tags=tags + (["annot"] if annot else []))

@@ -185,9 +185,17 @@ def _split_band(blobs: list[Blob], plot: Box, side: str) -> tuple[list[Blob], li
     """Tick labels (the aligned band nearest the plot) and what lies beyond (titles)."""
     if not blobs:
         return [], []
+    # the band starts at the text beside the plot; a blot past its ends, nearer to its
+    # edge's line (a title's letter stem above the plot), neither starts the band nor
+    # joins it
+    lo, hi = (plot.y0, plot.y1) if side in ("left", "right") else (plot.x0, plot.x1)
+    past = np.array([not lo <= _anchor(b, side) <= hi for b in blobs])
     d = np.array([_distance(b, plot, side) for b in blobs])
-    near = d.min()
     cs = float(np.median([b.char_size for b in blobs]))
+    if not past.all():
+        keep = ~past | (d >= d[~past].min() - 0.5 * cs)
+        blobs, d = [b for b, k in zip(blobs, keep) if k], d[keep]
+    near = d.min()
     band = [b for b, di in zip(blobs, d) if di <= near + 1.2 * cs]
     if side in ("left", "right"):
         extent = max(b.box.width for b in band)

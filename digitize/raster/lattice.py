@@ -335,11 +335,12 @@ def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
     for side, (band, _) in bands.items():
         axis = "rows" if side in ("left", "right") else "cols"
         at = [label_anchor(bl, side) for bl in band]
+        lo, hi = (area.y0, area.y1) if axis == "rows" else (area.x0, area.x1)
         lat = fit_lattice(at, source="labels", side=side)
         if lat is None:  # lines of body text past the plot's ends in the band: the labels beside it
-            lo, hi = (area.y0, area.y1) if axis == "rows" else (area.x0, area.x1)
             lat = fit_lattice([a for a in at if lo <= a <= hi], source="labels", side=side)
-        if lat is not None:
+        # a lattice of lines past the plot's ends (body text above a figure) labels none of its cells
+        if lat is not None and sum(lo <= a <= hi for a in lat.points) >= MIN_LATTICE_POINTS:
             out[axis].append(lat)
     if not out["cols"] or not out["rows"]:  # nothing beside the plot: the text inside it, if any
         for axis, lat in zip(("cols", "rows"), printed_lattices(planes, area)):

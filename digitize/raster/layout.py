@@ -408,12 +408,15 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
     agree = (delta_e(sub[:, a:b], prof[:, None, :]) < 6.0).mean(axis=1)
     if float(np.mean(agree >= 0.6)) < 0.6:
         return False
-    # lines drawn across the key (a histogram's bars) are a pixel or two wide: a
-    # running median of five takes them out of the profile
-    pad = np.pad(prof, ((2, 2), (0, 0)), mode="edge")
-    prof = median(np.stack([pad[k:k + len(prof)] for k in range(5)]), axis=0)
-    steps = delta_e(prof[1:], prof[:-1])
-    # a ramp changes colour at (nearly) every pixel; cells hold one colour over many
+    # lines drawn across the key (a histogram's bars, heatmap.2's white lines over a
+    # density plot, three pixels wide at 150 dpi) go in a running median of nine,
+    # which keeps a ramp's steps
+    prof = running_median(prof, KEY_LINE_PX)
+    # (a line along the key's end, a histogram's axis, stays in the median at the
+    # end: the steps within KEY_END_PX of the ends are not the ramp's)
+    steps = delta_e(prof[1:], prof[:-1])[KEY_END_PX:-KEY_END_PX]
+    # a ramp changes colour at (nearly) every pixel, or every other one (heatmap.2
+    # draws its key in 100 colours or so); cells hold one colour over many
     if float(np.mean(steps > 0.5)) < KEY_MIN_CHANGING:
         return False
     steps = np.sort(steps)[::-1]
@@ -422,7 +425,9 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
 
 
 #: Share of a colour key's pixels along it where the colour changes.
-KEY_MIN_CHANGING = 0.6
+KEY_MIN_CHANGING = 0.4
+KEY_END_PX = 4
+KEY_LINE_PX = 4
 
 
 def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.ndarray):
@@ -577,6 +582,11 @@ def _line(lab: np.ndarray, box: Box, orientation: str, pos: int) -> np.ndarray:
 #: An outline pixel differs from the background by more than this (JPEG ringing
 #: beside a dark line stays below it).
 OUTLINE_DELTA_E = 15.0
+#: A bar's outline is followed past an end that is this close to the page colour
+#: (a faded end; a bar of Greys ends 0 from white, one of Blues 2.5); past another
+#: end, only while nothing is drawn inside it (but OUTLINE_INNER_PX at its sides).
+FADED_END_DELTA_E = 25.0
+OUTLINE_INNER_PX = 2
 #: A bar's faint end runs on while its colour differs from the page by this much:
 #: one level of an 8-bit channel near white (a gradient that fades to the page
 #: ends where it is the page colour, not a few levels short of it).
@@ -615,13 +625,23 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
         sides = next((pair for pair in ([s0 - 1, s1], [s0, s1 - 1])
                       if all(0 <= sd < side_limit for sd in pair) and 0 <= pos + step < limit
                       and side_fg(pos + step, pair)), None)
+
+        def clear(p) -> bool:  # nothing drawn inside the outline: heatmap.2's histogram axis,
+            # its ticks level with the key's edges, has tick marks crossing the gap
+            inner = _line(lab, box, orientation, p)[OUTLINE_INNER_PX:-OUTLINE_INNER_PX]
+            return not bool((delta_e(inner, bg_lab) > OUTLINE_DELTA_E).any())
+
+        outlined = False
         if sides is not None:
             k = 0
             while 0 <= pos + step * (k + 1) < limit and side_fg(pos + step * (k + 1), sides) and k < length // 3:
                 k += 1
             if 0 < k < length // 3:
-                n = k
-        if n == 0:
+                outlined = True
+                faded = float(delta_e(prev, bg_lab)) < FADED_END_DELTA_E
+                # (the line closing the outline, a pixel or two at its far end, is no content)
+                n = k if faded or all(clear(pos + step * j) for j in range(1, k - 1)) else 0
+        if not outlined:
             # 2. a smooth, faint continuation
             k = 0
             while 0 <= pos + step * (k + 1) < limit and k < length // 3:
