@@ -595,10 +595,9 @@ def _one_place_but_two(h: Heatmap) -> bool:
     ONE_COLOUR_PLACE of their median place along its scale (its colormap, for a
     reading on none)."""
     places = _places(h)
-    places = places[np.isfinite(places)] if places is not None else np.empty(0)
-    if not places.size:
-        return False
-    return int((np.abs(places - np.median(places)) > ONE_COLOUR_PLACE).sum()) < MIN_MAP_CELLS
+    places = places[np.isfinite(places)] if places is not None else places
+    return places is not None and places.size > 0 and \
+        int((np.abs(places - np.median(places)) > ONE_COLOUR_PLACE).sum()) < MIN_MAP_CELLS
 
 
 def _along_scale(h: Heatmap) -> tuple[float, int]:

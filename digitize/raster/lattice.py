@@ -310,11 +310,6 @@ def printed_lattices(planes: Planes, plot: Box) -> tuple[Lattice | None, Lattice
     return out[0], out[1]
 
 
-def _places_taken(lat: Lattice) -> int:
-    """How many places of a lattice its points take."""
-    return len({round((p - lat.first) / lat.pitch) for p in lat.points})
-
-
 def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
                   readings: list[ColorbarReading]) -> AxisEvidence:
     """Lattices of tick marks (each side) and of tick-label centres (the label band
@@ -346,7 +341,7 @@ def axis_evidence(*, planes: Planes, plot: Box, layout: Layout,
             # every place of their lattice taken (a few labels left, one of them lost,
             # fit a pitch half theirs with gaps)
             lat = fit_lattice([a for a in at if lo <= a <= hi], source="labels", side=side)
-            if lat is not None and _places_taken(lat) < lat.count:
+            if lat is not None and lat.covers() < 1.0:
                 lat = None
         # a lattice of lines past the plot's ends (body text above a figure) labels none of its cells
         if lat is not None and sum(lo <= a <= hi for a in lat.points) >= MIN_LATTICE_POINTS:

@@ -426,8 +426,10 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
 
 #: Share of a colour key's pixels along it where the colour changes.
 KEY_MIN_CHANGING = 0.4
-KEY_END_PX = 4
+#: Lines across a key up to this wide leave its profile (a running median over
+#: 2 * KEY_LINE_PX + 1 pixels); the steps this close to its ends are not counted.
 KEY_LINE_PX = 4
+KEY_END_PX = 4
 
 
 def _split_attached_bar(lab: np.ndarray, fg: np.ndarray, box: Box, bg_lab: np.ndarray):
@@ -550,13 +552,12 @@ TEXT_LINE_SPREAD = 8.0
 TEXT_END_SHARE = 0.3
 
 
-def _trim_text_ends(lab: np.ndarray, box: Box, orientation: str, bg_lab: np.ndarray) -> Box:
+def _trim_text_ends(box: Box, orientation: str, bg_lab: np.ndarray, prof: np.ndarray, spread: np.ndarray) -> Box:
     """A bar whose block took in a title set against its end (Vega-Lite's legend
     title just above its gradient): the lines across it at either end that are
     not one colour (text on the page), and the page lines between them and the
-    bar, are cut off. A bar's own lines are one colour across, a line drawn
-    across it too."""
-    prof, spread = bar_profile(lab, box, orientation)
+    bar, are cut off (``prof``, ``spread``: the box's ``bar_profile``). A bar's
+    own lines are one colour across, a line drawn across it too."""
     n = len(spread)
     mixed = spread > TEXT_LINE_SPREAD
     if n < 8 or not (mixed[0] or mixed[-1]):
@@ -593,6 +594,14 @@ OUTLINE_INNER_PX = 2
 FAINT_END_DELTA_E = 0.25
 
 
+def _clear_inside(lab: np.ndarray, box: Box, orientation: str, pos: int, bg_lab: np.ndarray) -> bool:
+    """Whether nothing is drawn across a bar's outline at ``pos`` but its sides
+    (heatmap.2's histogram axis beside its key, its ticks level with the key's
+    edges, has tick marks crossing the gap)."""
+    inner = _line(lab, box, orientation, pos)[OUTLINE_INNER_PX:-OUTLINE_INNER_PX]
+    return not bool((delta_e(inner, bg_lab) > OUTLINE_DELTA_E).any())
+
+
 def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: str,
                        bg_lab: np.ndarray, plots: list[Box]) -> tuple[Box, tuple[int, int]]:
     """Grow a colorbar along its long axis over ends that fade into the background
@@ -625,12 +634,6 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
         sides = next((pair for pair in ([s0 - 1, s1], [s0, s1 - 1])
                       if all(0 <= sd < side_limit for sd in pair) and 0 <= pos + step < limit
                       and side_fg(pos + step, pair)), None)
-
-        def clear(p) -> bool:  # nothing drawn inside the outline: heatmap.2's histogram axis,
-            # its ticks level with the key's edges, has tick marks crossing the gap
-            inner = _line(lab, box, orientation, p)[OUTLINE_INNER_PX:-OUTLINE_INNER_PX]
-            return not bool((delta_e(inner, bg_lab) > OUTLINE_DELTA_E).any())
-
         outlined = False
         if sides is not None:
             k = 0
@@ -640,7 +643,8 @@ def _extend_faint_ends(lab: np.ndarray, fg: np.ndarray, box: Box, orientation: s
                 outlined = True
                 faded = float(delta_e(prev, bg_lab)) < FADED_END_DELTA_E
                 # (the line closing the outline, a pixel or two at its far end, is no content)
-                n = k if faded or all(clear(pos + step * j) for j in range(1, k - 1)) else 0
+                n = k if faded or all(_clear_inside(lab, box, orientation, pos + step * j, bg_lab)
+                                      for j in range(1, k - 1)) else 0
         if not outlined:
             # 2. a smooth, faint continuation
             k = 0
@@ -1005,8 +1009,11 @@ def _block_kind(mask: np.ndarray, whole: Box, area: int, min_area: float, lab: n
     orientation = "vertical" if box.height >= box.width else "horizontal"
     if long_ >= BAR_MIN_ASPECT * short_:
         # ``ran`` is ``box`` run on (both the same where ``box`` took it)
-        cbox = _trim_text_ends(lab, strip_frame(lab, _trim_bar_ends(mask, ran, orientation)), orientation, bg_lab)
-        prof, spread = bar_profile(lab, cbox, orientation)
+        sbox = strip_frame(lab, _trim_bar_ends(mask, ran, orientation))
+        prof, spread = bar_profile(lab, sbox, orientation)
+        cbox = _trim_text_ends(sbox, orientation, bg_lab, prof, spread)
+        if cbox != sbox:
+            prof, spread = bar_profile(lab, cbox, orientation)
         if _is_gradient_bar(lab, cbox, orientation, bg_lab, prof, spread):
             # thinner: a rule or a line of bold text, neither bar nor plot
             return ("bar", cbox, orientation) if min(cbox.width, cbox.height) >= MIN_BAR_THICKNESS else None

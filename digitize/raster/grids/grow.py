@@ -43,6 +43,13 @@ def _solid_cells(planes: Planes, rows: np.ndarray, cols: np.ndarray, palette: np
     return int(near.sum())
 
 
+def _line_box(side: str, a: float, b: float, rows: np.ndarray, cols: np.ndarray) -> Box:
+    """The pixels of the cells from ``a`` to ``b`` past one side of a grid."""
+    if side in ("top", "bottom"):
+        return Box(int(cols[0]), int(a), int(cols[-1]), int(np.ceil(b)))
+    return Box(int(a), int(rows[0]), int(np.ceil(b)), int(rows[-1]))
+
+
 def grow_over_cells(*, planes: Planes, grid: Grid, layout: Layout, plot: Box, limit: Box | None = None) -> Grid:
     """The grid with lines of cells added past its edges while each holds a solid
     cell, never over another plot or a colorbar, nor past ``limit`` (an axes frame)
@@ -67,12 +74,11 @@ def grow_over_cells(*, planes: Planes, grid: Grid, layout: Layout, plot: Box, li
             # a frame found a few pixels inside the axes (its line drawn over the
             # cells' outer edge) still lets the last line of cells in
             slack = max(0.5, FRAME_SLACK_SHARE * step)
+            strip = _line_box(side, line[0], line[1], rows, cols)
             if side in ("top", "bottom"):
-                strip = Box(int(cols[0]), int(line[0]), int(cols[-1]), int(np.ceil(line[1])))
                 inside = line[0] >= lim.y0 - slack and line[1] <= lim.y1 + slack
                 n = _solid_cells(planes, line, cols, palette) if inside else 0
             else:
-                strip = Box(int(line[0]), int(rows[0]), int(np.ceil(line[1])), int(rows[-1]))
                 inside = line[0] >= lim.x0 - slack and line[1] <= lim.x1 + slack
                 n = _solid_cells(planes, rows, line, palette) if inside else 0
             if n == 0 or any(strip.intersects(o) for o in others):
@@ -116,8 +122,7 @@ def _fill_frame(planes: Planes, rows: np.ndarray, cols: np.ndarray, frame: Box, 
         if k < 1 or abs(gap - k) > FRAME_WHOLE_SHARE:
             continue
         a, b = (edges[0] - k * step, edges[0]) if side in ("top", "left") else (edges[-1], edges[-1] + k * step)
-        strip = (Box(int(cols[0]), int(a), int(cols[-1]), int(np.ceil(b))) if side in ("top", "bottom")
-                 else Box(int(a), int(rows[0]), int(np.ceil(b)), int(rows[-1])))
+        strip = _line_box(side, a, b, rows, cols)
         inner = Box(strip.x0 + 2, strip.y0 + 2, strip.x1 - 2, strip.y1 - 2)  # off the frame's line
         if inner.width <= 0 or inner.height <= 0 or not cells_like(planes, inner) \
                 or any(strip.intersects(o) for o in others):
