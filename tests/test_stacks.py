@@ -20,7 +20,11 @@ import pytest
 from digitize import digitize
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "stacks"
-CASES = sorted(p.stem for p in FIXTURES.glob("*.json"))
+TRUTHS = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURES.glob("*.json"))}
+#: Figures read to a tolerance, and figures we cannot read yet (tol null: a known
+#: limit), whose readings must say they are unsure.
+CASES = [name for name, t in TRUTHS.items() if t["tol"] is not None]
+UNSURE = [name for name, t in TRUTHS.items() if t["tol"] is None]
 
 
 def _norm(s: str) -> str:
@@ -51,6 +55,23 @@ def test_stack_round_trip(name, results):
     err = np.where(np.isfinite(got), np.abs(got - want), span)[known] / span
     assert float(np.mean(np.minimum(err, 1.0))) <= truth["tol"], f"{what}: mean error {float(np.mean(err)):.4f}"
     results[name] = h
+
+
+#: A reading we know to be off must come back below this confidence.
+UNSURE_BELOW = 0.5
+
+
+@pytest.mark.parametrize("name", UNSURE)
+def test_known_limits_say_they_are_unsure(name):
+    """A figure we cannot read to 1% yet comes back with its grid, no cell of a
+    value taken for a blank, and a confidence that tells a reader not to trust it."""
+    truth = TRUTHS[name]
+    h = digitize(FIXTURES / f"{name}.png").heatmaps[0]
+    what = f"{name} ({truth['stack']}: {truth['proves']})"
+    assert (h.rows, h.cols) == (truth["rows"], truth["cols"]), what
+    want = np.array([[np.nan if v is None else v for v in row] for row in truth["values"]], float)
+    assert not np.any(np.isnan(np.asarray(h.table.values, float)) & np.isfinite(want)), what
+    assert h.confidence < UNSURE_BELOW, f"{what}: confidence {h.confidence}"
 
 
 def test_two_line_labels_are_read_whole():

@@ -6,7 +6,8 @@ scores, as the benchmark's stack set is drawn (but other data and option draws):
     apt-get install gnuplot chromium chromium-driver      # bokeh and holoviews export via chromium
     apt-get install r-base-core r-cran-ggplot2 r-cran-pheatmap r-cran-lattice r-cran-gplots \
         r-cran-corrplot r-cran-jsonlite r-cran-rcolorbrewer              # the R cases
-    python benchmarks/stack_cases OUTDIR --first 0 --count 25 [--stacks plotly vega gnuplot bokeh holoviews r]
+    apt-get install octave fonts-freefont-otf xvfb xauth                 # the Octave cases
+    python benchmarks/stack_cases OUTDIR --first 0 --count 25 [--stacks plotly vega gnuplot bokeh holoviews r octave]
     python ../shared/bench/score.py OUTDIR --cmd .venv/bin/digitize
 
 The stacks are not the project's dependencies: this is a measuring tool, not a
@@ -25,7 +26,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 STACKS = {"plotly": "plotly_cases", "vega": "vega_cases", "gnuplot": "gnuplot_cases", "bokeh": "bokeh_cases",
-          "holoviews": "holoviews_cases", "r": "r_cases"}
+          "holoviews": "holoviews_cases", "r": "r_cases", "octave": "octave_cases"}
 
 
 def main() -> None:

@@ -165,7 +165,7 @@ def cell_values(colours: np.ndarray, colormap: Colormap, scale: Scale,
             ambiguous |= (d_bg < BLANK_DELTA_E)
         else:
             blank |= looks_blank
-    missing, missing_lab = _missing_colour(colours, residual, residual_flag, blank)
+    missing, missing_lab = _missing_colour(colours, residual, residual_flag, blank, curve)
     blank |= missing
     values = np.where(blank, np.nan, values)
     flagged = (residual > residual_flag) & ~blank
@@ -184,11 +184,20 @@ MISSING_DELTA_E = 3.0
 MISSING_MIN_CELLS = 2
 
 
+#: A colour for missing data is a grey (or a pale tint): one with chroma of at
+#: least MISSING_MAX_CHROMA within END_COLOUR_DELTA_E of an end of the colormap is
+#: that end's colour, lost from a bar whose end is hidden (a density curve and the
+#: frame over a key's first pixels), and its cells are values, flagged.
+MISSING_MAX_CHROMA = 20.0
+END_COLOUR_DELTA_E = 30.0
+
+
 def _missing_colour(colours: np.ndarray, residual: np.ndarray, residual_flag: float,
-                    blank: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+                    blank: np.ndarray, curve: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """The cells drawn in one colour off the colormap (a colour for missing data),
     and that colour (Lab), or (no cells, None). Off-map cells of many colours are
-    misreadings, not missing data, and stay flagged."""
+    misreadings, not missing data, and stay flagged; so are cells of a strong
+    colour near an end of the colormap (``curve``, see MISSING_MAX_CHROMA)."""
     off = (residual > residual_flag) & ~blank
     if int(off.sum()) < MISSING_MIN_CELLS:
         return np.zeros_like(off), None
@@ -197,6 +206,10 @@ def _missing_colour(colours: np.ndarray, residual: np.ndarray, residual_flag: fl
     same = delta_e(pts, med) < MISSING_DELTA_E
     if float(same.mean()) < 0.9:
         return np.zeros_like(off), None
+    if curve is not None and len(curve) and float(np.hypot(med[1], med[2])) >= MISSING_MAX_CHROMA \
+            and float(delta_e(np.asarray(curve, np.float32)[[0, -1]], med.astype(np.float32)).min()) \
+            < END_COLOUR_DELTA_E:
+        return np.zeros_like(off), None
     out = np.zeros_like(off)
     out[off] = same
     return out, med.astype(np.float32)
@@ -204,25 +217,34 @@ def _missing_colour(colours: np.ndarray, residual: np.ndarray, residual_flag: fl
 
 
 
-#: Neighbouring colormap samples closer than this (delta E) are one flat stretch
-#: (the same colour: a smooth 256-entry map steps by 0.3-1 between entries).
-FLAT_DELTA_E = 0.2
+#: Colormap samples this close (delta E) to a stretch's first are one colour: the
+#: same pixels, not near ones. A map that changes little in Lab per sample (autumn
+#: near its red end: a step of 1 in green moves it 0.04) would otherwise chain
+#: many colours into one "flat" stretch, while a stepped key's band is one colour.
+FLAT_DELTA_E = 0.01
+
+
+def flat_stretches(lab: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) sample of each stretch of 4 or more samples of one colour
+    (within FLAT_DELTA_E of the stretch's first) along a colormap's colours ``lab``."""
+    lab = np.asarray(lab, np.float32).reshape(-1, 3)
+    out, a = [], 0
+    for i in range(1, len(lab) + 1):
+        if i < len(lab) and float(np.abs(lab[i] - lab[a]).max()) < FLAT_DELTA_E:
+            continue
+        if i - 1 - a >= 3:
+            out.append((a, i - 1))
+        a = i
+    return out
 
 
 def _middle_of_flat_stretches(index: np.ndarray, curve: np.ndarray) -> np.ndarray:
     """A colour that fills a stretch of the bar (a stepped key with more bands than
     a discrete bar has, lattice's 50) stands for the middle of that stretch, not
-    the end the projection happens to reach first."""
-    if len(curve) < 3:
-        return index
-    same = delta_e(curve[1:], curve[:-1]) < FLAT_DELTA_E
-    runs = np.flatnonzero(np.diff(np.concatenate([[0], same.astype(np.int8), [0]])))
-    if not len(runs):
-        return index
+    the end the projection happens to reach first. Colours over a pixel or two
+    (a smooth map drawn coarsely) keep their place."""
     out = np.asarray(index, np.float64).copy()
-    for a, b in zip(runs[::2], runs[1::2]):  # samples a..b are one colour
-        if b - a < 3:
-            continue  # a colour over a pixel or two: a smooth map drawn coarsely
+    for a, b in flat_stretches(curve):  # samples a..b are one colour
         inside = (out >= a - 0.5) & (out <= b + 0.5)
         out[inside] = (a + b) / 2.0
     return out

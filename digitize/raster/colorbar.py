@@ -19,9 +19,9 @@ from ..core.labels import (
     run_together_numbers,
     steps_evenly,
 )
-from ..core.lookup import delta_e
+from ..core.lookup import delta_e, lab_to_rgb
 from ..model import Box, ColorbarRegion, Colormap, Tick, frozen_array
-from .layout import bar_profile, running_median
+from .layout import LINE_DARKER, bar_profile, running_median
 from .marks import find_tick_marks
 from .ocr import Recognizer, prepare_crop, read_in_context
 from .planes import Planes
@@ -43,19 +43,73 @@ class ColorbarReading:
 
 def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) -> Colormap:
     """Median colour across the central half of the bar, at every long-axis pixel
-    (lines one pixel wide drawn across it taken out, its ends mended)."""
-    prof, _ = bar_profile(lab, region.box, region.orientation)
-    prof = _mend_ends(running_median(prof, 1))
+    (lines one pixel wide drawn across it taken out, its ends mended; on a
+    continuous bar, lines up to SPIKE_PX wide too: see ``despike``)."""
+    raw, _ = bar_profile(lab, region.box, region.orientation)
     lo, hi = region.long_range
     positions = np.arange(lo, hi, dtype=np.float64) + 0.5
+    prof = _mend_ends(running_median(raw, 1))
+    spikes = np.zeros(len(raw), bool)
+    if len(positions) == len(prof) and find_levels(Colormap(positions, prof, prof)) is None:
+        # a continuous bar: lines across it go (a discrete bar's separators are its own)
+        despiked, spikes = despike(raw)
+        if spikes.any():
+            prof = _mend_ends(running_median(despiked, 1))
     b = region.box
     if region.orientation == "vertical":
         mid = (b.x0 + b.x1) // 2
-        rgb_line = rgb[b.y0:b.y1, mid]
+        rgb_line = rgb[b.y0:b.y1, mid].copy()
     else:
         mid = (b.y0 + b.y1) // 2
-        rgb_line = rgb[mid, b.x0:b.x1]
+        rgb_line = rgb[mid, b.x0:b.x1].copy()
+    if spikes.any() and len(rgb_line) == len(prof):
+        rgb_line[spikes] = np.clip(np.round(lab_to_rgb(prof[spikes])), 0, 255).astype(np.uint8)
     return Colormap(frozen_array(positions), frozen_array(prof, np.float32), frozen_array(rgb_line, np.uint8))
+
+
+#: Lines across a bar up to SPIKE_PX wide (a density curve over a key, the page
+#: showing through seams between a key's rectangles drawn at low resolution) are
+#: taken out: samples further than SPIKE_DELTA_E from the running median over
+#: 2 * SPIKE_PX + 1 samples (which keeps any monotone run of colours as it is).
+SPIKE_PX = 3
+SPIKE_DELTA_E = 10.0
+
+
+def despike(prof: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The profile ((N, 3) Lab along a bar) with short runs inside it that break
+    it (lines across the bar) replaced by the colours on either side, interpolated;
+    and the mask of the samples replaced. Runs within 2 * SPIKE_PX of an end are
+    left to ``_mend_ends``, which carries the bar's trend on to its end (a colour
+    interpolated there would take the frame's as one of its sides)."""
+    n = len(prof)
+    off = np.zeros(n, bool)
+    if n < 4 * (SPIKE_PX + 1):
+        return prof, off
+    off = delta_e(prof, running_median(prof, SPIKE_PX)) > SPIKE_DELTA_E
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], off.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if a < 2 * SPIKE_PX or b > n - 2 * SPIKE_PX or _separator(prof, a, b):
+            off[a:b] = False
+    if not off.any() or off.mean() > 0.25:
+        return prof, np.zeros(n, bool)
+    idx = np.arange(n)
+    out = prof.copy()
+    for ch in range(prof.shape[1]):
+        out[off, ch] = np.interp(idx[off], idx[~off], prof[~off, ch])
+    return out, off
+
+
+#: A run of grey ink (chroma under SEPARATOR_CHROMA) darker than the bar on both
+#: sides by LINE_DARKER is a separator drawn between a stepped bar's levels: it
+#: marks where they meet, and stays.
+SEPARATOR_CHROMA = 15.0
+
+
+def _separator(prof: np.ndarray, a: int, b: int) -> bool:
+    """Whether samples a..b-1 of a bar's profile are a separator line (see SEPARATOR_CHROMA)."""
+    run = np.median(prof[a:b], axis=0)
+    darker = float(run[0]) < min(float(prof[a - 1, 0]), float(prof[b, 0])) - LINE_DARKER
+    return darker and float(np.hypot(run[1], run[2])) < SEPARATOR_CHROMA
 
 
 #: An end sample further than this (delta E) from the colour the samples before it

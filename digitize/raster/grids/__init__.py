@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from ...core.lookup import delta_e, robust_cell_colours
 from ...core.synthesis import fits_at_like_density
 from ...model import Box, Grid, Layout, frozen_array
 from ..lattice import AxisEvidence
@@ -93,12 +94,66 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
         scored.append((fit, backed, -(len(r.edges) - 1) * (len(c.edges) - 1), r, c))
     top = max(s[0] for s in scored)
     fit, backed, _, r, c = max((s for s in scored if s[0] >= top - FIT_SLACK), key=lambda s: (s[1], s[2]))
+    r, c = _unsplit(planes.lab, (r, c), combos)
     if r.strategy == "edges" and c.strategy == "edges":
         chosen = base
     else:
         regular = base.regular or (r.strategy != "edges" and c.strategy != "edges")
         chosen = Grid(frozen_array(r.edges), frozen_array(c.edges), regular)
     return grow.grow_over_cells(planes=planes, grid=chosen, layout=layout, plot=plot, limit=evidence.frame)
+
+
+#: A finer grid splits a coarser one's cells for nothing when the parts of nearly
+#: every coarse cell (SPLIT_SHARE) are one colour (their robust colours within
+#: SPLIT_DELTA_E of their mean): the finer lines fall on printed text wider than
+#: a third of its cell, whose strokes cut the cell, not on colour boundaries.
+SPLIT_DELTA_E = 2.5
+SPLIT_SHARE = 0.95
+
+
+def _on_edges(coarse: np.ndarray, fine: np.ndarray) -> bool:
+    """Every coarse edge lies on a fine one (within a quarter of the fine pitch),
+    and the fine axis has more cells."""
+    if len(fine) <= len(coarse):
+        return False
+    tol = 0.25 * float(np.diff(fine).min())
+    return bool(np.all(np.abs(coarse[:, None] - fine[None, :]).min(axis=1) <= tol))
+
+
+def _unsplit(lab: np.ndarray, chosen: tuple, combos: list) -> tuple:
+    """The chosen (rows, cols), or the coarsest candidate whose cells the chosen
+    grid only splits into parts of one colour (see SPLIT_SHARE), where each axis
+    the candidate makes coarser is backed by labels and the chosen one's is not."""
+    fr, fc = (np.asarray(a.edges, np.float64) for a in chosen)
+    colours = None
+    for r, c in sorted(combos, key=lambda rc: (len(rc[0].edges) - 1) * (len(rc[1].edges) - 1)):
+        cr, cc = np.asarray(r.edges, np.float64), np.asarray(c.edges, np.float64)
+        coarser = []
+        for fine, coarse, axis, was in ((fr, cr, r, chosen[0]), (fc, cc, c, chosen[1])):
+            if len(coarse) == len(fine) and np.allclose(coarse, fine, atol=1.0):
+                continue
+            if not _on_edges(coarse, fine) or _evidence(axis) < 2 or _evidence(was) >= 2:
+                break
+            coarser.append(axis)
+        else:
+            if not coarser:
+                continue
+            if colours is None:
+                colours = robust_cell_colours(lab, fr, fc).astype(np.float64)  # (R, C, 3), the fine grid's
+            ri = np.searchsorted(cr, 0.5 * (fr[:-1] + fr[1:])) - 1
+            ci = np.searchsorted(cc, 0.5 * (fc[:-1] + fc[1:])) - 1
+            group = (ri[:, None] * (len(cc) - 1) + ci[None, :]).ravel()
+            ok = (ri[:, None] >= 0) & (ci[None, :] >= 0) & (ri[:, None] < len(cr) - 1) & (ci[None, :] < len(cc) - 1)
+            group, pts = group[ok.ravel()], colours.reshape(-1, 3)[ok.ravel()]
+            n = np.bincount(group, minlength=(len(cr) - 1) * (len(cc) - 1))
+            mean = np.stack([np.bincount(group, pts[:, k], minlength=len(n)) for k in range(3)], axis=1)
+            mean /= np.maximum(n, 1)[:, None]
+            spread = np.zeros(len(n))
+            np.maximum.at(spread, group, delta_e(pts.astype(np.float32), mean[group].astype(np.float32)))
+            split = n >= 2
+            if split.any() and float((spread[split] < SPLIT_DELTA_E).mean()) >= SPLIT_SHARE:
+                return r, c
+    return chosen
 
 
 def pixel_blocks(plot: Box, *, max_side: int) -> Grid:
