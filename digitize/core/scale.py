@@ -90,11 +90,13 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: 
 
 #: A bar end within this many pixels of a multiple of the tick step is taken to
 #: be that value: plotting libraries end bars on round values, and the bar's
-#: last pixel is uncertain by about one (anti-aliasing, outline).
-TICK_SNAP_PX = 1.5
+#: last pixel is uncertain by one or two (anti-aliasing, and an outline's
+#: anti-aliased pixel mixed with the bar's first colour: heatmap.2's key).
+TICK_SNAP_PX = 2.0
 
-#: An agreeing tick at most this far outside the bar's found extent moves the end.
-TICK_OUTSIDE_PX = 3.0
+#: An agreeing tick at most this far outside the bar's found extent moves the end
+#: (an outline, a seam and a density curve over a key's first pixels lose 3-4).
+TICK_OUTSIDE_PX = 4.0
 
 
 def _snap_to_tick(v: float, step: float, tol: float) -> float:
