@@ -106,3 +106,26 @@ def test_minus_signs_on_every_label_may_be_tick_marks():
     s = fit_scale(negative + _made_minus_readings(negative), 0.0, 400.0, increasing_with_pixel=False)
     assert s.vmin == pytest.approx(-10.0) and s.vmax == pytest.approx(-2.0)
     assert _made_minus_readings([Tick("-1", -1.0, 0.0), Tick("0", 0.0, 50.0), Tick("1", 1.0, 100.0)]) == []
+
+
+def test_an_outline_pixel_at_a_bar_end_does_not_move_its_labelled_end():
+    # heatmap.2's key: -4..4 over x = 82.5..244.5, labelled at its ends; the bar found
+    # from x = 81, an anti-aliased outline pixel mixed with the first colour taken in
+    px = [82.5, 123.0, 164.0, 205.0, 244.5]
+    s = fit_scale(_ticks([-4, -2, 0, 2, 4], px), 81, 245, increasing_with_pixel=True)
+    assert s.vmin == pytest.approx(-4.0) and s.vmax == pytest.approx(4.0)
+
+
+def test_a_tick_past_the_bar_found_moves_its_end():
+    # a key's first pixels lost under its outline, a seam and a density curve: the
+    # bar found from x = 51, its '0' label at x = 47.5 (a tick is never past a bar's end)
+    px = [47.5, 82.5, 117.0, 151.5, 186.0, 221.0]
+    s = fit_scale(_ticks([0, 0.2, 0.4, 0.6, 0.8, 1.0], px), 51, 222, increasing_with_pixel=True)
+    assert s.vmin == pytest.approx(0.0) and s.vmax == pytest.approx(1.0)
+
+
+def test_a_bar_ending_past_its_last_label_keeps_its_own_end():
+    # matplotlib on the data's range: the bar runs 8 px past its '1' label
+    px = [20 + 40 * k for k in range(6)]
+    s = fit_scale(_ticks([0, 0.2, 0.4, 0.6, 0.8, 1.0], px), 20, 228, increasing_with_pixel=True)
+    assert s.vmax == pytest.approx(1.04, abs=0.002)
