@@ -302,7 +302,7 @@ def _thinned_grid(h: Heatmap) -> Grid | None:
 
 
 #: Checks whose failure the reader is also warned of (their detail says what to do).
-WARNING_CHECKS = ("bar_ends_seen", "outer_lines_drawn")
+WARNING_CHECKS = ("bar_ends_seen", "outer_lines_drawn", "labels_past_grid")
 
 _SKIPPED = {ScaleError: "its colorbar labels were unreadable",
             NoColorbarError: "no colorbar beside it and its colours match no known colormap"}

@@ -283,3 +283,32 @@ def test_a_bar_end_cut_back_to_its_last_label_is_marked():
     ends = next(c for c in h.checks if c.name == "bar_ends_seen")
     assert ends.passed, ends
     assert not any("fades into the page" in w for w in h.warnings)
+
+
+def _labels(points, pitch):
+    from digitize.raster.lattice import Lattice
+
+    return Lattice(pitch, min(points), max(points), tuple(points), "labels", "bottom")
+
+
+def test_labels_going_on_past_the_grid_are_counted_one_cell_after_another():
+    from digitize.core.checks import labels_past_grid
+
+    edges = np.arange(300.0, 661.0, 36.0)  # ten cells of 36 px from x = 300
+    inside = [318.0 + 36 * k for k in range(10)]
+    # the three cells before the grid are labelled as its own are: it stops short of them
+    assert labels_past_grid([_labels([210.0, 246.0, 282.0] + inside, 36.0)], edges) == 3
+    # labels of a panel beyond a gap stand off the next cells' places; a stray label is one
+    assert labels_past_grid([_labels(inside + [700.0, 736.0], 36.0)], edges) == 0
+    assert labels_past_grid([_labels([280.0] + inside, 36.0)], edges) == 1
+    # a lattice that does not step with the cells says nothing of them
+    assert labels_past_grid([_labels([246.0 - 50 * k for k in range(3)] + inside, 50.0)], edges) == 0
+
+
+def test_a_grid_short_of_its_labels_is_marked_doubtful(example_result):
+    from digitize.config import DEFAULT_MIN_CONFIDENCE
+
+    checks = example_result.heatmaps[0].checks
+    assert confidence(checks, 0) >= 0.9
+    short = checks + (Check("labels_past_grid", False, 3.0, 2.0),)
+    assert confidence(short, 0) < DEFAULT_MIN_CONFIDENCE

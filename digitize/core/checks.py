@@ -138,15 +138,21 @@ _SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")
 def reading_checks(*, per_cell: np.ndarray, axis_shares: list[float], scale: Scale, bar_length: float | None,
                    unused_texts: list[str], table: CellTable, residual_flag: float, box: Box, frame: Box | None,
                    printed: Printed | None, faded_ends: list[str] | None = None,
-                   orientation: str | None = None) -> tuple[Check, ...]:
+                   orientation: str | None = None, past_labels: int | None = None) -> tuple[Check, ...]:
     """Every check of a reading, from what its front-end measured: the share of each
     cell the redrawn table explains, the shares of axis marks and labels at cell
     centres (per axis), the bar's length in pixels, the multiplier-like texts left
     unused, the axes frame round the plot and the ends of the bar that fade into
-    the page unmarked (None: no bar, or its ends known), and the bar's
-    ``orientation`` (None: no bar)."""
+    the page unmarked (None: no bar, or its ends known), the bar's
+    ``orientation`` (None: no bar), and the most axis labels of a lattice that
+    fits the grid standing past its ends (``labels_past_grid``; None: not measured)."""
     out = redraw_checks(per_cell)
     out.append(axes_check(axis_shares))
+    if past_labels is not None:
+        out.append(Check("labels_past_grid", past_labels < PAST_LABELS_LIMIT, float(past_labels),
+                         float(PAST_LABELS_LIMIT), f"{past_labels} axis labels that step with the cells stand past "
+                         f"the grid's end: cells of the page colour there may have been missed" if past_labels
+                         >= PAST_LABELS_LIMIT else ""))
     out += scale_checks(scale, bar_length=bar_length, unused_texts=unused_texts)
     if orientation is not None and scale.source == "ticks":
         out.append(direction_check(scale, orientation))
@@ -182,6 +188,43 @@ def redraw_checks(per_cell: np.ndarray) -> list[Check]:
         (float(cols.min()), f"column {int(cols.argmin()) + 1}")
     out.append(Check("worst_region", worst >= WORST_REGION_LIMIT, round(worst, 4), WORST_REGION_LIMIT, where))
     return out
+
+
+#: Labels of an axis that step with the cells (a lattice at the cells' pitch,
+#: centred on them inside the grid) and go on past the grid's end, one at each
+#: next cell's place, this many or more, say the grid stops short: a plot whose
+#: outer cells are the page colour (white cells of a map ending in white) is cut
+#: where they start.
+PAST_LABELS_LIMIT = 2
+#: ... a lattice steps with the cells when its pitch is within this share of theirs,
+#: and a label past the end stands at a next cell's centre within PAST_AT_SHARE of
+#: a cell (labels of a panel beyond, across a gap, stand elsewhere).
+PAST_PITCH_SHARE = 0.15
+PAST_AT_SHARE = 0.1
+
+
+def labels_past_grid(lattices, edges: np.ndarray) -> int:
+    """The most labels of one lattice (``raster.lattice.Lattice``: ``points``,
+    ``pitch``, ``source``) that fits the grid's ``edges`` standing at the centres
+    of the next cells past either end, one after another from the first."""
+    e = np.asarray(edges, np.float64)
+    if len(e) < 3:
+        return 0
+    cell = float(np.median(np.diff(e)))
+    worst = 0
+    for lat in lattices:
+        if lat.source != "labels" or abs(lat.pitch - cell) > PAST_PITCH_SHARE * cell:
+            continue
+        share = at_centres(lat.points, e)
+        if share is None or share < ON_AXES_LIMIT:
+            continue
+        p = np.asarray(lat.points, np.float64)
+        for end, way in ((e[0], -1.0), (e[-1], 1.0)):
+            k = 0
+            while np.any(np.abs(p - (end + way * (k + 0.5) * cell)) <= PAST_AT_SHARE * cell):
+                k += 1
+            worst = max(worst, k)
+    return worst
 
 
 def axes_check(shares: list[float]) -> Check:

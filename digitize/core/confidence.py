@@ -129,6 +129,12 @@ REVERSED_FEW_LABELS = 3
 REVERSED_CAP = 0.6
 
 
+#: A grid with axis labels that step with its cells standing past its end
+#: (``labels_past_grid`` failed) is at most this likely right: it stops short of
+#: the map (outer cells of the page colour left out).
+LABELS_PAST_CAP = 0.4
+
+
 def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
     model = confidence_model()
@@ -156,6 +162,9 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
     outer = by.get("outer_lines_drawn")
     if outer is not None and not outer.passed:
         p = min(p, OUTER_BLANK_CAP)
+    past = by.get("labels_past_grid")
+    if past is not None and not past.passed:
+        p = min(p, LABELS_PAST_CAP)
     printed = by.get("printed_agree")
     if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
         p = min(p, PRINTED_DISAGREE_CAP)

@@ -11,6 +11,8 @@ one calibrated number. The checks:
 - ``grid_on_axes``: the axis tick marks and labels against the grid: the share of
   them that stand at cell centres (on a ruled plot, or the share of the grid's
   lines seen drawn).
+- ``labels_past_grid``: no axis labels that step with the cells stand past the
+  grid's ends (there the map goes on, its cells the page colour).
 - ``scale_labels`` and ``scale_residual``: how many colorbar labels the scale
   rests on, and how far (pixels) they sit from it.
 - ``scale_resolution``: the bar is long enough to tell values 1% of the range
@@ -32,6 +34,7 @@ import numpy as np
 from ..core.checks import (
     at_centres,
     expected_colours,
+    labels_past_grid,
     reading_checks,
     unused_scale_texts,
 )
@@ -69,6 +72,7 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
     expected = expected_colours(table, colormap, legend.scale, planes.background)
     _, per_cell = pixels_explained(planes, grid, expected)
     on = []
+    past = max(labels_past_grid(evidence.rows, grid.row_edges), labels_past_grid(evidence.cols, grid.col_edges))
     for k, (lats, edges) in enumerate(((evidence.rows, grid.row_edges), (evidence.cols, grid.col_edges))):
         shares = [s for s in (at_centres(lat.points, edges) for lat in lats) if s is not None]
         if ruling is not None:  # the cell borders drawn back the grid as marks would
@@ -85,7 +89,7 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
                           frame=evidence.frame, printed=printed,
                           faded_ends=None if bar is None or legend.scale.source != "ticks" else
                           faded_ends(planes, bar, _end_marks(legend)),
-                          orientation=None if bar is None else bar.orientation)
+                          orientation=None if bar is None else bar.orientation, past_labels=past)
 
 
 #: A tick mark this close (pixels) to a bar's end marks where it stops.
