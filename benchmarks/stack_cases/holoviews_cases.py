@@ -6,7 +6,6 @@ import os
 import holoviews as hv
 import numpy as np
 from bokeh.io import export_png
-
 from bokeh_cases import driver  # noqa: F401  (the same Chromium export)
 from data import case
 
