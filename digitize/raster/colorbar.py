@@ -50,7 +50,7 @@ def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) ->
     positions = np.arange(lo, hi, dtype=np.float64) + 0.5
     prof = _mend_ends(running_median(raw, 1))
     spikes = np.zeros(len(raw), bool)
-    if len(positions) == len(prof) and find_levels(Colormap(positions, prof, prof)) is None:
+    if len(positions) == len(prof) and levels_along(prof) is None:
         # a continuous bar: lines across it go (a discrete bar's separators are its own)
         despiked, spikes = despike(raw)
         if spikes.any():
@@ -216,7 +216,12 @@ def find_levels(colormap: Colormap) -> list[tuple[int, int]] | None:
     ranges [start, end), or None when the bar is continuous: bands that are flat
     (``_flat_levels``: a clean picture, levels a few pixels wide), else steps
     (``_stepped_levels``: a JPEG's blurred and noisy bar)."""
-    lab = np.asarray(colormap.lab, np.float32)
+    return levels_along(colormap.lab)
+
+
+def levels_along(lab: np.ndarray) -> list[tuple[int, int]] | None:
+    """``find_levels`` of a bar's colours ((N, 3) Lab along it)."""
+    lab = np.asarray(lab, np.float32)
     if len(lab) < 16:
         return None
     return _flat_levels(lab) or _stepped_levels(lab)
