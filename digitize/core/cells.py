@@ -193,7 +193,7 @@ END_COLOUR_DELTA_E = 30.0
 
 
 def _missing_colour(colours: np.ndarray, residual: np.ndarray, residual_flag: float,
-                    blank: np.ndarray, curve: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+                    blank: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """The cells drawn in one colour off the colormap (a colour for missing data),
     and that colour (Lab), or (no cells, None). Off-map cells of many colours are
     misreadings, not missing data, and stay flagged; so are cells of a strong
@@ -206,7 +206,7 @@ def _missing_colour(colours: np.ndarray, residual: np.ndarray, residual_flag: fl
     same = delta_e(pts, med) < MISSING_DELTA_E
     if float(same.mean()) < 0.9:
         return np.zeros_like(off), None
-    if curve is not None and len(curve) and float(np.hypot(med[1], med[2])) >= MISSING_MAX_CHROMA \
+    if len(curve) and float(np.hypot(med[1], med[2])) >= MISSING_MAX_CHROMA \
             and float(delta_e(np.asarray(curve, np.float32)[[0, -1]], med.astype(np.float32)).min()) \
             < END_COLOUR_DELTA_E:
         return np.zeros_like(off), None
@@ -215,27 +215,23 @@ def _missing_colour(colours: np.ndarray, residual: np.ndarray, residual_flag: fl
     return out, med.astype(np.float32)
 
 
-
-
-#: Colormap samples this close (delta E) to a stretch's first are one colour: the
-#: same pixels, not near ones. A map that changes little in Lab per sample (autumn
-#: near its red end: a step of 1 in green moves it 0.04) would otherwise chain
-#: many colours into one "flat" stretch, while a stepped key's band is one colour.
+#: Neighbouring colormap samples this close (delta E, channel by channel) are one
+#: colour: the same pixels, not near ones. A map that changes little in Lab per
+#: sample (autumn near its red end: a step of 1 in green moves it 0.04) would
+#: otherwise chain many colours into one "flat" stretch, while a stepped key's
+#: band is one colour.
 FLAT_DELTA_E = 0.01
 
 
 def flat_stretches(lab: np.ndarray) -> list[tuple[int, int]]:
     """(first, last) sample of each stretch of 4 or more samples of one colour
-    (within FLAT_DELTA_E of the stretch's first) along a colormap's colours ``lab``."""
+    along a colormap's colours ``lab``."""
     lab = np.asarray(lab, np.float32).reshape(-1, 3)
-    out, a = [], 0
-    for i in range(1, len(lab) + 1):
-        if i < len(lab) and float(np.abs(lab[i] - lab[a]).max()) < FLAT_DELTA_E:
-            continue
-        if i - 1 - a >= 3:
-            out.append((a, i - 1))
-        a = i
-    return out
+    if len(lab) < 4:
+        return []
+    same = np.abs(np.diff(lab, axis=0)).max(axis=1) < FLAT_DELTA_E
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], same.astype(np.int8), [0]])))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 3]
 
 
 def _middle_of_flat_stretches(index: np.ndarray, curve: np.ndarray) -> np.ndarray:

@@ -121,39 +121,49 @@ def _on_edges(coarse: np.ndarray, fine: np.ndarray) -> bool:
 
 
 def _unsplit(lab: np.ndarray, chosen: tuple, combos: list) -> tuple:
-    """The chosen (rows, cols), or the coarsest candidate whose cells the chosen
-    grid only splits into parts of one colour (see SPLIT_SHARE), where each axis
-    the candidate makes coarser is backed by labels and the chosen one's is not."""
+    """The chosen (rows, cols), or the coarsest candidate that ``_coarsens`` it and
+    whose cells the chosen grid only splits into parts of one colour (``_parts_alike``)."""
     fr, fc = (np.asarray(a.edges, np.float64) for a in chosen)
     colours = None
     for r, c in sorted(combos, key=lambda rc: (len(rc[0].edges) - 1) * (len(rc[1].edges) - 1)):
-        cr, cc = np.asarray(r.edges, np.float64), np.asarray(c.edges, np.float64)
-        coarser = []
-        for fine, coarse, axis, was in ((fr, cr, r, chosen[0]), (fc, cc, c, chosen[1])):
-            if len(coarse) == len(fine) and np.allclose(coarse, fine, atol=1.0):
-                continue
-            if not _on_edges(coarse, fine) or _evidence(axis) < 2 or _evidence(was) >= 2:
-                break
-            coarser.append(axis)
-        else:
-            if not coarser:
-                continue
-            if colours is None:
-                colours = robust_cell_colours(lab, fr, fc).astype(np.float64)  # (R, C, 3), the fine grid's
-            ri = np.searchsorted(cr, 0.5 * (fr[:-1] + fr[1:])) - 1
-            ci = np.searchsorted(cc, 0.5 * (fc[:-1] + fc[1:])) - 1
-            group = (ri[:, None] * (len(cc) - 1) + ci[None, :]).ravel()
-            ok = (ri[:, None] >= 0) & (ci[None, :] >= 0) & (ri[:, None] < len(cr) - 1) & (ci[None, :] < len(cc) - 1)
-            group, pts = group[ok.ravel()], colours.reshape(-1, 3)[ok.ravel()]
-            n = np.bincount(group, minlength=(len(cr) - 1) * (len(cc) - 1))
-            mean = np.stack([np.bincount(group, pts[:, k], minlength=len(n)) for k in range(3)], axis=1)
-            mean /= np.maximum(n, 1)[:, None]
-            spread = np.zeros(len(n))
-            np.maximum.at(spread, group, delta_e(pts.astype(np.float32), mean[group].astype(np.float32)))
-            split = n >= 2
-            if split.any() and float((spread[split] < SPLIT_DELTA_E).mean()) >= SPLIT_SHARE:
-                return r, c
+        if not _coarsens(chosen, (r, c)):
+            continue
+        if colours is None:
+            colours = robust_cell_colours(lab, fr, fc).astype(np.float64)  # (R, C, 3), the fine grid's
+        if _parts_alike(colours, fr, fc, np.asarray(r.edges, np.float64), np.asarray(c.edges, np.float64)):
+            return r, c
     return chosen
+
+
+def _coarsens(fine: tuple, coarse: tuple) -> bool:
+    """Whether the ``coarse`` (rows, cols) differs from ``fine`` on an axis or two,
+    each of them backed by labels where the fine one's is not, its edges on fine ones."""
+    differs = False
+    for f, c in zip(fine, coarse):
+        fe, ce = np.asarray(f.edges, np.float64), np.asarray(c.edges, np.float64)
+        if len(ce) == len(fe) and np.allclose(ce, fe, atol=1.0):
+            continue
+        if not _on_edges(ce, fe) or _evidence(c) < 2 or _evidence(f) >= 2:
+            return False
+        differs = True
+    return differs
+
+
+def _parts_alike(colours: np.ndarray, fr: np.ndarray, fc: np.ndarray, cr: np.ndarray, cc: np.ndarray) -> bool:
+    """Whether the fine cells' ``colours`` (on edges ``fr``, ``fc``) within nearly
+    every coarse cell (edges ``cr``, ``cc``) of two parts or more are one colour."""
+    ri = np.searchsorted(cr, 0.5 * (fr[:-1] + fr[1:])) - 1
+    ci = np.searchsorted(cc, 0.5 * (fc[:-1] + fc[1:])) - 1
+    inside = ((ri >= 0) & (ri < len(cr) - 1))[:, None] & ((ci >= 0) & (ci < len(cc) - 1))[None, :]
+    group = (ri[:, None] * (len(cc) - 1) + ci[None, :])[inside]
+    pts = colours[inside]
+    n = np.bincount(group, minlength=(len(cr) - 1) * (len(cc) - 1))
+    mean = np.stack([np.bincount(group, pts[:, k], minlength=len(n)) for k in range(3)], axis=1)
+    mean /= np.maximum(n, 1)[:, None]
+    spread = np.zeros(len(n))
+    np.maximum.at(spread, group, delta_e(pts.astype(np.float32), mean[group].astype(np.float32)))
+    split = n >= 2
+    return bool(split.any()) and float((spread[split] < SPLIT_DELTA_E).mean()) >= SPLIT_SHARE
 
 
 def pixel_blocks(plot: Box, *, max_side: int) -> Grid:
