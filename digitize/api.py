@@ -792,8 +792,9 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
                                         (rank(b) > rank(a) or (rank(b) == rank(a) and b[0] < a[0]))
                                         for b in found)]
     if unread is not None:  # each unread heatmap once, and none that another picture read
+        read_at = [a[4] for a in kept] + [v[3] for v in vec_found]
         for u in not_read:
-            if u.position is None or not any(_same_place(u.position, a[4]) for a in kept + vec_found) and \
+            if u.position is None or not any(_same_place(u.position, pts) for pts in read_at) and \
                     not any(v.position is not None and _same_place(u.position, v.position) for v in unread):
                 unread.append(u)
     results: list[PageResult] = []

@@ -762,3 +762,34 @@ def test_the_render_does_not_read_again_a_heatmap_its_embedded_image_read(tmp_pa
     heatmaps = [h for r in found for h in r.result.heatmaps]
     assert len(heatmaps) == 1
     _check(heatmaps[0], {"values": v, "vmin": 0.0, "vmax": 10.0}, "embedded, with a rule over it")
+
+
+def test_a_page_with_an_object_heatmap_and_an_unread_picture_reports_both(tmp_path):
+    """A heatmap drawn as objects (read from them) and, on the same page, a picture
+    of one whose bar has no labels (found, not read): the page gives the one and
+    lists the other as unread, each once."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(_heatmap_png(_field(5, 6, 1, 0, 10), ticks=False))).convert("RGB"))
+    v = _field(6, 8, 2, 0, 1)
+    path = tmp_path / "mixed.pdf"
+    fig = plt.figure(figsize=(8.5, 11))
+    _text(fig)
+    ax = fig.add_axes([0.1, 0.5, 0.6, 0.3])
+    fig.colorbar(ax.pcolormesh(v[::-1], cmap="viridis", vmin=0, vmax=1), ax=ax)
+    pic = fig.add_axes([0.1, 0.08, 0.7, 0.35])
+    pic.imshow(rgb)
+    pic.axis("off")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    unread = []
+    found = digitize_pdf_page(path, 0, unread=unread)
+    read = [h for f in found for h in f.result.heatmaps]
+    assert len(read) == 1 and (read[0].rows, read[0].cols) == (6, 8), [(h.rows, h.cols) for h in read]
+    assert np.nanmax(np.abs(np.asarray(read[0].table.values) - v)) < 0.02
+    assert len(unread) == 1 and "label" in unread[0].reason, unread
+    assert unread[0].position[1] > read[0].points[3], "the unread one is the picture below the read one"
