@@ -21,7 +21,17 @@ import numpy as np
 from .config import DigitizeConfig
 from .core.analysis import analyse
 from .core.cells import best_table, cell_colours, smoothed, table_warnings
-from .core.checks import SIBLING_EXPLAINED_SLACK, explained, sibling_grid_checks, sibling_grids
+from .core.checks import (
+    SIBLING_EXPLAINED_SLACK,
+    UNREAD_MIN_CELLS,
+    UNREAD_MIN_LEVELS,
+    UNREAD_ON_COLORMAP,
+    UNREAD_SPREAD,
+    along_bar,
+    explained,
+    sibling_grid_checks,
+    sibling_grids,
+)
 from .core.confidence import confidence
 from .core.lookup import lab_to_rgb, project_onto_polyline, rgb_to_lab, set_threads
 from .core.printed import printed_warnings
@@ -428,7 +438,7 @@ def _unreadable(legend, table, checks) -> ScaleError:
     shape, how far the cells spread along the bar, and the checks a reading gets."""
     exc = ScaleError(legend.scale_error)
     exc.shape = table.values.shape
-    exc.spread, exc.levels = _along_bar(np.asarray(table.values))  # the values: places along the bar, 0..1
+    exc.spread, exc.levels = along_bar(np.asarray(table.values))  # the values: places along the bar, 0..1
     # what was read beside the bar: words and no number say it is no colorbar (a
     # table's shaded column beside its entries)
     read = [t for t in legend.reading.ticks if t.label.strip()] if legend.reading is not None else []
@@ -436,16 +446,6 @@ def _unreadable(legend, table, checks) -> ScaleError:
         any(sum(c.isalpha() for c in t.label) >= 2 for t in read)
     exc.checks = checks
     return exc
-
-
-def _along_bar(places: np.ndarray) -> tuple[float, int]:
-    """How far cells at ``places`` along their bar (0..1) spread over it (the middle
-    90% of them), and at how many places, told apart to 1/UNREAD_LEVEL_BINS of it."""
-    known = places[np.isfinite(places)]
-    if not known.size:
-        return 0.0, 0
-    spread = float(np.quantile(known, 0.95) - np.quantile(known, 0.05))
-    return spread, len(np.unique(np.round(known * UNREAD_LEVEL_BINS)))
 
 
 def configure_threads(threads: int) -> None:
@@ -530,18 +530,6 @@ PAGE_WORST_REGION_MIN = 0.01
 PAGE_EXPLAINED_MIN_NO_BAR = 0.9
 
 
-#: A heatmap found but not read (its bar gives no scale) shows itself by its
-#: cells: at least this share of them on the bar's colours, and at least
-#: UNREAD_MIN_CELLS cells, besides redrawing the plot.
-UNREAD_ON_COLORMAP = 0.9
-UNREAD_MIN_CELLS = 4
-#: ... in at least two rows and two columns, their colours spread over at least
-#: this share of the bar (a chart in one or two colours beside a strip is no heatmap).
-UNREAD_SPREAD = 0.25
-#: ... and at least this many places along it (told apart to 1/UNREAD_LEVEL_BINS
-#: of the bar): a diagram of two colours beside a strip of the same two is no heatmap.
-UNREAD_MIN_LEVELS = 3
-UNREAD_LEVEL_BINS = 50
 #: A reading on no scale whose cells lie, all but fewer than MIN_MAP_CELLS of them,
 #: within ONE_COLOUR_PLACE of their median place on the colormap is one colour with
 #: a cell or two of others (a diagram's grey panel and a box on it), no evidence of
@@ -601,9 +589,9 @@ def _one_place_but_two(h: Heatmap) -> bool:
 
 
 def _along_scale(h: Heatmap) -> tuple[float, int]:
-    """``_along_bar`` for a reading's values, placed on its scale (``_places``)."""
+    """``along_bar`` for a reading's values, placed on its scale (``_places``)."""
     places = _places(h)
-    return _along_bar(places) if places is not None else (0.0, 0)
+    return along_bar(places) if places is not None else (0.0, 0)
 
 
 def _places(h: Heatmap) -> np.ndarray | None:
@@ -746,6 +734,11 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
     cfg = config or DigitizeConfig()
     decoded: dict = {}  # the page's images, decoded once for both readings
     vector = _vector_reading(path, index, cfg, decoded) if cfg.vector else VectorReading((), ())
+    # a page's objects may be anything too (a diagram's icons placed as images, each
+    # pixel taken for a cell): their readings face the pictures' test of evidence
+    shown = [k for k, h in enumerate(vector.heatmaps) if on_page_evidence(h)]
+    vector = replace(vector, heatmaps=tuple(vector.heatmaps[k] for k in shown),
+                     points=tuple(vector.points[k] for k in shown))
     whole = bool(vector.heatmaps) and len(vector.heatmaps) == vector.candidates and not vector.unread and \
         min(h.confidence for h in vector.heatmaps) >= VECTOR_TRUSTED
     found: list[tuple[int, LoadedImage, Digitization, int, tuple]] = []  # (picture, pic, result, heatmap, points)

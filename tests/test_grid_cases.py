@@ -180,3 +180,62 @@ def test_body_text_above_a_figure_labels_none_of_its_rows(spacing, lines):
     h = digitize(buf.getvalue()).heatmaps[0]
     assert (h.rows, h.cols) == (15, 15)
     assert float(np.abs(h.table.values - 10.0).max()) <= 0.1
+
+
+@pytest.mark.parametrize("seed,misses", [(0, 2), (1, 3), (2, 1)])
+def test_a_needle_map_nearly_all_one_colour_has_the_rows_its_few_misses_show(seed, misses):
+    """A needle-in-a-haystack map: 100% almost everywhere, a few cells lower, the
+    depth axis labelled only 'Top' and 'Bottom'. No colour edge crosses many
+    columns, so the edges find one row; the few cells of other colours stand in
+    it as bands whose edges fall on the rows' lattice (read as one row at
+    confidence 0.93 before)."""
+    rng = np.random.default_rng(seed)
+    rows, cols = int(rng.integers(8, 13)), int(rng.integers(6, 10))
+    v = np.full((rows, cols), 100.0)
+    for r, c in zip(rng.choice(rows, misses, replace=False), rng.choice(cols, misses, replace=False)):
+        v[r, c] = float(rng.choice([0.0, 25.0, 50.0, 75.0]))
+
+    def draw(fig, ax):
+        im = ax.imshow(v, cmap="RdYlGn", vmin=0, vmax=100, aspect="auto", interpolation="nearest")
+        fig.colorbar(im, ax=ax, ticks=[0, 50, 100])
+        ax.set_xticks(range(cols), [f"{8 * (k + 1)}k" for k in range(cols)])
+        ax.set_yticks([0, rows - 1], ["Top", "Bottom"])
+        ax.set_xlabel("Context length")
+
+    h = digitize(_png(draw)).heatmaps[0]
+    assert (h.rows, h.cols) == (rows, cols), (h.rows, h.cols, h.confidence)
+    assert (h.scale.vmin, h.scale.vmax) == pytest.approx((0, 100), abs=1)
+    assert np.abs(h.table.values - v).max() <= 2.0, np.round(h.table.values)
+
+
+@pytest.mark.parametrize("rows,cols", [(10, 6), (11, 5)])
+def test_needle_panels_framed_side_by_side_one_of_them_perfect(rows, cols):
+    """Needle maps of three models side by side, each framed, a few pixels apart
+    (closer than blocks are bridged), one bar for all: a panel scoring 100%
+    everywhere has no cell edge inside, but its frame makes it a panel of its own,
+    and it takes its rows from the panel beside it. The rows of one colour at the
+    top and bottom of a panel are cells, not a panel margin, when their colour is
+    the bar's end. (Read as one 1 x 3 map, or panels cut to their middle rows.)"""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    vals = [np.full((rows, cols), 100.0) for _ in range(3)]
+    vals[0][1, cols - 1], vals[0][3, 2], vals[2][rows - 2, 3] = 50.0, 25.0, 50.0
+    fig = plt.figure(figsize=(10, 3.2), dpi=100)
+    width, gap = 0.78 / 3 - 0.004, 0.004
+    for k, v in enumerate(vals):
+        ax = fig.add_axes([0.08 + k * (width + gap), 0.15, width, 0.7])
+        im = ax.imshow(v, cmap="RdYlGn", vmin=0, vmax=100, aspect="auto", interpolation="nearest")
+        ax.set_xticks(range(cols), [f"{8 * (j + 1)}k" for j in range(cols)], fontsize=7)
+        ax.set_yticks([0, rows - 1], ["Top", "Bottom"]) if k == 0 else ax.set_yticks([])
+        ax.set_title(f"model {k}", fontsize=9)
+    fig.colorbar(im, cax=fig.add_axes([0.9, 0.15, 0.015, 0.7]), ticks=[0, 50, 100])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    res = digitize(buf.getvalue())
+    assert [(h.rows, h.cols) for h in res.heatmaps] == [(rows, cols)] * 3
+    for h, v in zip(res.heatmaps, vals):
+        assert np.abs(h.table.values - v).max() <= 2.0, np.round(h.table.values)

@@ -1082,3 +1082,97 @@ def test_a_minus_drawn_as_a_bar_before_a_number_is_its_sign():
     assert [t.text for t in with_drawn_minus([num], fills[2:])] == ["20"], "too far"
     assert [t.text for t in with_drawn_minus([num], np.array([[97.5, 53.5, 99.6, 53.75]]))] == ["20"], "under it"
     assert [t.text for t in with_drawn_minus([num], np.array([[97.5, 50.5, 99.6, 52.5]]))] == ["20"], "a block"
+
+
+def _icons_over_a_pale_box(path) -> None:
+    """A diagram as papers draw them: icons placed as small images (pale boxes
+    with a word in them) above a pale box whose shade wavers, with a '1' under it
+    twice (a token's index)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image, ImageDraw
+
+    fig = plt.figure(figsize=(8.5, 11))
+    x = np.arange(200)
+    wave = (241 + 13 * np.sin(x / 4.0) * np.cos(x / 23.0)).astype(np.uint8)
+    ax = fig.add_axes([0.1, 0.6, 0.6, 0.06])
+    ax.axis("off")
+    ax.imshow(np.dstack([np.tile(wave[None, :], (8, 1))] * 3), aspect="auto", interpolation="nearest")
+    for k, (word, fill) in enumerate([("Tok 1", (250, 215, 215)), ("Tok 2", (250, 215, 215)),
+                                      ("E 1", (250, 240, 180)), ("T 1", (215, 240, 215))]):
+        im = Image.new("RGB", (90, 40), (255, 255, 255))
+        d = ImageDraw.Draw(im)
+        d.rounded_rectangle([2, 2, 87, 37], radius=8, fill=fill, outline=(120, 120, 120))
+        d.text((25, 14), word, fill=(40, 40, 40))
+        a = fig.add_axes([0.1 + 0.15 * k, 0.67, 0.12, 0.04])
+        a.axis("off")
+        a.imshow(np.asarray(im))
+    for k in range(2):
+        fig.text(0.2 + 0.35 * k, 0.585, "1", fontsize=9)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def test_icons_beside_a_pale_box_are_no_unread_heatmap(tmp_path):
+    """A block of cells beside a bar whose labels give no scale is reported unread
+    only when it shows a heatmap: its cells on the bar's colours, spread along it.
+    Icons over a pale box (all near its white end) are not; cells of a map whose
+    bar is labelled '1' twice are."""
+    import matplotlib.pyplot as plt
+
+    from digitize.api import digitize_pdf_page
+    from digitize.sources.pdfobjects import page_objects
+    from digitize.vector.reader import read_vector_page
+
+    diagram = tmp_path / "diagram.pdf"
+    _icons_over_a_pale_box(diagram)
+    unread = []
+    assert digitize_pdf_page(diagram, 0, unread=unread) == [] and unread == [], unread
+
+    heatmap = tmp_path / "unlabelled.pdf"
+    fig = plt.figure(figsize=(8.5, 11))
+    ax = fig.add_axes([0.1, 0.5, 0.6, 0.3])
+    cb = fig.colorbar(ax.pcolormesh(np.random.default_rng(3).random((6, 8)), cmap="viridis", vmin=0, vmax=1), ax=ax)
+    cb.set_ticks([0.2, 0.8], labels=["1", "1"])
+    fig.savefig(heatmap)
+    plt.close(fig)
+    reading = read_vector_page(page_objects(heatmap, 0))
+    assert reading.heatmaps == () and len(reading.unread) == 1, reading
+    (x0, y0, x1, y1), reason = reading.unread[0]
+    assert "labels" in reason and x1 - x0 > 200 and y1 - y0 > 200
+
+
+def test_a_picture_of_a_plot_placed_as_an_image_is_no_block_of_cells():
+    """An image of a plot (its frame, tick marks and tick labels drawn into it, a
+    needle map of one colour but two cells) has runs of a pixel or two between
+    wide plain stretches: the raster path reads it, it is not taken for cells
+    (read as 22 x 99 'cells' before). An image of cells blown up 12 times is."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from digitize.sources.objects import PlacedImage
+    from digitize.vector.tilings import image_tiling
+
+    v = np.full((10, 4), 100.0)
+    v[7, 3] = 50.0
+    fig, ax = plt.subplots(figsize=(4, 4), dpi=100)
+    ax.imshow(v, cmap="RdYlGn", vmin=0, vmax=100, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(4), ["8k", "16k", "24k", "32k"], fontsize=7)
+    ax.set_yticks([])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0)
+    plt.close(fig)
+    picture = np.asarray(Image.open(buf).convert("RGB"))
+    assert image_tiling(PlacedImage((0.0, 0.0, 80.0, 80.0), picture)) is None
+
+    cells = np.random.default_rng(0).integers(0, 256, (10, 4, 3)).astype(np.uint8)
+    blown = np.repeat(np.repeat(cells, 12, axis=0), 12, axis=1)
+    t = image_tiling(PlacedImage((0.0, 0.0, 48.0, 120.0), blown))
+    assert t is not None and t.shape == (10, 4) and (t.rgb == cells).all()

@@ -203,10 +203,12 @@ PAST_PITCH_SHARE = 0.15
 PAST_AT_SHARE = 0.1
 
 
-def labels_past_grid(lattices, edges: np.ndarray) -> int:
+def labels_past_grid(lattices, edges: np.ndarray, open_ends: tuple[bool, bool] = (True, True)) -> int:
     """The most labels of one lattice (``raster.lattice.Lattice``: ``points``,
     ``pitch``, ``source``) that fits the grid's ``edges`` standing at the centres
-    of the next cells past either end, one after another from the first."""
+    of the next cells past either end, one after another from the first. Only
+    past an end in ``open_ends`` (first, last) where the plot goes on in the page
+    colour: past an end that meets another panel's cells, its labels are its own."""
     e = np.asarray(edges, np.float64)
     if len(e) < 3:
         return 0
@@ -219,7 +221,9 @@ def labels_past_grid(lattices, edges: np.ndarray) -> int:
         if share is None or share < ON_AXES_LIMIT:
             continue
         p = np.asarray(lat.points, np.float64)
-        for end, way in ((e[0], -1.0), (e[-1], 1.0)):
+        for end, way, open_end in ((e[0], -1.0, open_ends[0]), (e[-1], 1.0, open_ends[1])):
+            if not open_end:
+                continue
             k = 0
             while np.any(np.abs(p - (end + way * (k + 0.5) * cell)) <= PAST_AT_SHARE * cell):
                 k += 1
@@ -458,7 +462,36 @@ def sibling_grids(heatmaps: list) -> dict:
             out[i] = Grid(frozen_array(g.row_edges[0] + rows * sy), frozen_array(g.col_edges[0] + cols * sx),
                           ref.grid.regular)
             break
+        if i not in out and (g.rows == 1) != (g.cols == 1):
+            grid = _one_cell_axis_from_beside(h, heatmaps)
+            if grid is not None:
+                out[i] = grid
     return out
+
+
+def _one_cell_axis_from_beside(h, heatmaps: list) -> Grid | None:
+    """A panel of one colour down an axis found to hold one cell (a perfect score
+    everywhere shows no cell edge) takes that axis's cells from a panel beside it
+    that spans the same extent (side by side: the same top and bottom) and found
+    more there."""
+    g, box = h.grid, h.plot_box
+    rows_axis = g.rows == 1
+    for ref in heatmaps:
+        if ref is h or ref.grid.block:
+            continue
+        rb = ref.plot_box
+        lo, hi, rlo, rhi = (box.y0, box.y1, rb.y0, rb.y1) if rows_axis else (box.x0, box.x1, rb.x0, rb.x1)
+        extent = max(hi - lo, 1)
+        if abs(lo - rlo) > SIBLING_SIZE_SHARE * extent or abs(hi - rhi) > SIBLING_SIZE_SHARE * extent:
+            continue
+        theirs = np.asarray(ref.grid.row_edges if rows_axis else ref.grid.col_edges, np.float64)
+        if len(theirs) < 3:
+            continue
+        mine = np.asarray(g.row_edges if rows_axis else g.col_edges, np.float64)
+        edges = mine[0] + (theirs - theirs[0]) * (mine[-1] - mine[0]) / max(theirs[-1] - theirs[0], 1e-9)
+        return Grid(frozen_array(edges), g.col_edges, ref.grid.regular) if rows_axis else \
+            Grid(g.row_edges, frozen_array(edges), ref.grid.regular)
+    return None
 
 
 def sibling_grid_checks(heatmaps: list) -> list:
@@ -481,3 +514,27 @@ def sibling_grid_checks(heatmaps: list) -> list:
         checks = tuple(check if k.name == "grid_on_axes" else k for k in h.checks)
         out[i] = replace(h, checks=checks, confidence=confidence(checks, len(h.warnings), (h.grid.rows, h.grid.cols)))
     return out
+
+
+#: A heatmap found but not read (its bar gives no scale) shows itself by its
+#: cells: at least this share of them on the bar's colours, and at least
+#: UNREAD_MIN_CELLS cells, besides redrawing the plot.
+UNREAD_ON_COLORMAP = 0.9
+UNREAD_MIN_CELLS = 4
+#: ... in at least two rows and two columns, their colours spread over at least
+#: this share of the bar (a chart in one or two colours beside a strip is no heatmap).
+UNREAD_SPREAD = 0.25
+#: ... and at least this many places along it (told apart to 1/UNREAD_LEVEL_BINS
+#: of the bar): a diagram of two colours beside a strip of the same two is no heatmap.
+UNREAD_MIN_LEVELS = 3
+UNREAD_LEVEL_BINS = 50
+
+
+def along_bar(places: np.ndarray) -> tuple[float, int]:
+    """How far cells at ``places`` along their bar (0..1) spread over it (the middle
+    90% of them), and at how many places, told apart to 1/UNREAD_LEVEL_BINS of it."""
+    known = places[np.isfinite(places)]
+    if not known.size:
+        return 0.0, 0
+    spread = float(np.quantile(known, 0.95) - np.quantile(known, 0.05))
+    return spread, len(np.unique(np.round(known * UNREAD_LEVEL_BINS)))

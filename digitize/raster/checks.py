@@ -72,7 +72,8 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
     expected = expected_colours(table, colormap, legend.scale, planes.background)
     _, per_cell = pixels_explained(planes, grid, expected)
     on = []
-    past = max(labels_past_grid(evidence.rows, grid.row_edges), labels_past_grid(evidence.cols, grid.col_edges))
+    past = max(labels_past_grid(evidence.rows, grid.row_edges, _page_past(planes, grid, vertical=True)),
+               labels_past_grid(evidence.cols, grid.col_edges, _page_past(planes, grid, vertical=False)))
     for k, (lats, edges) in enumerate(((evidence.rows, grid.row_edges), (evidence.cols, grid.col_edges))):
         shares = [s for s in (at_centres(lat.points, edges) for lat in lats) if s is not None]
         if ruling is not None:  # the cell borders drawn back the grid as marks would
@@ -90,6 +91,30 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
                           faded_ends=None if bar is None or legend.scale.source != "ticks" else
                           faded_ends(planes, bar, _end_marks(legend)),
                           orientation=None if bar is None else bar.orientation, past_labels=past)
+
+
+#: Past a grid's end the plot goes on in the page colour when at least this share
+#: of the next cell's place (its middle half) is the page colour.
+PAGE_PAST_SHARE = 0.8
+
+
+def _page_past(planes: Planes, grid: Grid, *, vertical: bool) -> tuple[bool, bool]:
+    """Whether the next cell's place past the grid's first and last edge along one
+    axis (rows: ``vertical``) is the page colour (outside the picture: no)."""
+    edges = grid.row_edges if vertical else grid.col_edges
+    across = grid.col_edges if vertical else grid.row_edges
+    cell = float(np.median(np.diff(edges)))
+    a, b = int(round(across[0])), int(round(across[-1]))
+    limit = planes.distance.shape[0 if vertical else 1]
+    out = []
+    for end, way in ((float(edges[0]), -1.0), (float(edges[-1]), 1.0)):
+        lo, hi = sorted((int(round(end + way * 0.25 * cell)), int(round(end + way * 0.75 * cell))))
+        if lo < 0 or hi > limit or hi <= lo or b <= a:
+            out.append(False)
+            continue
+        place = planes.distance[lo:hi, a:b] if vertical else planes.distance[a:b, lo:hi]
+        out.append(bool(np.mean(place <= planes.cell_delta_e) >= PAGE_PAST_SHARE))
+    return out[0], out[1]
 
 
 #: A tick mark this close (pixels) to a bar's end marks where it stops.

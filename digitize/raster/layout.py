@@ -313,8 +313,10 @@ def _comes_back(prof: np.ndarray, bg_lab: np.ndarray) -> bool:
 #: colour (ggplot's grey) or of the page (its white grid lines).
 PANEL_SHARE = 0.9
 PANEL_DELTA_E = 4.0
-#: A panel colour this close (delta E) to a colour of a colorbar is a cell colour.
-PANEL_ON_BAR_DELTA_E = 1.5
+#: A panel colour this close (delta E) to a colour of a colorbar is a cell colour
+#: (a map of one value at the bar's end: the bar's last samples blend with its
+#: outline, 1.75 off the cells' colour in a matplotlib bar of RdYlGn).
+PANEL_ON_BAR_DELTA_E = 3.0
 
 
 def _trim_panel(lab: np.ndarray, box: Box, bg_lab: np.ndarray, bar_colours: np.ndarray) -> Box:
@@ -904,7 +906,7 @@ def _split_panels(lab, distance, box: Box, page_delta_e: float, *, axes: tuple[i
         widths = np.array([b - a for a, b in parts], float)
         if widths.min() < PANEL_MIN_SIDE or np.abs(widths - median(widths)).max() > PANEL_WIDTH_SPREAD * median(widths):
             continue
-        if not all(_has_inner_edges(lab, box, a, b, axis) for a, b in parts):
+        if not all(_has_inner_edges(lab, box, a, b, axis) or _framed_part(lab, box, a, b, axis) for a, b in parts):
             continue
         if axis == 0:
             cut = [Box(box.x0 + a, box.y0, box.x0 + b, box.y1) for a, b in parts]
@@ -927,6 +929,34 @@ def _panel_parts(gap: np.ndarray) -> list[tuple[int, int]]:
             parts.append((start, i))
             start = None
     return parts
+
+
+#: A part framed by lines of its own (a panel of one colour, a perfect needle
+#: map, has no inner edges): its first and last lines, within FRAME_PX of the
+#: gap, darker than its inside by FRAME_DARKER (L*) along FRAME_SHARE of them
+#: (cells drawn with page-coloured lines between them blend lighter at their sides).
+FRAME_PX = 3
+FRAME_DARKER = 15.0
+FRAME_SHARE = 0.9
+
+
+def _framed_part(lab: np.ndarray, box: Box, a: int, b: int, axis: int) -> bool:
+    """Whether a part of a block (``_panel_parts``) is framed on both sides (the
+    frame may stand just outside the block, which its trimming left out)."""
+    if axis == 0:
+        lo, hi = max(0, box.x0 + a - FRAME_PX), min(lab.shape[1], box.x0 + b + FRAME_PX)
+        part = lab[box.y0:box.y1, lo:hi, 0]
+    else:
+        lo, hi = max(0, box.y0 + a - FRAME_PX), min(lab.shape[0], box.y0 + b + FRAME_PX)
+        part = lab[lo:hi, box.x0:box.x1, 0].T  # the split direction along axis 1
+    width = part.shape[1]
+    if width < 8 * FRAME_PX:
+        return False
+    inside = np.median(part[:, 3 * FRAME_PX:width - 3 * FRAME_PX], axis=1)  # per line, L*
+    for side in (part[:, :2 * FRAME_PX], part[:, width - 2 * FRAME_PX:]):
+        if np.mean(side.min(axis=1) < inside - FRAME_DARKER) < FRAME_SHARE:
+            return False
+    return True
 
 
 def _has_inner_edges(lab: np.ndarray, box: Box, a: int, b: int, axis: int) -> bool:

@@ -20,6 +20,11 @@ from ..core.analysis import analyse
 from ..core.catalog import barless_key, match_bar, match_cells
 from ..core.cells import best_table, discrete_warning, page_on_map, run_on_to_page, table_warnings
 from ..core.checks import (
+    UNREAD_MIN_CELLS,
+    UNREAD_MIN_LEVELS,
+    UNREAD_ON_COLORMAP,
+    UNREAD_SPREAD,
+    along_bar,
     at_centres,
     colormap_check,
     expected_colours,
@@ -134,12 +139,34 @@ def read_vector_page(page: VectorPage, *, config: DigitizeConfig | None = None,
         try:
             h = read_tiling(page, t, bar, config=cfg, key=key)
         except ScaleError as exc:
-            unread.append((t.box, exc.one_line()))
+            if _spreads_along(t, bar, cfg.residual_flag):
+                unread.append((t.box, exc.one_line()))
             continue
         if h is not None:
             heatmaps.append(h)
             points.append(tuple(round(float(v), 1) for v in t.box))
     return VectorReading(tuple(heatmaps), tuple(points), tuple(unread), candidates=len(cells), size=page.size)
+
+
+def _spreads_along(t: Tiling, bar: VectorBar | None, residual_flag: float) -> bool:
+    """Whether a block of cells whose bar gave no scale shows a heatmap, as a
+    picture's must (``api._unread_is_evidence``): nearly all its cells on the bar's
+    colours, spread along it over several places (a diagram's icons placed as
+    images, light colours beside a pale shaded box, lie at one end of it)."""
+    if bar is None or min(t.shape) < 2 or t.shape[0] * t.shape[1] < UNREAD_MIN_CELLS:
+        return False
+    drawn = t.rgb[t.drawn].reshape(-1, 3)
+    if not len(drawn):
+        return False
+    colours, which = np.unique(drawn, axis=0, return_inverse=True)  # an image has few colours, many pixels
+    lab, bar_lab = rgb_to_lab(colours), rgb_to_lab(bar.rgb)
+    d = np.linalg.norm(lab[:, None, :] - bar_lab[None, :, :], axis=2)
+    nearest = np.argmin(d, axis=1)
+    on_bar = (d[np.arange(len(lab)), nearest] <= residual_flag)[which.ravel()]
+    pos = np.asarray(bar.positions, np.float64)
+    places = ((pos[nearest] - pos.min()) / max(float(np.ptp(pos)), 1e-9))[which.ravel()]
+    spread, levels = along_bar(np.where(on_bar, places, np.nan))
+    return on_bar.mean() >= UNREAD_ON_COLORMAP and spread >= UNREAD_SPREAD and levels >= UNREAD_MIN_LEVELS
 
 
 def _scale(bar: VectorBar, cfg: DigitizeConfig):

@@ -217,6 +217,9 @@ def image_tiling(img: PlacedImage) -> Tiling | None:
         ry, rx = np.arange(h + 1), np.arange(w + 1)
     elif h / (len(ry) - 1) < MIN_BLOCK or w / (len(rx) - 1) < MIN_BLOCK:
         return None  # no blocks: resampled smoothly, or a photo
+    elif np.median(np.diff(ry)) < MIN_BLOCK or np.median(np.diff(rx)) < MIN_BLOCK:
+        return None  # most runs a pixel or two: a picture of a plot (its frame, ticks and words), wide plain
+        # stretches between them
     else:
         ry, rx = _without_gaps(img.rgb, ry, 0), _without_gaps(img.rgb, rx, 1)
     x0, y0, x1, y1 = img.box

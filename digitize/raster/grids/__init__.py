@@ -6,8 +6,10 @@ axis tick marks or tick labels imply, one lattice at a time). Every combination
 of proposed rows and columns is scored by how well one colour per cell explains
 samples of the pixels (``core.synthesis.grid_fit``); among the ones that explain
 them about as well as the best, the one backed by more axis evidence wins, then
-the one with fewer cells. Last, the grid grows over solid cells past its
-edges (``grow``: the outer lines of a triangular matrix).
+the one with fewer cells. Then the grid grows over solid cells past its
+edges (``grow``: the outer lines of a triangular matrix), and an axis of one
+cell is cut where bands of other colours inside it fall on a lattice (``bands``:
+a map nearly all one colour).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from ...core.synthesis import fits_at_like_density
 from ...model import Box, Grid, Layout, frozen_array
 from ..lattice import AxisEvidence
 from ..planes import Planes
-from . import edges, grow, lattice
+from . import bands, edges, grow, lattice
 
 #: What backs each axis's proposal: axis marks or labels (2, any lattice source)
 #: over colour edges over the square-cell guess and the edges that cross only a few
@@ -85,7 +87,8 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
     rows += _square(cols, plot.y0, plot.y1)
     cols += _square(rows, plot.x0, plot.x1)
     if len(rows) == 1 and len(cols) == 1:
-        return grow.grow_over_cells(planes=planes, grid=base, layout=layout, plot=plot, limit=evidence.frame)
+        grown = grow.grow_over_cells(planes=planes, grid=base, layout=layout, plot=plot, limit=evidence.frame)
+        return bands.split_by_bands(planes.lab, grown)
     combos = [(r, c) for r in rows for c in cols]
     fits = fits_at_like_density(planes.lab, [(r.edges, c.edges) for r, c in combos])
     scored = []
@@ -100,7 +103,8 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
     else:
         regular = base.regular or (r.strategy != "edges" and c.strategy != "edges")
         chosen = Grid(frozen_array(r.edges), frozen_array(c.edges), regular)
-    return grow.grow_over_cells(planes=planes, grid=chosen, layout=layout, plot=plot, limit=evidence.frame)
+    grown = grow.grow_over_cells(planes=planes, grid=chosen, layout=layout, plot=plot, limit=evidence.frame)
+    return bands.split_by_bands(planes.lab, grown)
 
 
 #: A finer grid splits a coarser one's cells for nothing when the parts of nearly
