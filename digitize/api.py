@@ -312,7 +312,7 @@ def _thinned_grid(h: Heatmap) -> Grid | None:
 
 
 #: Checks whose failure the reader is also warned of (their detail says what to do).
-WARNING_CHECKS = ("bar_ends_seen", "outer_lines_drawn", "labels_past_grid")
+WARNING_CHECKS = ("bar_ends_seen", "outer_lines_drawn", "labels_past_grid", "cell_ends_even")
 
 _SKIPPED = {ScaleError: "its colorbar labels were unreadable",
             NoColorbarError: "no colorbar beside it and its colours match no known colormap"}
@@ -562,8 +562,8 @@ def on_page_evidence(h: Heatmap) -> bool:
     on no scale at all (its colours matched to a named map, or labels that are no
     scale) must also redraw every region of its plot, not stand off its axes, and
     not be one colour with a cell or two of others (``_one_place_but_two``)."""
-    if h.rows * h.cols < MIN_MAP_CELLS or not is_evidence(h):
-        return False
+    if h.rows * h.cols < MIN_MAP_CELLS or not is_evidence(h) or not _not_failed(h.checks, "cell_ends_even"):
+        return False  # (uneven ends: bars of a bar chart beside their colorbar)
     if h.grid.block > 0:
         backed = _varied_blocks(h)
     else:  # cells all of one colour, on a bar of two labels, are a block of one colour

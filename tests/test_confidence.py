@@ -303,6 +303,42 @@ def test_labels_going_on_past_the_grid_are_counted_one_cell_after_another():
     assert labels_past_grid([_labels([280.0] + inside, 36.0)], edges) == 1
     # a lattice that does not step with the cells says nothing of them
     assert labels_past_grid([_labels([246.0 - 50 * k for k in range(3)] + inside, 50.0)], edges) == 0
+    # past an end closed by the panel's frame, labels that go on are the next panel's
+    assert labels_past_grid([_labels([210.0, 246.0, 282.0] + inside, 36.0)], edges, (False, True)) == 0
+    assert labels_past_grid([_labels([210.0, 246.0, 282.0] + inside, 36.0)], edges, (True, False)) == 3
+
+
+def test_a_panel_framed_beside_another_whose_labels_continue_its_lattice_is_not_short():
+    """Two framed panels of cells a few pixels apart, each with its own column
+    labels: the second's labels stand where the first's next cells would, but
+    past the first's frame they are the second's (the first stands at 0.4 when
+    they count)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from digitize import digitize
+
+    rng = np.random.default_rng(4)
+    vals = [rng.random((6, 5)), rng.random((6, 5))]
+    fig = plt.figure(figsize=(8, 3), dpi=100)
+    for k, v in enumerate(vals):
+        ax = fig.add_axes([0.08 + k * 0.39, 0.15, 0.385, 0.7])
+        im = ax.imshow(v, cmap="viridis", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+        ax.set_xticks(range(5), [f"{2 ** (j + 3)}k" for j in range(5)], fontsize=7)
+        ax.set_yticks(range(6)) if k == 0 else ax.set_yticks([])
+    fig.colorbar(im, cax=fig.add_axes([0.9, 0.15, 0.015, 0.7]))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    res = digitize(buf.getvalue())
+    assert [(h.rows, h.cols) for h in res.heatmaps] == [(6, 5), (6, 5)]
+    for h, v in zip(res.heatmaps, vals):
+        assert np.abs(h.table.values - v).max() <= 0.02
+        assert h.confidence >= 0.5 and not any(c.name == "labels_past_grid" and not c.passed for c in h.checks)
 
 
 def test_a_grid_short_of_its_labels_is_marked_doubtful(example_result):

@@ -239,3 +239,27 @@ def test_needle_panels_framed_side_by_side_one_of_them_perfect(rows, cols):
     assert [(h.rows, h.cols) for h in res.heatmaps] == [(rows, cols)] * 3
     for h, v in zip(res.heatmaps, vals):
         assert np.abs(h.table.values - v).max() <= 2.0, np.round(h.table.values)
+
+
+def test_bands_count_a_cell_with_a_number_printed_on_it_whole():
+    """The band test on its own: a map of one colour but its last column, each of
+    whose cells carries a printed number, found as one column. The number's
+    strokes do not cut the cell's band in two (which once gave 19 columns for 5)."""
+    from digitize.core.lookup import rgb_to_lab
+    from digitize.model import Grid
+    from digitize.raster.grids.bands import split_by_bands
+
+    rows, cols, cell = 6, 5, 31
+    rgb = np.zeros((rows * 20, cols * cell, 3), np.uint8)
+    rgb[:] = (20, 200, 150)
+    rgb[:, (cols - 1) * cell:] = (230, 200, 60)
+    for r in range(rows):  # a dark number in the middle of each cell of the last column
+        rgb[r * 20 + 6:r * 20 + 14, (cols - 1) * cell + 9:(cols - 1) * cell + 22] = (30, 30, 30)
+    lab = rgb_to_lab(rgb).astype(np.float32)
+    one_column = Grid(np.arange(rows + 1) * 20.0, np.array([0.0, cols * cell]))
+    split = split_by_bands(lab, one_column)
+    assert split.cols == cols and np.allclose(split.col_edges, np.arange(cols + 1) * cell, atol=1.0)
+    assert split.rows == rows
+    plain = rgb.copy()
+    plain[:, (cols - 1) * cell:] = (20, 200, 150)
+    assert split_by_bands(rgb_to_lab(plain).astype(np.float32), one_column).cols == 1

@@ -793,3 +793,60 @@ def test_a_page_with_an_object_heatmap_and_an_unread_picture_reports_both(tmp_pa
     assert np.nanmax(np.abs(np.asarray(read[0].table.values) - v)) < 0.02
     assert len(unread) == 1 and "label" in unread[0].reason, unread
     assert unread[0].position[1] > read[0].points[3], "the unread one is the picture below the read one"
+
+
+def _grouped_bars(path, seed: int) -> None:
+    """Groups of bars side by side, each bar coloured by a value on a colorbar
+    (a ratio, a budget), some bars of a group as tall as each other: a paper's
+    bar chart, drawn as objects."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(seed)
+    fig = plt.figure(figsize=(8.5, 11))
+    _text(fig)
+    ax = fig.add_axes([0.12, 0.45, 0.65, 0.3])
+    cmap = plt.get_cmap("flare" if "flare" in plt.colormaps() else "magma")
+    for g in range(5):
+        top = 80 - 15 * g
+        heights = np.round(top + rng.normal(0, 3, 8))
+        heights[:3] = heights[0]  # bars of equal height side by side tile a row
+        ax.bar(g + np.arange(8) * 0.1 - 0.35, heights, width=0.1, color=cmap(np.linspace(0, 1, 8)))
+    fig.colorbar(plt.cm.ScalarMappable(cmap=cmap), ax=ax, label="sequential to parallel ratio")
+    ax.set_ylabel("accuracy (%)")
+    fig.savefig(path)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_grouped_bars_coloured_on_a_colorbar_are_no_heatmap(seed, tmp_path):
+    """A bar chart whose bars take their colours from a colorbar: read from the
+    objects, bars of equal height side by side tiled a 1 x 3 'map' (at confidence
+    0.98); from the picture, a group of bars was a 1 x 8 'map' (0.97). Neither is
+    reported: bars stand on one baseline beside bars of other heights, and their
+    ends are uneven."""
+    path = tmp_path / "bars.pdf"
+    _grouped_bars(path, seed)
+    unread = []
+    found = digitize_pdf_page(path, 0, unread=unread)
+    assert [(h.rows, h.cols, h.confidence) for f in found for h in f.result.heatmaps] == [] and unread == []
+
+
+def test_grouped_bars_in_a_picture_are_read_as_doubtful_at_most(tmp_path):
+    """The same chart as a picture: its groups of bars, read as rows of cells,
+    come back doubtful, saying why (bars end unevenly)."""
+    import pypdfium2 as pdfium
+
+    from digitize import digitize
+
+    path = tmp_path / "bars.pdf"
+    _grouped_bars(path, 0)
+    png = tmp_path / "bars.png"
+    pdfium.PdfDocument(str(path))[0].render(scale=200 / 72).to_pil().save(png)
+    res = digitize(png)
+    groups = [h for h in res.heatmaps if min(h.rows, h.cols) == 1]
+    assert groups, [(h.rows, h.cols) for h in res.heatmaps]
+    for h in groups:
+        assert h.confidence <= 0.05 and any("bar chart" in w for w in h.warnings), (h.rows, h.cols, h.confidence)

@@ -23,6 +23,9 @@ EXPLAINED_LIMIT = 0.9
 WORST_REGION_LIMIT = 0.6
 #: Share of axis marks and labels that must stand at cell centres.
 ON_AXES_LIMIT = 0.8
+#: A grid whose colour starts inside cells or past its side, unevenly, in this
+#: many columns (or rows) or more (``cell_ends_even``), is bars of a bar chart.
+RAGGED_LIMIT = 2
 #: Fewest colorbar labels a scale should rest on, and their largest rms distance (px).
 SCALE_LABELS_LIMIT = 3
 SCALE_RESIDUAL_LIMIT = 1.5
@@ -138,16 +141,24 @@ _SCALE_TEXT = re.compile(r"(\d[eE][-+]?\d)|(^[×xX*]?10\^)|(^[+][\d.])")
 def reading_checks(*, per_cell: np.ndarray, axis_shares: list[float], scale: Scale, bar_length: float | None,
                    unused_texts: list[str], table: CellTable, residual_flag: float, box: Box, frame: Box | None,
                    printed: Printed | None, faded_ends: list[str] | None = None,
-                   orientation: str | None = None, past_labels: int | None = None) -> tuple[Check, ...]:
+                   orientation: str | None = None, past_labels: int | None = None,
+                   ragged_cells: int | None = None) -> tuple[Check, ...]:
     """Every check of a reading, from what its front-end measured: the share of each
     cell the redrawn table explains, the shares of axis marks and labels at cell
     centres (per axis), the bar's length in pixels, the multiplier-like texts left
     unused, the axes frame round the plot and the ends of the bar that fade into
     the page unmarked (None: no bar, or its ends known), the bar's
     ``orientation`` (None: no bar), and the most axis labels of a lattice that
-    fits the grid standing past its ends (``labels_past_grid``; None: not measured)."""
+    fits the grid standing past its ends (``labels_past_grid``; None: not measured),
+    and the columns (or rows) whose colour starts inside a cell or past the grid's
+    side, unevenly (``cell_ends_even``; None: not measured)."""
     out = redraw_checks(per_cell)
     out.append(axes_check(axis_shares))
+    if ragged_cells is not None:
+        ragged = ragged_cells >= RAGGED_LIMIT
+        out.append(Check("cell_ends_even", not ragged, float(ragged_cells), float(RAGGED_LIMIT),
+                         f"in {ragged_cells} columns (or rows) the colour starts partway into a cell or past the "
+                         f"grid, each at its own length: bars of a bar chart, not cells of a map" if ragged else ""))
     if past_labels is not None:
         out.append(Check("labels_past_grid", past_labels < PAST_LABELS_LIMIT, float(past_labels),
                          float(PAST_LABELS_LIMIT), f"{past_labels} axis labels that step with the cells stand past "

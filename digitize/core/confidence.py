@@ -134,6 +134,10 @@ REVERSED_CAP = 0.6
 #: the map (outer cells of the page colour left out).
 LABELS_PAST_CAP = 0.4
 
+#: A one-row grid whose cells stop short of its side unevenly (``cell_ends_even``
+#: failed) is bars of a bar chart, hardly ever a map read right.
+RAGGED_CAP = 0.05
+
 
 def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
@@ -165,6 +169,9 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
     past = by.get("labels_past_grid")
     if past is not None and not past.passed:
         p = min(p, LABELS_PAST_CAP)
+    ragged = by.get("cell_ends_even")
+    if ragged is not None and not ragged.passed:
+        p = min(p, RAGGED_CAP)
     printed = by.get("printed_agree")
     if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
         p = min(p, PRINTED_DISAGREE_CAP)

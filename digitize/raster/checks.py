@@ -12,7 +12,8 @@ one calibrated number. The checks:
   them that stand at cell centres (on a ruled plot, or the share of the grid's
   lines seen drawn).
 - ``labels_past_grid``: no axis labels that step with the cells stand past the
-  grid's ends (there the map goes on, its cells the page colour).
+  grid's ends (there the map goes on, its cells the page colour), where no frame
+  closes the grid (past a panel's frame, labels that go on are the next panel's).
 - ``scale_labels`` and ``scale_residual``: how many colorbar labels the scale
   rests on, and how far (pixels) they sit from it.
 - ``scale_resolution``: the bar is long enough to tell values 1% of the range
@@ -72,8 +73,8 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
     expected = expected_colours(table, colormap, legend.scale, planes.background)
     _, per_cell = pixels_explained(planes, grid, expected)
     on = []
-    past = max(labels_past_grid(evidence.rows, grid.row_edges, _page_past(planes, grid, vertical=True)),
-               labels_past_grid(evidence.cols, grid.col_edges, _page_past(planes, grid, vertical=False)))
+    past = max(labels_past_grid(evidence.rows, grid.row_edges, _open_ends(planes, grid, vertical=True)),
+               labels_past_grid(evidence.cols, grid.col_edges, _open_ends(planes, grid, vertical=False)))
     for k, (lats, edges) in enumerate(((evidence.rows, grid.row_edges), (evidence.cols, grid.col_edges))):
         shares = [s for s in (at_centres(lat.points, edges) for lat in lats) if s is not None]
         if ruling is not None:  # the cell borders drawn back the grid as marks would
@@ -90,30 +91,90 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
                           frame=evidence.frame, printed=printed,
                           faded_ends=None if bar is None or legend.scale.source != "ticks" else
                           faded_ends(planes, bar, _end_marks(legend)),
-                          orientation=None if bar is None else bar.orientation, past_labels=past)
+                          orientation=None if bar is None else bar.orientation, past_labels=past,
+                          ragged_cells=ragged_cells(planes, grid))
 
 
-#: Past a grid's end the plot goes on in the page colour when at least this share
-#: of the next cell's place (its middle half) is the page colour.
-PAGE_PAST_SHARE = 0.8
+#: Bars of a bar chart end unevenly, and inside cells: followed along a column
+#: (or a row) of cells from past the grid's side (as far again as the grid is
+#: long) towards it, a bar's colour starts partway into a cell and runs solid
+#: (SOLID_SHARE of the lines) to that cell's far edge, at least UNEVEN_PX from
+#: any cell edge; or it starts that far past the grid's side (the plot box may cut
+#: the tallest bars). A map's cells start at cell edges (a masked triangle's too);
+#: a number printed on a cell of the page colour is no solid run.
+UNEVEN_PX = 3
+SOLID_SHARE = 0.9
 
 
-def _page_past(planes: Planes, grid: Grid, *, vertical: bool) -> tuple[bool, bool]:
-    """Whether the next cell's place past the grid's first and last edge along one
-    axis (rows: ``vertical``) is the page colour (outside the picture: no)."""
+def ragged_cells(planes: Planes, grid: Grid) -> int | None:
+    """How many columns (or rows) of cells have colour that starts inside a cell
+    or past the grid's side, unevenly (see UNEVEN_PX): bars of equal width side by
+    side, each as long as its value. 0 for a map; None for a grid of blocks."""
+    if grid.block:
+        return None
+    drawn = planes.distance > planes.cell_delta_e
+    worst = 0
+    for along_cols in (True, False):  # bars standing up (colour along columns), or drawn across
+        d = drawn if along_cols else drawn.T
+        across = grid.col_edges if along_cols else grid.row_edges
+        edges = np.asarray(grid.row_edges if along_cols else grid.col_edges, np.float64)
+        a, b = int(round(edges[0])), int(round(edges[-1]))
+        if b - a < 4 * UNEVEN_PX:
+            continue
+        for side in (0, 1):
+            w0, w1 = (max(a - (b - a), 0), b) if side == 0 else (a, min(b + (b - a), d.shape[0]))
+            at = a - w0 if side == 0 else w1 - b  # the grid's side, in the lines from the outer end
+            inner = np.sort(np.abs((edges if side == 0 else edges[::-1]) - (a if side == 0 else b))) + at
+            starts, odd = [], 0
+            for c0, c1 in zip(across[:-1], across[1:]):
+                m0, m1 = int(round(c0 + 0.25 * (c1 - c0))), int(round(c1 - 0.25 * (c1 - c0)))
+                if m1 <= m0:
+                    continue
+                line = (d[w0:w1, m0:m1].mean(axis=1) >= 0.5)[::1 if side == 0 else -1]
+                if not line[at:].any():
+                    continue  # cells of the page colour all along
+                first = at + int(np.argmax(line[at:]))
+                if first == at:
+                    while first > 0 and line[first - 1]:
+                        first -= 1  # running on past the grid's side
+                starts.append(first)
+                nearest = float(np.min(np.abs(inner - first)))
+                if first <= at - UNEVEN_PX:
+                    odd += 1  # past the side
+                elif nearest >= UNEVEN_PX:
+                    stop = int(inner[np.searchsorted(inner, first)]) if first < inner[-1] else len(line)
+                    odd += float(line[first:stop].mean()) >= SOLID_SHARE  # partway into a cell, solid to its edge
+            if starts and max(starts) - min(starts) >= UNEVEN_PX:
+                worst = max(worst, odd)
+    return worst
+
+
+#: A grid's end is closed by an outline (a panel's frame: labels past it are the
+#: next panel's) when a line within OUTLINE_PX past it (or on it) is dark (L* under
+#: OUTLINE_L) along OUTLINE_SHARE of the grid's extent; an open end may go on in
+#: cells of the page colour.
+OUTLINE_PX = 3
+OUTLINE_L = 50.0
+OUTLINE_SHARE = 0.9
+
+
+def _open_ends(planes: Planes, grid: Grid, *, vertical: bool) -> tuple[bool, bool]:
+    """Whether the grid's first and last edge along one axis (rows: ``vertical``)
+    is open: no outline drawn just past it, or on it."""
     edges = grid.row_edges if vertical else grid.col_edges
     across = grid.col_edges if vertical else grid.row_edges
-    cell = float(np.median(np.diff(edges)))
     a, b = int(round(across[0])), int(round(across[-1]))
-    limit = planes.distance.shape[0 if vertical else 1]
+    limit = planes.lab.shape[0 if vertical else 1]
     out = []
-    for end, way in ((float(edges[0]), -1.0), (float(edges[-1]), 1.0)):
-        lo, hi = sorted((int(round(end + way * 0.25 * cell)), int(round(end + way * 0.75 * cell))))
-        if lo < 0 or hi > limit or hi <= lo or b <= a:
+    for end, way in ((float(edges[0]), -1), (float(edges[-1]), 1)):
+        at = int(round(end))
+        # the edge's own line too: a grid may take in the frame's line it starts on
+        lo, hi = (max(at - OUTLINE_PX, 0), at + 1) if way < 0 else (at - 1, min(at + OUTLINE_PX, limit))
+        if hi <= lo or b <= a:
             out.append(False)
             continue
-        place = planes.distance[lo:hi, a:b] if vertical else planes.distance[a:b, lo:hi]
-        out.append(bool(np.mean(place <= planes.cell_delta_e) >= PAGE_PAST_SHARE))
+        lines = planes.lab[lo:hi, a:b, 0] if vertical else planes.lab[a:b, lo:hi, 0].T  # L* of lines past the end
+        out.append(not bool(((lines < OUTLINE_L).mean(axis=1) >= OUTLINE_SHARE).any()))
     return out[0], out[1]
 
 

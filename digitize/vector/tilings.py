@@ -133,9 +133,41 @@ def path_tilings(page: VectorPage) -> list[Tiling]:
     out = []
     for g in _groups(page.fills[ok]):
         t = _lattice(page.fills[ok][g], page.colours[ok][g])
-        if t is not None and _varied(t):
+        if t is not None and _varied(t) and not _bars_of_a_chart(t, page.fills[ok]):
             out.append(t)
     return out
+
+
+#: A row of cells is a run of bars of a bar chart when at least BAR_NEIGHBOURS
+#: other rectangles near it (within BAR_REACH of its cells' width) stand on its
+#: baseline (its bottom or its top, within BASELINE_TOL points), about as wide as
+#: its cells (within BAR_WIDTH_SHARE) and of other heights: bars of equal values
+#: side by side tile a row, their neighbours do not. Likewise a column of cells,
+#: for bars drawn across.
+BAR_NEIGHBOURS = 2
+BAR_REACH = 12.0
+BASELINE_TOL = 0.5
+BAR_WIDTH_SHARE = 0.5
+
+
+def _bars_of_a_chart(t: Tiling, fills: np.ndarray) -> bool:
+    """Whether a one-row (or one-column) tiling is bars of equal length beside
+    bars of other lengths on the same baseline (see BAR_NEIGHBOURS)."""
+    if min(t.shape) != 1:
+        return False
+    across = t.shape[0] == 1  # one row: bars stand up from (or hang down to) a baseline
+    f = fills if across else fills[:, [1, 0, 3, 2]]  # one column: bars drawn across, axes swapped
+    long_edges, short_edges = (t.y_edges, t.x_edges) if across else (t.x_edges, t.y_edges)
+    lo, hi = float(long_edges[0]), float(long_edges[-1])
+    width = float(np.median(np.diff(short_edges)))
+    start, stop = float(short_edges[0]), float(short_edges[-1])
+    w, length = f[:, 2] - f[:, 0], f[:, 3] - f[:, 1]
+    near = (f[:, 2] >= start - BAR_REACH * width) & (f[:, 0] <= stop + BAR_REACH * width)
+    outside = (f[:, 2] <= start + BASELINE_TOL) | (f[:, 0] >= stop - BASELINE_TOL)  # not the tiling's own cells
+    on_base = (np.abs(f[:, 3] - hi) <= BASELINE_TOL) | (np.abs(f[:, 1] - lo) <= BASELINE_TOL)
+    alike = np.abs(w - width) <= BAR_WIDTH_SHARE * width
+    other = np.abs(length - (hi - lo)) > max(BASELINE_TOL, 0.05 * (hi - lo))
+    return int((near & outside & on_base & alike & other).sum()) >= BAR_NEIGHBOURS
 
 
 def _varied(t: Tiling) -> bool:

@@ -10,19 +10,20 @@ at that lattice, or the grid unchanged.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ...core.lookup import delta_e
 from ...model import Grid, frozen_array
 
 #: A line of a cell is of another colour than the cell when at least this share of
-#: its pixels (clear of the cell's rims) lie this far (delta E) from the cell's colour
-#: and within BAND_ALIKE_DELTA_E of one another: a band of a colour, not the
+#: its pixels (clear of the cell's rims) lie this far (delta E) from the cell's
+#: colour: a band of another colour (with the number printed on it), not the
 #: strokes of a word or a line drawn over the cell (they leave the cell's colour
 #: between them).
 BAND_OFF_DELTA_E = 10.0
 BAND_LINE_SHARE = 0.95
-BAND_ALIKE_DELTA_E = 6.0
 #: Rims of each cell left out across it (share of its width each side).
 BAND_RIM = 0.15
 #: A band is at least this many lines thick, and a lattice cell at least MIN_PITCH
@@ -31,13 +32,19 @@ MIN_BAND_PX = 3
 MIN_PITCH = 8.0
 #: Every band edge within this share of the pitch (and at least 1.5 px) of the lattice.
 ON_LATTICE = 0.15
+#: The other axis holds at least this many cells (two side by side are two bars
+#: of a chart as often as a map).
+MIN_ACROSS = 3
+#: A band measures up to this many pixels short of its cells (anti-aliased rims).
+BAND_SLACK_PX = 2
 
 
 def split_by_bands(lab: np.ndarray, grid: Grid) -> Grid:
     """``grid`` with an axis of one cell cut where bands of other colours in the
-    other axis's cells put their edges, when they fall on one even lattice."""
-    if grid.block or grid.rows > 1 and grid.cols > 1:
-        return grid
+    other axis's cells (MIN_ACROSS or more) put their edges, when they fall on one
+    even lattice."""
+    if grid.block or (grid.rows > 1) == (grid.cols > 1) or max(grid.rows, grid.cols) < MIN_ACROSS:
+        return grid  # cells found both ways, or too few one way to lay the bands in (two bars)
     for vertical in (True, False):
         edges = grid.row_edges if vertical else grid.col_edges
         across = grid.col_edges if vertical else grid.row_edges
@@ -63,10 +70,8 @@ def _bands(lab: np.ndarray, lo: float, hi: float, across: np.ndarray, vertical: 
             continue
         cell = lab[a:b, s0:s1] if vertical else np.transpose(lab[s0:s1, a:b], (1, 0, 2))  # lines first
         colour = np.median(cell.reshape(-1, 3), axis=0)
-        line_colour = np.median(cell, axis=1)  # (lines, 3)
         off = delta_e(cell, colour[None, None, :]) >= BAND_OFF_DELTA_E
-        alike = delta_e(cell, line_colour[:, None, :]) < BAND_ALIKE_DELTA_E
-        band = ((off & alike).mean(axis=1) >= BAND_LINE_SHARE).astype(np.int8)
+        band = (off.mean(axis=1) >= BAND_LINE_SHARE).astype(np.int8)
         steps = np.flatnonzero(np.diff(np.concatenate([[0], band, [0]])))
         for start, stop in zip(steps[::2], steps[1::2]):
             if stop - start >= MIN_BAND_PX and stop - start < b - a:
@@ -82,8 +87,8 @@ def _lattice(bands: list[tuple[int, int]], lo: float, hi: float) -> np.ndarray |
     at = np.asarray([e for band in bands for e in band if lo < e < hi], np.float64) - lo
     if not len(at):
         return None
-    thinnest = min(stop - start for start, stop in bands)
-    for n in range(max(2, int(length / thinnest * (1 - ON_LATTICE))), int(length // MIN_PITCH) + 1):
+    thinnest = min(stop - start for start, stop in bands) + BAND_SLACK_PX
+    for n in range(max(2, math.ceil(length / thinnest)), int(length // MIN_PITCH) + 1):
         pitch = length / n
         off = np.abs(at / pitch - np.round(at / pitch)) * pitch
         if (off <= max(1.5, ON_LATTICE * pitch)).all():
