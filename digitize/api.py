@@ -41,6 +41,7 @@ from .model import AxisText, Box, Colormap, Digitization, Grid, Heatmap, Scale, 
 from .raster.axes import read_axes
 from .raster.checks import run_checks
 from .raster.grids import find_grid, pixel_blocks
+from .raster.grids.grow import grow_to_labels
 from .raster.grids.thinned import refine, thinned_step
 from .raster.lattice import axis_evidence
 from .raster.layout import find_layout, reading_order
@@ -330,8 +331,8 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
         legend = stage("colorbar", read_legend, planes=planes, plot=plot, bar=bar, layout=layout, colours=None,
                        ocr=ocr, config=config, readings=readings)
     evidence = stage("grid", axis_evidence, planes=planes, plot=plot, layout=layout, readings=list(readings.values()))
-    if grid is None:
-        grid = stage("grid", find_grid, planes=planes, plot=plot, layout=layout, evidence=evidence)
+    found = grid is None
+    grid = stage("grid", find_grid, planes=planes, plot=plot, layout=layout, evidence=evidence) if found else grid
     ruling = next((r for r in layout.rulings if r.grid is grid), None)  # the drawn rules the grid is
     plot = grid.box.clip(planes.lab.shape[:2])  # a grid grown past the picture: the part on it
     colours = stage("cells", cell_colours, lab=planes.lab, grid=grid)
@@ -354,16 +355,51 @@ def _read_heatmap(plot: Box, *, planes, layout, ocr, config: DigitizeConfig, rea
     axes = axes or stage("axes", read_axes, planes=planes, plot=plot, grid=grid, layout=layout, ocr=ocr,
                          reading=legend.reading, readings=list(readings.values()))  # given: no labels read
     checks = stage("checks", run_checks, planes=planes, plot=plot, grid=grid, legend=legend, colormap=colormap,
-                   table=table, evidence=evidence, residual_flag=config.residual_flag, printed=printed,
-                   ruling=ruling)
+                   table=table, evidence=evidence, residual_flag=config.residual_flag, printed=printed, ruling=ruling)
     warnings = list(legend.warnings) + table_warnings(table, residual_flag=config.residual_flag) + \
         [c.detail for c in checks if c.name in WARNING_CHECKS and not c.passed]
     analysis = stage("analysis", analyse, values=table.values, row_labels=axes.row_labels,
                      col_labels=axes.col_labels, decimals=scale_decimals(legend.scale), x_label=axes.x_label,
                      y_label=axes.y_label, vmin=legend.scale.vmin, vmax=legend.scale.vmax)
-    return Heatmap(plot, legend.bar, colormap, legend.scale, grid, table, axes, analysis, tuple(warnings),
-                   checks=checks, confidence=confidence(checks, len(warnings), (grid.rows, grid.cols)),
-                   printed=printed)
+    h = Heatmap(plot, legend.bar, colormap, legend.scale, grid, table, axes, analysis, tuple(warnings),
+                checks=checks, confidence=confidence(checks, len(warnings), (grid.rows, grid.cols)), printed=printed)
+    return _grown_to_labels(h, evidence, planes=planes, layout=layout, ocr=ocr, config=config, readings=readings,
+                            stage=stage, key=key) if found else h
+
+
+def _grown_to_labels(h: Heatmap, evidence, *, planes, layout, ocr, config: DigitizeConfig, readings: dict,
+                     stage: _Stages, key: tuple | None) -> Heatmap:
+    """A heatmap whose axis labels go on past its grid (``labels_past_grid``),
+    read again on the grid grown over those cells of the page colour
+    (``grids.grow.grow_to_labels``), as often as they still go on; the first
+    reading where they do not."""
+    again = h
+    for _ in range(GROW_ROUNDS):
+        if _not_failed(again.checks, "labels_past_grid"):
+            break
+        if again is not h:  # the labels along a wider plot (more of them are read)
+            evidence = stage("grid", axis_evidence, planes=planes, plot=again.plot_box, layout=layout,
+                             readings=list(readings.values()))
+        grown = grow_to_labels(planes, again.grid, evidence)
+        if grown is None:
+            break
+        again = _read_heatmap(grown.box.clip(planes.lab.shape[:2]), planes=planes, layout=layout, ocr=ocr,
+                              config=config, readings=readings, stage=stage, grid=grown, key=key)
+    if again is not h and _not_failed(again.checks, "labels_past_grid") and \
+            explained(again) >= explained(h) - GROWN_SLACK:
+        note = _GROWN.format(rows=h.rows, cols=h.cols, grown_rows=again.rows, grown_cols=again.cols)
+        return replace(again, warnings=again.warnings + (note,))
+    return h
+
+
+#: A grid grown over the page-coloured cells its labels go on to (as often as
+#: labels still go on past it, up to GROW_ROUNDS times: a label OCR missed stops
+#: a round) is kept when it explains the plot within this share as well as the
+#: grid found.
+GROW_ROUNDS = 4
+GROWN_SLACK = 0.02
+_GROWN = ("the axis labels go on past the cells' colour edges ({rows} x {cols}): read as {grown_rows} x "
+          "{grown_cols}, the outer cells the page colour")
 
 
 def _without_off_map_edges(h: Heatmap) -> Grid | None:
@@ -682,13 +718,13 @@ def unresolved(h: Heatmap, rgb: np.ndarray) -> bool:
 def _unread_is_evidence(exc: ScaleError) -> bool:
     """Whether a plot whose bar gave no scale is a heatmap: a grid of cells in the
     bar's colours, spread along it over several levels, that redraws the plot, its
-    bar labelled by something other than words alone (a bar chart, a genome track
-    or a table beside a colour strip is not)."""
+    bar labelled by something other than words alone, its colour starting at cell
+    edges (a bar chart, a genome track or a table beside a colour strip is not)."""
     checks = getattr(exc, "checks", None)
     shape = getattr(exc, "shape", (0, 0))
     if not checks or min(shape) < 2 or shape[0] * shape[1] < UNREAD_MIN_CELLS \
             or getattr(exc, "spread", 0.0) < UNREAD_SPREAD or getattr(exc, "levels", 0) < UNREAD_MIN_LEVELS \
-            or getattr(exc, "words_only", False):
+            or getattr(exc, "words_only", False) or not _not_failed(checks, "cell_ends_even"):
         return False
     on_map = next((c.value for c in checks if c.name == "colours_on_colormap"), None)
     return on_map is not None and on_map >= UNREAD_ON_COLORMAP and _redraws(checks, has_bar=True)

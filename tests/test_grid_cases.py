@@ -263,3 +263,36 @@ def test_bands_count_a_cell_with_a_number_printed_on_it_whole():
     plain = rgb.copy()
     plain[:, (cols - 1) * cell:] = (20, 200, 150)
     assert split_by_bands(rgb_to_lab(plain).astype(np.float32), one_column).cols == 1
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_outer_columns_at_the_white_end_of_the_bar_are_cells_the_labels_name(side):
+    """A map on a colormap that starts at the page's white, its outer columns all at
+    that end, with no frame or tick marks round it: the colour edges stop at the
+    first coloured column, but the column labels go on, one per cell, and name
+    those columns. (matplotlib's are read whole from its label lattice; plotly's,
+    whose labels are read in parts, by growing the grid over them: the fixture
+    plotly_white_end_columns.)"""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    rng = np.random.default_rng(5)
+    v = np.round(rng.uniform(20, 100, (8, 10)))
+    if side == "left":
+        v[:, :3] = 0.0
+    else:
+        v[:, -3:] = 0.0
+    cmap = LinearSegmentedColormap.from_list("white_navy", ["#ffffff", "#08306b"])
+
+    def draw(fig, ax):
+        im = ax.imshow(v, cmap=cmap, vmin=0, vmax=100, aspect="auto", interpolation="nearest")
+        for s in ax.spines.values():
+            s.set_visible(False)
+        ax.set_xticks(range(10), [f"{4 * (j + 1)}K" for j in range(10)])
+        ax.set_yticks(range(8), [f"{10 * i}%" for i in range(8)])
+        ax.tick_params(length=0)  # labels alone, as plotly draws them
+        fig.colorbar(im, ax=ax)
+
+    h = digitize(_png(draw)).heatmaps[0]
+    assert (h.rows, h.cols) == (8, 10), (h.rows, h.cols, h.confidence)
+    assert np.abs(h.table.values - v).max() <= 1.5
+    assert h.axes.col_labels[0] == "4K" and h.axes.col_labels[-1] == "40K"

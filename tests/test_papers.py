@@ -811,7 +811,7 @@ def _grouped_bars(path, seed: int) -> None:
     cmap = plt.get_cmap("flare" if "flare" in plt.colormaps() else "magma")
     for g in range(5):
         top = 80 - 15 * g
-        heights = np.round(top + rng.normal(0, 3, 8))
+        heights = np.round(top + rng.normal(0, 3, 8), 1)
         heights[:3] = heights[0]  # bars of equal height side by side tile a row
         ax.bar(g + np.arange(8) * 0.1 - 0.35, heights, width=0.1, color=cmap(np.linspace(0, 1, 8)))
     fig.colorbar(plt.cm.ScalarMappable(cmap=cmap), ax=ax, label="sequential to parallel ratio")
@@ -850,3 +850,24 @@ def test_grouped_bars_in_a_picture_are_read_as_doubtful_at_most(tmp_path):
     assert groups, [(h.rows, h.cols) for h in res.heatmaps]
     for h in groups:
         assert h.confidence <= 0.05 and any("bar chart" in w for w in h.warnings), (h.rows, h.cols, h.confidence)
+
+
+def test_a_plot_whose_colour_starts_partway_into_cells_is_no_unread_heatmap():
+    """The rule on its own: a plot beside a bar that gave no scale counts as an
+    unread heatmap only when its colour starts at cell edges (a grouped bar
+    chart beside its legend, numbers over its bars, was listed as five unread
+    heatmaps on a page of FlashAttention-2)."""
+    from digitize.api import _unread_is_evidence
+    from digitize.errors import ScaleError
+    from digitize.model import Check
+
+    def unread(ends_even: bool) -> ScaleError:
+        exc = ScaleError("expected at least two readable colorbar tick labels; read '7876'")
+        exc.shape, exc.spread, exc.levels, exc.words_only = (6, 5), 0.6, 12, False
+        exc.checks = (Check("pixels_explained", True, 0.97, 0.9), Check("worst_region", True, 0.9, 0.6),
+                      Check("colours_on_colormap", True, 0.98, 0.95),
+                      Check("cell_ends_even", ends_even, 0.0 if ends_even else 5.0, 2.0))
+        return exc
+
+    assert _unread_is_evidence(unread(True))
+    assert not _unread_is_evidence(unread(False))

@@ -220,11 +220,17 @@ def labels_past_grid(lattices, edges: np.ndarray, open_ends: tuple[bool, bool] =
     of the next cells past either end, one after another from the first. Only
     past an end in ``open_ends`` (first, last) where the plot goes on in the page
     colour: past an end that meets another panel's cells, its labels are its own."""
+    return max(labels_past_ends(lattices, edges, open_ends))
+
+
+def labels_past_ends(lattices, edges: np.ndarray, open_ends: tuple[bool, bool] = (True, True)) -> tuple[int, int]:
+    """``labels_past_grid`` before the first edge and after the last, each the most
+    of the one lattice that goes furthest there."""
     e = np.asarray(edges, np.float64)
     if len(e) < 3:
-        return 0
+        return 0, 0
     cell = float(np.median(np.diff(e)))
-    worst = 0
+    worst = [0, 0]
     for lat in lattices:
         if lat.source != "labels" or abs(lat.pitch - cell) > PAST_PITCH_SHARE * cell:
             continue
@@ -232,14 +238,14 @@ def labels_past_grid(lattices, edges: np.ndarray, open_ends: tuple[bool, bool] =
         if share is None or share < ON_AXES_LIMIT:
             continue
         p = np.asarray(lat.points, np.float64)
-        for end, way, open_end in ((e[0], -1.0, open_ends[0]), (e[-1], 1.0, open_ends[1])):
-            if not open_end:
+        for side, (end, way) in enumerate(((e[0], -1.0), (e[-1], 1.0))):
+            if not open_ends[side]:
                 continue
             k = 0
             while np.any(np.abs(p - (end + way * (k + 0.5) * cell)) <= PAST_AT_SHARE * cell):
                 k += 1
-            worst = max(worst, k)
-    return worst
+            worst[side] = max(worst[side], k)
+    return worst[0], worst[1]
 
 
 def axes_check(shares: list[float]) -> Check:

@@ -73,8 +73,8 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
     expected = expected_colours(table, colormap, legend.scale, planes.background)
     _, per_cell = pixels_explained(planes, grid, expected)
     on = []
-    past = max(labels_past_grid(evidence.rows, grid.row_edges, _open_ends(planes, grid, vertical=True)),
-               labels_past_grid(evidence.cols, grid.col_edges, _open_ends(planes, grid, vertical=False)))
+    past = max(labels_past_grid(evidence.rows, grid.row_edges, open_ends(planes, grid, vertical=True)),
+               labels_past_grid(evidence.cols, grid.col_edges, open_ends(planes, grid, vertical=False)))
     for k, (lats, edges) in enumerate(((evidence.rows, grid.row_edges), (evidence.cols, grid.col_edges))):
         shares = [s for s in (at_centres(lat.points, edges) for lat in lats) if s is not None]
         if ruling is not None:  # the cell borders drawn back the grid as marks would
@@ -95,21 +95,25 @@ def run_checks(*, planes: Planes, plot: Box, grid: Grid, legend: Legend, colorma
                           ragged_cells=ragged_cells(planes, grid))
 
 
-#: Bars of a bar chart end unevenly, and inside cells: followed along a column
-#: (or a row) of cells from past the grid's side (as far again as the grid is
-#: long) towards it, a bar's colour starts partway into a cell and runs solid
-#: (SOLID_SHARE of the lines) to that cell's far edge, at least UNEVEN_PX from
-#: any cell edge; or it starts that far past the grid's side (the plot box may cut
-#: the tallest bars). A map's cells start at cell edges (a masked triangle's too);
-#: a number printed on a cell of the page colour is no solid run.
+#: Bars of a bar chart end off the cells' lattice: followed along a column (or a
+#: row) of cells from past the grid's side (as far again as the grid is long)
+#: towards it, a bar's colour starts off every line of the lattice (the grid's
+#: edges, and its pitch laid on past its side; by UNEVEN_PX, or less below) and runs solid
+#: (SOLID_SHARE of the lines) to the next line. A map's cells start on lines of
+#: the lattice (a masked triangle's, and cells the grid left out past its side
+#: too); a number printed on a cell of the page colour is no solid run.
 UNEVEN_PX = 3
 SOLID_SHARE = 0.9
+#: ... off the lattice by OFF_SHARE of its pitch where that is less (at least
+#: MIN_OFF_PX): bars end anywhere, and a fine lattice has a line near most places.
+OFF_SHARE = 0.15
+MIN_OFF_PX = 1.5
 
 
 def ragged_cells(planes: Planes, grid: Grid) -> int | None:
-    """How many columns (or rows) of cells have colour that starts inside a cell
-    or past the grid's side, unevenly (see UNEVEN_PX): bars of equal width side by
-    side, each as long as its value. 0 for a map; None for a grid of blocks."""
+    """How many columns (or rows) of cells have colour that starts off the cells'
+    lattice, unevenly (see UNEVEN_PX): bars of equal width side by side, each as
+    long as its value. 0 for a map; None for a grid of blocks."""
     if grid.block:
         return None
     drawn = planes.distance > planes.cell_delta_e
@@ -121,10 +125,13 @@ def ragged_cells(planes: Planes, grid: Grid) -> int | None:
         a, b = int(round(edges[0])), int(round(edges[-1]))
         if b - a < 4 * UNEVEN_PX:
             continue
+        pitch = float(np.median(np.diff(edges)))
+        off_lattice = max(MIN_OFF_PX, min(UNEVEN_PX, OFF_SHARE * pitch))  # a fine lattice has lines everywhere
         for side in (0, 1):
             w0, w1 = (max(a - (b - a), 0), b) if side == 0 else (a, min(b + (b - a), d.shape[0]))
             at = a - w0 if side == 0 else w1 - b  # the grid's side, in the lines from the outer end
-            inner = np.sort(np.abs((edges if side == 0 else edges[::-1]) - (a if side == 0 else b))) + at
+            inside = np.abs((edges if side == 0 else edges[::-1]) - (a if side == 0 else b))
+            lattice = np.sort(np.concatenate([at - pitch * np.arange(1, at / pitch + 1), at + inside]))
             starts, odd = [], 0
             for c0, c1 in zip(across[:-1], across[1:]):
                 m0, m1 = int(round(c0 + 0.25 * (c1 - c0))), int(round(c1 - 0.25 * (c1 - c0)))
@@ -138,12 +145,11 @@ def ragged_cells(planes: Planes, grid: Grid) -> int | None:
                     while first > 0 and line[first - 1]:
                         first -= 1  # running on past the grid's side
                 starts.append(first)
-                nearest = float(np.min(np.abs(inner - first)))
-                if first <= at - UNEVEN_PX:
-                    odd += 1  # past the side
-                elif nearest >= UNEVEN_PX:
-                    stop = int(inner[np.searchsorted(inner, first)]) if first < inner[-1] else len(line)
-                    odd += float(line[first:stop].mean()) >= SOLID_SHARE  # partway into a cell, solid to its edge
+                k = int(np.searchsorted(lattice, first))
+                if min(abs(lattice[k - 1] - first) if k else np.inf,
+                       abs(lattice[k] - first) if k < len(lattice) else np.inf) >= off_lattice:
+                    stop = int(lattice[k]) if k < len(lattice) else len(line)
+                    odd += float(line[first:stop].mean()) >= SOLID_SHARE  # solid from there to the next line
             if starts and max(starts) - min(starts) >= UNEVEN_PX:
                 worst = max(worst, odd)
     return worst
@@ -158,7 +164,7 @@ OUTLINE_L = 50.0
 OUTLINE_SHARE = 0.9
 
 
-def _open_ends(planes: Planes, grid: Grid, *, vertical: bool) -> tuple[bool, bool]:
+def open_ends(planes: Planes, grid: Grid, *, vertical: bool) -> tuple[bool, bool]:
     """Whether the grid's first and last edge along one axis (rows: ``vertical``)
     is open: no outline drawn just past it, or on it."""
     edges = grid.row_edges if vertical else grid.col_edges

@@ -136,3 +136,26 @@ def _fill_frame(planes: Planes, rows: np.ndarray, cols: np.ndarray, frame: Box, 
             cols = joined
         filled = True
     return rows, cols, filled
+
+
+def grow_to_labels(planes: Planes, grid: Grid, evidence) -> Grid | None:
+    """The grid grown over the cells that its axis labels go on to past an open
+    end (``core.checks.labels_past_ends``, at least PAST_LABELS_LIMIT of them: a
+    map whose outer cells are the page colour, as the white end of its bar), one
+    cell of the grid's pitch per label; None where none do. ``evidence``: the
+    plot's ``raster.lattice.AxisEvidence``."""
+    from ...core.checks import PAST_LABELS_LIMIT, labels_past_ends
+    from ..checks import open_ends
+
+    if grid.block:
+        return None
+    out = []
+    for lattices, edges, vertical in ((evidence.rows, grid.row_edges, True), (evidence.cols, grid.col_edges, False)):
+        e = np.asarray(edges, np.float64)
+        before, after = labels_past_ends(lattices, e, open_ends(planes, grid, vertical=vertical))
+        before, after = (k if k >= PAST_LABELS_LIMIT else 0 for k in (before, after))
+        cell = float(np.median(np.diff(e))) if len(e) > 1 else 0.0
+        out.append(np.concatenate([e[0] - cell * np.arange(before, 0, -1), e, e[-1] + cell * np.arange(1, after + 1)]))
+    if all(len(o) == len(e) for o, e in zip(out, (grid.row_edges, grid.col_edges))):
+        return None
+    return Grid(frozen_array(out[0]), frozen_array(out[1]), grid.regular)
