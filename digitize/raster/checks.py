@@ -122,7 +122,7 @@ def ragged_cells(planes: Planes, grid: Grid) -> int | None:
         d = drawn if along_cols else drawn.T
         across = grid.col_edges if along_cols else grid.row_edges
         edges = np.asarray(grid.row_edges if along_cols else grid.col_edges, np.float64)
-        a, b = int(round(edges[0])), int(round(edges[-1]))
+        a, b = (int(np.clip(round(v), 0, d.shape[0])) for v in (edges[0], edges[-1]))
         if b - a < 4 * UNEVEN_PX:
             continue
         pitch = float(np.median(np.diff(edges)))
@@ -134,9 +134,9 @@ def ragged_cells(planes: Planes, grid: Grid) -> int | None:
             lattice = np.sort(np.concatenate([at - pitch * np.arange(1, at / pitch + 1), at + inside]))
             starts, odd = [], 0
             for c0, c1 in zip(across[:-1], across[1:]):
-                m0, m1 = int(round(c0 + 0.25 * (c1 - c0))), int(round(c1 - 0.25 * (c1 - c0)))
+                m0, m1 = max(int(round(c0 + 0.25 * (c1 - c0))), 0), min(int(round(c1 - 0.25 * (c1 - c0))), d.shape[1])
                 if m1 <= m0:
-                    continue
+                    continue  # (a cell grown past the picture)
                 line = (d[w0:w1, m0:m1].mean(axis=1) >= 0.5)[::1 if side == 0 else -1]
                 if not line[at:].any():
                     continue  # cells of the page colour all along
@@ -169,7 +169,7 @@ def open_ends(planes: Planes, grid: Grid, *, vertical: bool) -> tuple[bool, bool
     is open: no outline drawn just past it, or on it."""
     edges = grid.row_edges if vertical else grid.col_edges
     across = grid.col_edges if vertical else grid.row_edges
-    a, b = int(round(across[0])), int(round(across[-1]))
+    a, b = (int(np.clip(round(v), 0, planes.lab.shape[1 if vertical else 0])) for v in (across[0], across[-1]))
     limit = planes.lab.shape[0 if vertical else 1]
     out = []
     for end, way in ((float(edges[0]), -1), (float(edges[-1]), 1)):

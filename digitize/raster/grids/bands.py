@@ -61,11 +61,12 @@ def split_by_bands(lab: np.ndarray, grid: Grid) -> Grid:
 def _bands(lab: np.ndarray, lo: float, hi: float, across: np.ndarray, vertical: bool) -> list[tuple[int, int]]:
     """(start, stop) pixels along the axis of the bands of other colours inside
     the cells [lo, hi) x each span of ``across``."""
-    a, b = int(round(lo)), int(round(hi))
+    along, other = (lab.shape[0], lab.shape[1]) if vertical else (lab.shape[1], lab.shape[0])
+    a, b = max(int(round(lo)), 0), min(int(round(hi)), along)  # (a grid grown past the picture: the part on it)
     out: list[tuple[int, int]] = []
     for c0, c1 in zip(across[:-1], across[1:]):
         rim = BAND_RIM * (c1 - c0)
-        s0, s1 = int(round(c0 + rim)), int(round(c1 - rim))
+        s0, s1 = max(int(round(c0 + rim)), 0), min(int(round(c1 - rim)), other)
         if s1 - s0 < 3 or b - a < 2 * MIN_BAND_PX:
             continue
         cell = lab[a:b, s0:s1] if vertical else np.transpose(lab[s0:s1, a:b], (1, 0, 2))  # lines first
