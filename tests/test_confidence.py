@@ -348,3 +348,29 @@ def test_a_grid_short_of_its_labels_is_marked_doubtful(example_result):
     assert confidence(checks, 0) >= 0.9
     short = checks + (Check("labels_past_grid", False, 3.0, 2.0),)
     assert confidence(short, 0) < DEFAULT_MIN_CONFIDENCE
+
+
+def test_ink_beside_the_cells_is_no_bar_end():
+    """``cell_ends_even`` on its own: an axis line drawn against a map's cells, with
+    tick marks of two lengths on alternate rows (ggplot's theme_classic, whose rows
+    were read as bars ending unevenly: a right reading capped at 0.05), is ink,
+    not the cells' colour running on; bars of one colour whose ends differ are."""
+    from digitize.model import Grid
+    from digitize.raster.checks import ragged_cells
+    from digitize.raster.planes import picture_planes
+
+    rgb = np.full((200, 260, 3), 255, np.uint8)
+    rng = np.random.default_rng(0)
+    for r in range(10):  # a 10 x 10 map of greens at x 50..250, y 0..200
+        for c in range(10):
+            rgb[r * 20:(r + 1) * 20, 50 + c * 20:70 + c * 20] = (30 + int(rng.integers(0, 150)), 160, 60)
+    rgb[:, 47:50] = 0  # the axis line against the cells
+    for r in range(10):
+        rgb[r * 20 + 6:r * 20 + 14, 41 if r % 2 else 44:47] = 0  # ticks, long and short
+    grid = Grid(np.arange(0, 201, 20.0), np.arange(50, 251, 20.0))
+    assert ragged_cells(picture_planes(rgb=rgb, lossy=False), grid) == 0
+
+    bars = np.full((200, 260, 3), 255, np.uint8)  # bars drawn across from x = 50, each its own length
+    for r in range(10):
+        bars[r * 20 + 2:r * 20 + 18, 50:50 + int(rng.integers(60, 210))] = (200, 80, 40)
+    assert ragged_cells(picture_planes(rgb=bars, lossy=False), grid) >= 2

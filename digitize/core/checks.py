@@ -23,8 +23,8 @@ EXPLAINED_LIMIT = 0.9
 WORST_REGION_LIMIT = 0.6
 #: Share of axis marks and labels that must stand at cell centres.
 ON_AXES_LIMIT = 0.8
-#: A grid whose colour starts inside cells or past its side, unevenly, in this
-#: many columns (or rows) or more (``cell_ends_even``), is bars of a bar chart.
+#: A grid whose colour starts off its cells' lattice, unevenly, in this many
+#: columns (or rows) or more (``cell_ends_even``), is bars of a bar chart.
 RAGGED_LIMIT = 2
 #: Fewest colorbar labels a scale should rest on, and their largest rms distance (px).
 SCALE_LABELS_LIMIT = 3
@@ -150,15 +150,15 @@ def reading_checks(*, per_cell: np.ndarray, axis_shares: list[float], scale: Sca
     the page unmarked (None: no bar, or its ends known), the bar's
     ``orientation`` (None: no bar), and the most axis labels of a lattice that
     fits the grid standing past its ends (``labels_past_grid``; None: not measured),
-    and the columns (or rows) whose colour starts inside a cell or past the grid's
-    side, unevenly (``cell_ends_even``; None: not measured)."""
+    and the columns (or rows) whose colour starts off the cells' lattice, unevenly
+    (``cell_ends_even``; None: not measured)."""
     out = redraw_checks(per_cell)
     out.append(axes_check(axis_shares))
     if ragged_cells is not None:
         ragged = ragged_cells >= RAGGED_LIMIT
         out.append(Check("cell_ends_even", not ragged, float(ragged_cells), float(RAGGED_LIMIT),
-                         f"in {ragged_cells} columns (or rows) the colour starts partway into a cell or past the "
-                         f"grid, each at its own length: bars of a bar chart, not cells of a map" if ragged else ""))
+                         f"in {ragged_cells} columns (or rows) the colour starts off the cells' lattice, each at its "
+                         f"own length: bars of a bar chart, not cells of a map" if ragged else ""))
     if past_labels is not None:
         out.append(Check("labels_past_grid", past_labels < PAST_LABELS_LIMIT, float(past_labels),
                          float(PAST_LABELS_LIMIT), f"{past_labels} axis labels that step with the cells stand past "

@@ -110,16 +110,29 @@ OFF_SHARE = 0.15
 MIN_OFF_PX = 1.5
 
 
+#: The colour past a grid's side is the cells' own when its median is this close
+#: (delta E) to theirs just inside.
+SAME_COLOUR_DELTA_E = 10.0
+
+
+def _same_colour(strip: np.ndarray, first: int, at: int) -> bool:
+    """Whether the lines [first, at) of a strip (lines first) hold the colour of
+    the lines just after ``at``."""
+    past = np.median(strip[first:at].reshape(-1, 3), axis=0)
+    inside = np.median(strip[at:at + max(at - first, UNEVEN_PX)].reshape(-1, 3), axis=0)
+    return float(delta_e(past, inside)) < SAME_COLOUR_DELTA_E
+
+
 def ragged_cells(planes: Planes, grid: Grid) -> int | None:
     """How many columns (or rows) of cells have colour that starts off the cells'
     lattice, unevenly (see UNEVEN_PX): bars of equal width side by side, each as
     long as its value. 0 for a map; None for a grid of blocks."""
     if grid.block:
         return None
-    drawn = planes.distance > planes.cell_delta_e
     worst = 0
     for along_cols in (True, False):  # bars standing up (colour along columns), or drawn across
-        d = drawn if along_cols else drawn.T
+        d = planes.distance if along_cols else planes.distance.T  # (views: only the strips are compared)
+        lab = planes.lab if along_cols else planes.lab.transpose(1, 0, 2)
         across = grid.col_edges if along_cols else grid.row_edges
         edges = np.asarray(grid.row_edges if along_cols else grid.col_edges, np.float64)
         a, b = (int(np.clip(round(v), 0, d.shape[0])) for v in (edges[0], edges[-1]))
@@ -137,13 +150,15 @@ def ragged_cells(planes: Planes, grid: Grid) -> int | None:
                 m0, m1 = max(int(round(c0 + 0.25 * (c1 - c0))), 0), min(int(round(c1 - 0.25 * (c1 - c0))), d.shape[1])
                 if m1 <= m0:
                     continue  # (a cell grown past the picture)
-                line = (d[w0:w1, m0:m1].mean(axis=1) >= 0.5)[::1 if side == 0 else -1]
+                line = ((d[w0:w1, m0:m1] > planes.cell_delta_e).mean(axis=1) >= 0.5)[::1 if side == 0 else -1]
                 if not line[at:].any():
                     continue  # cells of the page colour all along
                 first = at + int(np.argmax(line[at:]))
                 if first == at:
                     while first > 0 and line[first - 1]:
-                        first -= 1  # running on past the grid's side
+                        first -= 1  # running on past the grid's side ...
+                    if first < at and not _same_colour(lab[w0:w1, m0:m1][::1 if side == 0 else -1], first, at):
+                        first = at  # ... in the cells' colour (an axis line and its ticks are ink)
                 starts.append(first)
                 k = int(np.searchsorted(lattice, first))
                 if min(abs(lattice[k - 1] - first) if k else np.inf,
