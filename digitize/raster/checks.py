@@ -156,10 +156,10 @@ def ragged_cells(planes: Planes, grid: Grid) -> int | None:
                 first = at + int(np.argmax(line[at:]))
                 if first == at:
                     while first > 0 and line[first - 1]:
-                        first -= 1  # running on past the grid's side ...
-                    if first < at and not _same_colour(lab[w0:w1, m0:m1][::1 if side == 0 else -1], first, at):
-                        first = at  # ... in the cells' colour (an axis line and its ticks are ink)
+                        first -= 1  # running on past the grid's side
                 starts.append(first)
+                if first < at and not _same_colour(lab[w0:w1, m0:m1][::1 if side == 0 else -1], first, at):
+                    continue  # past the side in another colour: an axis line and its ticks, a bar beside
                 k = int(np.searchsorted(lattice, first))
                 if min(abs(lattice[k - 1] - first) if k else np.inf,
                        abs(lattice[k] - first) if k < len(lattice) else np.inf) >= off_lattice:
