@@ -110,17 +110,19 @@ OFF_SHARE = 0.15
 MIN_OFF_PX = 1.5
 
 
-#: The colour past a grid's side is the cells' own when its median is this close
-#: (delta E) to theirs just inside.
+#: The colour past a grid's side is the cells' own when SAME_COLOUR_SHARE of its
+#: pixels lie this close (delta E) to theirs just inside (a bar runs on solid;
+#: an axis line, its ticks and its labels are ink on the page).
 SAME_COLOUR_DELTA_E = 10.0
+SAME_COLOUR_SHARE = 0.8
 
 
 def _same_colour(strip: np.ndarray, first: int, at: int) -> bool:
     """Whether the lines [first, at) of a strip (lines first) hold the colour of
     the lines just after ``at``."""
-    past = np.median(strip[first:at].reshape(-1, 3), axis=0)
     inside = np.median(strip[at:at + max(at - first, UNEVEN_PX)].reshape(-1, 3), axis=0)
-    return float(delta_e(past, inside)) < SAME_COLOUR_DELTA_E
+    past = strip[first:at].reshape(-1, 3)
+    return float(np.mean(delta_e(past, inside[None, :]) < SAME_COLOUR_DELTA_E)) >= SAME_COLOUR_SHARE
 
 
 def ragged_cells(planes: Planes, grid: Grid) -> int | None:
