@@ -155,15 +155,10 @@ def ragged_cells(planes: Planes, grid: Grid) -> int | None:
                 line = ((d[w0:w1, m0:m1] > planes.cell_delta_e).mean(axis=1) >= 0.5)[::1 if side == 0 else -1]
                 if not line[at:].any():
                     continue  # cells of the page colour all along
-                if line[-1]:  # drawn at the far side (a bar's base): where that run starts, past a
-                    first = len(line) - 1  # number printed over the bar or not
+                first = at + int(np.argmax(line[at:]))
+                if first == at:
                     while first > 0 and line[first - 1]:
-                        first -= 1
-                else:
-                    first = at + int(np.argmax(line[at:]))
-                    if first == at:
-                        while first > 0 and line[first - 1]:
-                            first -= 1  # running on past the grid's side
+                        first -= 1  # running on past the grid's side
                 starts.append(first)
                 if first < at and not _same_colour(lab[w0:w1, m0:m1][::1 if side == 0 else -1], first, at):
                     continue  # past the side in another colour: an axis line and its ticks, a bar beside
