@@ -772,9 +772,7 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
     vector = _vector_reading(path, index, cfg, decoded) if cfg.vector else VectorReading((), ())
     # a page's objects may be anything too (a diagram's icons placed as images, each
     # pixel taken for a cell): their readings face the pictures' test of evidence
-    shown = [k for k, h in enumerate(vector.heatmaps) if on_page_evidence(h)]
-    vector = replace(vector, heatmaps=tuple(vector.heatmaps[k] for k in shown),
-                     points=tuple(vector.points[k] for k in shown))
+    vector = vector.keeping([k for k, h in enumerate(vector.heatmaps) if on_page_evidence(h)])
     whole = bool(vector.heatmaps) and len(vector.heatmaps) == vector.candidates and not vector.unread and \
         min(h.confidence for h in vector.heatmaps) >= VECTOR_TRUSTED
     found: list[tuple[int, LoadedImage, Digitization, int, tuple]] = []  # (picture, pic, result, heatmap, points)
@@ -806,10 +804,8 @@ def digitize_pdf_page(path: str | os.PathLike, index: int, *, config: DigitizeCo
     def best_raster(pts) -> float:
         return max((a[2].heatmaps[a[3]].confidence for a in found if _same_place(a[4], pts)), default=-1.0)
 
-    keep_vec = [k for k, pts in enumerate(vector.points)
-                if vector.heatmaps[k].confidence >= VECTOR_TRUSTED or vector.heatmaps[k].confidence >= best_raster(pts)]
-    vector = replace(vector, heatmaps=tuple(vector.heatmaps[k] for k in keep_vec),
-                     points=tuple(vector.points[k] for k in keep_vec))
+    vector = vector.keeping([k for k, pts in enumerate(vector.points) if vector.heatmaps[k].confidence >=
+                             VECTOR_TRUSTED or vector.heatmaps[k].confidence >= best_raster(pts)])
     vec_found = [(-1, None, k, pts) for k, pts in enumerate(vector.points)]
     found = [a for a in found if not any(_same_place(a[4], v[3]) for v in vec_found)]
 

@@ -139,6 +139,13 @@ LABELS_PAST_CAP = 0.4
 RAGGED_CAP = 0.05
 
 
+#: The most a reading is likely right when one of these checks failed (each cap's
+#: reason stands with it above).
+FAILED_CAPS = {"scale_labels_agree": LABELS_DISAGREE_CAP, "level_resolution": COARSE_LEVELS_CAP,
+               "outer_lines_drawn": OUTER_BLANK_CAP, "labels_past_grid": LABELS_PAST_CAP,
+               "cell_ends_even": RAGGED_CAP}
+
+
 def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] = (3, 3)) -> float:
     """P(table right | checks), from the calibrated logistic model, rounded to 0.001."""
     model = confidence_model()
@@ -157,21 +164,10 @@ def confidence(checks: tuple[Check, ...], warnings: int, shape: tuple[int, int] 
         p = min(p, FRAME_UNFILLED_CAP if frame.value < FRAME_UNFILLED_BELOW else FRAME_SHORT_CAP)
     if labels is not None and labels.value is not None and labels.value < labels.limit and labels.detail == LOG_SCALE:
         p = min(p, LOG_TWO_LABELS_CAP)
-    agree = by.get("scale_labels_agree")
-    if agree is not None and not agree.passed:
-        p = min(p, LABELS_DISAGREE_CAP)
-    levels = by.get("level_resolution")
-    if levels is not None and not levels.passed:
-        p = min(p, COARSE_LEVELS_CAP)
-    outer = by.get("outer_lines_drawn")
-    if outer is not None and not outer.passed:
-        p = min(p, OUTER_BLANK_CAP)
-    past = by.get("labels_past_grid")
-    if past is not None and not past.passed:
-        p = min(p, LABELS_PAST_CAP)
-    ragged = by.get("cell_ends_even")
-    if ragged is not None and not ragged.passed:
-        p = min(p, RAGGED_CAP)
+    for name, cap in FAILED_CAPS.items():
+        check = by.get(name)
+        if check is not None and not check.passed:
+            p = min(p, cap)
     printed = by.get("printed_agree")
     if printed is not None and printed.value is not None and printed.value < PRINTED_DISAGREE_BELOW:
         p = min(p, PRINTED_DISAGREE_CAP)

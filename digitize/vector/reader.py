@@ -32,7 +32,7 @@ from ..core.checks import (
     unused_scale_texts,
 )
 from ..core.confidence import confidence
-from ..core.lookup import delta_e, rgb_to_lab
+from ..core.lookup import delta_e, image_to_index, rgb_to_lab
 from ..core.printed import printed_table, printed_warnings, reconcile
 from ..core.scale import fit_scale, labelled_levels, scale_decimals, user_scale
 from ..core.synthesis import AGREE_DELTA_E
@@ -73,6 +73,10 @@ class VectorReading:
     unread: tuple[tuple[tuple[float, float, float, float], str], ...] = ()
     candidates: int = 0  # blocks of cells found (read or not)
     size: tuple[float, float] = (0.0, 0.0)  # the page's (width, height) in points
+
+    def keeping(self, ks) -> VectorReading:
+        """The reading with only its heatmaps (and their boxes) numbered ``ks``."""
+        return replace(self, heatmaps=tuple(self.heatmaps[k] for k in ks), points=tuple(self.points[k] for k in ks))
 
 
 def _px(v) -> np.ndarray:
@@ -155,16 +159,13 @@ def _spreads_along(t: Tiling, bar: VectorBar | None, residual_flag: float) -> bo
     images, light colours beside a pale shaded box, lie at one end of it)."""
     if bar is None or min(t.shape) < 2 or t.shape[0] * t.shape[1] < UNREAD_MIN_CELLS:
         return False
-    drawn = t.rgb[t.drawn].reshape(-1, 3)
-    if not len(drawn):
+    drawn = t.rgb[t.drawn].reshape(1, -1, 3)
+    if not drawn.size:
         return False
-    colours, which = np.unique(drawn, axis=0, return_inverse=True)  # an image has few colours, many pixels
-    lab, bar_lab = rgb_to_lab(colours), rgb_to_lab(bar.rgb)
-    d = np.linalg.norm(lab[:, None, :] - bar_lab[None, :, :], axis=2)
-    nearest = np.argmin(d, axis=1)
-    on_bar = (d[np.arange(len(lab)), nearest] <= residual_flag)[which.ravel()]
+    index, residual = image_to_index(drawn, rgb_to_lab(bar.rgb))  # each distinct colour placed once
     pos = np.asarray(bar.positions, np.float64)
-    places = ((pos[nearest] - pos.min()) / max(float(np.ptp(pos)), 1e-9))[which.ravel()]
+    places = (np.interp(index.ravel(), np.arange(len(pos)), pos) - pos.min()) / max(float(np.ptp(pos)), 1e-9)
+    on_bar = residual.ravel() <= residual_flag
     spread, levels = along_bar(np.where(on_bar, places, np.nan))
     return on_bar.mean() >= UNREAD_ON_COLORMAP and spread >= UNREAD_SPREAD and levels >= UNREAD_MIN_LEVELS
 

@@ -87,8 +87,7 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
     rows += _square(cols, plot.y0, plot.y1)
     cols += _square(rows, plot.x0, plot.x1)
     if len(rows) == 1 and len(cols) == 1:
-        grown = grow.grow_over_cells(planes=planes, grid=base, layout=layout, plot=plot, limit=evidence.frame)
-        return bands.split_by_bands(planes.lab, grown)
+        return _grown(planes, base, layout, plot, evidence)
     combos = [(r, c) for r in rows for c in cols]
     fits = fits_at_like_density(planes.lab, [(r.edges, c.edges) for r, c in combos])
     scored = []
@@ -103,7 +102,13 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
     else:
         regular = base.regular or (r.strategy != "edges" and c.strategy != "edges")
         chosen = Grid(frozen_array(r.edges), frozen_array(c.edges), regular)
-    grown = grow.grow_over_cells(planes=planes, grid=chosen, layout=layout, plot=plot, limit=evidence.frame)
+    return _grown(planes, chosen, layout, plot, evidence)
+
+
+def _grown(planes: Planes, grid: Grid, layout: Layout, plot: Box, evidence: AxisEvidence) -> Grid:
+    """The grid grown over solid cells past its edges, then an axis of one cell cut
+    at the bands inside it (see the module docstring)."""
+    grown = grow.grow_over_cells(planes=planes, grid=grid, layout=layout, plot=plot, limit=evidence.frame)
     return bands.split_by_bands(planes.lab, grown)
 
 
