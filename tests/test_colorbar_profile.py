@@ -82,3 +82,36 @@ def test_cells_at_the_ends_of_a_slowly_changing_map_read_as_its_ends():
     h = digitize(buf.getvalue()).heatmaps[0]
     assert (h.rows, h.cols) == v.shape
     assert float(np.abs(np.asarray(h.table.values) - v).max()) <= 0.01
+
+
+def test_seams_of_the_page_are_filled_and_a_white_middle_stays():
+    """A key drawn in rectangles at low resolution shows the page in seams a
+    pixel or two wide between like colours: they are filled from either side. A
+    diverging map's white middle, wider, and a white step between unlike colours
+    stay."""
+    from digitize.raster.colorbar import fill_seams
+
+    page = rgb_to_lab(np.array([255, 255, 255], np.uint8)).astype(np.float32)
+    clean = _ramp(cmap="viridis")
+    prof = clean.copy()
+    prof[[30, 31, 70, 110]] = page
+    out = fill_seams(prof, page)
+    assert float(delta_e(out, clean).max()) < 3.0
+    bwr = _ramp(201, cmap="bwr")  # one white sample, between a pale blue and a pale red
+    assert int((delta_e(bwr, page) < 3.0).sum()) >= 1
+    assert float(delta_e(fill_seams(bwr, page), bwr).max()) == 0.0
+    wide = np.concatenate([bwr[:95], np.repeat(page[None], 6, axis=0), bwr[106:]])
+    assert float(delta_e(fill_seams(wide, page), wide).max()) == 0.0
+
+
+def test_a_long_flat_end_of_a_graded_key_stands_for_its_inner_edge():
+    """heatmap.2's symmetric key over data below zero: a ramp over the first 60
+    samples, then one colour to the end. A cell of that colour reads at the
+    stretch's inner edge; a stepped key's end band still reads at its middle."""
+    from digitize.core.cells import _middle_of_flat_stretches
+
+    ramp = _ramp(60)
+    curve = np.concatenate([ramp, np.repeat(ramp[-1:], 40, axis=0)])
+    assert _middle_of_flat_stretches(np.array([59.0, 80.0, 99.0, 20.0]), curve).tolist() == [59, 59, 59, 20]
+    stepped = _ramp(100, levels=5)
+    assert _middle_of_flat_stretches(np.array([95.0]), stepped).tolist() == [89.5]

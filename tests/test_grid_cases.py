@@ -296,3 +296,90 @@ def test_outer_columns_at_the_white_end_of_the_bar_are_cells_the_labels_name(sid
     assert (h.rows, h.cols) == (8, 10), (h.rows, h.cols, h.confidence)
     assert np.abs(h.table.values - v).max() <= 1.5
     assert h.axes.col_labels[0] == "4K" and h.axes.col_labels[-1] == "40K"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_pass_fail_map_whose_neighbouring_columns_differ_in_a_row_or_two(seed):
+    """Two colours, each column the one before with a row or two flipped: a
+    boundary shows in one or two of 17 rows, not in a fifth of them, and the
+    columns carry no labels to count them by. The edges that cross a few rows
+    give the columns (gnuplot's pass/fail map read as 17 x 3 before; here, seed 1 read as 2 x 1)."""
+    rng = np.random.default_rng(seed)
+    rows, cols = 17, 16
+    v = np.ones((rows, cols))
+    for c in range(1, cols):
+        flip = rng.choice(rows, int(rng.integers(1, 3)), replace=False)
+        v[:, c] = v[:, c - 1]
+        v[flip, c] = 1.0 - v[flip, c]
+
+    def draw(fig, ax):
+        im = ax.imshow(v, cmap="viridis", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+        fig.colorbar(im, ax=ax)
+        ax.set_xticks([])
+        ax.set_yticks(range(rows), [f"trial {i}" for i in range(rows)], fontsize=7)
+
+    h = digitize(_png(draw)).heatmaps[0]
+    assert (h.rows, h.cols) == (rows, cols), (h.rows, h.cols, h.confidence)
+    assert float(np.abs(h.table.values - v).max()) <= 0.02
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_needle_map_whose_short_contexts_are_all_one_colour_has_even_columns(seed):
+    """A needle map at 100% over its shortest contexts: the first dozen columns
+    are one colour and show no edge between them, the rest are narrow cells with
+    clear edges, and the columns carry no labels to count them by. The uneven
+    grid the edges draw (one wide cell, then narrow ones) stands on an even
+    lattice of the narrow cells' pitch, which is the grid (read as 14 x 16 and 14 x 17
+    at confidence 0.93 and 0.98 before)."""
+    rng = np.random.default_rng(seed)
+    rows, cols, flat = 14, 27, 11
+    v = np.full((rows, cols), 100.0)
+    v[:, flat:] = np.round(rng.uniform(40, 100, (rows, cols - flat)))
+    v[:, flat:][rng.random((rows, cols - flat)) < 0.3] = 100.0
+    for c in range(flat, cols):  # every boundary of the varied part shows in some row
+        v[rng.integers(rows), c] = 40.0 + 2 * c
+
+    def draw(fig, ax):
+        im = ax.imshow(v, cmap="YlGnBu", vmin=40, vmax=100, aspect="auto", interpolation="nearest")
+        fig.colorbar(im, ax=ax)
+        ax.set_xticks([])
+        ax.set_yticks(range(rows), [f"{round(100 * i / (rows - 1))}%" for i in range(rows)], fontsize=7)
+
+    h = digitize(_png(draw, figsize=(6.3, 5))).heatmaps[0]
+    assert (h.rows, h.cols) == (rows, cols), (h.rows, h.cols, h.confidence)
+    assert float(np.abs(h.table.values - v).max()) <= 1.5
+
+
+def test_uneven_edges_on_an_even_lattice_count_its_cells():
+    """Edges at whole pixels of a 10.33-pixel pitch, one wide cell first, stand on
+    an even lattice of 27 cells over 283 pixels; truly uneven edges do not, nor
+    rows under a track whose edge is half a row off their lattice."""
+    from digitize.raster.grids.edges import on_even_lattice
+
+    e = np.array([0., 116., 126., 147., 157., 167., 178., 188., 198., 209., 219., 229., 240., 250., 260., 271.,
+                  283.])
+    assert on_even_lattice(e, 283) == 27
+    assert on_even_lattice(np.array([0., 30., 45., 90., 100., 160., 200.]), 200) is None
+    # a track of colours 17 px tall over rows 35 px tall: the box's top is no boundary of theirs
+    assert on_even_lattice(np.concatenate([[0.], 17. + 35. * np.arange(13)]), 437) is None
+
+
+def test_a_smooth_field_labelled_at_every_other_column_has_all_its_columns():
+    """A smooth field (neighbouring columns a delta E or two apart) labelled 0, 2,
+    4 ... at the centres of every other column: the labels' lattice is twice too
+    coarse, and the faint edges between its columns, under one delta E near the
+    field's pale middle but clear in an exact picture, split it (read as 26 x 22
+    at confidence 0.97 before; R's image() of such a field at 0.99)."""
+    rows, cols = 26, 44
+    y, x = np.mgrid[0:rows, 0:cols]
+    v = 20 + 10 * np.cos(np.pi * y / (rows - 1)) * (0.6 + 0.4 * np.sin(np.pi * x / (cols - 1)))
+
+    def draw(fig, ax):
+        im = ax.imshow(v, cmap="RdBu_r", vmin=10, vmax=30, aspect="auto", interpolation="nearest")
+        fig.colorbar(im, ax=ax)
+        ax.set_xticks(range(0, cols, 2), [str(c) for c in range(0, cols, 2)], fontsize=6, rotation=90)
+        ax.set_yticks(range(rows), [str(r) for r in range(rows)], fontsize=6)
+
+    h = digitize(_png(draw, figsize=(6.5, 6.5), dpi=72)).heatmaps[0]
+    assert (h.rows, h.cols) == (rows, cols), (h.rows, h.cols, h.confidence)
+    assert float(np.abs(h.table.values - v).mean()) <= 0.2

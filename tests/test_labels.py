@@ -267,3 +267,10 @@ def test_strokes_within_one_label_beside_a_bar_are_its_glyphs_not_tick_marks():
     assert not _marks_are_glyphs([24.5], [thirty, fifteen], vertical=True), "one stroke: a mark"
     labels = [blob(86, 60, 103, 70), blob(134, 60, 151, 70), blob(188, 60, 193, 70), blob(118, 80, 163, 92)]
     assert not _marks_are_glyphs([94.0, 118.0, 142.0, 166.5], labels, vertical=False)
+
+
+def test_a_label_whose_point_was_lost_has_its_decimal_reading():
+    from digitize.core.labels import lost_point_reading
+
+    assert (lost_point_reading("02"), lost_point_reading("-05"), lost_point_reading("0025")) == (0.2, -0.5, 0.025)
+    assert [lost_point_reading(t) for t in ("0", "0.2", "20", "1e-3", "")] == [None] * 5

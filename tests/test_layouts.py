@@ -868,3 +868,25 @@ def test_a_row_of_cells_with_their_numbers_is_no_colorbar():
 
     assert check(_strip(column, size=(0.6, 4.0)))
     assert not check(_strip(upright_levels, size=(0.5, 4.0)))
+
+
+def test_seams_of_the_page_between_like_colours_are_closed_for_finding_blocks():
+    """A key drawn in rectangles at low resolution shows the page through seams a
+    pixel or two wide: closed, its slivers make one block. Gaps between black
+    strokes (letters), between unlike colours, and a grey panel's white grid
+    lines stay open."""
+    from digitize.core.lookup import rgb_to_lab
+    from digitize.raster.layout import heal_seams
+
+    rgb = np.full((20, 48, 3), 255, np.uint8)
+    rgb[2:18, 40:43], rgb[2:18, 44:47] = (235, 235, 235), (235, 235, 235)  # a grey panel, a white line
+    for x0, colour in ((2, (120, 40, 150)), (6, (110, 60, 160)), (11, (100, 80, 170))):  # seams 1 and 2 px
+        rgb[2:18, x0:x0 + 3] = colour
+    rgb[2:18, 20:22], rgb[2:18, 23:25] = (0, 0, 0), (0, 0, 0)  # two strokes of a letter
+    rgb[2:18, 30:33], rgb[2:18, 34:37] = (230, 200, 30), (40, 40, 200)  # unlike colours
+    lab = rgb_to_lab(rgb)
+    fg = (rgb < 250).any(axis=2)
+    healed = heal_seams(fg, lab)
+    assert healed[2:18, 2:14].all()
+    assert not healed[2:18, 22].any() and not healed[2:18, 33].any() and not healed[2:18, 43].any()
+    assert not healed[0:2].any() and not healed[18:].any()

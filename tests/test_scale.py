@@ -129,3 +129,25 @@ def test_a_bar_ending_past_its_last_label_keeps_its_own_end():
     px = [20 + 40 * k for k in range(6)]
     s = fit_scale(_ticks([0, 0.2, 0.4, 0.6, 0.8, 1.0], px), 20, 228, increasing_with_pixel=True)
     assert s.vmax == pytest.approx(1.04, abs=0.002)
+
+
+def test_a_bar_end_snaps_onto_the_ticks_lattice_not_onto_multiples_of_the_step():
+    # ticks at -0.2, 0.2, 0.6, 1 (0.4 apart, none at zero); the bar found from a
+    # pixel short of -1: its end is -1, on the ticks' lattice (a multiple of 0.4
+    # from zero would be -0.8, too far to take, and leave -0.98)
+    px = [87.0, 111.5, 136.0, 160.5]
+    s = fit_scale(_ticks([-0.2, 0.2, 0.6, 1.0], px), 39.5, 161, increasing_with_pixel=True)
+    assert s.vmin == pytest.approx(-1.0) and s.vmax == pytest.approx(1.0)
+
+
+def test_labels_that_all_lost_their_minus_signs_read_negative():
+    # heatmap.2's key at 72 dpi: '-6 -4 -2 0' read '6 4 2 0', left to right under a
+    # horizontal bar, which would run against its usual way; read negative it runs
+    # the usual way (the bar goes on past 0 to +6)
+    from digitize.raster.colorbar import _all_minus_lost_readings
+
+    ticks = _ticks([6.0, 4.0, 2.0, 0.0], [28.5, 45.5, 62.5, 79.5])
+    s = fit_scale(ticks + _all_minus_lost_readings(ticks, vertical=False), 28.5, 130.5, increasing_with_pixel=True)
+    assert s.vmin == pytest.approx(-6.0) and s.vmax == pytest.approx(6.0)
+    assert _all_minus_lost_readings(_ticks([0.0, 2.0, 4.0], [10.0, 50.0, 90.0]), vertical=False) == []
+    assert _all_minus_lost_readings(_ticks([0.0, 2.0, 4.0], [90.0, 50.0, 10.0]), vertical=True) == []

@@ -29,8 +29,11 @@ CHROMA_WEIGHT = 0.5
 #: The background is "on the colormap" when a colormap colour is this close to it.
 BG_ON_MAP_DELTA_E = 1.5
 #: ... or when the map is drawn in at least BANDED_COLOURS flat bands (a
-#: continuous map drawn stepwise) and an end band stands within one step of it.
+#: continuous map drawn stepwise) and an end band stands within END_STEPS of its
+#: last step of it (the steps of a map running into white shrink in Lab as the
+#: bands near it: 'hot' in sRGB).
 BANDED_COLOURS = 16
+END_STEPS = 1.5
 
 
 def page_on_map(lab: np.ndarray, bg_lab: np.ndarray) -> bool:
@@ -46,7 +49,7 @@ def page_on_map(lab: np.ndarray, bg_lab: np.ndarray) -> bool:
 
 def banded_end_at_page(lab: np.ndarray, bg_lab: np.ndarray) -> int | None:
     """The end (0: first, -1: last) of a continuous map drawn in at least
-    BANDED_COLOURS flat bands whose end band stands within a step of the page
+    BANDED_COLOURS flat bands whose end band stands within a step or so of the page
     colour, the map heading towards it (gnuplot's colour box: 128 bands, each the
     colour at its start, so a map ending in white shows no white band); None when
     there is none. A discrete bar of a few levels ends where its last level does."""
@@ -59,7 +62,7 @@ def banded_end_at_page(lab: np.ndarray, bg_lab: np.ndarray) -> int | None:
         return None
     for k, (end, prev) in ((0, (distinct[0], distinct[1])), (-1, (distinct[-1], distinct[-2]))):
         d_end, d_prev = float(delta_e(end, bg)), float(delta_e(prev, bg))
-        if BG_ON_MAP_DELTA_E <= d_end < d_prev and d_end <= BG_ON_MAP_DELTA_E + float(delta_e(end, prev)):
+        if BG_ON_MAP_DELTA_E <= d_end < d_prev and d_end <= BG_ON_MAP_DELTA_E + END_STEPS * float(delta_e(end, prev)):
             return k
     return None
 
@@ -234,15 +237,46 @@ def flat_stretches(lab: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 3]
 
 
+#: A flat stretch at an end of the bar at least this share of it, and at least
+#: END_STRETCH_RATIO times as long as any other flat stretch, is the colour the
+#: data saturates to past the last break (heatmap.2's symmetric key drawn over
+#: data on one side of zero: half the key one colour), not a band of a stepped key.
+END_STRETCH_SHARE = 0.1
+END_STRETCH_RATIO = 3.0
+#: ... its last samples may differ (the bar's outline, anti-aliased into its end).
+END_STRETCH_SLACK = 3
+
+
+def _flat_to(stretches: list[tuple[int, int]], end: int, down: bool = False) -> bool:
+    """Whether these stretches (in order away from the first) run on, each next to
+    the last, to ``end``."""
+    for s, t in zip(stretches, stretches[1:]):
+        if (t[1] != s[0] - 1) if down else (t[0] != s[1] + 1):
+            return False
+    return stretches[-1][0] <= end if down else stretches[-1][1] >= end
+
+
 def _middle_of_flat_stretches(index: np.ndarray, curve: np.ndarray) -> np.ndarray:
     """A colour that fills a stretch of the bar (a stepped key with more bands than
     a discrete bar has, lattice's 50) stands for the middle of that stretch, not
     the end the projection happens to reach first. Colours over a pixel or two
-    (a smooth map drawn coarsely) keep their place."""
+    (a smooth map drawn coarsely) keep their place. A long stretch at an end of an
+    otherwise graded bar stands for its inner edge: the data reaches that colour
+    there, and no cell can be told to lie further in."""
     out = np.asarray(index, np.float64).copy()
-    for a, b in flat_stretches(curve):  # samples a..b are one colour
+    stretches = flat_stretches(curve)
+    n = len(np.asarray(curve).reshape(-1, 3))
+    for k, (a, b) in enumerate(stretches):  # samples a..b are one colour
         inside = (out >= a - 0.5) & (out <= b + 0.5)
         out[inside] = (a + b) / 2.0
+        # at an end: nothing but flat stretches (the page past the key's colours) beyond it
+        at_hi = _flat_to(stretches[k:], n - 1 - END_STRETCH_SLACK)
+        at_lo = _flat_to(stretches[k::-1], END_STRETCH_SLACK, down=True)
+        if not (at_hi or at_lo) or b - a + 1 < END_STRETCH_SHARE * n:
+            continue
+        inner = stretches[:k] if at_hi else stretches[k + 1:]
+        if b - a + 1 >= END_STRETCH_RATIO * max([q - p + 1 for p, q in inner], default=1):
+            out[inside] = float(a if at_hi else b)
     return out
 
 

@@ -320,6 +320,22 @@ def power_exponent(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def lost_point_reading(text: str) -> float | None:
+    """The other reading of '02', '-05', '0025': a decimal number whose point the OCR
+    lost (small type: the point is a pixel or two). No plotting library writes a
+    leading zero before another digit, so the point goes after it. None when the
+    text cannot be one.
+
+    >>> lost_point_reading("02"), lost_point_reading("-05"), lost_point_reading("0025")
+    (0.2, -0.5, 0.025)
+    >>> lost_point_reading("0"), lost_point_reading("0.2"), lost_point_reading("20")
+    (None, None, None)
+    """
+    t = normalise_text(text)
+    m = re.match(r"^(-?)0(\d+)$", t)
+    return float(f"{m.group(1)}0.{m.group(2)}") if m else None
+
+
 def power_of_ten_reading(text: str) -> float | None:
     """The other reading of '100', '102', '10-1': a power of ten whose superscript
     exponent the OCR read on the base line. None when the text cannot be one."""

@@ -99,10 +99,13 @@ TICK_SNAP_PX = 2.0
 TICK_OUTSIDE_PX = 4.0
 
 
-def _snap_to_tick(v: float, step: float, tol: float) -> float:
+def _snap_to_tick(v: float, step: float, tol: float, anchor: float = 0.0) -> float:
+    """v moved onto a multiple of ``step``, or onto the ticks' own lattice
+    (``anchor`` + k * ``step``: ticks at -0.2, 0.2, 0.6 put -1 on it), whichever is
+    nearer, when that moves it by at most ``tol``."""
     if not (math.isfinite(step) and step > 0):
         return v
-    r = round(v / step) * step
+    r = min((a + round((v - a) / step) * step for a in (0.0, anchor)), key=lambda c: abs(c - v))
     return float(f"{r:.12g}") if abs(r - v) <= tol else v
 
 
@@ -173,7 +176,8 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto",
         # a whole tick step first, then a twentieth of one; both within TICK_SNAP_PX
         # pixels (one pixel is worth |slope|)
         snap_tol = TICK_SNAP_PX * abs(slope)
-        vmin, vmax = (_snap_to_tick(v, step, snap_tol) for v in (vmin, vmax))
+        vmin, vmax = (_snap_to_tick(v, step, snap_tol, float(inl_vals[np.argmin(np.abs(inl_vals - v))]))
+                      for v in (vmin, vmax))
         vmin, vmax = (nice_round(v, step, vmax - vmin, abs(slope)) for v in (vmin, vmax))
     else:
         lmin, lmax = math.log10(vmin), math.log10(vmax)

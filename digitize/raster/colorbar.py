@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from ..core.labels import (
+    lost_point_reading,
     parse_multiplier,
     parse_number,
     power_exponent,
@@ -41,11 +42,15 @@ class ColorbarReading:
     scale_texts: tuple[str, ...] = ()  # what was read past the bar's high end (offset or multiplier text)
 
 
-def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) -> Colormap:
+def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion,
+                    bg_lab: np.ndarray | None = None) -> Colormap:
     """Median colour across the central half of the bar, at every long-axis pixel
-    (lines one pixel wide drawn across it taken out, its ends mended; on a
-    continuous bar, lines up to SPIKE_PX wide too: see ``despike``)."""
+    (seams of the page ``bg_lab`` filled in: see ``fill_seams``; lines one pixel
+    wide drawn across it taken out, its ends mended; on a continuous bar, lines up
+    to SPIKE_PX wide too: see ``despike``)."""
     raw, _ = bar_profile(lab, region.box, region.orientation)
+    if bg_lab is not None:
+        raw = fill_seams(raw, bg_lab)
     lo, hi = region.long_range
     positions = np.arange(lo, hi, dtype=np.float64) + 0.5
     prof = _mend_ends(running_median(raw, 1))
@@ -65,6 +70,37 @@ def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion) ->
     if spikes.any() and len(rgb_line) == len(prof):
         rgb_line[spikes] = np.clip(np.round(lab_to_rgb(prof[spikes])), 0, 255).astype(np.uint8)
     return Colormap(frozen_array(positions), frozen_array(prof, np.float32), frozen_array(rgb_line, np.uint8))
+
+
+#: A seam: at most SEAM_PX samples of the page colour (within SEAM_PAGE_DELTA_E)
+#: between two samples of nearly one colour (within SEAM_SIDES_DELTA_E), neither
+#: of them the page's.
+SEAM_PX = 2
+SEAM_PAGE_DELTA_E = 3.0
+SEAM_SIDES_DELTA_E = 20.0
+
+
+def fill_seams(prof: np.ndarray, bg_lab: np.ndarray) -> np.ndarray:
+    """A bar's profile with its seams filled in, each on the line between the
+    colours either side of it: a key drawn in rectangles at low resolution shows
+    the page between some of them (R's png device: a line every few pixels), which
+    is no colour of the map. A page-coloured stretch any wider, or between two
+    unlike colours, is the map's own (a diverging map's white middle)."""
+    prof = np.asarray(prof, np.float32)
+    page = delta_e(prof, np.asarray(bg_lab, np.float32)) < SEAM_PAGE_DELTA_E
+    if not page.any() or page.all():
+        return prof
+    out = prof.copy()
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], page.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):  # samples a..b-1 are the page's
+        if b - a > SEAM_PX or a == 0 or b == len(prof):
+            continue
+        left, right = prof[a - 1], prof[b]
+        if float(delta_e(left, right)) >= SEAM_SIDES_DELTA_E:
+            continue
+        t = (np.arange(a, b) - (a - 1)) / float(b - (a - 1))
+        out[a:b] = left + t[:, None] * (right - left)
+    return out
 
 
 #: Lines across a bar up to SPIKE_PX wide (a density curve over a key, the page
@@ -480,7 +516,7 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     ``plots`` are never taken for labels)."""
     rgb, lab, fg, background = planes.rgb, planes.lab, planes.ink, planes.background
     h, w = fg.shape
-    colormap = sample_colormap(lab, rgb, region)
+    colormap = sample_colormap(lab, rgb, region, planes.bg_lab)
     text = fg.copy()
     for p in plots:
         g = p.grow(2, fg.shape)
@@ -523,6 +559,9 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
                 else:
                     pos = _end_aligned(bl.box, region, pos, _text_height(bl))
                 ticks.append(Tick(text_, parse_number(text_), float(pos), rd.score))
+                point = lost_point_reading(text_)
+                if point is not None:  # '02' for '0.2': the fit chooses
+                    ticks.append(Tick(text_, point, float(pos), rd.score))
                 alt = power_of_ten_reading(text_)
                 if alt is not None:  # "10" + a superscript read flat ("102"): let the fit choose
                     ticks.append(Tick(text_, alt, float(pos), rd.score * 0.9))
@@ -534,8 +573,8 @@ def read_colorbar(*, planes: Planes, region: ColorbarRegion, plots: tuple[Box, .
     # label beside the bar's end, a caption below it)
     tol = max(END_TOLERANCE_PX, END_TOLERANCE_SHARE * (hi - lo))
     ticks = [t for t in ticks if lo - tol <= t.pixel <= hi + tol]
-    ticks += (_lost_minus_readings(ticks) + _made_minus_readings(ticks) + _exponent_readings(ticks)
-              + _bare_ten_readings(ticks))
+    ticks += (_lost_minus_readings(ticks) + _all_minus_lost_readings(ticks, vertical) + _made_minus_readings(ticks)
+              + _exponent_readings(ticks) + _bare_ten_readings(ticks))
     if multiplier is not None:
         kind, m = multiplier
         ticks = [replace(t, value=None if t.value is None else (t.value * m if kind == "mul" else t.value + m))
@@ -582,6 +621,23 @@ def _lost_minus_readings(ticks: list[Tick]) -> list[Tick]:
         return []
     return [replace(t, value=-t.value, weight=LOST_MINUS_WEIGHT) for t in ticks
             if t.value is not None and t.value > 0 and not t.label.strip().startswith("+")]
+
+
+def _all_minus_lost_readings(ticks: list[Tick], vertical: bool) -> list[Tick]:
+    """Labels with no minus sign that run against the bar's usual way (down a
+    horizontal bar as it goes right, '6 4 2 0'; up a vertical one as it goes down)
+    may all have lost their signs (small type: the minus is a pixel or two). Each
+    gets a negative reading, which counts a little less: the fit takes it where the
+    bar then runs the usual way."""
+    read = sorted((t for t in ticks if t.value is not None), key=lambda t: t.pixel)
+    vals = [t.value for t in read]
+    if len(read) < 2 or min(vals) < 0 or len({round(t.pixel) for t in read}) < len(read):
+        return []
+    steps = np.diff(vals)
+    against = bool(np.all(steps > 0)) if vertical else bool(np.all(steps < 0))
+    if not against:
+        return []
+    return [replace(t, value=-t.value, weight=LOST_MINUS_WEIGHT) for t in read if t.value > 0]
 
 
 def _made_minus_readings(ticks: list[Tick]) -> list[Tick]:

@@ -417,6 +417,12 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
     # (a line along the key's end, a histogram's axis, stays in the median at the
     # end: the steps within KEY_END_PX of the ends are not the ramp's)
     steps = delta_e(prof[1:], prof[:-1])[KEY_END_PX:-KEY_END_PX]
+    # a key may end in a stretch of one colour (heatmap.2's symmetric key over data
+    # on one side of zero): the ramp is the rest, a good part of the key
+    moving = np.flatnonzero(steps > 0.5)
+    if len(moving) < 2 or moving[-1] - moving[0] < KEY_MIN_RAMP * len(steps):
+        return False
+    steps = steps[moving[0]:moving[-1] + 1]
     # a ramp changes colour at (nearly) every pixel, or every other one (heatmap.2
     # draws its key in 100 colours or so); cells hold one colour over many
     if float(np.mean(steps > 0.5)) < KEY_MIN_CHANGING:
@@ -428,6 +434,9 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
 
 #: Share of a colour key's pixels along it where the colour changes.
 KEY_MIN_CHANGING = 0.4
+#: The graded part of a colour key (past any stretch of one colour at its ends)
+#: spans at least this share of it.
+KEY_MIN_RAMP = 0.3
 #: Lines across a key up to this wide leave its profile (a running median over
 #: 2 * KEY_LINE_PX + 1 pixels); the steps this close to its ends are not counted.
 KEY_LINE_PX = 4
@@ -1060,6 +1069,43 @@ def _block_kind(mask: np.ndarray, whole: Box, area: int, min_area: float, lab: n
     return "plot", strip_frame(lab, box)
 
 
+#: A seam is a line of page colour one or two pixels wide (SEAM_MAX_PX) between
+#: two pixels of nearly one colour (within SEAM_DELTA_E), both of them coloured
+#: (chroma above SEAM_MIN_CHROMA: the gap between two strokes of a letter, and a
+#: grey panel's white grid lines, are no seams), running on for at least
+#: SEAM_MIN_PX pixels.
+SEAM_MAX_PX = 2
+SEAM_DELTA_E = 20.0
+SEAM_MIN_CHROMA = 6.0
+SEAM_MIN_PX = 3
+
+
+def heal_seams(fg: np.ndarray, lab: np.ndarray) -> np.ndarray:
+    """``fg`` with the seams closed: the page showing through between the
+    rectangles of a key (or a map) drawn by a rasteriser at low resolution, a line
+    every few pixels, would leave slivers too thin to keep as one block."""
+    out = fg.copy()
+    coloured = np.hypot(lab[..., 1], lab[..., 2]) > SEAM_MIN_CHROMA
+    for axis in (0, 1):  # 0: a seam along a row, its two sides above and below it
+        for wide in range(1, SEAM_MAX_PX + 1):
+            n = wide + 2
+
+            def part(k: int, arr: np.ndarray) -> np.ndarray:  # shifted by k (0..n-1) across the seam
+                return arr[k:arr.shape[0] - n + 1 + k] if axis == 0 else arr[:, k:arr.shape[1] - n + 1 + k]
+            seam = part(0, fg) & part(n - 1, fg) & part(0, coloured) & part(n - 1, coloured)
+            for k in range(1, n - 1):
+                seam &= ~part(k, fg)
+            ys, xs = np.nonzero(seam)
+            if not len(ys):
+                continue
+            seam[ys, xs] = delta_e(part(0, lab)[ys, xs], part(n - 1, lab)[ys, xs]) < SEAM_DELTA_E
+            along = (1, SEAM_MIN_PX) if axis == 0 else (SEAM_MIN_PX, 1)
+            run = cv2.morphologyEx(seam.astype(np.uint8), cv2.MORPH_OPEN, np.ones(along, np.uint8)).astype(bool)
+            for k in range(1, n - 1):
+                part(k, out)[run] = True
+    return out
+
+
 def find_layout(*, planes: Planes) -> Layout:
     """Locate plot areas and colorbars in a picture's planes."""
     rgb, lab = planes.rgb, planes.lab
@@ -1067,7 +1113,7 @@ def find_layout(*, planes: Planes) -> Layout:
     bg, distance, bg_lab = planes.background, planes.distance, planes.bg_lab
     fg = distance > planes.cell_delta_e
     k = 3 if min(h, w) < 450 else 5
-    solid = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, _kernel(k))
+    solid = cv2.morphologyEx(heal_seams(fg, lab).astype(np.uint8), cv2.MORPH_OPEN, _kernel(k))
     bridged = cv2.morphologyEx(solid, cv2.MORPH_CLOSE, _kernel(k + 2))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(bridged, connectivity=4)
     min_area = MIN_BLOCK_SHARE * h * w

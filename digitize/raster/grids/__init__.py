@@ -64,16 +64,18 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
         return ruling.grid
     base = edges.propose(planes=planes, plot=plot)
     sub = planes.lab[plot.y0:plot.y1, plot.x0:plot.x1]
-    quantiles = (edges.FULL_EDGE_QUANTILE, edges.SPARSE_EDGE_QUANTILE)
-    (full_cols, sparse_cols), (full_rows, sparse_rows) = (edges.edge_profile(sub, 1, quantiles),
-                                                          edges.edge_profile(sub, 0, quantiles))
+    quantiles = (edges.FULL_EDGE_QUANTILE, edges.SPARSE_EDGE_QUANTILE, edges.ANY_EDGE_QUANTILE)
+    (full_cols, *sparse_cols), (full_rows, *sparse_rows) = (edges.edge_profile(sub, 1, quantiles),
+                                                            edges.edge_profile(sub, 0, quantiles))
     rows = [lattice.AxisCells(np.asarray(base.row_edges, np.float64), "edges")]
     cols = [lattice.AxisCells(np.asarray(base.col_edges, np.float64), "edges")]
-    if base.regular:  # edges that cross only some lines (two colours, a pass/fail map) count too
-        for profile, out, origin in ((sparse_rows, rows, plot.y0), (sparse_cols, cols, plot.x0)):
-            e = edges.sparse_edges(profile, origin, len(out[0].edges) - 1, planes)
-            if e is not None:
-                out.append(lattice.AxisCells(e, "sparse"))
+    if base.regular:  # edges that cross only some lines (two colours, a pass/fail map) count too:
+        # those in a fifth of the lines, and those in a few (a map mostly one colour)
+        for profiles, out, origin in ((sparse_rows, rows, plot.y0), (sparse_cols, cols, plot.x0)):
+            for profile in profiles:
+                e = edges.sparse_edges(profile, origin, len(out[0].edges) - 1, planes)
+                if e is not None and all(len(e) != len(o.edges) for o in out):
+                    out.append(lattice.AxisCells(e, "sparse"))
     for lat in evidence.rows:
         c = lattice.propose(planes=planes, plot=plot, layout=layout, lattice=lat, vertical=True,
                             full_profile=full_rows, frame=evidence.frame)

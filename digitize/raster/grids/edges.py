@@ -200,6 +200,47 @@ def irregular_edges(profile: np.ndarray, length: int, edges: np.ndarray) -> np.n
     return out
 
 
+#: Uneven edges lie on an even lattice when each is within this share of its
+#: pitch of a boundary of it (and there are at least EVEN_MIN_EDGES of them).
+EVEN_LATTICE_SHARE = 0.12
+EVEN_MIN_EDGES = 4
+#: ... and the box's ends stand within EVEN_END_PX pixels, or EVEN_END_SHARE of a
+#: pitch, of its boundaries.
+EVEN_END_PX = 3.0
+EVEN_END_SHARE = 0.25
+
+
+def on_even_lattice(edges: np.ndarray, length: float) -> int | None:
+    """The count of even cells whose boundaries take in every one of ``edges`` (an
+    "uneven" grid of one wide cell and many narrow ones is an even grid whose
+    neighbouring cells of one colour show no edge between them: a needle map at
+    100% over its short contexts), its pitch the narrow cells' median; or None."""
+    inner = np.asarray(edges, np.float64)[1:-1]
+    if len(inner) < EVEN_MIN_EDGES:
+        return None
+    steps = np.diff(inner)
+    guess = float(np.median(steps))
+    guess = float(np.mean(steps[steps < 1.5 * guess]))  # one cell apart (pixel edges: 10, 10, 11 ...)
+    span = inner[-1] - inner[0]
+    if guess <= 0 or span < guess:
+        return None
+    guess = span / round(span / guess)  # the narrow cells' pitch, over all of them
+    k = np.round((inner - inner[0]) / guess)
+    pitch, at = np.polyfit(k, inner, 1)  # the lattice the edges stand on
+    if pitch <= 0 or float(np.abs(at + pitch * k - inner).max()) > EVEN_LATTICE_SHARE * pitch:
+        return None
+    n = int(round(length / pitch))
+    if n < len(edges) - 1 or abs(length / n - pitch) > EVEN_LATTICE_SHARE * pitch:
+        return None
+    # the box's ends on the lattice, but for a pixel or two of margin (a first
+    # "cell" half a pitch wide is something else: a track of colours over the map)
+    slack = max(EVEN_END_PX, EVEN_END_SHARE * pitch)
+    for end in (0.0, float(length)):
+        if abs((end - at) / pitch - round((end - at) / pitch)) * pitch > slack:
+            return None
+    return n
+
+
 def _subpixel(profile: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """Refine integer boundary coordinates with the neighbouring edge strengths."""
     j = pos.astype(np.int64) - 1
@@ -455,9 +496,11 @@ def grid_from_edges(lab: np.ndarray, box: Box, rgb: np.ndarray | None = None, *,
             else:
                 n_rows, ry = nt, e
     if not fixed["cols"] and (e := irregular_edges(pc_full, box.width, cx)) is not None:
-        n_cols, cx, regular = len(e) - 1, e, False
+        n = on_even_lattice(e, box.width)
+        n_cols, cx, regular = (n, comb_edges(pc, box.width, n), regular) if n else (len(e) - 1, e, False)
     if not fixed["rows"] and (e := irregular_edges(pr_full, box.height, ry)) is not None:
-        n_rows, ry, regular = len(e) - 1, e, False
+        n = on_even_lattice(e, box.height)
+        n_rows, ry, regular = (n, comb_edges(pr, box.height, n), regular) if n else (len(e) - 1, e, False)
     cell = min(box.width / n_cols, box.height / n_rows)
     if rgb is not None and cell >= MEDIAN_PASS_MIN_CELL and regular and not all(fixed.values()):
         k = int(min(cell / 2, 15)) | 1

@@ -22,7 +22,7 @@ from ...model import Box, Layout
 from ..lattice import Lattice
 from ..panels import cells_like
 from ..planes import Planes
-from .edges import _evidence, _tolerance, clear_edges
+from .edges import _evidence, _tolerance, clear_edges, min_edge_of
 
 #: Largest number of cells per lattice step tried (labels on every 10th row).
 MAX_CELLS_PER_STEP = 12
@@ -133,7 +133,7 @@ def propose(*, planes: Planes, plot: Box, layout: Layout, lattice: Lattice, vert
             if not len(extra):
                 continue
             noise = float(np.quantile(full_profile, 0.2)) if len(full_profile) else 0.0
-            thr = max(1.0, 3.0 * noise, 0.5 * float(np.median(coarse)))
+            thr = max(min_edge_of(planes), 3.0 * noise, 0.5 * float(np.median(coarse)))
             if float(np.mean(_evidence(full_profile, extra, _tolerance(s))[0] > thr)) < MIN_EXTRA_SUPPORT:
                 continue
             if float(np.mean(_evidence(full_profile, at, _tolerance(s))[0] > thr)) < MIN_ALL_SUPPORT:
