@@ -374,3 +374,34 @@ def test_ink_beside_the_cells_is_no_bar_end():
     for r in range(10):
         bars[r * 20 + 2:r * 20 + 18, 50:50 + int(rng.integers(60, 210))] = (200, 80, 40)
     assert ragged_cells(picture_planes(rgb=bars, lossy=False), grid) >= 2
+
+
+def test_a_scale_on_two_labels_one_at_a_bar_end_may_rest_on_a_rounded_end():
+    """Vega-Lite labels a short gradient with its domain's ends only, printed in
+    the format of its ticks: a domain of 0.335 to 1 shows '0.3' and '1.0' at the
+    bar's ends. The scale read from them is 0.3 to 1, 5% off at its low end, and
+    no second label can show it: the reading says it may be wrong (it claimed 0.98
+    before). With room for more labels the same legend reads right, confidently."""
+    vlc = pytest.importorskip("vl_convert")
+    rng = np.random.default_rng(3)
+    v = np.round(rng.uniform(0.335, 1.0, (9, 14)), 3)
+    v[0, 0], v[1, 1] = 0.335, 1.0
+    rows, cols = [f"{m}B" for m in (1, 3, 7, 13, 34, 70, 110, 180, 405)], [f"task{j}" for j in range(14)]
+    values = [{"r": rows[i], "c": cols[j], "v": float(v[i, j])} for i in range(9) for j in range(14)]
+
+    def spec(step):
+        return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": values},
+                "mark": "rect", "width": {"step": step}, "height": {"step": 21},
+                "encoding": {"x": {"field": "c", "type": "ordinal", "sort": cols},
+                             "y": {"field": "r", "type": "ordinal", "sort": rows},
+                             "color": {"field": "v", "type": "quantitative",
+                                       "scale": {"scheme": "orangered", "reverse": True, "domain": [0.335, 1.0]},
+                                       "legend": {"orient": "bottom", "direction": "horizontal"}}},
+                "config": {"legend": {"labelFontSize": 13}}}
+
+    short = digitize(vlc.vegalite_to_png(json.dumps(spec(12)), scale=2.0)).heatmaps[0]
+    assert len([t for t in short.scale.ticks if t.inlier]) == 2
+    assert "labels_not_at_ends" in short.failed_checks
+    assert short.confidence <= 0.5
+    long = digitize(vlc.vegalite_to_png(json.dumps(spec(30)), scale=2.0)).heatmaps[0]
+    assert abs(long.scale.vmin - 0.335) <= 0.0067 and long.confidence >= 0.9

@@ -276,6 +276,22 @@ def _ticks_step_evenly(used, *, rounded: bool = True) -> bool:
     return steps_evenly([t.value for t in ticks], list(places), tol=tol)
 
 
+#: A label within this many pixels of where the scale puts a bar's end labels that end.
+END_LABEL_PX = 2.0
+
+
+def _end_labels_check(scale: Scale, used: list) -> Check:
+    """``labels_not_at_ends``: a linear scale on two labels, one of them at an end
+    of the bar, may rest on a rounded end: Vega-Lite labels a short gradient with
+    its domain's ends in the format of its ticks (0.335 printed '0.3', 0.352
+    '0.4'), and two labels cannot show it. Fails when one stands at an end."""
+    ends = scale.value_to_pixel(np.array([scale.vmin, scale.vmax], np.float64))
+    at_end = [t.label for t in used if float(np.min(np.abs(ends - t.pixel))) <= END_LABEL_PX]
+    return Check("labels_not_at_ends", not at_end, float(len(at_end)), 0.0,
+                 f"the scale rests on two labels, {at_end} at the bar's end: an end's value may be printed "
+                 f"rounded" if at_end else "")
+
+
 def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[str]) -> list[Check]:
     """How well the scale rests on its labels: ``scale_labels``, ``scale_residual``,
     ``tick_steps``, ``scale_resolution`` (bar length in pixels, None: no bar) and
@@ -292,6 +308,8 @@ def scale_checks(scale: Scale, *, bar_length: float | None, unused_texts: list[s
         out.append(Check("scale_labels_agree", agree >= LABELS_AGREE_LIMIT, round(agree, 3), LABELS_AGREE_LIMIT,
                          "" if agree >= LABELS_AGREE_LIMIT else
                          f"the scale fits {len(fits)} of the {len(read)} numbers read by the bar"))
+        if scale.kind == "linear" and len(used) == 2:
+            out.append(_end_labels_check(scale, used))
     if scale.source == "ticks" and scale.level_labels:
         # each level of a stepped bar is its own label's value (bins): no line to fit
         out.append(Check("level_labels", True, float(len(scale.discrete_levels)), float(len(scale.discrete_levels)),

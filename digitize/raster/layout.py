@@ -1084,25 +1084,35 @@ def heal_seams(fg: np.ndarray, lab: np.ndarray) -> np.ndarray:
     """``fg`` with the seams closed: the page showing through between the
     rectangles of a key (or a map) drawn by a rasteriser at low resolution, a line
     every few pixels, would leave slivers too thin to keep as one block."""
+    a, b = lab[..., 1], lab[..., 2]
+    sides = fg & (a * a + b * b > SEAM_MIN_CHROMA ** 2)  # coloured ink: a seam's sides
+    ys, xs = np.nonzero(sides)
+    if not len(ys):
+        return fg
+    # only where there is coloured ink (a page of text has a figure or two)
+    y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
     out = fg.copy()
-    coloured = np.hypot(lab[..., 1], lab[..., 2]) > SEAM_MIN_CHROMA
+    sub_fg, sub_sides, sub_lab, sub_out = fg[y0:y1, x0:x1], sides[y0:y1, x0:x1], lab[y0:y1, x0:x1], out[y0:y1, x0:x1]
+    gap = ~sub_fg
     for axis in (0, 1):  # 0: a seam along a row, its two sides above and below it
         for wide in range(1, SEAM_MAX_PX + 1):
             n = wide + 2
+            if sub_fg.shape[axis] < n:
+                continue
 
             def part(k: int, arr: np.ndarray) -> np.ndarray:  # shifted by k (0..n-1) across the seam
                 return arr[k:arr.shape[0] - n + 1 + k] if axis == 0 else arr[:, k:arr.shape[1] - n + 1 + k]
-            seam = part(0, fg) & part(n - 1, fg) & part(0, coloured) & part(n - 1, coloured)
+            seam = part(0, sub_sides) & part(n - 1, sub_sides)
             for k in range(1, n - 1):
-                seam &= ~part(k, fg)
-            ys, xs = np.nonzero(seam)
-            if not len(ys):
+                seam &= part(k, gap)
+            sy, sx = np.nonzero(seam)
+            if not len(sy):
                 continue
-            seam[ys, xs] = delta_e(part(0, lab)[ys, xs], part(n - 1, lab)[ys, xs]) < SEAM_DELTA_E
+            seam[sy, sx] = delta_e(part(0, sub_lab)[sy, sx], part(n - 1, sub_lab)[sy, sx]) < SEAM_DELTA_E
             along = (1, SEAM_MIN_PX) if axis == 0 else (SEAM_MIN_PX, 1)
             run = cv2.morphologyEx(seam.astype(np.uint8), cv2.MORPH_OPEN, np.ones(along, np.uint8)).astype(bool)
             for k in range(1, n - 1):
-                part(k, out)[run] = True
+                part(k, sub_out)[run] = True
     return out
 
 
