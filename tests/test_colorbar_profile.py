@@ -115,3 +115,16 @@ def test_a_long_flat_end_of_a_graded_key_stands_for_its_inner_edge():
     assert _middle_of_flat_stretches(np.array([59.0, 80.0, 99.0, 20.0]), curve).tolist() == [59, 59, 59, 20]
     stepped = _ramp(100, levels=5)
     assert _middle_of_flat_stretches(np.array([95.0]), stepped).tolist() == [89.5]
+
+
+def test_the_end_steps_of_a_ramp_drawn_in_many_steps_stand_for_its_ends():
+    """R draws a key in 100 colours, several pixels each: a pass/fail map's cells
+    take its end colours, and they are 0 and 1, not the middles of the end steps
+    (1.5% in at 72 dpi). A step inside keeps its middle; a discrete bar of a few
+    levels keeps the middles of its end levels too."""
+    from digitize.core.cells import _middle_of_flat_stretches
+
+    ramp = _ramp(200, levels=40)  # 40 steps of 5 samples
+    assert _middle_of_flat_stretches(np.array([2.0, 197.0, 101.0]), ramp).tolist() == [0.0, 199.0, 102.0]
+    few = _ramp(200, levels=8)
+    assert _middle_of_flat_stretches(np.array([2.0]), few).tolist() == [12.0]

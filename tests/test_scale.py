@@ -132,12 +132,21 @@ def test_a_bar_ending_past_its_last_label_keeps_its_own_end():
 
 
 def test_a_bar_end_snaps_onto_the_ticks_lattice_not_onto_multiples_of_the_step():
-    # ticks at -0.2, 0.2, 0.6, 1 (0.4 apart, none at zero); the bar found from a
-    # pixel short of -1: its end is -1, on the ticks' lattice (a multiple of 0.4
+    # ticks at -0.2, 0.2, 0.6, 1 (0.4 apart, none at zero); the bar found a pixel
+    # short of -1: its end is -1, on the ticks' lattice (a multiple of 0.4
     # from zero would be -0.8, too far to take, and leave -0.98)
     px = [87.0, 111.5, 136.0, 160.5]
-    s = fit_scale(_ticks([-0.2, 0.2, 0.6, 1.0], px), 39.5, 161, increasing_with_pixel=True)
+    s = fit_scale(_ticks([-0.2, 0.2, 0.6, 1.0], px), 39.0, 161, increasing_with_pixel=True)
     assert s.vmin == pytest.approx(-1.0) and s.vmax == pytest.approx(1.0)
+
+
+def test_an_end_with_no_label_snaps_only_a_pixel():
+    # pheatmap's key over -3.9..4 with labels 4, 2, 0, -2: its bottom end, 36 px
+    # past the last label, stands 1.7 px short of -4; it stays -3.9 or so (a
+    # labelled end, as the top one, snaps over two pixels)
+    px = [25.5, 62.0, 100.0, 138.0]
+    s = fit_scale(_ticks([4.0, 2.0, 0.0, -2.0], px), 24.0, 174.0, increasing_with_pixel=False)
+    assert s.vmax == pytest.approx(4.0) and -3.96 <= s.vmin <= -3.88
 
 
 def test_labels_that_all_lost_their_minus_signs_read_negative():

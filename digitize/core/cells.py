@@ -245,6 +245,9 @@ END_STRETCH_SHARE = 0.1
 END_STRETCH_RATIO = 3.0
 #: ... its last samples may differ (the bar's outline, anti-aliased into its end).
 END_STRETCH_SLACK = 3
+#: A bar of at least this many flat stretches is a ramp drawn in steps, not a
+#: discrete bar: its end stretches stand for its ends.
+RAMP_STRETCHES = 16
 
 
 def _flat_to(stretches: list[tuple[int, int]], end: int, down: bool = False) -> bool:
@@ -272,10 +275,18 @@ def _middle_of_flat_stretches(index: np.ndarray, curve: np.ndarray) -> np.ndarra
         # at an end: nothing but flat stretches (the page past the key's colours) beyond it
         at_hi = _flat_to(stretches[k:], n - 1 - END_STRETCH_SLACK)
         at_lo = _flat_to(stretches[k::-1], END_STRETCH_SLACK, down=True)
+        if len(stretches) >= RAMP_STRETCHES and (a <= END_STRETCH_SLACK or b >= n - 1 - END_STRETCH_SLACK):
+            # the end colour of a ramp drawn in many steps (R's 100 colours): the data
+            # saturate there (accuracy 1, a pass), far more often than they spread
+            # evenly over the step
+            out[inside] = 0.0 if a <= END_STRETCH_SLACK else float(n - 1)
         if not (at_hi or at_lo) or b - a + 1 < END_STRETCH_SHARE * n:
             continue
         inner = stretches[:k] if at_hi else stretches[k + 1:]
-        if b - a + 1 >= END_STRETCH_RATIO * max([q - p + 1 for p, q in inner], default=1):
+        span = a if at_hi else n - 1 - b  # the samples on its inner side
+        lengths = [q - p + 1 for p, q in inner]
+        graded = sum(lengths) < 0.5 * span  # a ramp there, not steps
+        if graded or (lengths and b - a + 1 >= END_STRETCH_RATIO * max(lengths)):
             out[inside] = float(a if at_hi else b)
     return out
 
