@@ -873,8 +873,8 @@ def test_a_row_of_cells_with_their_numbers_is_no_colorbar():
 def test_seams_of_the_page_between_like_colours_are_closed_for_finding_blocks():
     """A key drawn in rectangles at low resolution shows the page through seams a
     pixel or two wide: closed, its slivers make one block. Gaps between black
-    strokes (letters), between unlike colours, and a grey panel's white grid
-    lines stay open."""
+    strokes (letters), between unlike colours, a grey panel's white grid lines,
+    and those between boxes too wide to be lost stay open."""
     from digitize.core.lookup import rgb_to_lab
     from digitize.raster.layout import heal_seams
 
@@ -886,7 +886,10 @@ def test_seams_of_the_page_between_like_colours_are_closed_for_finding_blocks():
     rgb[2:18, 30:33], rgb[2:18, 34:37] = (230, 200, 30), (40, 40, 200)  # unlike colours
     lab = rgb_to_lab(rgb)
     fg = (rgb < 250).any(axis=2)
-    healed = heal_seams(fg, lab)
+    healed = heal_seams(fg, lab, 5)
     assert healed[2:18, 2:14].all()
+    boxes = np.full((20, 30, 3), 255, np.uint8)  # a diagram's boxes, wider than the opening, a pixel apart
+    boxes[2:18, 2:10], boxes[2:18, 11:19] = (230, 120, 30), (230, 120, 30)
+    assert not heal_seams((boxes < 250).any(axis=2), rgb_to_lab(boxes), 5)[2:18, 10].any()
     assert not healed[2:18, 22].any() and not healed[2:18, 33].any() and not healed[2:18, 43].any()
     assert not healed[0:2].any() and not healed[18:].any()

@@ -140,14 +140,6 @@ def test_a_bar_end_snaps_onto_the_ticks_lattice_not_onto_multiples_of_the_step()
     assert s.vmin == pytest.approx(-1.0) and s.vmax == pytest.approx(1.0)
 
 
-def test_an_end_with_no_label_snaps_only_a_pixel():
-    # pheatmap's key over -3.9..4 with labels 4, 2, 0, -2: its bottom end, 36 px
-    # past the last label, stands 1.7 px short of -4; it stays -3.9 or so (a
-    # labelled end, as the top one, snaps over two pixels)
-    px = [25.5, 62.0, 100.0, 138.0]
-    s = fit_scale(_ticks([4.0, 2.0, 0.0, -2.0], px), 24.0, 174.0, increasing_with_pixel=False)
-    assert s.vmax == pytest.approx(4.0) and -3.96 <= s.vmin <= -3.88
-
 
 def test_labels_that_all_lost_their_minus_signs_read_negative():
     # heatmap.2's key at 72 dpi: '-6 -4 -2 0' read '6 4 2 0', left to right under a

@@ -94,11 +94,6 @@ def _fit_kind(kind: str, px: np.ndarray, vals: np.ndarray, tol: float, weights: 
 #: anti-aliased pixel mixed with the bar's first colour: heatmap.2's key).
 TICK_SNAP_PX = 2.0
 
-#: An end with no label within a few pixels snaps to a tick multiple only within
-#: this many pixels (the bar's last pixel is uncertain by about one; a label at the
-#: end vouches for its value over TICK_SNAP_PX).
-BARE_END_SNAP_PX = 1.0
-
 #: An agreeing tick at most this far outside the bar's found extent moves the end
 #: (an outline, a seam and a density curve over a key's first pixels lose 3-4).
 TICK_OUTSIDE_PX = 4.0
@@ -181,14 +176,8 @@ def fit_scale(ticks: list[Tick], lo: float, hi: float, *, kind: str = "auto",
         # a whole tick step first, then a twentieth of one; both within TICK_SNAP_PX
         # pixels (one pixel is worth |slope|)
         snap_tol = TICK_SNAP_PX * abs(slope)
-        # an end with no label of its own moves only a pixel's worth (R's keys end on
-        # the data's range: -3.9, 1.7 pixels from -4 on a short bar)
-        bare_tol = BARE_END_SNAP_PX * abs(slope)
-        at_lo, at_hi = (float(np.min(np.abs(inl_px - end))) <= TICK_SNAP_PX + TICK_OUTSIDE_PX for end in (lo, hi))
-        min_labelled, max_labelled = (at_lo, at_hi) if v_lo <= v_hi else (at_hi, at_lo)
-        vmin, vmax = (_snap_to_tick(v, step, snap_tol if labelled else bare_tol,
-                                    float(inl_vals[np.argmin(np.abs(inl_vals - v))]))
-                      for v, labelled in ((vmin, min_labelled), (vmax, max_labelled)))
+        vmin, vmax = (_snap_to_tick(v, step, snap_tol, float(inl_vals[np.argmin(np.abs(inl_vals - v))]))
+                      for v in (vmin, vmax))
         vmin, vmax = (nice_round(v, step, vmax - vmin, abs(slope)) for v in (vmin, vmax))
     else:
         lmin, lmax = math.log10(vmin), math.log10(vmax)

@@ -422,10 +422,13 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
     moving = np.flatnonzero(steps > 0.5)
     if len(moving) < 2 or moving[-1] - moving[0] < KEY_MIN_RAMP * len(steps):
         return False
+    trimmed = moving[0] > KEY_END_PX or moving[-1] < len(steps) - 1 - KEY_END_PX
     steps = steps[moving[0]:moving[-1] + 1]
     # a ramp changes colour at (nearly) every pixel, or every other one (heatmap.2
-    # draws its key in 100 colours or so); cells hold one colour over many
-    if float(np.mean(steps > 0.5)) < KEY_MIN_CHANGING:
+    # draws its key in 100 colours or so); cells hold one colour over many. A ramp
+    # that ends in one colour must change the more steadily (a row of boxes in a
+    # diagram, some of them one colour, changes at half its pixels)
+    if float(np.mean(steps > 0.5)) < (KEY_TRIMMED_MIN_CHANGING if trimmed else KEY_MIN_CHANGING):
         return False
     steps = np.sort(steps)[::-1]
     total = float(steps.sum())
@@ -435,8 +438,9 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
 #: Share of a colour key's pixels along it where the colour changes.
 KEY_MIN_CHANGING = 0.4
 #: The graded part of a colour key (past any stretch of one colour at its ends)
-#: spans at least this share of it.
+#: spans at least this share of it, and changes at this share of its pixels.
 KEY_MIN_RAMP = 0.3
+KEY_TRIMMED_MIN_CHANGING = 0.65
 #: Lines across a key up to this wide leave its profile (a running median over
 #: 2 * KEY_LINE_PX + 1 pixels); the steps this close to its ends are not counted.
 KEY_LINE_PX = 4
@@ -1080,21 +1084,29 @@ SEAM_MIN_CHROMA = 6.0
 SEAM_MIN_PX = 3
 
 
-def heal_seams(fg: np.ndarray, lab: np.ndarray) -> np.ndarray:
+def heal_seams(fg: np.ndarray, lab: np.ndarray, thin: int) -> np.ndarray:
     """``fg`` with the seams closed: the page showing through between the
     rectangles of a key (or a map) drawn by a rasteriser at low resolution, a line
-    every few pixels, would leave slivers too thin to keep as one block."""
+    every few pixels, would leave slivers too thin to keep as one block. Only a
+    seam beside such a sliver (under ``thin`` pixels across) is closed: boxes of a
+    diagram a few pixels apart stay apart."""
     a, b = lab[..., 1], lab[..., 2]
     sides = fg & (a * a + b * b > SEAM_MIN_CHROMA ** 2)  # coloured ink: a seam's sides
     ys, xs = np.nonzero(sides)
     if not len(ys):
         return fg
     # only where there is coloured ink (a page of text has a figure or two)
-    y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    # (a margin round it: the opening that finds slivers keeps ink at its edge)
+    pad = thin + SEAM_MAX_PX + 1
+    y0, y1 = max(0, int(ys.min()) - pad), min(fg.shape[0], int(ys.max()) + 1 + pad)
+    x0, x1 = max(0, int(xs.min()) - pad), min(fg.shape[1], int(xs.max()) + 1 + pad)
     out = fg.copy()
     sub_fg, sub_sides, sub_lab, sub_out = fg[y0:y1, x0:x1], sides[y0:y1, x0:x1], lab[y0:y1, x0:x1], out[y0:y1, x0:x1]
     gap = ~sub_fg
     for axis in (0, 1):  # 0: a seam along a row, its two sides above and below it
+        across = (thin, 1) if axis == 0 else (1, thin)
+        sliver = sub_fg & ~cv2.morphologyEx(sub_fg.astype(np.uint8), cv2.MORPH_OPEN,
+                                            np.ones(across, np.uint8)).astype(bool)
         for wide in range(1, SEAM_MAX_PX + 1):
             n = wide + 2
             if sub_fg.shape[axis] < n:
@@ -1102,7 +1114,7 @@ def heal_seams(fg: np.ndarray, lab: np.ndarray) -> np.ndarray:
 
             def part(k: int, arr: np.ndarray) -> np.ndarray:  # shifted by k (0..n-1) across the seam
                 return arr[k:arr.shape[0] - n + 1 + k] if axis == 0 else arr[:, k:arr.shape[1] - n + 1 + k]
-            seam = part(0, sub_sides) & part(n - 1, sub_sides)
+            seam = part(0, sub_sides) & part(n - 1, sub_sides) & (part(0, sliver) | part(n - 1, sliver))
             for k in range(1, n - 1):
                 seam &= part(k, gap)
             sy, sx = np.nonzero(seam)
@@ -1123,7 +1135,7 @@ def find_layout(*, planes: Planes) -> Layout:
     bg, distance, bg_lab = planes.background, planes.distance, planes.bg_lab
     fg = distance > planes.cell_delta_e
     k = 3 if min(h, w) < 450 else 5
-    solid = cv2.morphologyEx(heal_seams(fg, lab).astype(np.uint8), cv2.MORPH_OPEN, _kernel(k))
+    solid = cv2.morphologyEx(heal_seams(fg, lab, k).astype(np.uint8), cv2.MORPH_OPEN, _kernel(k))
     bridged = cv2.morphologyEx(solid, cv2.MORPH_CLOSE, _kernel(k + 2))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(bridged, connectivity=4)
     min_area = MIN_BLOCK_SHARE * h * w

@@ -30,6 +30,10 @@ from . import bands, edges, grow, lattice
 #: of another colour behind a dashed line must not lose a boundary to them).
 EVIDENCE = {"edges": 1, "square": 0, "sparse": 0}
 
+#: Edges in a few lines only propose cells in a box with at most this share of
+#: page-coloured pixels.
+FEW_EDGES_MAX_PAGE = 0.02
+
 #: Combinations whose fit is within this of the best compete on evidence.
 FIT_SLACK = 0.03
 
@@ -70,9 +74,12 @@ def find_grid(*, planes: Planes, plot: Box, layout: Layout, evidence: AxisEviden
     rows = [lattice.AxisCells(np.asarray(base.row_edges, np.float64), "edges")]
     cols = [lattice.AxisCells(np.asarray(base.col_edges, np.float64), "edges")]
     if base.regular:  # edges that cross only some lines (two colours, a pass/fail map) count too:
-        # those in a fifth of the lines, and those in a few (a map mostly one colour)
+        # those in a fifth of the lines, and, in a box of no page colour, those in a
+        # few (a map mostly one colour; boxes of a diagram with gutters between are none)
+        page = float(np.mean(planes.distance[plot.y0:plot.y1, plot.x0:plot.x1] <= planes.cell_delta_e))
+        few = page <= FEW_EDGES_MAX_PAGE
         for profiles, out, origin in ((sparse_rows, rows, plot.y0), (sparse_cols, cols, plot.x0)):
-            for profile in profiles:
+            for profile in profiles[:2 if few else 1]:
                 e = edges.sparse_edges(profile, origin, len(out[0].edges) - 1, planes)
                 if e is not None and all(len(e) != len(o.edges) for o in out):
                     out.append(lattice.AxisCells(e, "sparse"))
