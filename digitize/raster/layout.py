@@ -422,7 +422,7 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
     moving = np.flatnonzero(steps > 0.5)
     if len(moving) < 2 or moving[-1] - moving[0] < KEY_MIN_RAMP * len(steps):
         return False
-    trimmed = moving[0] > KEY_END_PX or moving[-1] < len(steps) - 1 - KEY_END_PX
+    trimmed = moving[0] + (len(steps) - 1 - moving[-1]) >= KEY_FLAT_END_SHARE * len(steps)
     steps = steps[moving[0]:moving[-1] + 1]
     # a ramp changes colour at (nearly) every pixel, or every other one (heatmap.2
     # draws its key in 100 colours or so); cells hold one colour over many. A ramp
@@ -438,9 +438,12 @@ def _is_colour_key(lab: np.ndarray, box: Box, orientation: str) -> bool:
 #: Share of a colour key's pixels along it where the colour changes.
 KEY_MIN_CHANGING = 0.4
 #: The graded part of a colour key (past any stretch of one colour at its ends)
-#: spans at least this share of it, and changes at this share of its pixels.
+#: spans at least this share of it, and changes at KEY_TRIMMED_MIN_CHANGING of its
+#: pixels ...
 KEY_MIN_RAMP = 0.3
 KEY_TRIMMED_MIN_CHANGING = 0.65
+#: ... where its flat ends take at least this share of it.
+KEY_FLAT_END_SHARE = 0.1
 #: Lines across a key up to this wide leave its profile (a running median over
 #: 2 * KEY_LINE_PX + 1 pixels); the steps this close to its ends are not counted.
 KEY_LINE_PX = 4
