@@ -237,10 +237,11 @@ def flat_stretches(lab: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= 3]
 
 
-#: A flat stretch at an end of the bar at least this share of it, and at least
-#: END_STRETCH_RATIO times as long as any other flat stretch, is the colour the
-#: data saturates to past the last break (heatmap.2's symmetric key drawn over
-#: data on one side of zero: half the key one colour), not a band of a stepped key.
+#: A flat stretch at an end of the bar at least this share of it, beyond a graded
+#: part (or at least END_STRETCH_RATIO times as long as the steps there), is the
+#: colour the data saturate to past the last break (heatmap.2's symmetric key
+#: drawn over data on one side of zero: half the key one colour), not a band of a
+#: stepped key.
 END_STRETCH_SHARE = 0.1
 END_STRETCH_RATIO = 3.0
 #: ... its last samples may differ (the bar's outline, anti-aliased into its end).
