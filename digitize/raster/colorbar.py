@@ -22,7 +22,7 @@ from ..core.labels import (
 )
 from ..core.lookup import delta_e, lab_to_rgb
 from ..model import Box, ColorbarRegion, Colormap, Tick, frozen_array
-from .layout import LINE_DARKER, bar_profile, running_median
+from .layout import LINE_DARKER, SEAM_DELTA_E, SEAM_MAX_PX, bar_profile, running_median
 from .marks import find_tick_marks
 from .ocr import Recognizer, prepare_crop, read_in_context
 from .planes import Planes
@@ -72,12 +72,9 @@ def sample_colormap(lab: np.ndarray, rgb: np.ndarray, region: ColorbarRegion,
     return Colormap(frozen_array(positions), frozen_array(prof, np.float32), frozen_array(rgb_line, np.uint8))
 
 
-#: A seam: at most SEAM_PX samples of the page colour (within SEAM_PAGE_DELTA_E)
-#: between two samples of nearly one colour (within SEAM_SIDES_DELTA_E), neither
-#: of them the page's.
-SEAM_PX = 2
+#: A seam along a bar: samples of the page colour (within SEAM_PAGE_DELTA_E), as
+#: wide and between sides as alike as ``layout.heal_seams`` closes in the picture.
 SEAM_PAGE_DELTA_E = 3.0
-SEAM_SIDES_DELTA_E = 20.0
 
 
 def fill_seams(prof: np.ndarray, bg_lab: np.ndarray) -> np.ndarray:
@@ -93,10 +90,10 @@ def fill_seams(prof: np.ndarray, bg_lab: np.ndarray) -> np.ndarray:
     out = prof.copy()
     edges = np.flatnonzero(np.diff(np.concatenate([[0], page.astype(np.int8), [0]])))
     for a, b in zip(edges[::2], edges[1::2]):  # samples a..b-1 are the page's
-        if b - a > SEAM_PX or a == 0 or b == len(prof):
+        if b - a > SEAM_MAX_PX or a == 0 or b == len(prof):
             continue
         left, right = prof[a - 1], prof[b]
-        if float(delta_e(left, right)) >= SEAM_SIDES_DELTA_E:
+        if float(delta_e(left, right)) >= SEAM_DELTA_E:
             continue
         t = (np.arange(a, b) - (a - 1)) / float(b - (a - 1))
         out[a:b] = left + t[:, None] * (right - left)

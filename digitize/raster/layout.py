@@ -1093,11 +1093,14 @@ def heal_seams(fg: np.ndarray, lab: np.ndarray, thin: int) -> np.ndarray:
     every few pixels, would leave slivers too thin to keep as one block. Only a
     seam beside such a sliver (under ``thin`` pixels across) is closed: boxes of a
     diagram a few pixels apart stay apart."""
-    a, b = lab[..., 1], lab[..., 2]
-    sides = fg & (a * a + b * b > SEAM_MIN_CHROMA ** 2)  # coloured ink: a seam's sides
-    ys, xs = np.nonzero(sides)
+    ys, xs = np.nonzero(fg)  # coloured ink: a seam's sides (the chroma of ink pixels only)
+    ink = lab[ys, xs]
+    coloured = ink[:, 1] * ink[:, 1] + ink[:, 2] * ink[:, 2] > SEAM_MIN_CHROMA ** 2
+    ys, xs = ys[coloured], xs[coloured]
     if not len(ys):
         return fg
+    sides = np.zeros_like(fg)
+    sides[ys, xs] = True
     # only where there is coloured ink (a page of text has a figure or two)
     # (a margin round it: the opening that finds slivers keeps ink at its edge)
     pad = thin + SEAM_MAX_PX + 1
